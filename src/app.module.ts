@@ -1,0 +1,41 @@
+import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { CLOCK, systemClock, type Clock } from './clock.js';
+import { EventsController } from './events/events.controller.js';
+import { openEventStore, type EventStoreConfig } from './event-store/event-store.config.js';
+import { EVENT_STORE, type EventStore } from './event-store/event-store.port.js';
+import { HealthController } from './health/health.controller.js';
+import { IncidentReporter } from './incidents/incident-reporter.service.js';
+import { IncidentsController } from './incidents/incidents.controller.js';
+import { ProjectionRunner } from './projections/projection-runner.js';
+import { RelationsController } from './relations/relations.controller.js';
+
+export interface AppOptions {
+  eventStore: EventStoreConfig;
+  clock?: Clock;
+}
+
+/** Closes the store last, once the projection runner has let go of its subscription. */
+class EventStoreCloser implements OnApplicationShutdown {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  async onApplicationShutdown(): Promise<void> {
+    await this.store.close();
+  }
+}
+
+/** The composition root: the configured event store adapter, the clock, and the HTTP slices. */
+@Module({})
+export class AppModule {
+  static forRoot(options: AppOptions): DynamicModule {
+    return {
+      module: AppModule,
+      controllers: [IncidentsController, RelationsController, EventsController, HealthController],
+      providers: [
+        { provide: EVENT_STORE, useFactory: () => openEventStore(options.eventStore) },
+        { provide: CLOCK, useValue: options.clock ?? systemClock },
+        ProjectionRunner,
+        IncidentReporter,
+        EventStoreCloser,
+      ],
+    };
+  }
+}

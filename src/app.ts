@@ -1,0 +1,37 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { LogLevel } from '@nestjs/common';
+import { AppModule, type AppOptions } from './app.module.js';
+import { ProblemDetailsFilter } from './http/problem-details.filter.js';
+import { createValidationPipe } from './http/validation.pipe.js';
+import { ProjectionRunner } from './projections/projection-runner.js';
+
+/** Largest request body accepted (413 beyond). */
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+export interface CreateAppOptions extends AppOptions {
+  logger?: false | LogLevel[];
+}
+
+/**
+ * Builds the Nest application on Fastify with the read model rebuilt from the log, ready to
+ * listen. Shared by `main.ts`, the seed CLI and the tests, so all of them run the same app.
+ */
+export async function createApp(options: CreateAppOptions): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
+    logger: options.logger ?? ['error', 'warn', 'log'],
+    abortOnError: false,
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  // Only JSON bodies are accepted; anything else is a 415 rather than a string the DTOs never expect.
+  fastify.removeContentTypeParser(['text/plain']);
+  app.useGlobalPipes(createValidationPipe());
+  // Also catches Fastify's own errors (malformed JSON, 413, 415): Nest routes them through its filters.
+  app.useGlobalFilters(new ProblemDetailsFilter());
+  app.enableShutdownHooks();
+  await app.get(ProjectionRunner).start();
+  await app.init();
+  return app;
+}

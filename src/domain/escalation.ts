@@ -1,0 +1,184 @@
+import { INCIDENT_CATALOG, type IncidentType } from './incident-catalog.js';
+import type { IncidentData } from './incident.js';
+
+/**
+ * The escalation score of a relation at an instant: a pure function of its incidents.
+ *
+ *   decay_i(t) = 2^(−(t − t_i)/H)                        for incidents with t_i ≤ t
+ *   C(t) = Σ max(0, −g_i)·m_i·decay_i(t)                  conflict pressure
+ *   K(t) = Σ max(0,  g_i)·m_i·decay_i(t)                  cooperation
+ *   score(t) = 100·(1 − e^(−max(0, C − α·K)/S))
+ *
+ * g_i is the Goldstein weight of the incident's CAMEO code; m_i multiplies tit-for-tat
+ * (reciprocal) conflict and magnitude (1 + log10 of diplomats expelled).
+ * With these constants the December 2023 Azerbaijan–France story (two expulsions, two summonses,
+ * a boycott and a run of accusations) reads as "strained" (≈51) on 28 December 2023.
+ */
+export const ESCALATION_CONSTANTS = Object.freeze({
+  /** H: days for an incident's weight to halve. */
+  halfLifeDays: 30,
+  /** Extra weight of a reciprocal (tit-for-tat) conflict incident. */
+  reciprocalMultiplier: 1.5,
+  /** α: how much one point of cooperation offsets a point of conflict. */
+  cooperationOffset: 0.5,
+  /** S: conflict pressure at which the score reaches 63. */
+  saturation: 25,
+  /** The trend compares the score now with the score this many days earlier. */
+  trendWindowDays: 30,
+  /** A change smaller than this many points is "unchanged". */
+  trendThreshold: 5,
+  /** How many incidents the explanation lists. */
+  topContributors: 5,
+  /** Incidents adding less than this many points of pressure are left out of the explanation. */
+  negligibleContribution: 0.05,
+});
+
+export const ESCALATION_LEVELS = [
+  { level: 'calm', from: 0 },
+  { level: 'friction', from: 10 },
+  { level: 'strained', from: 30 },
+  { level: 'crisis', from: 55 },
+  { level: 'rupture', from: 80 },
+] as const;
+
+export type EscalationLevel = (typeof ESCALATION_LEVELS)[number]['level'];
+export type Trend = 'deteriorated' | 'improved' | 'unchanged';
+
+/** What the score needs to know of one incident. */
+export interface ScoredIncident {
+  incidentId: string;
+  type: IncidentType;
+  actor: string;
+  target: string;
+  occurredOn: string;
+  summary: string;
+  /** Reference instant, epoch ms. */
+  atMs: number;
+  /** m_i */
+  multiplier: number;
+}
+
+export interface Contribution {
+  incidentId: string;
+  type: IncidentType;
+  actor: string;
+  target: string;
+  occurredOn: string;
+  summary: string;
+  goldstein: number;
+  multiplier: number;
+  /** Share of the incident's weight left at the instant (the decay factor). */
+  remaining: number;
+  /** Points of net conflict pressure (C − α·K) this incident adds now; negative for cooperation. */
+  contribution: number;
+  explanation: string;
+}
+
+export interface Escalation {
+  score: number;
+  level: EscalationLevel;
+  conflict: number;
+  cooperation: number;
+  trend: { direction: Trend; change: number; windowDays: number; scoreThen: number };
+  topContributors: Contribution[];
+}
+
+const DAY_MS = 86_400_000;
+
+export function levelFor(score: number, severed: boolean): EscalationLevel {
+  if (severed) return 'rupture';
+  let level: EscalationLevel = 'calm';
+  for (const band of ESCALATION_LEVELS) if (score >= band.from) level = band.level;
+  return level;
+}
+
+function decay(atMs: number, incidentMs: number): number {
+  return Math.pow(2, -(atMs - incidentMs) / (ESCALATION_CONSTANTS.halfLifeDays * DAY_MS));
+}
+
+/** C − α·K at `atMs`, with each incident's signed share of it. */
+function pressure(incidents: readonly ScoredIncident[], atMs: number) {
+  let conflict = 0;
+  let cooperation = 0;
+  for (const incident of incidents) {
+    if (incident.atMs > atMs) continue;
+    const g = INCIDENT_CATALOG[incident.type].goldstein;
+    const weight = Math.abs(g) * incident.multiplier * decay(atMs, incident.atMs);
+    if (g < 0) conflict += weight;
+    else cooperation += weight;
+  }
+  return { conflict, cooperation };
+}
+
+export function scoreFromPressure(conflict: number, cooperation: number): number {
+  const net = Math.max(0, conflict - ESCALATION_CONSTANTS.cooperationOffset * cooperation);
+  return 100 * (1 - Math.exp(-net / ESCALATION_CONSTANTS.saturation));
+}
+
+export function scoreAt(incidents: readonly ScoredIncident[], atMs: number): number {
+  const { conflict, cooperation } = pressure(incidents, atMs);
+  return scoreFromPressure(conflict, cooperation);
+}
+
+export function escalationAt(incidents: readonly ScoredIncident[], atMs: number, severed: boolean): Escalation {
+  const { conflict, cooperation } = pressure(incidents, atMs);
+  const score = scoreFromPressure(conflict, cooperation);
+  const { trendWindowDays, trendThreshold } = ESCALATION_CONSTANTS;
+  const scoreThen = scoreAt(incidents, atMs - trendWindowDays * DAY_MS);
+  const change = score - scoreThen;
+  const direction: Trend = change >= trendThreshold ? 'deteriorated' : change <= -trendThreshold ? 'improved' : 'unchanged';
+  return {
+    score: round(score),
+    level: levelFor(score, severed),
+    conflict: round(conflict),
+    cooperation: round(cooperation),
+    trend: { direction, change: round(change), windowDays: trendWindowDays, scoreThen: round(scoreThen) },
+    topContributors: topContributors(incidents, atMs),
+  };
+}
+
+function topContributors(incidents: readonly ScoredIncident[], atMs: number): Contribution[] {
+  return incidents
+    .filter((incident) => incident.atMs <= atMs && INCIDENT_CATALOG[incident.type].goldstein !== 0)
+    .map((incident) => contributionOf(incident, atMs))
+    .filter((contribution) => Math.abs(contribution.contribution) >= ESCALATION_CONSTANTS.negligibleContribution)
+    .sort((x, y) => Math.abs(y.contribution) - Math.abs(x.contribution))
+    .slice(0, ESCALATION_CONSTANTS.topContributors);
+}
+
+function contributionOf(incident: ScoredIncident, atMs: number): Contribution {
+  const goldstein = INCIDENT_CATALOG[incident.type].goldstein;
+  const remaining = decay(atMs, incident.atMs);
+  const signed = goldstein < 0 ? -goldstein : -ESCALATION_CONSTANTS.cooperationOffset * goldstein;
+  const contribution = signed * incident.multiplier * remaining;
+  const days = Math.round((atMs - incident.atMs) / DAY_MS);
+  const multiplier = incident.multiplier === 1 ? '' : ` × ${round(incident.multiplier, 2)}`;
+  return {
+    incidentId: incident.incidentId,
+    type: incident.type,
+    actor: incident.actor,
+    target: incident.target,
+    occurredOn: incident.occurredOn,
+    summary: incident.summary,
+    goldstein,
+    multiplier: round(incident.multiplier, 3),
+    remaining: round(remaining, 3),
+    contribution: round(contribution, 2),
+    explanation:
+      `${incident.type} ${incident.actor}→${incident.target} (${incident.occurredOn}): Goldstein ${goldstein}${multiplier}, ` +
+      `${Math.round(remaining * 100)}% of its weight left after ${days} days`,
+  };
+}
+
+/** m_i: tit-for-tat and magnitude multipliers of one incident. */
+export function multiplierOf(type: IncidentType, data: IncidentData): number {
+  const definition = INCIDENT_CATALOG[type];
+  const magnitude = definition.magnitude?.(data) ?? 1;
+  const reciprocal = definition.reciprocal && definition.goldstein < 0 ? ESCALATION_CONSTANTS.reciprocalMultiplier : 1;
+  return magnitude * reciprocal;
+}
+
+function round(value: number, digits = 1): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}

@@ -1,0 +1,38 @@
+import type { CountryCode } from './countries.js';
+import type { IncidentType } from './incident-catalog.js';
+import type { DatePrecision } from './occurrence.js';
+
+export interface Source {
+  url?: string;
+  publisher?: string;
+  title?: string;
+  /** YYYY-MM-DD */
+  publishedOn?: string;
+}
+
+/** Type-specific details; their shape per type is defined in the incident catalogue. */
+export type IncidentDetails = Record<string, string | number | boolean | string[]>;
+
+/** The data of every incident event: the fact as reported, plus when Demarche learned it. */
+export interface IncidentData {
+  incidentId: string;
+  actor: CountryCode;
+  target: CountryCode;
+  occurredOn: string;
+  precision: DatePrecision;
+  summary: string;
+  sources: Source[];
+  details: IncidentDetails;
+  /** For a reciprocal expulsion: the incident id of the expulsion it answers. */
+  inResponseTo?: string;
+  /** Set when the decider recorded the incident under another type than the one reported. */
+  postedType?: IncidentType;
+  /** ISO timestamp at which Demarche recorded the report (the clock comes in with the command). */
+  recordedAt: string;
+}
+
+/** An incident event as it lives in a pair's stream; `type` is the event type name. */
+export interface IncidentEvent {
+  type: IncidentType;
+  data: IncidentData;
+}

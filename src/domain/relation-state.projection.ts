@@ -1,0 +1,152 @@
+import type { CountryCode } from './countries.js';
+import { escalationAt, multiplierOf, type Escalation, type ScoredIncident } from './escalation.js';
+import type { IncidentEvent } from './incident.js';
+import type { IncidentType } from './incident-catalog.js';
+import { applyIncident, inContext } from './relation.decider.js';
+import {
+  ambassadorOf,
+  noFacts,
+  relationsStatus,
+  unansweredExpulsions,
+  type AmbassadorStatus,
+  type RelationFacts,
+  type RelationsStatus,
+} from './relation-facts.js';
+import { pairOf, type CountryPair } from './relation-pair.js';
+
+/**
+ * The bilateral-relation state of one pair as a pure fold over its incidents. The read side folds
+ * incidents in occurrence order, so a late report lands where it happened; `describeRelation`
+ * turns the folded state into what analysts read at a given instant.
+ */
+
+export interface IncidentRef {
+  incidentId: string;
+  type: IncidentType;
+  occurredOn: string;
+  atMs: number;
+}
+
+export interface RelationState {
+  pair: CountryPair;
+  facts: RelationFacts;
+  countsByType: Partial<Record<IncidentType, number>>;
+  firstIncident: IncidentRef | null;
+  lastIncident: IncidentRef | null;
+  incidentCount: number;
+}
+
+export const relationStateProjection = {
+  name: 'relation-state',
+  version: 1,
+  initialState(a: CountryCode, b: CountryCode): RelationState {
+    return {
+      pair: pairOf(a, b),
+      facts: noFacts,
+      countsByType: {},
+      firstIncident: null,
+      lastIncident: null,
+      incidentCount: 0,
+    };
+  },
+  evolve(state: RelationState, event: IncidentEvent): RelationState {
+    const incident = inContext(event);
+    const { data, type, atMs } = incident;
+    const ref: IncidentRef = { incidentId: data.incidentId, type, occurredOn: data.occurredOn, atMs };
+    return {
+      pair: state.pair,
+      facts: applyIncident(state.facts, incident),
+      countsByType: { ...state.countsByType, [type]: (state.countsByType[type] ?? 0) + 1 },
+      firstIncident: state.firstIncident && state.firstIncident.atMs <= atMs ? state.firstIncident : ref,
+      lastIncident: state.lastIncident && state.lastIncident.atMs > atMs ? state.lastIncident : ref,
+      incidentCount: state.incidentCount + 1,
+    };
+  },
+};
+
+/** What the escalation score needs of each incident (kept beside the fold, not in it, so folding stays linear). */
+export function scoredIncident(event: IncidentEvent): ScoredIncident {
+  const { type, data, atMs } = inContext(event);
+  return {
+    incidentId: data.incidentId,
+    type,
+    actor: data.actor,
+    target: data.target,
+    occurredOn: data.occurredOn,
+    summary: data.summary,
+    atMs,
+    multiplier: multiplierOf(type, data),
+  };
+}
+
+/** Folds incidents in occurrence order (ties keep the order given, i.e. log order). */
+export function foldRelation(a: CountryCode, b: CountryCode, events: readonly IncidentEvent[]): RelationState {
+  return inOccurrenceOrder(events).reduce(relationStateProjection.evolve, relationStateProjection.initialState(a, b));
+}
+
+export function inOccurrenceOrder(events: readonly IncidentEvent[]): IncidentEvent[] {
+  return events
+    .map((event, index) => ({ event, index, atMs: inContext(event).atMs }))
+    .sort((x, y) => x.atMs - y.atMs || x.index - y.index)
+    .map(({ event }) => event);
+}
+
+export interface SideView {
+  country: CountryCode;
+  ambassador: AmbassadorStatus;
+  diplomatsExpelled: number;
+  expulsions: number;
+  unansweredExpulsions: number;
+  sanctionsInForce: string[];
+}
+
+export interface RelationView {
+  pair: CountryPair;
+  at: string;
+  escalation: Escalation;
+  relations: RelationsStatus;
+  /** One entry per country: what it has done to the other (expulsions, sanctions) and its ambassador. */
+  sides: [SideView, SideView];
+  countsByType: Partial<Record<IncidentType, number>>;
+  firstIncident: Omit<IncidentRef, 'atMs'> | null;
+  lastIncident: Omit<IncidentRef, 'atMs'> | null;
+  incidentCount: number;
+}
+
+export function describeRelation(
+  state: RelationState,
+  scored: readonly ScoredIncident[],
+  atMs: number,
+  atIso: string,
+): RelationView {
+  const [a, b] = state.pair;
+  return {
+    pair: state.pair,
+    at: atIso,
+    escalation: escalationAt(scored, atMs, state.facts.severed),
+    relations: relationsStatus(state.facts),
+    sides: [side(state.facts, a, b), side(state.facts, b, a)],
+    countsByType: state.countsByType,
+    firstIncident: withoutInstant(state.firstIncident),
+    lastIncident: withoutInstant(state.lastIncident),
+    incidentCount: state.incidentCount,
+  };
+}
+
+function side(facts: RelationFacts, country: CountryCode, other: CountryCode): SideView {
+  const expulsions = facts.expulsions.filter((e) => e.by === country);
+  return {
+    country,
+    ambassador: ambassadorOf(facts, country),
+    diplomatsExpelled: expulsions.reduce((sum, e) => sum + e.diplomats, 0),
+    expulsions: expulsions.length,
+    unansweredExpulsions: unansweredExpulsions(facts, country, other).length,
+    sanctionsInForce: facts.sanctions[country] ?? [],
+  };
+}
+
+function withoutInstant(ref: IncidentRef | null) {
+  if (!ref) return null;
+  const { atMs: _ignored, ...rest } = ref;
+  return rest;
+}

@@ -1,0 +1,88 @@
+import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { RelationRuleViolation } from '../domain/domain-errors.js';
+import { WrongExpectedRevisionError } from '../event-store/event-store.port.js';
+import { PROBLEM_CONTENT_TYPE, ProblemException, type ProblemDetails, type ProblemInit } from './problem.js';
+
+const TITLES: Record<number, string> = {
+  400: 'Bad request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not found',
+  405: 'Method not allowed',
+  406: 'Not acceptable',
+  409: 'Conflict',
+  412: 'Precondition failed',
+  413: 'Payload too large',
+  415: 'Unsupported media type',
+  422: 'Unprocessable content',
+  429: 'Too many requests',
+  500: 'Internal server error',
+  503: 'Service unavailable',
+};
+
+/** Fastify's own errors (body parsing, limits) carry a code; these are the ones clients cause. */
+const FASTIFY_DETAILS: Record<string, string> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Send the body as application/json',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'The body is larger than the 64 KiB limit',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'The body is empty but the content type says JSON',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'The Content-Length does not match the body',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'The body is not valid JSON',
+};
+
+const logger = new Logger('Problems');
+
+/** Turns anything thrown into an RFC 9457 problem document: never a stack trace, never a path. */
+export function toProblem(error: unknown, instance?: string): ProblemDetails {
+  const problem = describe(error);
+  return { type: 'about:blank', title: TITLES[problem.status] ?? 'Error', ...problem, ...(instance ? { instance } : {}) } as ProblemDetails;
+}
+
+function describe(error: unknown): ProblemInit {
+  if (error instanceof ProblemException) return error.problem;
+  if (error instanceof RelationRuleViolation) {
+    return { type: 'https://demarche.dev/problems/relation-rule', title: 'The relation does not allow this incident', status: 422, detail: error.reason };
+  }
+  if (error instanceof WrongExpectedRevisionError) {
+    return {
+      type: 'https://demarche.dev/problems/concurrent-write',
+      title: 'The relation changed while the incident was being recorded',
+      status: 409,
+      detail: 'Another incident for this pair was recorded at the same time; retry the request',
+      currentRevision: error.actual,
+    };
+  }
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const response = error.getResponse();
+    const message = typeof response === 'string' ? response : (response as { message?: unknown }).message;
+    return { status, detail: Array.isArray(message) ? message.join('; ') : String(message ?? error.message) };
+  }
+  const fastifyError = error as { statusCode?: number; code?: string; message?: string };
+  if (typeof fastifyError?.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+    const code = fastifyError.code ?? '';
+    const detail =
+      FASTIFY_DETAILS[code] ??
+      (fastifyError.statusCode === 400 && /JSON|Unexpected|token/i.test(fastifyError.message ?? '')
+        ? 'The body is not valid JSON'
+        : TITLES[fastifyError.statusCode] ?? 'The request was rejected');
+    return { status: fastifyError.statusCode, detail };
+  }
+  logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  return { status: 500, detail: 'The server failed to handle the request; it has been logged' };
+}
+
+export function sendProblem(reply: FastifyReply, problem: ProblemDetails, headers: Record<string, string> = {}): void {
+  reply.status(problem.status).headers(headers).header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+}
+
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  catch(error: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const headers = error instanceof ProblemException ? error.headers : {};
+    sendProblem(reply, toProblem(error, request?.url), headers);
+  }
+}

@@ -1,0 +1,30 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { INCIDENT_TYPES, type IncidentType } from '../domain/incident-catalog.js';
+import { IsOccurrenceDate } from '../http/validators.js';
+
+export const MAX_PAGE_SIZE = 500;
+
+export class ListIncidentsQuery {
+  /** Two alpha-3 codes, either order: AZE-FRA. */
+  @IsOptional() @Matches(/^[A-Z]{3}-[A-Z]{3}$/, { message: 'must be two alpha-3 country codes joined by a dash, e.g. AZE-FRA' })
+  pair?: string;
+
+  @IsOptional() @IsIn(INCIDENT_TYPES, { message: `must be one of ${INCIDENT_TYPES.join(', ')}` })
+  type?: IncidentType;
+
+  /** Incidents occurring on or after the start of this date (YYYY, YYYY-MM, YYYY-MM-DD or timestamp). */
+  @IsOptional() @IsOccurrenceDate()
+  from?: string;
+
+  /** Incidents occurring before the end of this date. */
+  @IsOptional() @IsOccurrenceDate()
+  to?: string;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_PAGE_SIZE)
+  limit?: number;
+
+  /** The `next` value of the previous page. */
+  @IsOptional() @IsString()
+  cursor?: string;
+}

@@ -1,0 +1,25 @@
+import { Logger } from '@nestjs/common';
+import { createApp } from './app.js';
+import { eventStoreConfigFromEnv, redactCredentials } from './event-store/event-store.config.js';
+import { loadSeeds } from './seeding/seed-loader.js';
+
+const logger = new Logger('Demarche');
+
+async function main(): Promise<void> {
+  const eventStore = eventStoreConfigFromEnv(process.env);
+  const port = Number(process.env.PORT ?? 3000);
+  const host = process.env.HOST ?? '127.0.0.1';
+  const app = await createApp({ eventStore });
+  if (process.argv.includes('--seed')) {
+    const seeded = await loadSeeds(app);
+    logger.log(`Seeds: ${seeded.recorded} incidents recorded, ${seeded.alreadyPresent} already present`);
+  }
+  await app.listen(port, host);
+  const where = eventStore.kind === 'sqlite' ? `SQLite file ${eventStore.file}` : `EventStoreDB ${redactCredentials(eventStore.connectionString)}`;
+  logger.log(`Demarche listening on http://${host}:${port} — events in ${where}`);
+}
+
+main().catch((error: unknown) => {
+  logger.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+});

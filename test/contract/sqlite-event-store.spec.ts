@@ -1,0 +1,230 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { NewEvent, StoredEvent } from '../../src/event-store/event-store.port.js';
+import { WrongExpectedRevisionError } from '../../src/event-store/event-store.port.js';
+import { EventIdConflictError, SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
+import { eventStoreContract } from './event-store.contract.js';
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+async function waitFor(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await sleep(5);
+  }
+}
+
+const newEvent = (data: NewEvent['data'] = {}): NewEvent => ({ eventId: randomUUID(), type: 'TestEventRecorded', data });
+
+function temporaryFile(): { file: string; removeDirectory(): void } {
+  const directory = mkdtempSync(join(tmpdir(), 'demarche-sqlite-'));
+  return { file: join(directory, 'nested', 'events.db'), removeDirectory: () => rmSync(directory, { recursive: true, force: true }) };
+}
+
+eventStoreContract('SqliteEventStore', async () => {
+  const { file, removeDirectory } = temporaryFile();
+  const store = new SqliteEventStore({ file, pollIntervalMs: 20 });
+  return {
+    store,
+    cleanup: async () => {
+      await store.close();
+      removeDirectory();
+    },
+  };
+});
+
+describe('SqliteEventStore', () => {
+  let file: string;
+  let removeDirectory: () => void;
+  const opened: SqliteEventStore[] = [];
+
+  function open(options: { pollIntervalMs?: number; busyTimeoutMs?: number } = {}): SqliteEventStore {
+    const store = new SqliteEventStore({ file, ...options });
+    opened.push(store);
+    return store;
+  }
+
+  beforeEach(() => {
+    ({ file, removeDirectory } = temporaryFile());
+  });
+
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((store) => store.close()));
+    removeDirectory();
+  });
+
+  it('creates the parent directory, a WAL-mode file with schema version 1, and syncs fully on its connection', () => {
+    const store = open();
+
+    const inspector = new Database(file, { readonly: true });
+    try {
+      expect(inspector.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(inspector.pragma('user_version', { simple: true })).toBe(1);
+    } finally {
+      inspector.close();
+    }
+    expect(store.pragmas()).toEqual({ journalMode: 'wal', synchronous: 2, busyTimeoutMs: 5_000 });
+    expect(store.file).toBe(file);
+  });
+
+  it('keeps every event across close and reopen, and continues the streams', async () => {
+    const first = open();
+    const written = (await first.append('pair-FRA-DEU', [newEvent({ n: 1 }), newEvent({ n: 2 })], 'no_stream')).events;
+    await first.close();
+
+    const reopened = open();
+
+    expect(await reopened.readStream('pair-FRA-DEU')).toEqual(written);
+    expect((await reopened.readAll(null, 10)).events).toEqual(written);
+    const next = await reopened.append('pair-FRA-DEU', [newEvent()], 1);
+    expect(next.nextExpectedRevision).toBe(2);
+    expect(reopened.comparePositions(written[1].position, next.position)).toBeLessThan(0);
+  });
+
+  it('shares one file with a second instance, which sees appends through readAll and through polling', async () => {
+    const writer = open();
+    const reader = open({ pollIntervalMs: 20 });
+    const received: StoredEvent[] = [];
+    reader.subscribeToAll({ after: null, onEvent: (event) => { received.push(event); } });
+
+    const appended = (await writer.append('pair-USA-CHN', [newEvent(), newEvent()], 'no_stream')).events;
+
+    expect((await reader.readAll(null, 10)).events).toEqual(appended);
+    await waitFor(() => received.length === 2, 'the polled events');
+    expect(received).toEqual(appended);
+    await expect(reader.append('pair-USA-CHN', [newEvent()], 0)).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+  });
+
+  it('wakes its own subscriptions on commit instead of waiting for the next poll, even mid-handler', async () => {
+    const store = open({ pollIntervalMs: 60_000 });
+    const received: StoredEvent[] = [];
+    store.subscribeToAll({
+      after: null,
+      onEvent: async (event) => {
+        received.push(event);
+        if (event.revision === 0) await store.append('pair-GBR-IRN', [newEvent()], 0);
+      },
+    });
+    await sleep(20);
+
+    await store.append('pair-GBR-IRN', [newEvent()], 'no_stream');
+
+    await waitFor(() => received.length === 2, 'both events', 1_000);
+  });
+
+  it('commits 200 concurrent appends in far fewer than 200 transactions', async () => {
+    const store = open();
+
+    await Promise.all(Array.from({ length: 200 }, (_, i) => store.append(`stream-${i}`, [newEvent()], 'no_stream')));
+
+    expect(store.transactionsCommitted).toBeGreaterThanOrEqual(1);
+    expect(store.transactionsCommitted).toBeLessThanOrEqual(5);
+    expect((await store.readAll(null, 1_000)).events).toHaveLength(200);
+  });
+
+  it('rejects one append of a batch without undoing the others', async () => {
+    const store = open();
+    await store.append('busy', [newEvent()], 'no_stream');
+    const committedBefore = store.transactionsCommitted;
+
+    const [before, conflicting, after] = await Promise.allSettled([
+      store.append('before', [newEvent()], 'no_stream'),
+      store.append('busy', [newEvent()], 'no_stream'),
+      store.append('after', [newEvent()], 'no_stream'),
+    ]);
+
+    expect(store.transactionsCommitted).toBe(committedBefore + 1);
+    expect(before.status).toBe('fulfilled');
+    expect(after.status).toBe('fulfilled');
+    expect(conflicting).toMatchObject({ status: 'rejected', reason: { actual: 0 } });
+    expect(await store.readStream('before')).toHaveLength(1);
+    expect(await store.readStream('after')).toHaveLength(1);
+    expect(await store.readStream('busy')).toHaveLength(1);
+  });
+
+  it('sees revisions written earlier in the same batch', async () => {
+    const store = open();
+
+    const [first, second, stale] = await Promise.allSettled([
+      store.append('chain', [newEvent()], 'no_stream'),
+      store.append('chain', [newEvent()], 0),
+      store.append('chain', [newEvent()], 0),
+    ]);
+
+    expect(first.status).toBe('fulfilled');
+    expect(second).toMatchObject({ status: 'fulfilled', value: { nextExpectedRevision: 1 } });
+    expect(stale).toMatchObject({ status: 'rejected', reason: { actual: 1 } });
+  });
+
+  it('refuses an event id reused in another stream or in a partly recorded append', async () => {
+    const store = open();
+    const recorded = newEvent();
+    await store.append('origin', [recorded], 'no_stream');
+
+    await expect(store.append('elsewhere', [recorded], 'any')).rejects.toBeInstanceOf(EventIdConflictError);
+    await expect(store.append('origin', [recorded, newEvent()], 'any')).rejects.toBeInstanceOf(EventIdConflictError);
+    expect(await store.readStream('elsewhere')).toEqual([]);
+    expect(await store.readStream('origin')).toHaveLength(1);
+  });
+
+  it('rejects every append of a batch when the transaction cannot start, and recovers afterwards', async () => {
+    const store = open({ busyTimeoutMs: 50 });
+    const otherProcess = new Database(file);
+    otherProcess.exec('BEGIN IMMEDIATE');
+
+    const outcomes = await Promise.allSettled([
+      store.append('a', [newEvent()], 'no_stream'),
+      store.append('b', [newEvent()], 'no_stream'),
+    ]);
+    otherProcess.exec('ROLLBACK');
+    otherProcess.close();
+
+    expect(outcomes).toEqual([
+      { status: 'rejected', reason: expect.objectContaining({ code: 'SQLITE_BUSY' }) },
+      { status: 'rejected', reason: expect.objectContaining({ code: 'SQLITE_BUSY' }) },
+    ]);
+    expect((await store.append('a', [newEvent()], 'no_stream')).nextExpectedRevision).toBe(0);
+  });
+
+  it('returns a full page with next set to its last position, and a short page with next null', async () => {
+    const store = open();
+    await store.append('paged', [newEvent(), newEvent(), newEvent()], 'no_stream');
+
+    const full = await store.readAll(null, 2);
+    const rest = await store.readAll(full.next, 2);
+
+    expect(full.next).toBe(full.events[1].position);
+    expect(rest.events).toHaveLength(1);
+    expect(rest.next).toBeNull();
+  });
+
+  it('compares positions numerically, not as text', () => {
+    const store = open();
+
+    expect(store.comparePositions('9', '10')).toBeLessThan(0);
+    expect(store.comparePositions('100', '99')).toBeGreaterThan(0);
+    expect(store.isPosition('0')).toBe(true);
+    expect(store.isPosition('007')).toBe(false);
+    expect(store.isPosition('1.5')).toBe(false);
+  });
+
+  it('flushes pending appends and stops subscriptions on close', async () => {
+    const store = open();
+    const errors: unknown[] = [];
+    store.subscribeToAll({ after: null, onEvent: () => {}, onError: (error) => { errors.push(error); } });
+
+    const pending = store.append('last-words', [newEvent()], 'no_stream');
+    await store.close();
+
+    expect((await pending).nextExpectedRevision).toBe(0);
+    await expect(store.append('last-words', [newEvent()], 0)).rejects.toThrow(/closed/);
+    const reopened = open();
+    expect(await reopened.readStream('last-words')).toHaveLength(1);
+    await sleep(50);
+    expect(errors).toEqual([]);
+  });
+});
