@@ -1,4 +1,7 @@
-import { resolve } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import {
   EventStoreConfigError,
   EventStoreUnreachableError,
@@ -80,6 +83,21 @@ describe('redactCredentials', () => {
   it('hides the password and leaves strings without credentials alone', () => {
     expect(redactCredentials('esdb://admin:changeit@node1:2113,node2:2113?tls=true')).toBe('esdb://admin:***@node1:2113,node2:2113?tls=true');
     expect(redactCredentials('esdb://localhost:2113?tls=false')).toBe('esdb://localhost:2113?tls=false');
+  });
+});
+
+describe('openEventStore with SQLite', () => {
+  it('opens a working store at DATA_DIR/demarche.db, creating the directory', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'demarche-config-'));
+    try {
+      const config = eventStoreConfigFromEnv({ DATA_DIR: join(directory, 'nested') });
+      const store = await openEventStore(config);
+      const { events } = await store.append('config-check', [{ eventId: randomUUID(), type: 'Checked', data: { ok: true } }], 'no_stream');
+      expect(await store.readStream('config-check')).toEqual(events);
+      await store.close();
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 });
 

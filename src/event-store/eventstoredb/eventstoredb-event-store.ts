@@ -64,7 +64,10 @@ export class EventStoreDbEventStore implements EventStore {
 
   async append(streamId: string, events: NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     this.assertOpen();
-    if (events.length === 0) throw new RangeError('append needs at least one event');
+    if (events.length === 0) throw new TypeError('append needs at least one event');
+    if (new Set(events.map((event) => event.eventId.toLowerCase())).size !== events.length) {
+      throw new TypeError('append got the same event id twice');
+    }
     // Dedup detection: the server answers a retried append (same event ids, same expected
     // revision) with success and the revisions of the first write. Those revisions are at or
     // below the stream's tail before the call, whereas a fresh write lands above it.
@@ -110,14 +113,14 @@ export class EventStoreDbEventStore implements EventStore {
   async readStream(streamId: string, fromRevision = 0): Promise<StoredEvent[]> {
     this.assertOpen();
     if (!Number.isSafeInteger(fromRevision) || fromRevision < 0) {
-      throw new RangeError(`fromRevision must be a non-negative integer, got ${fromRevision}`);
+      throw new TypeError(`fromRevision must be a non-negative integer, got ${fromRevision}`);
     }
     return this.readStreamRange(streamId, BigInt(fromRevision), Number.MAX_SAFE_INTEGER);
   }
 
   async readAll(after: string | null, limit: number): Promise<ReadAllPage> {
     this.assertOpen();
-    if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${limit}`);
+    if (!Number.isSafeInteger(limit) || limit < 1) throw new TypeError(`limit must be a positive integer, got ${limit}`);
     const events: StoredEvent[] = [];
     // Last record examined, system ones included: the next page starts strictly after it.
     let cursor = after === null ? null : parsePosition(after);
@@ -239,13 +242,13 @@ export function formatPosition({ commit, prepare }: Position): string {
   return `${commit}/${prepare}`;
 }
 
-/** Throws RangeError for anything `isPosition` rejects. */
+/** Throws TypeError for anything `isPosition` rejects. */
 export function parsePosition(value: string): Position {
   const match = POSITION_FORMAT.exec(value);
   const commit = match ? BigInt(match[1]!) : -1n;
   const prepare = match ? BigInt(match[2]!) : -1n;
   if (commit < 0n || prepare < 0n || commit > UINT64_MAX || prepare > UINT64_MAX) {
-    throw new RangeError(`Not an EventStoreDB position: ${JSON.stringify(value)} (expected "<commit>/<prepare>")`);
+    throw new TypeError(`Not an EventStoreDB position: ${JSON.stringify(value)} (expected "<commit>/<prepare>")`);
   }
   return { commit, prepare };
 }
@@ -278,7 +281,7 @@ function toEsdbExpectedRevision(expected: ExpectedRevision): AppendExpectedRevis
   if (expected === 'no_stream') return NO_STREAM;
   if (expected === 'any') return ANY;
   if (!Number.isSafeInteger(expected) || expected < 0) {
-    throw new RangeError(`expectedRevision must be a non-negative integer, 'no_stream' or 'any', got ${expected}`);
+    throw new TypeError(`expectedRevision must be a non-negative integer, 'no_stream' or 'any', got ${expected}`);
   }
   return BigInt(expected);
 }
