@@ -6,12 +6,15 @@ import { EVENT_STORE, type EventStore } from './event-store/event-store.port.js'
 import { HealthController } from './health/health.controller.js';
 import { IncidentReporter } from './incidents/incident-reporter.service.js';
 import { IncidentsController } from './incidents/incidents.controller.js';
-import { ProjectionRunner } from './projections/projection-runner.js';
+import { ProjectionRunner, READ_MODEL_FILE } from './projections/projection-runner.js';
+import { AdminController } from './admin/admin.controller.js';
 import { RelationsController } from './relations/relations.controller.js';
 
 export interface AppOptions {
   eventStore: EventStoreConfig;
   clock?: Clock;
+  /** Where the read model is persisted between runs; omitted = rebuilt from the log at every start. */
+  readModelFile?: string;
 }
 
 /** Closes the store last, once the projection runner has let go of its subscription. */
@@ -28,10 +31,11 @@ export class AppModule {
   static forRoot(options: AppOptions): DynamicModule {
     return {
       module: AppModule,
-      controllers: [IncidentsController, RelationsController, EventsController, HealthController],
+      controllers: [IncidentsController, RelationsController, EventsController, HealthController, AdminController],
       providers: [
         { provide: EVENT_STORE, useFactory: () => openEventStore(options.eventStore) },
         { provide: CLOCK, useValue: options.clock ?? systemClock },
+        ...(options.readModelFile ? [{ provide: READ_MODEL_FILE, useValue: options.readModelFile }] : []),
         ProjectionRunner,
         IncidentReporter,
         EventStoreCloser,

@@ -1,15 +1,17 @@
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.js';
-import { eventStoreConfigFromEnv, redactCredentials } from './event-store/event-store.config.js';
+import { appOptionsFromEnv } from './config.js';
+import { redactCredentials } from './event-store/event-store.config.js';
 import { loadSeeds } from './seeding/seed-loader.js';
 
 const logger = new Logger('Demarche');
 
 async function main(): Promise<void> {
-  const eventStore = eventStoreConfigFromEnv(process.env);
+  const options = appOptionsFromEnv(process.env);
+  const { eventStore } = options;
   const port = Number(process.env.PORT ?? 3000);
   const host = process.env.HOST ?? '127.0.0.1';
-  const app = await createApp({ eventStore });
+  const app = await createApp(options);
   if (process.argv.includes('--seed')) {
     const seeded = await loadSeeds(app);
     logger.log(`Seeds: ${seeded.recorded} incidents recorded, ${seeded.alreadyPresent} already present`);

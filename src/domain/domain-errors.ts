@@ -5,3 +5,11 @@ export class RelationRuleViolation extends Error {
     this.name = 'RelationRuleViolation';
   }
 }
+
+/** A correction or retraction names an incident this pair never recorded (HTTP 404). */
+export class IncidentNotFound extends Error {
+  constructor(readonly incidentId: string) {
+    super(`No incident ${incidentId} is recorded`);
+    this.name = 'IncidentNotFound';
+  }
+}

@@ -36,3 +36,32 @@ export interface IncidentEvent {
   type: IncidentType;
   data: IncidentData;
 }
+
+/** The fields a correction may amend; type, actor and target are retracted and reported anew instead. */
+export interface IncidentChanges {
+  occurredOn?: string;
+  precision?: DatePrecision;
+  summary?: string;
+  sources?: Source[];
+  details?: IncidentDetails;
+}
+
+export interface IncidentCorrected {
+  type: 'IncidentCorrected';
+  data: { incidentId: string; changes: IncidentChanges; reason: string; recordedAt: string };
+}
+
+export interface IncidentRetracted {
+  type: 'IncidentRetracted';
+  data: { incidentId: string; reason: string; recordedAt: string };
+}
+
+/** Amendments never rewrite the original report: they are later facts about it. */
+export type AmendmentEvent = IncidentCorrected | IncidentRetracted;
+
+/** Everything a pair's stream holds. */
+export type RelationEvent = IncidentEvent | AmendmentEvent;
+
+export function isAmendment(event: RelationEvent): event is AmendmentEvent {
+  return event.type === 'IncidentCorrected' || event.type === 'IncidentRetracted';
+}

@@ -1,6 +1,14 @@
 import type { CountryCode } from './countries.js';
-import { RelationRuleViolation } from './domain-errors.js';
-import type { IncidentData, IncidentDetails, IncidentEvent, Source } from './incident.js';
+import { IncidentNotFound, RelationRuleViolation } from './domain-errors.js';
+import type {
+  AmendmentEvent,
+  IncidentChanges,
+  IncidentData,
+  IncidentDetails,
+  IncidentEvent,
+  RelationEvent,
+  Source,
+} from './incident.js';
 import { INCIDENT_CATALOG, type IncidentInContext, type IncidentType } from './incident-catalog.js';
 import { parseOccurrence, referenceInstant } from './occurrence.js';
 import { noFacts, unansweredExpulsions, type Expulsion, type RelationFacts } from './relation-facts.js';
@@ -25,31 +33,107 @@ export interface ReportIncident {
   recordedAt: string;
 }
 
-export type RelationCommand = ReportIncident;
+export interface CorrectIncident {
+  kind: 'CorrectIncident';
+  incidentId: string;
+  changes: IncidentChanges;
+  reason: string;
+  recordedAt: string;
+}
+
+export interface RetractIncident {
+  kind: 'RetractIncident';
+  incidentId: string;
+  reason: string;
+  recordedAt: string;
+}
+
+export type RelationCommand = ReportIncident | CorrectIncident | RetractIncident;
 
 export interface RelationDecisionState {
   facts: RelationFacts;
+  /** Every incident reported in the stream, as currently corrected, in report order. */
+  incidents: Record<string, { event: IncidentEvent; retracted: boolean }>;
 }
 
 /** An expulsion answered within this many days of the other side's counts as tit-for-tat. */
 export const RECIPROCITY_WINDOW_DAYS = 30;
 const DAY_MS = 86_400_000;
 
-export const initialState: RelationDecisionState = { facts: noFacts };
+export const initialState: RelationDecisionState = { facts: noFacts, incidents: {} };
 
-export function evolve(state: RelationDecisionState, event: IncidentEvent): RelationDecisionState {
-  return { facts: applyIncident(state.facts, inContext(event)) };
+export function evolve(state: RelationDecisionState, event: RelationEvent): RelationDecisionState {
+  switch (event.type) {
+    case 'IncidentCorrected':
+    case 'IncidentRetracted':
+      return amend(state, event);
+    default:
+      return {
+        facts: applyIncident(state.facts, inContext(event)),
+        incidents: { ...state.incidents, [event.data.incidentId]: { event, retracted: false } },
+      };
+  }
 }
 
-export function decide(command: RelationCommand, state: RelationDecisionState): IncidentEvent[] {
+export function decide(command: RelationCommand, state: RelationDecisionState): RelationEvent[] {
   switch (command.kind) {
     case 'ReportIncident':
       return [reportIncident(command, state.facts)];
+    case 'CorrectIncident':
+      return [correctIncident(command, state)];
+    case 'RetractIncident':
+      return [retractIncident(command, state)];
     default: {
-      const unknown: never = command.kind;
-      throw new Error(`unknown command ${String(unknown)}`);
+      const unknown: never = command;
+      throw new Error(`unknown command ${JSON.stringify(unknown)}`);
     }
   }
+}
+
+/** An amendment changes what we believe happened, so the facts are refolded from the amended incidents. */
+function amend(state: RelationDecisionState, event: AmendmentEvent): RelationDecisionState {
+  const known = state.incidents[event.data.incidentId];
+  if (!known) return state;
+  const amended =
+    event.type === 'IncidentRetracted'
+      ? { ...known, retracted: true }
+      : { ...known, event: { type: known.event.type, data: { ...known.event.data, ...event.data.changes } } };
+  const incidents = { ...state.incidents, [event.data.incidentId]: amended };
+  const facts = Object.values(incidents)
+    .filter((incident) => !incident.retracted)
+    .reduce((folded, incident) => applyIncident(folded, inContext(incident.event)), noFacts);
+  return { facts, incidents };
+}
+
+function amendable(state: RelationDecisionState, incidentId: string, action: string): IncidentEvent {
+  const known = state.incidents[incidentId];
+  if (!known) throw new IncidentNotFound(incidentId);
+  if (known.retracted) throw new RelationRuleViolation(`${action} rejected: incident ${incidentId} has been retracted`);
+  return known.event;
+}
+
+function correctIncident(command: CorrectIncident, state: RelationDecisionState): AmendmentEvent {
+  const original = amendable(state, command.incidentId, 'IncidentCorrected');
+  const changes: IncidentChanges = { ...command.changes };
+  if (changes.occurredOn !== undefined) changes.precision = parseOccurrence(changes.occurredOn).precision;
+  const changed = Object.entries(changes).filter(
+    ([field, value]) => JSON.stringify(value) !== JSON.stringify(original.data[field as keyof IncidentData]),
+  );
+  if (changed.length === 0) {
+    throw new RelationRuleViolation(`IncidentCorrected rejected: the correction changes nothing in incident ${command.incidentId}`);
+  }
+  return {
+    type: 'IncidentCorrected',
+    data: { incidentId: command.incidentId, changes: Object.fromEntries(changed), reason: command.reason, recordedAt: command.recordedAt },
+  };
+}
+
+function retractIncident(command: RetractIncident, state: RelationDecisionState): AmendmentEvent {
+  amendable(state, command.incidentId, 'IncidentRetracted');
+  return {
+    type: 'IncidentRetracted',
+    data: { incidentId: command.incidentId, reason: command.reason, recordedAt: command.recordedAt },
+  };
 }
 
 /** Applies an incident's catalogued effect; shared by the decider and the state projection. */

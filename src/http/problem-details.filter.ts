@@ -1,6 +1,6 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { RelationRuleViolation } from '../domain/domain-errors.js';
+import { IncidentNotFound, RelationRuleViolation } from '../domain/domain-errors.js';
 import { WrongExpectedRevisionError } from '../event-store/event-store.port.js';
 import { PROBLEM_CONTENT_TYPE, ProblemException, type ProblemDetails, type ProblemInit } from './problem.js';
 
@@ -43,6 +43,7 @@ function describe(error: unknown): ProblemInit {
   if (error instanceof RelationRuleViolation) {
     return { type: 'https://demarche.dev/problems/relation-rule', title: 'The relation does not allow this incident', status: 422, detail: error.reason };
   }
+  if (error instanceof IncidentNotFound) return { status: 404, detail: error.message };
   if (error instanceof WrongExpectedRevisionError) {
     return {
       type: 'https://demarche.dev/problems/concurrent-write',

@@ -1,10 +1,13 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
 import { v7 as uuidv7 } from 'uuid';
 import { CLOCK, type Clock } from '../clock.js';
-import type { IncidentData, IncidentDetails, IncidentEvent } from '../domain/incident.js';
-import type { IncidentType } from '../domain/incident-catalog.js';
+import { IncidentNotFound } from '../domain/domain-errors.js';
+import { isAmendment, type IncidentChanges, type IncidentDetails, type RelationEvent } from '../domain/incident.js';
+import { INCIDENT_CATALOG, type IncidentType } from '../domain/incident-catalog.js';
 import { isInFuture, parseOccurrence } from '../domain/occurrence.js';
-import { decide, evolve, initialState, type RelationDecisionState, type ReportIncident } from '../domain/relation.decider.js';
+import { decide, evolve, initialState, type RelationCommand, type RelationDecisionState } from '../domain/relation.decider.js';
 import { relationStreamId } from '../domain/relation-pair.js';
 import {
   EVENT_STORE,
@@ -14,44 +17,55 @@ import {
   type StoredEvent,
 } from '../event-store/event-store.port.js';
 import { validationProblem } from '../http/problem.js';
+import { flattenValidationErrors } from '../http/validation.pipe.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
+import type { CorrectIncidentDto, RetractIncidentDto } from './amend-incident.dto.js';
 import { KeyedLock } from './keyed-lock.js';
 import type { ReportIncidentDto } from './report-incident.dto.js';
 
-export interface ReportResult {
+/** What was recorded for one command: the answer to the request that sent it, and to its retries. */
+export interface Recorded {
   incidentId: string;
   eventId: string;
-  postedType: IncidentType;
-  recordedType: IncidentType;
+  /** The event type recorded (an incident type, IncidentCorrected or IncidentRetracted). */
+  recordedType: string;
+  /** For reports: the type the reporter sent, which the decider may have recorded as another. */
+  postedType?: IncidentType;
   streamId: string;
   revision: number;
   position: string;
   recordedAt: string;
   inResponseTo?: string;
+}
+
+export interface CommandOutcome extends Recorded {
   /** True when the event id had been recorded before and this is the original outcome. */
   replayed: boolean;
 }
 
-export interface ReportOptions {
-  /** A caller-chosen, deterministic event id: reporting it again returns the first outcome. */
+export interface CommandOptions {
+  /** A caller-chosen, deterministic event id: sending the command again returns the first outcome. */
   eventId?: string;
 }
 
-/** What the reporter remembers of a pair's stream between commands. */
+/** What the handler remembers of a pair's stream between commands. */
 interface StreamView {
   revision: number;
   state: RelationDecisionState;
-  recorded: Map<string, Omit<ReportResult, 'replayed'>>;
+  recorded: Map<string, Recorded>;
 }
 
-/** How long a 201 waits for the read model to show the incident (read-your-writes). */
+/** How long a 201 waits for the read model to show the write (read-your-writes). */
 const READ_YOUR_WRITES_MS = 2_000;
 /** Revision conflicts come from other processes writing the same pair; retry a few times. */
 const MAX_ATTEMPTS = 5;
 /** Pairs whose decision state stays cached. */
 const CACHED_STREAMS = 10_000;
 
-/** Handles ReportIncident: decide against the pair's stream, append with its expected revision. */
+/**
+ * Handles the commands on a pair's stream — report, correct, retract: decide against the stream's
+ * state, append with its expected revision, wait until the read model shows the event.
+ */
 @Injectable()
 export class IncidentReporter {
   private readonly streams = new Map<string, StreamView>();
@@ -63,12 +77,11 @@ export class IncidentReporter {
     private readonly projections: ProjectionRunner,
   ) {}
 
-  async report(dto: ReportIncidentDto, options: ReportOptions = {}): Promise<ReportResult> {
+  async report(dto: ReportIncidentDto, options: CommandOptions = {}): Promise<CommandOutcome> {
     const now = this.clock.now();
-    if (isInFuture(parseOccurrence(dto.occurredOn), now.getTime())) {
-      throw validationProblem([{ field: 'occurredOn', message: `${dto.occurredOn} is in the future` }]);
-    }
-    const command: ReportIncident = {
+    this.rejectFuture('occurredOn', dto.occurredOn, now);
+    const streamId = relationStreamId(dto.actor, dto.target);
+    return this.execute(streamId, options, {
       kind: 'ReportIncident',
       incidentId: uuidv7({ msecs: now.getTime() }),
       type: dto.type,
@@ -79,15 +92,40 @@ export class IncidentReporter {
       sources: plain(dto.sources),
       details: plain(dto.details ?? {}) as IncidentDetails,
       recordedAt: now.toISOString(),
-    };
-    const eventId = options.eventId ?? uuidv7({ msecs: now.getTime() });
-    const streamId = relationStreamId(dto.actor, dto.target);
-    const result = await this.lock.run(streamId, () => this.decideAndAppend(streamId, command, eventId));
-    await this.projections.waitFor(result.position, READ_YOUR_WRITES_MS);
-    return result;
+    });
   }
 
-  private async decideAndAppend(streamId: string, command: ReportIncident, eventId: string): Promise<ReportResult> {
+  async correct(incidentId: string, dto: CorrectIncidentDto, options: CommandOptions = {}): Promise<CommandOutcome> {
+    const now = this.clock.now();
+    const incident = this.incidentOrNotFound(incidentId);
+    if (dto.occurredOn !== undefined) this.rejectFuture('occurredOn', dto.occurredOn, now);
+    if (dto.details !== undefined) await this.checkDetails(incident.type, dto.details);
+    const { reason, ...fields } = dto;
+    const changes = plain(fields) as IncidentChanges;
+    if (Object.keys(changes).length === 0) {
+      throw validationProblem([{ field: 'occurredOn', message: 'a correction must amend at least one of occurredOn, summary, sources, details' }]);
+    }
+    return this.execute(incident.streamId, options, { kind: 'CorrectIncident', incidentId, changes, reason, recordedAt: now.toISOString() });
+  }
+
+  async retract(incidentId: string, dto: RetractIncidentDto, options: CommandOptions = {}): Promise<CommandOutcome> {
+    const incident = this.incidentOrNotFound(incidentId);
+    return this.execute(incident.streamId, options, {
+      kind: 'RetractIncident',
+      incidentId,
+      reason: dto.reason,
+      recordedAt: this.clock.now().toISOString(),
+    });
+  }
+
+  private async execute(streamId: string, options: CommandOptions, command: RelationCommand): Promise<CommandOutcome> {
+    const eventId = options.eventId ?? uuidv7({ msecs: Date.parse(command.recordedAt) });
+    const outcome = await this.lock.run(streamId, () => this.decideAndAppend(streamId, command, eventId));
+    await this.projections.waitFor(outcome.position, READ_YOUR_WRITES_MS);
+    return outcome;
+  }
+
+  private async decideAndAppend(streamId: string, command: RelationCommand, eventId: string): Promise<CommandOutcome> {
     for (let attempt = 1; ; attempt++) {
       const view = await this.catchUp(streamId);
       const earlier = view.recorded.get(eventId);
@@ -121,20 +159,43 @@ export class IncidentReporter {
 
   private remember(view: StreamView, stored: StoredEvent): void {
     if (stored.revision <= view.revision) return;
-    const event = { type: stored.type, data: stored.data as unknown as IncidentData } as IncidentEvent;
+    const event = { type: stored.type, data: stored.data } as unknown as RelationEvent;
     view.state = evolve(view.state, event);
     view.revision = stored.revision;
+    const report = isAmendment(event) ? undefined : event.data;
     view.recorded.set(stored.eventId, {
       incidentId: event.data.incidentId,
       eventId: stored.eventId,
-      postedType: event.data.postedType ?? event.type,
       recordedType: event.type,
+      ...(report ? { postedType: report.postedType ?? (event.type as IncidentType) } : {}),
       streamId: stored.streamId,
       revision: stored.revision,
       position: stored.position,
       recordedAt: event.data.recordedAt,
-      ...(event.data.inResponseTo ? { inResponseTo: event.data.inResponseTo } : {}),
+      ...(report?.inResponseTo ? { inResponseTo: report.inResponseTo } : {}),
     });
+  }
+
+  private incidentOrNotFound(incidentId: string) {
+    const incident = this.projections.readModel.incident(incidentId);
+    if (!incident) throw new NotFoundException(new IncidentNotFound(incidentId).message);
+    return incident;
+  }
+
+  private rejectFuture(field: string, date: string, now: Date): void {
+    if (isInFuture(parseOccurrence(date), now.getTime())) {
+      throw validationProblem([{ field, message: `${date} is in the future` }]);
+    }
+  }
+
+  /** Corrected details must still fit the incident's type. */
+  private async checkDetails(type: IncidentType, details: Record<string, unknown>): Promise<void> {
+    const Details = INCIDENT_CATALOG[type].details;
+    const instance = Details ? plainToInstance(Details, details) : {};
+    const errors = Details
+      ? await validate(instance, { whitelist: true, forbidNonWhitelisted: true })
+      : Object.keys(details).map((property) => ({ property, constraints: { whitelist: 'is not a known field' }, children: [] }));
+    if (errors.length > 0) throw validationProblem(flattenValidationErrors(errors as never, 'details'));
   }
 }
 

@@ -11,5 +11,7 @@ export function incidentResponse(incident: RecordedIncident) {
     streamId: incident.streamId,
     revision: incident.revision,
     position: incident.position,
+    retracted: incident.retracted,
+    amendments: incident.amendments,
   };
 }

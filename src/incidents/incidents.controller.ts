@@ -10,8 +10,10 @@ import { incidentResponse } from './incident.response.js';
 import { IncidentReporter } from './incident-reporter.service.js';
 import { ListIncidentsQuery } from './list-incidents.query.js';
 import { ReportIncidentDto } from './report-incident.dto.js';
+import { CorrectIncidentDto, RetractIncidentDto } from './amend-incident.dto.js';
 
 const DEFAULT_PAGE_SIZE = 50;
+const incidentIdPipe = new ParseUUIDPipe({ exceptionFactory: () => validationProblem([{ field: 'incidentId', message: 'must be a UUID' }]) });
 
 @Controller('incidents')
 export class IncidentsController {
@@ -29,8 +31,22 @@ export class IncidentsController {
     return result;
   }
 
+  @Post(':incidentId/correction')
+  @HttpCode(201)
+  async correct(@Param('incidentId', incidentIdPipe) incidentId: string, @Body() dto: CorrectIncidentDto) {
+    const { replayed: _replayed, ...result } = await this.reporter.correct(incidentId, dto);
+    return result;
+  }
+
+  @Post(':incidentId/retraction')
+  @HttpCode(201)
+  async retract(@Param('incidentId', incidentIdPipe) incidentId: string, @Body() dto: RetractIncidentDto) {
+    const { replayed: _replayed, ...result } = await this.reporter.retract(incidentId, dto);
+    return result;
+  }
+
   @Get(':incidentId')
-  get(@Param('incidentId', new ParseUUIDPipe({ exceptionFactory: () => validationProblem([{ field: 'incidentId', message: 'must be a UUID' }]) })) incidentId: string) {
+  get(@Param('incidentId', incidentIdPipe) incidentId: string) {
     const incident = this.projections.readModel.incident(incidentId);
     if (!incident) throw new NotFoundException(`No incident ${incidentId} is recorded`);
     return incidentResponse(incident);

@@ -1,48 +1,69 @@
+import { createHash } from 'node:crypto';
 import type { CountryCode } from '../domain/countries.js';
-import type { ScoredIncident } from '../domain/escalation.js';
-import type { IncidentData, IncidentEvent } from '../domain/incident.js';
+import { isAmendment, type AmendmentEvent, type IncidentData, type IncidentEvent, type RelationEvent } from '../domain/incident.js';
 import { isIncidentType, type IncidentType } from '../domain/incident-catalog.js';
 import { inContext } from '../domain/relation.decider.js';
-import { pairKey } from '../domain/relation-pair.js';
 import {
-  describeRelation,
-  foldRelation,
-  scoredIncident,
-  type RelationState,
-  type RelationView,
-} from '../domain/relation-state.projection.js';
+  incidentsKnownAt,
+  relationAsOf,
+  relationTimeline,
+  type RecordedRelationEvent,
+  type RelationSnapshot,
+  type TimelinePoint,
+} from '../domain/relation-history.js';
+import { pairKey } from '../domain/relation-pair.js';
+import { describeRelation, type RelationView } from '../domain/relation-state.projection.js';
 import type { StoredEvent } from '../event-store/event-store.port.js';
 
-/** An incident as the read side knows it: the event and where it sits in the log. */
-export interface RecordedIncident {
+/** Version of the read model's code: bump it when folding changes, and persisted copies are rebuilt. */
+export const READ_MODEL_VERSION = 2;
+
+/** Where an event sits in the store. */
+export interface LogAddress {
   eventId: string;
   streamId: string;
   revision: number;
   position: string;
+}
+
+type PairLogEntry = RecordedRelationEvent & LogAddress;
+
+/** An incident as currently believed: the original report with corrections applied. */
+export interface RecordedIncident extends LogAddress {
   type: IncidentType;
   data: IncidentData;
   /** Reference instant of the occurrence, epoch ms. */
   atMs: number;
+  amendments: (AmendmentEvent['data'] & { type: AmendmentEvent['type'] })[];
+  retracted: boolean;
 }
 
 interface PairEntry {
   a: CountryCode;
   b: CountryCode;
-  /** In log order. */
-  incidents: RecordedIncident[];
-  /** The fold of `incidents` in occurrence order; dropped whenever an incident arrives. */
-  folded?: { state: RelationState; scored: ScoredIncident[] };
+  /** Reports and amendments, in log order. */
+  log: PairLogEntry[];
+  /** What the pair looks like with everything known, folded lazily; dropped on the pair's next event. */
+  current?: { snapshot: RelationSnapshot; incidents: Map<string, RecordedIncident> };
 }
 
 export interface IncidentFilter {
   pair?: string;
   type?: IncidentType;
-  /** Occurrence instants, epoch ms, inclusive. */
+  /** Occurrence reference instants, epoch ms, inclusive. */
   fromMs?: number;
   toMs?: number;
   /** Position of the last incident of the previous page. */
   after?: string;
   limit: number;
+}
+
+/** Which history to look at: incidents occurred by `asOfMs`, recorded by `knownAtMs`, scored at `atMs`. */
+export interface Perspective {
+  atMs: number;
+  atIso: string;
+  asOfMs?: number;
+  knownAtMs?: number;
 }
 
 export interface RelationFilter {
@@ -51,61 +72,74 @@ export interface RelationFilter {
 }
 
 /**
- * In-memory read model of every pair's incidents, fed from the global log. Relation states are
- * folded lazily per pair and cached until the pair's next incident, so applying an event is O(1).
+ * In-memory read model of every pair, fed from the global log. Applying an event is O(1);
+ * folds happen lazily per pair and are cached until the pair's next event.
  */
 export class RelationsReadModel {
   private readonly pairs = new Map<string, PairEntry>();
-  private readonly byIncidentId = new Map<string, RecordedIncident>();
-  /** Every incident in log order, for listing with a position cursor. */
-  private readonly log: RecordedIncident[] = [];
+  /** incidentId → pair key. */
+  private readonly pairOfIncident = new Map<string, string>();
+  /** Every report in log order, for listing with a position cursor. */
+  private readonly reports: { incidentId: string; position: string }[] = [];
+  private events = 0;
 
   constructor(private readonly comparePositions: (a: string, b: string) => number) {}
 
   get incidentCount(): number {
-    return this.log.length;
+    return this.reports.length;
   }
 
   get pairCount(): number {
     return this.pairs.size;
   }
 
-  /** Returns the incident when the event was one, else null (other event types are ignored). */
-  apply(event: StoredEvent): RecordedIncident | null {
-    if (!isIncidentType(event.type)) return null;
-    const incidentEvent = { type: event.type, data: event.data as unknown as IncidentData };
-    const incident: RecordedIncident = {
-      eventId: event.eventId,
-      streamId: event.streamId,
-      revision: event.revision,
-      position: event.position,
-      type: incidentEvent.type,
-      data: incidentEvent.data,
-      atMs: inContext(incidentEvent).atMs,
-    };
-    const key = pairKey(incident.data.actor, incident.data.target);
+  get eventCount(): number {
+    return this.events;
+  }
+
+  /** Applies one event of the log; returns the pair it touched, or null for events of other kinds. */
+  apply(stored: StoredEvent): { pairKey: string; event: RelationEvent } | null {
+    const event = asRelationEvent(stored);
+    if (!event) return null;
+    const key = isAmendment(event)
+      ? this.pairOfIncident.get(event.data.incidentId)
+      : pairKey(event.data.actor, event.data.target);
+    if (!key) return null;
     let entry = this.pairs.get(key);
     if (!entry) {
       const [a, b] = key.split('-');
-      entry = { a, b, incidents: [] };
+      entry = { a, b, log: [] };
       this.pairs.set(key, entry);
     }
-    entry.incidents.push(incident);
-    entry.folded = undefined;
-    this.byIncidentId.set(incident.data.incidentId, incident);
-    this.log.push(incident);
-    return incident;
+    entry.log.push({
+      event,
+      recordedMs: Date.parse(event.data.recordedAt),
+      eventId: stored.eventId,
+      streamId: stored.streamId,
+      revision: stored.revision,
+      position: stored.position,
+    });
+    entry.current = undefined;
+    if (!isAmendment(event)) {
+      this.pairOfIncident.set(event.data.incidentId, key);
+      this.reports.push({ incidentId: event.data.incidentId, position: stored.position });
+    }
+    this.events++;
+    return { pairKey: key, event };
   }
 
   incident(incidentId: string): RecordedIncident | undefined {
-    return this.byIncidentId.get(incidentId);
+    const key = this.pairOfIncident.get(incidentId);
+    return key ? this.current(this.pairs.get(key)!).incidents.get(incidentId) : undefined;
   }
 
+  /** Incidents in the order they were reported, retracted ones left out. */
   listIncidents(filter: IncidentFilter): { items: RecordedIncident[]; next: string | null } {
-    const source = filter.pair ? (this.pairs.get(filter.pair)?.incidents ?? []) : this.log;
+    const reports = filter.pair ? this.reportsOf(filter.pair) : this.reports;
     const items: RecordedIncident[] = [];
-    for (let i = filter.after ? this.firstAfter(source, filter.after) : 0; i < source.length; i++) {
-      const incident = source[i];
+    for (let i = filter.after ? this.firstAfter(reports, filter.after) : 0; i < reports.length; i++) {
+      const incident = this.incident(reports[i].incidentId);
+      if (!incident || incident.retracted) continue;
       if (filter.type && incident.type !== filter.type) continue;
       if (filter.fromMs !== undefined && incident.atMs < filter.fromMs) continue;
       if (filter.toMs !== undefined && incident.atMs > filter.toMs) continue;
@@ -115,39 +149,124 @@ export class RelationsReadModel {
     return { items, next: null };
   }
 
-  relation(a: CountryCode, b: CountryCode, atMs: number, atIso: string): RelationView | undefined {
+  relation(a: CountryCode, b: CountryCode, perspective: Perspective): RelationView | undefined {
     const entry = this.pairs.get(pairKey(a, b));
-    return entry ? this.describe(entry, atMs, atIso) : undefined;
+    if (!entry) return undefined;
+    return describeRelationAt(this.snapshot(entry, perspective), perspective);
   }
 
-  relations(filter: RelationFilter, atMs: number, atIso: string): RelationView[] {
+  relations(filter: RelationFilter, perspective: Perspective): RelationView[] {
     const views: RelationView[] = [];
     for (const entry of this.pairs.values()) {
       if (filter.country && entry.a !== filter.country && entry.b !== filter.country) continue;
-      const view = this.describe(entry, atMs, atIso);
+      const view = describeRelationAt(this.snapshot(entry, perspective), perspective);
+      if (view.incidentCount === 0) continue;
       if (filter.level && view.escalation.level !== filter.level) continue;
       views.push(view);
     }
     return views.sort((x, y) => y.escalation.score - x.escalation.score || x.pair.join().localeCompare(y.pair.join()));
   }
 
-  private describe(entry: PairEntry, atMs: number, atIso: string): RelationView {
-    if (!entry.folded) {
-      const events: IncidentEvent[] = entry.incidents.map(({ type, data }) => ({ type, data }));
-      entry.folded = { state: foldRelation(entry.a, entry.b, events), scored: events.map(scoredIncident) };
-    }
-    return describeRelation(entry.folded.state, entry.folded.scored, atMs, atIso);
+  timeline(a: CountryCode, b: CountryCode, instants: number[], knownAtMs?: number): TimelinePoint[] | undefined {
+    const entry = this.pairs.get(pairKey(a, b));
+    if (!entry) return undefined;
+    return relationTimeline(incidentsKnownAt(entry.log, knownAtMs), instants);
   }
 
-  /** Index of the first incident strictly after `position` (incidents are in log order). */
-  private firstAfter(incidents: RecordedIncident[], position: string): number {
+  /**
+   * A digest of everything the read model holds, independent of when and how it was built:
+   * a live model and a fresh rebuild from the same log hash the same.
+   */
+  hash(): string {
+    const digest = createHash('sha256');
+    for (const key of [...this.pairs.keys()].sort()) {
+      const entry = this.pairs.get(key)!;
+      digest.update(key);
+      for (const item of entry.log) digest.update(`|${item.position}|${item.eventId}|${item.event.type}`);
+      digest.update(JSON.stringify(this.current(entry).snapshot.state));
+    }
+    return digest.digest('hex');
+  }
+
+  /** Every event applied, pair by pair in log order: what a persisted copy needs to restore. */
+  *entries(): Iterable<StoredEvent> {
+    const all: PairLogEntry[] = [];
+    for (const entry of this.pairs.values()) all.push(...entry.log);
+    all.sort((x, y) => this.comparePositions(x.position, y.position));
+    for (const item of all) {
+      yield {
+        eventId: item.eventId,
+        streamId: item.streamId,
+        revision: item.revision,
+        position: item.position,
+        type: item.event.type,
+        data: item.event.data as never,
+        metadata: {},
+      };
+    }
+  }
+
+  private snapshot(entry: PairEntry, perspective: Perspective): RelationSnapshot {
+    if (perspective.asOfMs === undefined && perspective.knownAtMs === undefined) return this.current(entry).snapshot;
+    const incidents = incidentsKnownAt(entry.log, perspective.knownAtMs);
+    return relationAsOf(entry.a, entry.b, incidents, perspective.atMs);
+  }
+
+  private current(entry: PairEntry): NonNullable<PairEntry['current']> {
+    if (entry.current) return entry.current;
+    const believed = incidentsKnownAt(entry.log);
+    const incidents = new Map<string, RecordedIncident>();
+    for (const item of entry.log) {
+      const id = item.event.data.incidentId;
+      if (!isAmendment(item.event)) {
+        incidents.set(id, { ...address(item), type: item.event.type, data: item.event.data, atMs: 0, amendments: [], retracted: false });
+      } else {
+        const incident = incidents.get(id);
+        if (!incident) continue;
+        incident.amendments.push({ type: item.event.type, ...item.event.data } as RecordedIncident['amendments'][number]);
+        if (item.event.type === 'IncidentRetracted') incident.retracted = true;
+      }
+    }
+    for (const event of believed) {
+      const incident = incidents.get(event.data.incidentId)!;
+      incident.data = event.data;
+    }
+    for (const incident of incidents.values()) incident.atMs = inContext(incident).atMs;
+    entry.current = { snapshot: relationAsOf(entry.a, entry.b, believed), incidents };
+    return entry.current;
+  }
+
+  private reportsOf(key: string): { incidentId: string; position: string }[] {
+    const entry = this.pairs.get(key);
+    if (!entry) return [];
+    return entry.log.filter((item) => !isAmendment(item.event)).map((item) => ({ incidentId: item.event.data.incidentId, position: item.position }));
+  }
+
+  /** Index of the first report strictly after `position` (reports are in log order). */
+  private firstAfter(reports: { position: string }[], position: string): number {
     let lo = 0;
-    let hi = incidents.length;
+    let hi = reports.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.comparePositions(incidents[mid].position, position) <= 0) lo = mid + 1;
+      if (this.comparePositions(reports[mid].position, position) <= 0) lo = mid + 1;
       else hi = mid;
     }
     return lo;
   }
+}
+
+function describeRelationAt(snapshot: RelationSnapshot, perspective: Perspective): RelationView {
+  return describeRelation(snapshot.state, snapshot.scored, perspective.atMs, perspective.atIso);
+}
+
+function address(item: PairLogEntry): LogAddress {
+  return { eventId: item.eventId, streamId: item.streamId, revision: item.revision, position: item.position };
+}
+
+function asRelationEvent(stored: StoredEvent): RelationEvent | null {
+  if (isIncidentType(stored.type)) return { type: stored.type, data: stored.data as unknown as IncidentData } as IncidentEvent;
+  if (stored.type === 'IncidentCorrected' || stored.type === 'IncidentRetracted') {
+    return { type: stored.type, data: stored.data } as unknown as AmendmentEvent;
+  }
+  return null;
 }

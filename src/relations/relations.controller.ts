@@ -3,14 +3,23 @@ import { IsIn, IsOptional } from 'class-validator';
 import { CLOCK, type Clock } from '../clock.js';
 import { countryName, isCountryCode } from '../domain/countries.js';
 import { ESCALATION_LEVELS } from '../domain/escalation.js';
+import { parseOccurrence } from '../domain/occurrence.js';
+import { timelineInstants, type TimelineInterval } from '../domain/relation-history.js';
 import type { RelationView } from '../domain/relation-state.projection.js';
-import { validationProblem } from '../http/problem.js';
-import { IsCountryCode } from '../http/validators.js';
+import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
+import { ProblemException, validationProblem, type FieldError } from '../http/problem.js';
+import { IsCountryCode, IsOccurrenceDate } from '../http/validators.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
+import { endOf, perspectiveOf, TimeTravelQuery } from './relation-query.js';
 
 const LEVELS = ESCALATION_LEVELS.map((band) => band.level);
+const INTERVALS: TimelineInterval[] = ['day', 'week', 'month'];
+/** Most points one timeline request may ask for. */
+export const MAX_TIMELINE_POINTS = 2_000;
+/** How long `minPosition` may hold a read before answering 503. */
+const MIN_POSITION_WAIT_MS = 2_000;
 
-export class ListRelationsQuery {
+export class ListRelationsQuery extends TimeTravelQuery {
   @IsOptional() @IsCountryCode()
   country?: string;
 
@@ -18,33 +27,110 @@ export class ListRelationsQuery {
   level?: string;
 }
 
+export class TimelineQuery {
+  /** First point (start of that date); defaults to the start of the first incident's month. */
+  @IsOptional() @IsOccurrenceDate()
+  from?: string;
+
+  /** Last point no later than the end of this date; defaults to now. */
+  @IsOptional() @IsOccurrenceDate()
+  to?: string;
+
+  @IsOptional() @IsIn(INTERVALS, { message: `must be one of ${INTERVALS.join(', ')}` })
+  interval?: TimelineInterval;
+
+  @IsOptional() @IsOccurrenceDate()
+  knownAt?: string;
+}
+
 @Controller('relations')
 export class RelationsController {
   constructor(
     private readonly projections: ProjectionRunner,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
   @Get()
-  list(@Query() query: ListRelationsQuery) {
-    const now = this.clock.now();
-    const items = this.projections.readModel.relations(query, now.getTime(), now.toISOString()).map(withNames);
-    return { at: now.toISOString(), total: items.length, items };
+  async list(@Query() query: ListRelationsQuery) {
+    await this.awaitPosition(query.minPosition);
+    const perspective = perspectiveOf(query, this.clock);
+    const items = this.projections.readModel.relations(query, perspective).map(withNames);
+    return { at: perspective.atIso, asOf: query.asOf ?? null, knownAt: query.knownAt ?? null, total: items.length, items };
   }
 
   @Get(':a/:b')
-  get(@Param('a') a: string, @Param('b') b: string) {
-    const errors = [
-      ...(isCountryCode(a) ? [] : [{ field: 'a', message: `must be an ISO 3166-1 alpha-3 country code; ${JSON.stringify(a.slice(0, 20))} is not one` }]),
-      ...(isCountryCode(b) ? [] : [{ field: 'b', message: `must be an ISO 3166-1 alpha-3 country code; ${JSON.stringify(b.slice(0, 20))} is not one` }]),
-    ];
-    if (errors.length === 0 && a === b) errors.push({ field: 'b', message: 'must be a different country from a' });
-    if (errors.length > 0) throw validationProblem(errors);
-    const now = this.clock.now();
-    const view = this.projections.readModel.relation(a, b, now.getTime(), now.toISOString());
+  async get(@Param('a') a: string, @Param('b') b: string, @Query() query: TimeTravelQuery) {
+    checkPair(a, b);
+    await this.awaitPosition(query.minPosition);
+    const view = this.projections.readModel.relation(a, b, perspectiveOf(query, this.clock));
     if (!view) throw new NotFoundException(`No incidents are recorded between ${a} and ${b}`);
-    return withNames(view);
+    return { ...withNames(view), asOf: query.asOf ?? null, knownAt: query.knownAt ?? null };
   }
+
+  @Get(':a/:b/timeline')
+  timeline(@Param('a') a: string, @Param('b') b: string, @Query() query: TimelineQuery) {
+    checkPair(a, b);
+    const readModel = this.projections.readModel;
+    const current = readModel.relation(a, b, perspectiveOf({}, this.clock));
+    if (!current) throw new NotFoundException(`No incidents are recorded between ${a} and ${b}`);
+    const interval = query.interval ?? 'day';
+    const fromMs = query.from ? parseOccurrence(query.from).startMs : firstMonthStart(current);
+    const toMs = query.to ? endOf(query.to) : this.clock.now().getTime();
+    if (fromMs > toMs) throw validationProblem([{ field: 'to', message: 'must not be before from' }]);
+    const instants = timelineInstants(fromMs, toMs, interval, MAX_TIMELINE_POINTS);
+    if (instants === 'too many') {
+      throw validationProblem([
+        { field: 'interval', message: `from ${new Date(fromMs).toISOString()} to ${new Date(toMs).toISOString()} by ${interval} gives more than ${MAX_TIMELINE_POINTS} points; narrow from/to or use a coarser interval` },
+      ]);
+    }
+    const points = readModel.timeline(a, b, instants, query.knownAt ? endOf(query.knownAt) : undefined) ?? [];
+    return {
+      pair: current.pair,
+      interval,
+      from: new Date(fromMs).toISOString(),
+      to: new Date(toMs).toISOString(),
+      points: points.map((point) => ({
+        at: new Date(point.atMs).toISOString(),
+        score: point.score,
+        level: point.level,
+        incidents: point.incidents.map(({ type, data }) => ({
+          incidentId: data.incidentId,
+          type,
+          actor: data.actor,
+          target: data.target,
+          occurredOn: data.occurredOn,
+          summary: data.summary,
+        })),
+      })),
+    };
+  }
+
+  private async awaitPosition(minPosition: string | undefined): Promise<void> {
+    if (minPosition === undefined) return;
+    if (!this.store.isPosition(minPosition)) throw validationProblem([{ field: 'minPosition', message: 'is not a position in this log' }]);
+    if (!(await this.projections.waitFor(minPosition, MIN_POSITION_WAIT_MS))) {
+      throw new ProblemException(
+        { status: 503, title: 'The read model has not caught up yet', detail: `The read model has not reached position ${minPosition} yet; retry shortly` },
+        { 'retry-after': '1' },
+      );
+    }
+  }
+}
+
+function checkPair(a: string, b: string): void {
+  const errors: FieldError[] = [];
+  for (const [field, code] of [['a', a], ['b', b]] as const) {
+    if (!isCountryCode(code)) errors.push({ field, message: `must be an ISO 3166-1 alpha-3 country code; ${JSON.stringify(code.slice(0, 20))} is not one` });
+  }
+  if (errors.length === 0 && a === b) errors.push({ field: 'b', message: 'must be a different country from a' });
+  if (errors.length > 0) throw validationProblem(errors);
+}
+
+function firstMonthStart(view: RelationView): number {
+  const first = view.firstIncident ? parseOccurrence(view.firstIncident.occurredOn).startMs : 0;
+  const date = new Date(first);
+  return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1);
 }
 
 function withNames(view: RelationView) {

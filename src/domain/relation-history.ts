@@ -1,0 +1,116 @@
+import type { CountryCode } from './countries.js';
+import {
+  ESCALATION_CONSTANTS,
+  levelFor,
+  scoreFromPressure,
+  type EscalationLevel,
+  type ScoredIncident,
+} from './escalation.js';
+import { isAmendment, type IncidentEvent, type RelationEvent } from './incident.js';
+import { INCIDENT_CATALOG } from './incident-catalog.js';
+import { applyIncident, inContext } from './relation.decider.js';
+import { noFacts } from './relation-facts.js';
+import { foldRelation, scoredIncident, type RelationState } from './relation-state.projection.js';
+
+/**
+ * Time travel over a pair's stream. Two clocks: `knownAt` keeps only what had been recorded by
+ * then (reports, corrections and retractions alike); `asOf` keeps only incidents whose reference
+ * instant (the middle of their reported period) is not after it, and scores at that instant.
+ */
+
+export interface RecordedRelationEvent {
+  event: RelationEvent;
+  /** When Demarche recorded the event, epoch ms. */
+  recordedMs: number;
+}
+
+/** The incidents as believed at `knownAtMs`: corrections applied, retracted ones gone, in report order. */
+export function incidentsKnownAt(events: readonly RecordedRelationEvent[], knownAtMs = Infinity): IncidentEvent[] {
+  const current = new Map<string, IncidentEvent>();
+  for (const { event, recordedMs } of events) {
+    if (recordedMs > knownAtMs) continue;
+    if (!isAmendment(event)) {
+      current.set(event.data.incidentId, event);
+      continue;
+    }
+    const original = current.get(event.data.incidentId);
+    if (!original) continue;
+    if (event.type === 'IncidentRetracted') current.delete(event.data.incidentId);
+    else current.set(event.data.incidentId, { type: original.type, data: { ...original.data, ...event.data.changes } });
+  }
+  return [...current.values()];
+}
+
+export interface RelationSnapshot {
+  state: RelationState;
+  scored: ScoredIncident[];
+}
+
+/** The pair's state from the incidents that had occurred by `asOfMs`. */
+export function relationAsOf(a: CountryCode, b: CountryCode, incidents: readonly IncidentEvent[], asOfMs = Infinity): RelationSnapshot {
+  const occurred = incidents.filter((incident) => inContext(incident).atMs <= asOfMs);
+  return { state: foldRelation(a, b, occurred), scored: occurred.map(scoredIncident) };
+}
+
+export type TimelineInterval = 'day' | 'week' | 'month';
+
+export interface TimelinePoint {
+  atMs: number;
+  score: number;
+  level: EscalationLevel;
+  /** Incidents whose reference instant falls after the previous point and not after this one. */
+  incidents: IncidentEvent[];
+}
+
+const DAY_MS = 86_400_000;
+
+/** The instants of a timeline: `fromMs`, then every interval (calendar months for 'month') up to `toMs`. */
+export function timelineInstants(fromMs: number, toMs: number, interval: TimelineInterval, max: number): number[] | 'too many' {
+  const instants: number[] = [];
+  for (let at = fromMs, step = 0; at <= toMs; at = stepFrom(fromMs, interval, ++step)) {
+    if (instants.length === max) return 'too many';
+    instants.push(at);
+  }
+  return instants;
+}
+
+function stepFrom(fromMs: number, interval: TimelineInterval, step: number): number {
+  if (interval === 'day') return fromMs + step * DAY_MS;
+  if (interval === 'week') return fromMs + step * 7 * DAY_MS;
+  const from = new Date(fromMs);
+  return Date.UTC(from.getUTCFullYear(), from.getUTCMonth() + step, from.getUTCDate(), from.getUTCHours(), from.getUTCMinutes());
+}
+
+/**
+ * Score and level at each instant in one pass: conflict and cooperation pressure decay
+ * multiplicatively between points, so the cost is O(points + incidents), not their product.
+ */
+export function relationTimeline(incidents: readonly IncidentEvent[], instants: readonly number[]): TimelinePoint[] {
+  const ordered = incidents
+    .map((event, index) => ({ event, index, scored: scoredIncident(event) }))
+    .sort((x, y) => x.scored.atMs - y.scored.atMs || x.index - y.index);
+  const halfLifeMs = ESCALATION_CONSTANTS.halfLifeDays * DAY_MS;
+  let conflict = 0;
+  let cooperation = 0;
+  let facts = noFacts;
+  let lastMs = -Infinity;
+  let next = 0;
+  return instants.map((atMs) => {
+    const decay = lastMs === -Infinity ? 0 : Math.pow(2, -(atMs - lastMs) / halfLifeMs);
+    conflict *= decay;
+    cooperation *= decay;
+    const arrived: IncidentEvent[] = [];
+    for (; next < ordered.length && ordered[next].scored.atMs <= atMs; next++) {
+      const { event, scored } = ordered[next];
+      const g = INCIDENT_CATALOG[scored.type].goldstein;
+      const weight = Math.abs(g) * scored.multiplier * Math.pow(2, -(atMs - scored.atMs) / halfLifeMs);
+      if (g < 0) conflict += weight;
+      else cooperation += weight;
+      facts = applyIncident(facts, inContext(event));
+      arrived.push(event);
+    }
+    lastMs = atMs;
+    const score = scoreFromPressure(conflict, cooperation);
+    return { atMs, score: Math.round(score * 10) / 10, level: levelFor(score, facts.severed), incidents: arrived };
+  });
+}

@@ -1,0 +1,35 @@
+import { IsOptional, IsString } from 'class-validator';
+import type { Clock } from '../clock.js';
+import { parseOccurrence } from '../domain/occurrence.js';
+import { IsOccurrenceDate } from '../http/validators.js';
+import type { Perspective } from '../projections/relations.read-model.js';
+
+/**
+ * The time-travel parameters shared by the relation endpoints. A date means the END of that day,
+ * month or year (UTC): `asOf=2023-12-01` is the state at 23:59:59.999 on 1 December.
+ */
+export class TimeTravelQuery {
+  /** Only incidents that had occurred by then; the score is computed at that instant. */
+  @IsOptional() @IsOccurrenceDate()
+  asOf?: string;
+
+  /** Only what Demarche had recorded by then (reports, corrections, retractions). */
+  @IsOptional() @IsOccurrenceDate()
+  knownAt?: string;
+
+  /** Wait (up to 2 s) until the read model has applied this log position (read-your-writes). */
+  @IsOptional() @IsString()
+  minPosition?: string;
+}
+
+/** End of the period a date names, as epoch ms. */
+export function endOf(date: string): number {
+  return parseOccurrence(date).endMs - 1;
+}
+
+export function perspectiveOf(query: TimeTravelQuery, clock: Clock): Perspective {
+  const asOfMs = query.asOf !== undefined ? endOf(query.asOf) : undefined;
+  const knownAtMs = query.knownAt !== undefined ? endOf(query.knownAt) : undefined;
+  const atMs = asOfMs ?? knownAtMs ?? clock.now().getTime();
+  return { atMs, atIso: new Date(atMs).toISOString(), asOfMs, knownAtMs };
+}
