@@ -46,10 +46,13 @@ export function isAnswered(facts: RelationFacts, expulsion: Expulsion): boolean 
   return facts.expulsions.some((other) => other.answers === expulsion.incidentId);
 }
 
-/** Expulsions of `of`'s diplomats by `by` that no reciprocal expulsion has answered yet, newest first. */
+/**
+ * Expulsions of `of`'s diplomats by `by` still waiting for a reciprocal answer, newest first.
+ * A reciprocal expulsion is itself an answer and closes the exchange: it awaits none.
+ */
 export function unansweredExpulsions(facts: RelationFacts, by: CountryCode, of: CountryCode): Expulsion[] {
   return facts.expulsions
-    .filter((e) => e.by === by && e.of === of && !isAnswered(facts, e))
+    .filter((e) => e.by === by && e.of === of && e.answers === undefined && !isAnswered(facts, e))
     .sort((x, y) => y.atMs - x.atMs);
 }
 

@@ -21,13 +21,10 @@ const TITLES: Record<number, string> = {
   503: 'Service unavailable',
 };
 
-/** Fastify's own errors (body parsing, limits) carry a code; these are the ones clients cause. */
-const FASTIFY_DETAILS: Record<string, string> = {
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Send the body as application/json',
-  FST_ERR_CTP_BODY_TOO_LARGE: 'The body is larger than the 64 KiB limit',
-  FST_ERR_CTP_EMPTY_JSON_BODY: 'The body is empty but the content type says JSON',
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'The Content-Length does not match the body',
-  FST_ERR_CTP_INVALID_JSON_BODY: 'The body is not valid JSON',
+/** Fastify's wording for the errors clients cause while the body is read, said plainly. */
+const BODY_ERROR_DETAILS: Record<number, string> = {
+  413: 'The body is larger than the 64 KiB limit',
+  415: 'Send the body as application/json',
 };
 
 const logger = new Logger('Problems');
@@ -57,20 +54,23 @@ function describe(error: unknown): ProblemInit {
     const status = error.getStatus();
     const response = error.getResponse();
     const message = typeof response === 'string' ? response : (response as { message?: unknown }).message;
-    return { status, detail: Array.isArray(message) ? message.join('; ') : String(message ?? error.message) };
+    const detail = Array.isArray(message) ? message.join('; ') : String(message ?? error.message);
+    return { status, detail: BODY_ERROR_DETAILS[status] ?? plainBodyError(detail) };
   }
   const fastifyError = error as { statusCode?: number; code?: string; message?: string };
   if (typeof fastifyError?.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
-    const code = fastifyError.code ?? '';
-    const detail =
-      FASTIFY_DETAILS[code] ??
-      (fastifyError.statusCode === 400 && /JSON|Unexpected|token/i.test(fastifyError.message ?? '')
-        ? 'The body is not valid JSON'
-        : TITLES[fastifyError.statusCode] ?? 'The request was rejected');
+    const detail = BODY_ERROR_DETAILS[fastifyError.statusCode] ?? plainBodyError(fastifyError.message ?? TITLES[fastifyError.statusCode] ?? 'The request was rejected');
     return { status: fastifyError.statusCode, detail };
   }
   logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
   return { status: 500, detail: 'The server failed to handle the request; it has been logged' };
+}
+
+/** Fastify rejects prototype-poisoning keys with its generic "not valid JSON" message; say what it is. */
+function plainBodyError(message: string): string {
+  return /not valid JSON/.test(message)
+    ? 'The body is not valid JSON (or uses a forbidden key such as __proto__ or constructor.prototype)'
+    : message;
 }
 
 export function sendProblem(reply: FastifyReply, problem: ProblemDetails, headers: Record<string, string> = {}): void {

@@ -4,6 +4,8 @@ import {
   ArrayMinSize,
   IsArray,
   IsDefined,
+  IsEmpty,
+  Length,
   IsIn,
   IsObject,
   IsISO8601,
@@ -11,7 +13,6 @@ import {
   IsOptional,
   IsString,
   IsUrl,
-  Length,
   MaxLength,
   ValidateIf,
   ValidateNested,
@@ -23,7 +24,6 @@ import { DiffersFrom, IsCountryCode, IsOccurrenceDate } from '../http/validators
 export class SourceDto {
   @ValidateIf((source: SourceDto) => source.url !== undefined || source.publisher === undefined)
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true }, { message: 'must be an http(s) URL; give url and/or publisher' })
-  @MaxLength(2000)
   url?: string;
 
   @ValidateIf((source: SourceDto) => source.publisher !== undefined || source.url === undefined)
@@ -39,8 +39,14 @@ export class SourceDto {
   publishedOn?: string;
 }
 
-/** Types without details still get a class, so any stray key in `details` is rejected. */
-class NoDetails {}
+/**
+ * Types without details still get a class, so a stray key in `details` is named and rejected.
+ * It needs one decorated property: class-validator refuses to validate a class it knows nothing of.
+ */
+class NoDetails {
+  @IsOptional() @IsEmpty()
+  private readonly none?: never;
+}
 
 export class ReportIncidentDto {
   @IsIn(INCIDENT_TYPES, { message: `must be one of ${INCIDENT_TYPES.join(', ')}` })
