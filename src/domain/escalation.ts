@@ -127,9 +127,10 @@ export function escalationAt(incidents: readonly ScoredIncident[], atMs: number,
   const scoreThen = scoreAt(incidents, atMs - trendWindowDays * DAY_MS);
   const change = score - scoreThen;
   const direction: Trend = change >= trendThreshold ? 'deteriorated' : change <= -trendThreshold ? 'improved' : 'unchanged';
+  // The level follows the score as shown, so 29.96 reads "30.0, strained", never "30.0, friction".
   return {
     score: round(score),
-    level: levelFor(score, severed),
+    level: levelFor(round(score), severed),
     conflict: round(conflict),
     cooperation: round(cooperation),
     trend: { direction, change: round(change), windowDays: trendWindowDays, scoreThen: round(scoreThen) },

@@ -6,9 +6,9 @@ import {
   type EscalationLevel,
   type ScoredIncident,
 } from './escalation.js';
-import { isAmendment, type IncidentEvent, type RelationEvent } from './incident.js';
+import type { IncidentEvent, RelationEvent } from './incident.js';
 import { INCIDENT_CATALOG } from './incident-catalog.js';
-import { applyIncident, inContext } from './relation.decider.js';
+import { applyIncident, believedIncidents, inContext } from './incident-effects.js';
 import { noFacts } from './relation-facts.js';
 import { foldRelation, scoredIncident, type RelationState } from './relation-state.projection.js';
 
@@ -26,19 +26,7 @@ export interface RecordedRelationEvent {
 
 /** The incidents as believed at `knownAtMs`: corrections applied, retracted ones gone, in report order. */
 export function incidentsKnownAt(events: readonly RecordedRelationEvent[], knownAtMs = Infinity): IncidentEvent[] {
-  const current = new Map<string, IncidentEvent>();
-  for (const { event, recordedMs } of events) {
-    if (recordedMs > knownAtMs) continue;
-    if (!isAmendment(event)) {
-      current.set(event.data.incidentId, event);
-      continue;
-    }
-    const original = current.get(event.data.incidentId);
-    if (!original) continue;
-    if (event.type === 'IncidentRetracted') current.delete(event.data.incidentId);
-    else current.set(event.data.incidentId, { type: original.type, data: { ...original.data, ...event.data.changes } });
-  }
-  return [...current.values()];
+  return believedIncidents(events.filter(({ recordedMs }) => recordedMs <= knownAtMs).map(({ event }) => event));
 }
 
 export interface RelationSnapshot {
@@ -64,7 +52,11 @@ export interface TimelinePoint {
 
 const DAY_MS = 86_400_000;
 
-/** The instants of a timeline: `fromMs`, then every interval (calendar months for 'month') up to `toMs`. */
+/**
+ * The instants of a timeline: `fromMs`, then every interval up to `toMs`. Months are calendar
+ * months on the same day and time of day, clamped to the month's last day: from 31 January, the
+ * points fall on 28/29 February, 31 March, 30 April…
+ */
 export function timelineInstants(fromMs: number, toMs: number, interval: TimelineInterval, max: number): number[] | 'too many' {
   const instants: number[] = [];
   for (let at = fromMs, step = 0; at <= toMs; at = stepFrom(fromMs, interval, ++step)) {
@@ -78,7 +70,11 @@ function stepFrom(fromMs: number, interval: TimelineInterval, step: number): num
   if (interval === 'day') return fromMs + step * DAY_MS;
   if (interval === 'week') return fromMs + step * 7 * DAY_MS;
   const from = new Date(fromMs);
-  return Date.UTC(from.getUTCFullYear(), from.getUTCMonth() + step, from.getUTCDate(), from.getUTCHours(), from.getUTCMinutes());
+  const [year, month, day] = [from.getUTCFullYear(), from.getUTCMonth() + step, from.getUTCDate()];
+  const timeOfDayMs = fromMs - Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), day);
+  // Date.UTC rolls 31 February over into March; a month step must land in the month it names.
+  const lastDayOfMonth = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  return Date.UTC(year, month, Math.min(day, lastDayOfMonth)) + timeOfDayMs;
 }
 
 /**
@@ -110,7 +106,7 @@ export function relationTimeline(incidents: readonly IncidentEvent[], instants: 
       arrived.push(event);
     }
     lastMs = atMs;
-    const score = scoreFromPressure(conflict, cooperation);
-    return { atMs, score: Math.round(score * 10) / 10, level: levelFor(score, facts.severed), incidents: arrived };
+    const score = Math.round(scoreFromPressure(conflict, cooperation) * 10) / 10;
+    return { atMs, score, level: levelFor(score, facts.severed), incidents: arrived };
   });
 }

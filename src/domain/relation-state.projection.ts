@@ -2,7 +2,7 @@ import type { CountryCode } from './countries.js';
 import { escalationAt, multiplierOf, type Escalation, type ScoredIncident } from './escalation.js';
 import type { IncidentEvent } from './incident.js';
 import type { IncidentType } from './incident-catalog.js';
-import { applyIncident, inContext } from './relation.decider.js';
+import { applyIncident, inContext, inOccurrenceOrder } from './incident-effects.js';
 import {
   ambassadorOf,
   noFacts,
@@ -82,13 +82,6 @@ export function scoredIncident(event: IncidentEvent): ScoredIncident {
 /** Folds incidents in occurrence order (ties keep the order given, i.e. log order). */
 export function foldRelation(a: CountryCode, b: CountryCode, events: readonly IncidentEvent[]): RelationState {
   return inOccurrenceOrder(events).reduce(relationStateProjection.evolve, relationStateProjection.initialState(a, b));
-}
-
-export function inOccurrenceOrder(events: readonly IncidentEvent[]): IncidentEvent[] {
-  return events
-    .map((event, index) => ({ event, index, atMs: inContext(event).atMs }))
-    .sort((x, y) => x.atMs - y.atMs || x.index - y.index)
-    .map(({ event }) => event);
 }
 
 export interface SideView {

@@ -1,15 +1,17 @@
 import type { CountryCode } from './countries.js';
 import { IncidentNotFound, RelationRuleViolation } from './domain-errors.js';
-import type {
-  AmendmentEvent,
-  IncidentChanges,
-  IncidentData,
-  IncidentDetails,
-  IncidentEvent,
-  RelationEvent,
-  Source,
+import {
+  isAmendment,
+  type AmendmentEvent,
+  type IncidentChanges,
+  type IncidentData,
+  type IncidentDetails,
+  type IncidentEvent,
+  type RelationEvent,
+  type Source,
 } from './incident.js';
 import { INCIDENT_CATALOG, type IncidentInContext, type IncidentType } from './incident-catalog.js';
+import { applyIncident, believedIncidents, foldFacts, inOccurrenceOrder } from './incident-effects.js';
 import { parseOccurrence, referenceInstant } from './occurrence.js';
 import { noFacts, unansweredExpulsions, type Expulsion, type RelationFacts } from './relation-facts.js';
 
@@ -50,35 +52,47 @@ export interface RetractIncident {
 
 export type RelationCommand = ReportIncident | CorrectIncident | RetractIncident;
 
+/** The stream's events, newest first: evolving is O(1), and each decision reads them once. */
+interface StreamHistory {
+  readonly event: RelationEvent;
+  readonly earlier: StreamHistory | null;
+}
+
 export interface RelationDecisionState {
-  facts: RelationFacts;
-  /** Every incident reported in the stream, as currently corrected, in report order. */
-  incidents: Record<string, { event: IncidentEvent; retracted: boolean }>;
+  readonly history: StreamHistory | null;
 }
 
 /** An expulsion answered within this many days of the other side's counts as tit-for-tat. */
 export const RECIPROCITY_WINDOW_DAYS = 30;
 const DAY_MS = 86_400_000;
 
-export const initialState: RelationDecisionState = { facts: noFacts, incidents: {} };
+export const initialState: RelationDecisionState = { history: null };
 
 export function evolve(state: RelationDecisionState, event: RelationEvent): RelationDecisionState {
-  switch (event.type) {
-    case 'IncidentCorrected':
-    case 'IncidentRetracted':
-      return amend(state, event);
-    default:
-      return {
-        facts: applyIncident(state.facts, inContext(event)),
-        incidents: { ...state.incidents, [event.data.incidentId]: { event, retracted: false } },
-      };
-  }
+  return { history: { event, earlier: state.history } };
+}
+
+/** The stream's events in append order. */
+function streamEvents(state: RelationDecisionState): RelationEvent[] {
+  const events: RelationEvent[] = [];
+  for (let node = state.history; node; node = node.earlier) events.push(node.event);
+  return events.reverse();
+}
+
+/** The incidents as currently believed (corrections applied, retractions removed), in report order. */
+export function believedIncidentsOf(state: RelationDecisionState): IncidentEvent[] {
+  return believedIncidents(streamEvents(state));
+}
+
+/** What the rules are checked against: the same fold, in occurrence order, as the relation view. */
+export function factsOf(state: RelationDecisionState): RelationFacts {
+  return foldFacts(believedIncidentsOf(state));
 }
 
 export function decide(command: RelationCommand, state: RelationDecisionState): RelationEvent[] {
   switch (command.kind) {
     case 'ReportIncident':
-      return [reportIncident(command, state.facts)];
+      return [reportIncident(command, believedIncidentsOf(state))];
     case 'CorrectIncident':
       return [correctIncident(command, state)];
     case 'RetractIncident':
@@ -90,26 +104,12 @@ export function decide(command: RelationCommand, state: RelationDecisionState): 
   }
 }
 
-/** An amendment changes what we believe happened, so the facts are refolded from the amended incidents. */
-function amend(state: RelationDecisionState, event: AmendmentEvent): RelationDecisionState {
-  const known = state.incidents[event.data.incidentId];
-  if (!known) return state;
-  const amended =
-    event.type === 'IncidentRetracted'
-      ? { ...known, retracted: true }
-      : { ...known, event: { type: known.event.type, data: { ...known.event.data, ...event.data.changes } } };
-  const incidents = { ...state.incidents, [event.data.incidentId]: amended };
-  const facts = Object.values(incidents)
-    .filter((incident) => !incident.retracted)
-    .reduce((folded, incident) => applyIncident(folded, inContext(incident.event)), noFacts);
-  return { facts, incidents };
-}
-
 function amendable(state: RelationDecisionState, incidentId: string, action: string): IncidentEvent {
-  const known = state.incidents[incidentId];
-  if (!known) throw new IncidentNotFound(incidentId);
-  if (known.retracted) throw new RelationRuleViolation(`${action} rejected: incident ${incidentId} has been retracted`);
-  return known.event;
+  const believed = believedIncidentsOf(state).find((event) => event.data.incidentId === incidentId);
+  if (believed) return believed;
+  const reported = streamEvents(state).some((event) => !isAmendment(event) && event.data.incidentId === incidentId);
+  if (!reported) throw new IncidentNotFound(incidentId);
+  throw new RelationRuleViolation(`${action} rejected: incident ${incidentId} has been retracted`);
 }
 
 function correctIncident(command: CorrectIncident, state: RelationDecisionState): AmendmentEvent {
@@ -122,6 +122,9 @@ function correctIncident(command: CorrectIncident, state: RelationDecisionState)
   if (changed.length === 0) {
     throw new RelationRuleViolation(`IncidentCorrected rejected: the correction changes nothing in incident ${command.incidentId}`);
   }
+  const corrected: IncidentEvent = { type: original.type, data: { ...original.data, ...Object.fromEntries(changed) } };
+  const others = believedIncidentsOf(state).filter((event) => event.data.incidentId !== command.incidentId);
+  rejectNewViolations('IncidentCorrected', [...others, original], [...others, corrected]);
   return {
     type: 'IncidentCorrected',
     data: { incidentId: command.incidentId, changes: Object.fromEntries(changed), reason: command.reason, recordedAt: command.recordedAt },
@@ -136,18 +139,8 @@ function retractIncident(command: RetractIncident, state: RelationDecisionState)
   };
 }
 
-/** Applies an incident's catalogued effect; shared by the decider and the state projection. */
-export function applyIncident(facts: RelationFacts, incident: IncidentInContext): RelationFacts {
-  const effect = INCIDENT_CATALOG[incident.type].effect;
-  return effect ? effect(facts, incident) : facts;
-}
-
-export function inContext(event: IncidentEvent): IncidentInContext {
-  const period = parseOccurrence(event.data.occurredOn);
-  return { type: event.type, data: event.data, atMs: referenceInstant(period, Date.parse(event.data.recordedAt)) };
-}
-
-function reportIncident(command: ReportIncident, facts: RelationFacts): IncidentEvent {
+function reportIncident(command: ReportIncident, believed: IncidentEvent[]): IncidentEvent {
+  const facts = foldFacts(believed);
   const period = parseOccurrence(command.occurredOn);
   const atMs = referenceInstant(period, Date.parse(command.recordedAt));
   const { inResponseTo: named, ...details } = command.details;
@@ -179,9 +172,39 @@ function reportIncident(command: ReportIncident, facts: RelationFacts): Incident
     ...(type !== command.type ? { postedType: command.type } : {}),
     recordedAt: command.recordedAt,
   };
-  const reason = INCIDENT_CATALOG[type].violation?.(facts, { type, data, atMs });
-  if (reason) throw new RelationRuleViolation(`${type} rejected: ${reason}`);
-  return { type, data };
+  const event: IncidentEvent = { type, data };
+  rejectNewViolations(type, believed, [...believed, event]);
+  return event;
+}
+
+/**
+ * The rules hold at the date an incident happened, not the date it was reported: the history is
+ * replayed in occurrence order — as the relation view folds it — with the change in place, and
+ * the change is refused if any incident then breaks a rule that held before (a return dated before
+ * the recall it ends, or one that a late-reported earlier return would make impossible).
+ */
+function rejectNewViolations(action: string, before: IncidentEvent[], after: IncidentEvent[]): void {
+  const existing = new Set(violationsInOccurrenceOrder(before).map((v) => v.incident.data.incidentId));
+  const introduced = violationsInOccurrenceOrder(after).find((v) => !existing.has(v.incident.data.incidentId));
+  if (!introduced) return;
+  const { incident, reason } = introduced;
+  const changed = after[after.length - 1].data.incidentId;
+  throw new RelationRuleViolation(
+    incident.data.incidentId === changed
+      ? `${action} rejected: ${reason}`
+      : `${action} rejected: it would make the ${incident.type} of ${incident.data.occurredOn} (${incident.data.incidentId}) impossible: ${reason}`,
+  );
+}
+
+function violationsInOccurrenceOrder(incidents: IncidentEvent[]): { incident: IncidentInContext; reason: string }[] {
+  const violations: { incident: IncidentInContext; reason: string }[] = [];
+  let facts = noFacts;
+  for (const incident of inOccurrenceOrder(incidents)) {
+    const reason = INCIDENT_CATALOG[incident.type].violation?.(facts, incident);
+    if (reason) violations.push({ incident, reason });
+    facts = applyIncident(facts, incident);
+  }
+  return violations;
 }
 
 /** The expulsion a reciprocal expulsion answers: the one it names, else the latest unanswered one. */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CountryCode } from '../domain/countries.js';
 import { isAmendment, type AmendmentEvent, type IncidentData, type IncidentEvent, type RelationEvent } from '../domain/incident.js';
 import { isIncidentType, type IncidentType } from '../domain/incident-catalog.js';
-import { inContext } from '../domain/relation.decider.js';
+import { inContext } from '../domain/incident-effects.js';
 import {
   incidentsKnownAt,
   relationAsOf,

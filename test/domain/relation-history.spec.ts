@@ -1,0 +1,262 @@
+import fc from 'fast-check';
+import type { AmendmentEvent, IncidentData, IncidentDetails, IncidentEvent } from '../../src/domain/incident.js';
+import { INCIDENT_TYPES, type IncidentType } from '../../src/domain/incident-catalog.js';
+import { parseOccurrence } from '../../src/domain/occurrence.js';
+import {
+  incidentsKnownAt,
+  relationAsOf,
+  relationTimeline,
+  timelineInstants,
+  type RecordedRelationEvent,
+} from '../../src/domain/relation-history.js';
+import { describeRelation } from '../../src/domain/relation-state.projection.js';
+
+/**
+ * Time travel over one pair's stream: what was known when (knownAt), what had happened by when
+ * (asOf), and the timeline that must agree with both.
+ */
+
+const DAY_MS = 86_400_000;
+const ms = (iso: string) => Date.parse(iso);
+const iso = (at: number) => new Date(at).toISOString();
+
+const DETAILS: Partial<Record<IncidentType, IncidentDetails>> = {
+  DiplomatsExpelled: { diplomats: 2 },
+  ReciprocalExpulsion: { diplomats: 2 },
+  MeetingBoycotted: { meeting: 'Regional summit' },
+  SanctionsImposed: { scope: ['economic'] },
+};
+
+let sequence = 0;
+
+function reported(type: IncidentType, occurredOn: string, recordedAt: string, data: Partial<IncidentData> = {}): IncidentEvent {
+  sequence++;
+  return {
+    type,
+    data: {
+      incidentId: `00000000-0000-4000-8000-${sequence.toString(16).padStart(12, '0')}`,
+      actor: 'AZE',
+      target: 'FRA',
+      occurredOn,
+      precision: parseOccurrence(occurredOn).precision,
+      summary: `${type} on ${occurredOn}`,
+      sources: [{ publisher: 'Test wire' }],
+      details: DETAILS[type] ?? {},
+      recordedAt,
+      ...data,
+    },
+  };
+}
+
+function corrected(incident: IncidentEvent, changes: Partial<IncidentData>, recordedAt: string): AmendmentEvent {
+  const withPrecision = changes.occurredOn ? { ...changes, precision: parseOccurrence(changes.occurredOn).precision } : changes;
+  return { type: 'IncidentCorrected', data: { incidentId: incident.data.incidentId, changes: withPrecision, reason: 'better source', recordedAt } };
+}
+
+function retracted(incident: IncidentEvent, recordedAt: string): AmendmentEvent {
+  return { type: 'IncidentRetracted', data: { incidentId: incident.data.incidentId, reason: 'hoax', recordedAt } };
+}
+
+/** The stream as the read model holds it: each event with the instant it was recorded. */
+function log(...events: (IncidentEvent | AmendmentEvent)[]): RecordedRelationEvent[] {
+  return events.map((event) => ({ event, recordedMs: ms(event.data.recordedAt) }));
+}
+
+const ids = (incidents: IncidentEvent[]) => incidents.map((incident) => incident.data.incidentId);
+
+describe('incidentsKnownAt', () => {
+  const summons = reported('AmbassadorSummoned', '2023-12-01', '2023-12-01T18:00:00Z');
+  const expulsion = reported('DiplomatsExpelled', '2023-12-10', '2023-12-10T18:00:00Z');
+  const accusation = reported('Accusation', '2023-12-12', '2023-12-12T18:00:00Z');
+  const fix = corrected(expulsion, { occurredOn: '2023-12-08', details: { diplomats: 4 } }, '2023-12-20T09:00:00Z');
+  const withdrawal = retracted(accusation, '2023-12-22T09:00:00Z');
+  const stream = log(summons, expulsion, accusation, fix, withdrawal);
+
+  it('keeps only what had been recorded by then, in the order it was reported', () => {
+    expect(ids(incidentsKnownAt(stream, ms('2023-12-10T17:59:59.999Z')))).toEqual([summons.data.incidentId]);
+    expect(ids(incidentsKnownAt(stream, ms('2023-12-12T18:00:00Z')))).toEqual(ids([summons, expulsion, accusation]));
+  });
+
+  it('shows the original report until the correction was recorded, and the corrected one from then on', () => {
+    const before = incidentsKnownAt(stream, ms('2023-12-19T23:59:59Z')).find((i) => i.data.incidentId === expulsion.data.incidentId)!;
+    const after = incidentsKnownAt(stream, ms('2023-12-20T09:00:00Z')).find((i) => i.data.incidentId === expulsion.data.incidentId)!;
+
+    expect(before.data).toMatchObject({ occurredOn: '2023-12-10', precision: 'day', details: { diplomats: 2 } });
+    expect(after.data).toMatchObject({ occurredOn: '2023-12-08', precision: 'day', details: { diplomats: 4 }, recordedAt: expulsion.data.recordedAt });
+    expect(after.type).toBe('DiplomatsExpelled');
+  });
+
+  it('drops a retracted incident from the instant of the retraction on, while earlier knowledge keeps it', () => {
+    expect(ids(incidentsKnownAt(stream, ms('2023-12-21T00:00:00Z')))).toContain(accusation.data.incidentId);
+    expect(ids(incidentsKnownAt(stream, ms('2023-12-22T09:00:00Z')))).not.toContain(accusation.data.incidentId);
+    expect(ids(incidentsKnownAt(stream))).toEqual(ids([summons, expulsion]));
+  });
+});
+
+describe('relationAsOf', () => {
+  it('counts only incidents that had occurred by then', () => {
+    const incidents = [
+      reported('Accusation', '2023-12-01', '2023-12-02T00:00:00Z'),
+      reported('AmbassadorSummoned', '2023-12-10', '2023-12-11T00:00:00Z'),
+      reported('DiplomatsExpelled', '2023-12-20', '2023-12-21T00:00:00Z'),
+    ];
+
+    const { state, scored } = relationAsOf('AZE', 'FRA', incidents, ms('2023-12-10T23:59:59.999Z'));
+
+    expect(state.incidentCount).toBe(2);
+    expect(state.countsByType).toEqual({ Accusation: 1, AmbassadorSummoned: 1 });
+    expect(state.facts.expulsions).toEqual([]);
+    expect(scored.map((s) => s.type)).toEqual(['Accusation', 'AmbassadorSummoned']);
+  });
+
+  it('counts a month-precision incident from the middle of its month, a year-precision one from the middle of its year', () => {
+    // November has 30 days: its middle is 16 November 00:00 UTC. 2022 has 365: its middle is 2 July 12:00 UTC.
+    const inNovember = reported('Accusation', '2023-11', '2023-12-05T00:00:00Z');
+    const in2022 = reported('ThreatIssued', '2022', '2023-12-05T00:00:00Z');
+    const count = (asOf: string) => relationAsOf('AZE', 'FRA', [inNovember, in2022], ms(asOf)).state.incidentCount;
+
+    expect(count('2022-07-02T11:59:59.999Z')).toBe(0);
+    expect(count('2022-07-02T12:00:00Z')).toBe(1);
+    expect(count('2023-11-15T23:59:59.999Z')).toBe(1);
+    expect(count('2023-11-16T00:00:00Z')).toBe(2);
+  });
+
+  it('counts an incident no later than it was recorded, even when the middle of its period is later', () => {
+    const earlyDecember = reported('Accusation', '2023-12', '2023-12-05T10:00:00Z');
+
+    expect(relationAsOf('AZE', 'FRA', [earlyDecember], ms('2023-12-05T10:00:00Z')).state.incidentCount).toBe(1);
+    expect(relationAsOf('AZE', 'FRA', [earlyDecember], ms('2023-12-05T09:59:59.999Z')).state.incidentCount).toBe(0);
+  });
+
+  it('folds a late report where it happened, not where it was reported', () => {
+    const known = reported('DiplomatsExpelled', '2023-12-20', '2023-12-21T00:00:00Z');
+    const late = reported('DiplomatsExpelled', '2023-11-15', '2023-12-27T00:00:00Z', { actor: 'FRA', target: 'AZE' });
+
+    const now = relationAsOf('AZE', 'FRA', [known, late]);
+    const beforeTheKnownOne = relationAsOf('AZE', 'FRA', [known, late], ms('2023-12-01T00:00:00Z'));
+
+    expect(now.state.firstIncident?.incidentId).toBe(late.data.incidentId);
+    expect(now.state.lastIncident?.incidentId).toBe(known.data.incidentId);
+    expect(now.state.facts.expulsions.map((e) => e.by)).toEqual(['FRA', 'AZE']);
+    expect(beforeTheKnownOne.state.incidentCount).toBe(1);
+    expect(beforeTheKnownOne.state.facts.expulsions.map((e) => e.incidentId)).toEqual([late.data.incidentId]);
+  });
+});
+
+describe('relationTimeline', () => {
+  const SPAN_START = ms('2023-01-01T00:00:00Z');
+  const SPAN_DAYS = 365;
+
+  const anIncident = fc
+    .record({
+      type: fc.constantFrom(...INCIDENT_TYPES),
+      actorFirst: fc.boolean(),
+      day: fc.integer({ min: 0, max: SPAN_DAYS - 1 }),
+      precision: fc.constantFrom('day', 'month', 'year', 'instant'),
+      minuteOfDay: fc.integer({ min: 0, max: 24 * 60 - 1 }),
+      reportedDaysLater: fc.integer({ min: 0, max: 60 }),
+      diplomats: fc.integer({ min: 1, max: 40 }),
+    })
+    .map(({ type, actorFirst, day, precision, minuteOfDay, reportedDaysLater, diplomats }) => {
+      const at = SPAN_START + day * DAY_MS;
+      const date = iso(at);
+      const occurredOn =
+        precision === 'day' ? date.slice(0, 10)
+        : precision === 'month' ? date.slice(0, 7)
+        : precision === 'year' ? date.slice(0, 4)
+        : iso(at + minuteOfDay * 60_000);
+      const details = type === 'DiplomatsExpelled' || type === 'ReciprocalExpulsion' ? { diplomats } : (DETAILS[type] ?? {});
+      const [actor, target] = actorFirst ? ['AZE', 'FRA'] : ['FRA', 'AZE'];
+      return reported(type, occurredOn, iso(at + reportedDaysLater * DAY_MS + DAY_MS), { actor, target, details });
+    });
+
+  const instants = fc
+    .uniqueArray(fc.integer({ min: SPAN_START - 30 * DAY_MS, max: SPAN_START + (SPAN_DAYS + 90) * DAY_MS }), { minLength: 1, maxLength: 40 })
+    .map((points) => points.sort((x, y) => x - y));
+
+  it('scores every point as the direct as-of computation does (the one-pass timeline and relationAsOf agree)', () => {
+    fc.assert(
+      fc.property(fc.array(anIncident, { maxLength: 40 }), instants, (incidents, points) => {
+        const timeline = relationTimeline(incidents, points);
+
+        expect(timeline.map((point) => point.atMs)).toEqual(points);
+        for (const point of timeline) {
+          const { state, scored } = relationAsOf('AZE', 'FRA', incidents, point.atMs);
+          const direct = describeRelation(state, scored, point.atMs, iso(point.atMs)).escalation;
+          expect({ at: iso(point.atMs), score: point.score, level: point.level }).toEqual({ at: iso(point.atMs), score: direct.score, level: direct.level });
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('lists each incident once, at the first point at or after its reference instant', () => {
+    const first = reported('Accusation', '2023-12-01', '2023-12-02T00:00:00Z');
+    const second = reported('AmbassadorSummoned', '2023-12-03', '2023-12-04T00:00:00Z');
+    const third = reported('ThreatIssued', '2023-12-03', '2023-12-04T00:00:00Z');
+    const points = [ms('2023-11-30T00:00:00Z'), ms('2023-12-02T00:00:00Z'), ms('2023-12-03T12:00:00Z'), ms('2023-12-10T00:00:00Z')];
+
+    const timeline = relationTimeline([third, first, second], points);
+
+    expect(timeline.map((point) => ids(point.incidents))).toEqual([[], ids([first]), ids([third, second]), []]);
+    expect(timeline[0]).toMatchObject({ score: 0, level: 'calm' });
+    expect(timeline[3].score).toBeLessThan(timeline[2].score);
+  });
+});
+
+describe('timelineInstants', () => {
+  const points = (from: string, to: string, interval: 'day' | 'week' | 'month', max = 2_000) => {
+    const instants = timelineInstants(ms(from), ms(to), interval, max);
+    return instants === 'too many' ? instants : instants.map(iso);
+  };
+
+  it('steps by days and weeks from the first instant up to the last', () => {
+    expect(points('2023-12-01T00:00:00Z', '2023-12-04T23:59:59.999Z', 'day')).toEqual([
+      '2023-12-01T00:00:00.000Z',
+      '2023-12-02T00:00:00.000Z',
+      '2023-12-03T00:00:00.000Z',
+      '2023-12-04T00:00:00.000Z',
+    ]);
+    expect(points('2023-12-01T00:00:00Z', '2023-12-31T23:59:59.999Z', 'week')).toEqual([
+      '2023-12-01T00:00:00.000Z',
+      '2023-12-08T00:00:00.000Z',
+      '2023-12-15T00:00:00.000Z',
+      '2023-12-22T00:00:00.000Z',
+      '2023-12-29T00:00:00.000Z',
+    ]);
+  });
+
+  it('steps by calendar months, clamping the day to each month’s length instead of spilling into the next', () => {
+    expect(points('2024-01-31T00:00:00Z', '2024-06-30T23:59:59.999Z', 'month')).toEqual([
+      '2024-01-31T00:00:00.000Z',
+      '2024-02-29T00:00:00.000Z',
+      '2024-03-31T00:00:00.000Z',
+      '2024-04-30T00:00:00.000Z',
+      '2024-05-31T00:00:00.000Z',
+      '2024-06-30T00:00:00.000Z',
+    ]);
+    expect(points('2022-11-30T00:00:00Z', '2023-03-01T00:00:00Z', 'month')).toEqual([
+      '2022-11-30T00:00:00.000Z',
+      '2022-12-30T00:00:00.000Z',
+      '2023-01-30T00:00:00.000Z',
+      '2023-02-28T00:00:00.000Z',
+    ]);
+  });
+
+  it('keeps the time of day, to the millisecond, when stepping by months', () => {
+    expect(points('2023-01-15T10:30:45.500Z', '2023-03-31T00:00:00Z', 'month')).toEqual([
+      '2023-01-15T10:30:45.500Z',
+      '2023-02-15T10:30:45.500Z',
+      '2023-03-15T10:30:45.500Z',
+    ]);
+  });
+
+  it('gives up beyond the maximum number of points, but not at it', () => {
+    expect(points('2023-01-01T00:00:00Z', '2023-01-10T00:00:00Z', 'day', 10)).toHaveLength(10);
+    expect(points('2023-01-01T00:00:00Z', '2023-01-11T00:00:00Z', 'day', 10)).toBe('too many');
+  });
+
+  it('has no points when the range is empty', () => {
+    expect(points('2023-01-02T00:00:00Z', '2023-01-01T00:00:00Z', 'day')).toEqual([]);
+  });
+});
