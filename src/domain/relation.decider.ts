@@ -11,7 +11,7 @@ import {
   type Source,
 } from './incident.js';
 import { INCIDENT_CATALOG, type IncidentInContext, type IncidentType } from './incident-catalog.js';
-import { applyIncident, believedIncidents, foldFacts, inOccurrenceOrder } from './incident-effects.js';
+import { applyIncident, believedIncidents, foldFacts, inContext, inOccurrenceOrder } from './incident-effects.js';
 import { parseOccurrence, referenceInstant } from './occurrence.js';
 import { noFacts, unansweredExpulsions, type Expulsion, type RelationFacts } from './relation-facts.js';
 
@@ -52,7 +52,7 @@ export interface RetractIncident {
 
 export type RelationCommand = ReportIncident | CorrectIncident | RetractIncident;
 
-/** The stream's events, newest first: evolving is O(1), and each decision reads them once. */
+/** The stream's events, newest first, so evolving never copies the history. */
 interface StreamHistory {
   readonly event: RelationEvent;
   readonly earlier: StreamHistory | null;
@@ -60,39 +60,59 @@ interface StreamHistory {
 
 export interface RelationDecisionState {
   readonly history: StreamHistory | null;
+  /** The believed incidents folded in occurrence order: what the rules are checked against. */
+  readonly facts: RelationFacts;
+  /** Reference instant of the latest incident folded; an incident dated before it is a late report. */
+  readonly latestAtMs: number;
 }
 
 /** An expulsion answered within this many days of the other side's counts as tit-for-tat. */
 export const RECIPROCITY_WINDOW_DAYS = 30;
 const DAY_MS = 86_400_000;
 
-export const initialState: RelationDecisionState = { history: null };
+export const initialState: RelationDecisionState = { history: null, facts: noFacts, latestAtMs: -Infinity };
 
+/**
+ * An incident dated after everything folded so far — the usual case — is applied to the facts
+ * directly; a late report or an amendment changes the past, so the facts are refolded.
+ */
 export function evolve(state: RelationDecisionState, event: RelationEvent): RelationDecisionState {
-  return { history: { event, earlier: state.history } };
+  const history = { event, earlier: state.history };
+  if (!isAmendment(event)) {
+    const incident = inContext(event);
+    if (incident.atMs >= state.latestAtMs) {
+      return { history, facts: applyIncident(state.facts, incident), latestAtMs: incident.atMs };
+    }
+  }
+  const believed = believedIncidents(eventsOf(history));
+  return {
+    history,
+    facts: foldFacts(believed),
+    latestAtMs: Math.max(-Infinity, ...believed.map((incident) => inContext(incident).atMs)),
+  };
 }
 
 /** The stream's events in append order. */
-function streamEvents(state: RelationDecisionState): RelationEvent[] {
+function eventsOf(history: StreamHistory | null): RelationEvent[] {
   const events: RelationEvent[] = [];
-  for (let node = state.history; node; node = node.earlier) events.push(node.event);
+  for (let node = history; node; node = node.earlier) events.push(node.event);
   return events.reverse();
 }
 
 /** The incidents as currently believed (corrections applied, retractions removed), in report order. */
 export function believedIncidentsOf(state: RelationDecisionState): IncidentEvent[] {
-  return believedIncidents(streamEvents(state));
+  return believedIncidents(eventsOf(state.history));
 }
 
 /** What the rules are checked against: the same fold, in occurrence order, as the relation view. */
 export function factsOf(state: RelationDecisionState): RelationFacts {
-  return foldFacts(believedIncidentsOf(state));
+  return state.facts;
 }
 
 export function decide(command: RelationCommand, state: RelationDecisionState): RelationEvent[] {
   switch (command.kind) {
     case 'ReportIncident':
-      return [reportIncident(command, believedIncidentsOf(state))];
+      return [reportIncident(command, state)];
     case 'CorrectIncident':
       return [correctIncident(command, state)];
     case 'RetractIncident':
@@ -107,7 +127,7 @@ export function decide(command: RelationCommand, state: RelationDecisionState): 
 function amendable(state: RelationDecisionState, incidentId: string, action: string): IncidentEvent {
   const believed = believedIncidentsOf(state).find((event) => event.data.incidentId === incidentId);
   if (believed) return believed;
-  const reported = streamEvents(state).some((event) => !isAmendment(event) && event.data.incidentId === incidentId);
+  const reported = eventsOf(state.history).some((event) => !isAmendment(event) && event.data.incidentId === incidentId);
   if (!reported) throw new IncidentNotFound(incidentId);
   throw new RelationRuleViolation(`${action} rejected: incident ${incidentId} has been retracted`);
 }
@@ -117,7 +137,7 @@ function correctIncident(command: CorrectIncident, state: RelationDecisionState)
   const changes: IncidentChanges = { ...command.changes };
   if (changes.occurredOn !== undefined) changes.precision = parseOccurrence(changes.occurredOn).precision;
   const changed = Object.entries(changes).filter(
-    ([field, value]) => JSON.stringify(value) !== JSON.stringify(original.data[field as keyof IncidentData]),
+    ([field, value]) => canonicalJson(value) !== canonicalJson(original.data[field as keyof IncidentData]),
   );
   if (changed.length === 0) {
     throw new RelationRuleViolation(`IncidentCorrected rejected: the correction changes nothing in incident ${command.incidentId}`);
@@ -131,6 +151,15 @@ function correctIncident(command: CorrectIncident, state: RelationDecisionState)
   };
 }
 
+/** JSON with object keys sorted: details or sources that differ only in key order are the same. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, nested: unknown) =>
+    nested !== null && typeof nested === 'object' && !Array.isArray(nested)
+      ? Object.fromEntries(Object.entries(nested).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)))
+      : nested,
+  );
+}
+
 function retractIncident(command: RetractIncident, state: RelationDecisionState): AmendmentEvent {
   amendable(state, command.incidentId, 'IncidentRetracted');
   return {
@@ -139,8 +168,8 @@ function retractIncident(command: RetractIncident, state: RelationDecisionState)
   };
 }
 
-function reportIncident(command: ReportIncident, believed: IncidentEvent[]): IncidentEvent {
-  const facts = foldFacts(believed);
+function reportIncident(command: ReportIncident, state: RelationDecisionState): IncidentEvent {
+  const { facts } = state;
   const period = parseOccurrence(command.occurredOn);
   const atMs = referenceInstant(period, Date.parse(command.recordedAt));
   const { inResponseTo: named, ...details } = command.details;
@@ -173,7 +202,14 @@ function reportIncident(command: ReportIncident, believed: IncidentEvent[]): Inc
     recordedAt: command.recordedAt,
   };
   const event: IncidentEvent = { type, data };
-  rejectNewViolations(type, believed, [...believed, event]);
+  if (atMs >= state.latestAtMs) {
+    // Nothing happened after it, so only its own rule can break, against the facts as they stand.
+    const reason = INCIDENT_CATALOG[type].violation?.(facts, { type, data, atMs });
+    if (reason) throw new RelationRuleViolation(`${type} rejected: ${reason}`);
+  } else {
+    const believed = believedIncidentsOf(state);
+    rejectNewViolations(type, believed, [...believed, event]);
+  }
   return event;
 }
 
