@@ -5,16 +5,25 @@ import { openEventStore, type EventStoreConfig } from './event-store/event-store
 import { EVENT_STORE, type EventStore } from './event-store/event-store.port.js';
 import { HealthController } from './health/health.controller.js';
 import { IncidentReporter } from './incidents/incident-reporter.service.js';
+import { HttpCommandRunner } from './incidents/http-command-runner.js';
+import { SecurityModule, type SecurityOptions } from './http/security.module.js';
 import { IncidentsController } from './incidents/incidents.controller.js';
 import { ProjectionRunner, READ_MODEL_FILE } from './projections/projection-runner.js';
 import { AdminController } from './admin/admin.controller.js';
 import { RelationsController } from './relations/relations.controller.js';
+import { CatalogController } from './dashboard/catalog.controller.js';
+import { DashboardController } from './dashboard/dashboard.controller.js';
+import { EventStreamController, LIVE_STREAM_OPTIONS, type LiveStreamOptions } from './live/event-stream.controller.js';
+import { LiveFeed } from './live/live-feed.service.js';
 
-export interface AppOptions {
+/** `auth` (SecurityOptions) defaults to loopback-only writes. */
+export interface AppOptions extends SecurityOptions {
   eventStore: EventStoreConfig;
   clock?: Clock;
   /** Where the read model is persisted between runs; omitted = rebuilt from the log at every start. */
   readModelFile?: string;
+  /** GET /events/stream tuning (heartbeat interval, slow-client limit); defaults suit production. */
+  liveStream?: LiveStreamOptions;
 }
 
 /** Closes the store last, once the projection runner has let go of its subscription. */
@@ -31,13 +40,17 @@ export class AppModule {
   static forRoot(options: AppOptions): DynamicModule {
     return {
       module: AppModule,
-      controllers: [IncidentsController, RelationsController, EventsController, HealthController, AdminController],
+      imports: [SecurityModule.forRoot(options)],
+      controllers: [IncidentsController, RelationsController, EventsController, EventStreamController, CatalogController, HealthController, AdminController, DashboardController],
       providers: [
         { provide: EVENT_STORE, useFactory: () => openEventStore(options.eventStore) },
         { provide: CLOCK, useValue: options.clock ?? systemClock },
         ...(options.readModelFile ? [{ provide: READ_MODEL_FILE, useValue: options.readModelFile }] : []),
         ProjectionRunner,
         IncidentReporter,
+        HttpCommandRunner,
+        LiveFeed,
+        { provide: LIVE_STREAM_OPTIONS, useValue: options.liveStream ?? {} },
         EventStoreCloser,
       ],
     };

@@ -3,14 +3,16 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { LogLevel } from '@nestjs/common';
 import { AppModule, type AppOptions } from './app.module.js';
+import { applyHttpHardening, timeoutServerOptions, type HttpHardeningOptions } from './http/http-hardening.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { createValidationPipe } from './http/validation.pipe.js';
 import { ProjectionRunner } from './projections/projection-runner.js';
+import { setupOpenApi } from './docs/openapi.js';
 
 /** Largest request body accepted (413 beyond). */
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
-export interface CreateAppOptions extends AppOptions {
+export interface CreateAppOptions extends AppOptions, HttpHardeningOptions {
   logger?: false | LogLevel[];
 }
 
@@ -19,11 +21,12 @@ export interface CreateAppOptions extends AppOptions {
  * listen. Shared by `main.ts`, the seed CLI and the tests, so all of them run the same app.
  */
 export async function createApp(options: CreateAppOptions): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES });
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, ...timeoutServerOptions(options.requestTimeoutMs) });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
     logger: options.logger ?? ['error', 'warn', 'log'],
     abortOnError: false,
   });
+  await applyHttpHardening(app, options);
   const fastify = app.getHttpAdapter().getInstance();
   // Only JSON bodies are accepted; anything else is a 415 rather than a string the DTOs never expect.
   fastify.removeContentTypeParser(['text/plain']);
@@ -32,6 +35,7 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.enableShutdownHooks();
   await app.get(ProjectionRunner).start();
+  setupOpenApi(app);
   await app.init();
   return app;
 }

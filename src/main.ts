@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.js';
+import { checkExposure, LOOPBACK_ONLY } from './auth/auth.config.js';
 import { appOptionsFromEnv } from './config.js';
 import { redactCredentials } from './event-store/event-store.config.js';
 import { loadSeeds } from './seeding/seed-loader.js';
@@ -11,6 +12,8 @@ async function main(): Promise<void> {
   const { eventStore } = options;
   const port = Number(process.env.PORT ?? 3000);
   const host = process.env.HOST ?? '127.0.0.1';
+  // Before anything is opened: without keys, binding beyond loopback is refused (exit 1).
+  const access = checkExposure(host, options.auth ?? LOOPBACK_ONLY);
   const app = await createApp(options);
   if (process.argv.includes('--seed')) {
     const seeded = await loadSeeds(app);
@@ -19,6 +22,7 @@ async function main(): Promise<void> {
   await app.listen(port, host);
   const where = eventStore.kind === 'sqlite' ? `SQLite file ${eventStore.file}` : `EventStoreDB ${redactCredentials(eventStore.connectionString)}`;
   logger.log(`Demarche listening on http://${host}:${port} — events in ${where}`);
+  logger.log(access);
 }
 
 main().catch((error: unknown) => {

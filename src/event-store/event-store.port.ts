@@ -96,3 +96,11 @@ export class WrongExpectedRevisionError extends Error {
     this.name = 'WrongExpectedRevisionError';
   }
 }
+
+/** Raised when an event id is reused for a different append than the one that recorded it (e.g. in another stream). */
+export class EventIdConflictError extends Error {
+  constructor(readonly streamId: string, readonly eventIds: string[], reason: string) {
+    super(`Cannot append to ${streamId}: ${reason} (event ids ${eventIds.join(', ')})`);
+    this.name = 'EventIdConflictError';
+  }
+}

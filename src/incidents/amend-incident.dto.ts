@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -14,6 +15,7 @@ import { IsOccurrenceDate } from '../http/validators.js';
 import { SourceDto } from './report-incident.dto.js';
 
 export class RetractIncidentDto {
+  @ApiProperty({ maxLength: 500, description: 'Why (kept in the log with the amendment)', example: 'The French Foreign Ministry statement dates the expulsion to 27 December' })
   @IsString() @IsNotEmpty({ message: 'must say why the incident is retracted' }) @MaxLength(500)
   reason!: string;
 }
@@ -23,17 +25,21 @@ export class RetractIncidentDto {
  * and report it anew. `details` replaces the details as a whole and is checked against the type.
  */
 export class CorrectIncidentDto extends RetractIncidentDto {
+  @ApiPropertyOptional({ description: 'YYYY-MM-DD, YYYY-MM, YYYY or a timestamp with offset', example: '2023-12-27' })
   @IsOptional() @IsOccurrenceDate()
   occurredOn?: string;
 
+  @ApiPropertyOptional({ maxLength: 280, example: 'France expels two diplomats of Azerbaijan\'s embassy in Paris, citing reciprocity' })
   @IsOptional() @IsString() @IsNotEmpty({ message: 'must not be empty' }) @MaxLength(280)
   summary?: string;
 
+  @ApiPropertyOptional({ type: [SourceDto], minItems: 1, maxItems: 20, description: 'Replaces the sources as a whole' })
   @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20)
   @ValidateNested({ each: true })
   @Type(() => SourceDto)
   sources?: SourceDto[];
 
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: "Replaces the details as a whole; checked against the incident's type", example: { diplomats: 2 } })
   @IsOptional() @IsObject()
   details?: Record<string, unknown>;
 }

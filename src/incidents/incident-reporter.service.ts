@@ -11,6 +11,7 @@ import { decide, evolve, initialState, type RelationCommand, type RelationDecisi
 import { relationStreamId } from '../domain/relation-pair.js';
 import {
   EVENT_STORE,
+  EventIdConflictError,
   WrongExpectedRevisionError,
   type EventStore,
   type JsonObject,
@@ -36,6 +37,8 @@ export interface Recorded {
   position: string;
   recordedAt: string;
   inResponseTo?: string;
+  /** The event's metadata as stored: who sent the command, and under which Idempotency-Key. */
+  metadata: JsonObject;
 }
 
 export interface CommandOutcome extends Recorded {
@@ -46,6 +49,26 @@ export interface CommandOutcome extends Recorded {
 export interface CommandOptions {
   /** A caller-chosen, deterministic event id: sending the command again returns the first outcome. */
   eventId?: string;
+  /** Stored with the event, in the same append; a replayed outcome carries the metadata first stored. */
+  metadata?: JsonObject;
+  /**
+   * Append only if the pair's stream is at one of these revisions, or ('stream_exists') has any
+   * event at all; else RevisionPreconditionFailed. Checked against the stream as read from the
+   * store, and the append expects that same revision, so no other writer can slip in between.
+   */
+  expectedRevision?: number | readonly number[] | 'stream_exists';
+}
+
+/** The pair's stream is not at the revision the command was sent against (HTTP 412). */
+export class RevisionPreconditionFailed extends Error {
+  constructor(
+    readonly streamId: string,
+    /** The stream's current revision, or null when it has no events yet. */
+    readonly currentRevision: number | null,
+  ) {
+    super(currentRevision === null ? `${streamId} has no events yet` : `${streamId} is at revision ${currentRevision}`);
+    this.name = 'RevisionPreconditionFailed';
+  }
 }
 
 /** What the handler remembers of a pair's stream between commands. */
@@ -120,21 +143,23 @@ export class IncidentReporter {
 
   private async execute(streamId: string, options: CommandOptions, command: RelationCommand): Promise<CommandOutcome> {
     const eventId = options.eventId ?? uuidv7({ msecs: Date.parse(command.recordedAt) });
-    const outcome = await this.lock.run(streamId, () => this.decideAndAppend(streamId, command, eventId));
+    const outcome = await this.lock.run(streamId, () => this.decideAndAppend(streamId, command, eventId, options));
     await this.projections.waitFor(outcome.position, READ_YOUR_WRITES_MS);
     return outcome;
   }
 
-  private async decideAndAppend(streamId: string, command: RelationCommand, eventId: string): Promise<CommandOutcome> {
+  private async decideAndAppend(streamId: string, command: RelationCommand, eventId: string, options: CommandOptions): Promise<CommandOutcome> {
     for (let attempt = 1; ; attempt++) {
       const view = await this.catchUp(streamId);
       const earlier = view.recorded.get(eventId);
       if (earlier) return { ...earlier, replayed: true };
+      checkPrecondition(streamId, view.revision, options.expectedRevision);
+      if (options.eventId !== undefined) this.rejectIdUsedElsewhere(streamId, eventId);
       const [event] = decide(command, view.state);
       try {
         const appended = await this.store.append(
           streamId,
-          [{ eventId, type: event.type, data: event.data as unknown as JsonObject }],
+          [{ eventId, type: event.type, data: event.data as unknown as JsonObject, metadata: options.metadata ?? {} }],
           view.revision < 0 ? 'no_stream' : view.revision,
         );
         const [stored] = appended.events;
@@ -173,7 +198,19 @@ export class IncidentReporter {
       position: stored.position,
       recordedAt: event.data.recordedAt,
       ...(report?.inResponseTo ? { inResponseTo: report.inResponseTo } : {}),
+      metadata: stored.metadata,
     });
+  }
+
+  /**
+   * A caller-chosen event id already recorded in another pair's stream belongs to another command.
+   * SQLite refuses such an append itself; EventStoreDB only deduplicates within a stream.
+   */
+  private rejectIdUsedElsewhere(streamId: string, eventId: string): void {
+    const recordedIn = this.projections.readModel.streamOfEvent(eventId);
+    if (recordedIn !== undefined && recordedIn !== streamId) {
+      throw new EventIdConflictError(streamId, [eventId], 'already recorded in another stream');
+    }
   }
 
   private incidentOrNotFound(incidentId: string) {
@@ -197,6 +234,12 @@ export class IncidentReporter {
       : Object.keys(details).map((property) => ({ property, constraints: { whitelist: 'is not a known field' }, children: [] }));
     if (errors.length > 0) throw validationProblem(flattenValidationErrors(errors as never, 'details'));
   }
+}
+
+function checkPrecondition(streamId: string, revision: number, expected: CommandOptions['expectedRevision']): void {
+  if (expected === undefined) return;
+  const holds = revision >= 0 && (expected === 'stream_exists' || (typeof expected === 'number' ? expected === revision : expected.includes(revision)));
+  if (!holds) throw new RevisionPreconditionFailed(streamId, revision >= 0 ? revision : null);
 }
 
 /** DTO instances to plain JSON data, dropping undefined fields, so stores hand back deep-equal events. */

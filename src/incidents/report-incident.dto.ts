@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -19,22 +20,27 @@ import {
   validateSync,
 } from 'class-validator';
 import { INCIDENT_CATALOG, INCIDENT_TYPES, isIncidentType, type IncidentType } from '../domain/incident-catalog.js';
+import { reportDetailsSchema } from '../docs/details-schema.js';
 import { DiffersFrom, IsCountryCode, IsOccurrenceDate } from '../http/validators.js';
 
 export class SourceDto {
+  @ApiPropertyOptional({ format: 'uri', description: 'http(s) URL of the report; give url and/or publisher', example: 'https://www.example.org/2023/12/26/azerbaijan-expels-french-diplomats' })
   @ValidateIf((source: SourceDto) => source.url !== undefined || source.publisher === undefined)
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true }, { message: 'must be an http(s) URL; give url and/or publisher' })
   url?: string;
 
+  @ApiPropertyOptional({ maxLength: 200, example: 'Unattributed news report, Baku dateline (Demarche seed article 000_7265cf855958d769)' })
   @ValidateIf((source: SourceDto) => source.publisher !== undefined || source.url === undefined)
   @IsString({ message: 'must be a string; give url and/or publisher' })
   @IsNotEmpty({ message: 'must not be empty; give url and/or publisher' })
   @MaxLength(200)
   publisher?: string;
 
+  @ApiPropertyOptional({ minLength: 1, maxLength: 500, example: 'France Expels Azerbaijani Diplomats Amid Accusations of Pro-Armenian Bias' })
   @IsOptional() @IsString() @Length(1, 500)
   title?: string;
 
+  @ApiPropertyOptional({ format: 'date', example: '2023-12-27' })
   @IsOptional() @IsISO8601({ strict: true, strictSeparator: true }) @Length(10, 10, { message: 'must be a date YYYY-MM-DD' })
   publishedOn?: string;
 }
@@ -49,28 +55,35 @@ class NoDetails {
 }
 
 export class ReportIncidentDto {
+  @ApiProperty({ enum: INCIDENT_TYPES, description: 'What happened (see GET /catalog for CAMEO codes and Goldstein weights)', example: 'DiplomatsExpelled' })
   @IsIn(INCIDENT_TYPES, { message: `must be one of ${INCIDENT_TYPES.join(', ')}` })
   type!: IncidentType;
 
+  @ApiProperty({ description: 'ISO 3166-1 alpha-3 code of the country that acts', example: 'AZE' })
   @IsCountryCode()
   actor!: string;
 
+  @ApiProperty({ description: 'ISO 3166-1 alpha-3 code of the country acted upon; not the actor', example: 'FRA' })
   @IsCountryCode()
   @DiffersFrom('actor')
   target!: string;
 
+  @ApiProperty({ description: 'When: YYYY-MM-DD, or YYYY-MM / YYYY when only the month or year is known, or an ISO 8601 timestamp with offset; not in the future', example: '2023-12-26' })
   @IsOccurrenceDate()
   occurredOn!: string;
 
+  @ApiProperty({ maxLength: 280, example: 'Azerbaijan declares two French embassy employees personae non gratae and orders them to leave within 48 hours' })
   @IsString() @IsNotEmpty({ message: 'must not be empty' }) @MaxLength(280)
   summary!: string;
 
+  @ApiProperty({ type: [SourceDto], minItems: 1, maxItems: 20, description: 'Where it was reported: each source needs a url and/or a publisher' })
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20)
   @ValidateNested({ each: true })
   @Type(() => SourceDto)
   sources!: SourceDto[];
 
   /** Validated against the catalogue's details class for `type`; required when that class has required fields. */
+  @ApiPropertyOptional({ ...reportDetailsSchema(INCIDENT_CATALOG), example: { diplomats: 2, deadlineHours: 48 } })
   @ValidateIf((report: ReportIncidentDto) => report.details !== undefined || detailsRequired(report.type))
   @IsDefined({ message: ({ object }) => `is required for ${(object as ReportIncidentDto).type}` })
   @IsObject()

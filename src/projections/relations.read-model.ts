@@ -6,13 +6,14 @@ import { inContext } from '../domain/incident-effects.js';
 import {
   incidentsKnownAt,
   relationAsOf,
+  RelationHistory,
   relationTimeline,
   type RecordedRelationEvent,
   type RelationSnapshot,
   type TimelinePoint,
 } from '../domain/relation-history.js';
 import { pairKey } from '../domain/relation-pair.js';
-import { describeRelation, type RelationView } from '../domain/relation-state.projection.js';
+import { describeRelation, foldRelation, type RelationView } from '../domain/relation-state.projection.js';
 import type { StoredEvent } from '../event-store/event-store.port.js';
 
 /** Version of the read model's code: bump it when folding changes, and persisted copies are rebuilt. */
@@ -43,8 +44,12 @@ interface PairEntry {
   b: CountryCode;
   /** Reports and amendments, in log order. */
   log: PairLogEntry[];
-  /** What the pair looks like with everything known, folded lazily; dropped on the pair's next event. */
-  current?: { snapshot: RelationSnapshot; incidents: Map<string, RecordedIncident> };
+  /** Latest `recordedAt` of the pair's events, epoch ms: a view known at or after it knows everything. */
+  lastRecordedMs: number;
+  /** The incidents as believed now, indexed for as-of views; built on first read, dropped on the pair's next event. */
+  history?: RelationHistory;
+  /** The incidents as believed now, by id, with their amendments; built on first read, dropped on the pair's next event. */
+  incidents?: Map<string, RecordedIncident>;
 }
 
 export interface IncidentFilter {
@@ -81,7 +86,12 @@ export class RelationsReadModel {
   private readonly pairOfIncident = new Map<string, string>();
   /** Every report in log order, for listing with a position cursor. */
   private readonly reports: { incidentId: string; position: string }[] = [];
-  private events = 0;
+  /** eventId → stream, so a reused event id is recognised whichever stream it went to. */
+  private readonly streamOfEventId = new Map<string, string>();
+  /** Every event applied, in log order (the order the runner applies them in): what a persisted copy holds. */
+  private readonly applied: PairLogEntry[] = [];
+  /** hash(), kept until the next event is applied. */
+  private digest?: string;
 
   constructor(private readonly comparePositions: (a: string, b: string) => number) {}
 
@@ -94,7 +104,7 @@ export class RelationsReadModel {
   }
 
   get eventCount(): number {
-    return this.events;
+    return this.applied.length;
   }
 
   /** Applies one event of the log; returns the pair it touched, or null for events of other kinds. */
@@ -108,29 +118,34 @@ export class RelationsReadModel {
     let entry = this.pairs.get(key);
     if (!entry) {
       const [a, b] = key.split('-');
-      entry = { a, b, log: [] };
+      entry = { a, b, log: [], lastRecordedMs: -Infinity };
       this.pairs.set(key, entry);
     }
-    entry.log.push({
+    const item: PairLogEntry = {
       event,
       recordedMs: Date.parse(event.data.recordedAt),
       eventId: stored.eventId,
       streamId: stored.streamId,
       revision: stored.revision,
       position: stored.position,
-    });
-    entry.current = undefined;
+    };
+    entry.log.push(item);
+    entry.lastRecordedMs = Math.max(entry.lastRecordedMs, item.recordedMs);
+    entry.history = undefined;
+    entry.incidents = undefined;
+    this.applied.push(item);
+    this.digest = undefined;
+    this.streamOfEventId.set(stored.eventId, stored.streamId);
     if (!isAmendment(event)) {
       this.pairOfIncident.set(event.data.incidentId, key);
       this.reports.push({ incidentId: event.data.incidentId, position: stored.position });
     }
-    this.events++;
     return { pairKey: key, event };
   }
 
   incident(incidentId: string): RecordedIncident | undefined {
     const key = this.pairOfIncident.get(incidentId);
-    return key ? this.current(this.pairs.get(key)!).incidents.get(incidentId) : undefined;
+    return key ? this.incidentsOf(this.pairs.get(key)!).get(incidentId) : undefined;
   }
 
   /** Incidents in the order they were reported, retracted ones left out. */
@@ -147,6 +162,16 @@ export class RelationsReadModel {
       items.push(incident);
     }
     return { items, next: null };
+  }
+
+  /** The stream an event id was recorded in, if the read model has applied it. */
+  streamOfEvent(eventId: string): string | undefined {
+    return this.streamOfEventId.get(eventId);
+  }
+
+  /** Revision of the last event of the pair's stream that the read model has applied. */
+  streamRevision(a: CountryCode, b: CountryCode): number | undefined {
+    return this.pairs.get(pairKey(a, b))?.log.at(-1)?.revision;
   }
 
   relation(a: CountryCode, b: CountryCode, perspective: Perspective): RelationView | undefined {
@@ -175,25 +200,26 @@ export class RelationsReadModel {
 
   /**
    * A digest of everything the read model holds, independent of when and how it was built:
-   * a live model and a fresh rebuild from the same log hash the same.
+   * a live model and a fresh rebuild from the same log hash the same. Kept until the next event.
    */
   hash(): string {
+    if (this.digest) return this.digest;
     const digest = createHash('sha256');
     for (const key of [...this.pairs.keys()].sort()) {
       const entry = this.pairs.get(key)!;
       digest.update(key);
       for (const item of entry.log) digest.update(`|${item.position}|${item.eventId}|${item.event.type}`);
-      digest.update(JSON.stringify(this.current(entry).snapshot.state));
+      // The folded state, from the pair's history when a read has built it; otherwise folded here and not kept.
+      const state = entry.history ? entry.history.asOf().state : foldRelation(entry.a, entry.b, incidentsKnownAt(entry.log));
+      digest.update(JSON.stringify(state));
     }
-    return digest.digest('hex');
+    this.digest = digest.digest('hex');
+    return this.digest;
   }
 
-  /** Every event applied, pair by pair in log order: what a persisted copy needs to restore. */
+  /** Every event applied, in log order: what a persisted copy needs to restore. */
   *entries(): Iterable<StoredEvent> {
-    const all: PairLogEntry[] = [];
-    for (const entry of this.pairs.values()) all.push(...entry.log);
-    all.sort((x, y) => this.comparePositions(x.position, y.position));
-    for (const item of all) {
+    for (const item of this.applied) {
       yield {
         eventId: item.eventId,
         streamId: item.streamId,
@@ -207,13 +233,20 @@ export class RelationsReadModel {
   }
 
   private snapshot(entry: PairEntry, perspective: Perspective): RelationSnapshot {
-    if (perspective.asOfMs === undefined && perspective.knownAtMs === undefined) return this.current(entry).snapshot;
-    const incidents = incidentsKnownAt(entry.log, perspective.knownAtMs);
-    return relationAsOf(entry.a, entry.b, incidents, perspective.atMs);
+    const { asOfMs, knownAtMs, atMs } = perspective;
+    if (asOfMs === undefined && knownAtMs === undefined) return this.history(entry).asOf();
+    // Known at or after the pair's last event is known now: the indexed history answers.
+    if (knownAtMs === undefined || knownAtMs >= entry.lastRecordedMs) return this.history(entry).asOf(atMs);
+    return relationAsOf(entry.a, entry.b, incidentsKnownAt(entry.log, knownAtMs), atMs);
   }
 
-  private current(entry: PairEntry): NonNullable<PairEntry['current']> {
-    if (entry.current) return entry.current;
+  private history(entry: PairEntry): RelationHistory {
+    entry.history ??= new RelationHistory(entry.a, entry.b, incidentsKnownAt(entry.log));
+    return entry.history;
+  }
+
+  private incidentsOf(entry: PairEntry): Map<string, RecordedIncident> {
+    if (entry.incidents) return entry.incidents;
     const believed = incidentsKnownAt(entry.log);
     const incidents = new Map<string, RecordedIncident>();
     for (const item of entry.log) {
@@ -232,8 +265,8 @@ export class RelationsReadModel {
       incident.data = event.data;
     }
     for (const incident of incidents.values()) incident.atMs = inContext(incident).atMs;
-    entry.current = { snapshot: relationAsOf(entry.a, entry.b, believed), incidents };
-    return entry.current;
+    entry.incidents = incidents;
+    return incidents;
   }
 
   private reportsOf(key: string): { incidentId: string; position: string }[] {

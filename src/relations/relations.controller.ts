@@ -1,4 +1,6 @@
-import { Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
+import { Controller, Get, Inject, NotFoundException, Param, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { IsIn, IsOptional } from 'class-validator';
 import { CLOCK, type Clock } from '../clock.js';
 import { countryName, isCountryCode } from '../domain/countries.js';
@@ -6,7 +8,11 @@ import { ESCALATION_LEVELS } from '../domain/escalation.js';
 import { parseOccurrence } from '../domain/occurrence.js';
 import { timelineInstants, type TimelineInterval } from '../domain/relation-history.js';
 import type { RelationView } from '../domain/relation-state.projection.js';
+import { ApiPairParams } from '../docs/api-params.js';
+import { ApiProblems } from '../docs/problem.schema.js';
+import { RelationDocument, RelationListDocument, TimelineDocument } from '../docs/response.schemas.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
+import { revisionETag } from '../http/entity-tags.js';
 import { ProblemException, validationProblem, type FieldError } from '../http/problem.js';
 import { IsCountryCode, IsOccurrenceDate } from '../http/validators.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
@@ -20,29 +26,36 @@ export const MAX_TIMELINE_POINTS = 2_000;
 const MIN_POSITION_WAIT_MS = 2_000;
 
 export class ListRelationsQuery extends TimeTravelQuery {
+  @ApiPropertyOptional({ description: 'Only pairs with this country (ISO alpha-3)', example: 'FRA' })
   @IsOptional() @IsCountryCode()
   country?: string;
 
+  @ApiPropertyOptional({ enum: LEVELS, description: 'Only pairs at this escalation level' })
   @IsOptional() @IsIn(LEVELS, { message: `must be one of ${LEVELS.join(', ')}` })
   level?: string;
 }
 
 export class TimelineQuery {
   /** First point (start of that date); defaults to the start of the first incident's month. */
+  @ApiPropertyOptional({ description: "First point: the start of this date (or this timestamp); default: the start of the first incident's month", example: '2023-09-01' })
   @IsOptional() @IsOccurrenceDate()
   from?: string;
 
   /** Last point no later than the end of this date; defaults to now. */
+  @ApiPropertyOptional({ description: 'Last point no later than the end of this date; default: now', example: '2024-01-31' })
   @IsOptional() @IsOccurrenceDate()
   to?: string;
 
+  @ApiPropertyOptional({ enum: INTERVALS, default: 'day', description: `Spacing of the points (at most ${MAX_TIMELINE_POINTS} of them)` })
   @IsOptional() @IsIn(INTERVALS, { message: `must be one of ${INTERVALS.join(', ')}` })
   interval?: TimelineInterval;
 
+  @ApiPropertyOptional({ description: 'Only what had been recorded by the end of this date', example: '2023-12-31' })
   @IsOptional() @IsOccurrenceDate()
   knownAt?: string;
 }
 
+@ApiTags('relations')
 @Controller('relations')
 export class RelationsController {
   constructor(
@@ -52,6 +65,9 @@ export class RelationsController {
   ) {}
 
   @Get()
+  @ApiOperation({ summary: 'Every pair with an incident, highest escalation first', description: 'Try asOf=2023-12-28 for the seed story at its height.' })
+  @ApiOkResponse({ type: RelationListDocument })
+  @ApiProblems(400, 503)
   async list(@Query() query: ListRelationsQuery) {
     await this.awaitPosition(query.minPosition);
     const perspective = perspectiveOf(query, this.clock);
@@ -60,15 +76,26 @@ export class RelationsController {
   }
 
   @Get(':a/:b')
-  async get(@Param('a') a: string, @Param('b') b: string, @Query() query: TimeTravelQuery) {
+  @ApiOperation({ summary: "One pair's state, escalation score and its top contributors", description: 'ETag (current view only) is the stream revision, for If-Match on writes.' })
+  @ApiPairParams()
+  @ApiOkResponse({ type: RelationDocument, headers: { ETag: { description: "The pair's stream revision (only without asOf/knownAt)", schema: { type: 'string' } } } })
+  @ApiProblems(400, 404, 503)
+  async get(@Param('a') a: string, @Param('b') b: string, @Query() query: TimeTravelQuery, @Res({ passthrough: true }) reply: FastifyReply) {
     checkPair(a, b);
     await this.awaitPosition(query.minPosition);
     const view = this.projections.readModel.relation(a, b, perspectiveOf(query, this.clock));
     if (!view) throw new NotFoundException(`No incidents are recorded between ${a} and ${b}`);
+    // The current view's version, for If-Match on writes; a view of the past is not something to write against.
+    const revision = this.projections.readModel.streamRevision(a, b);
+    if (query.asOf === undefined && query.knownAt === undefined && revision !== undefined) reply.header('etag', revisionETag(revision));
     return { ...withNames(view), asOf: query.asOf ?? null, knownAt: query.knownAt ?? null };
   }
 
   @Get(':a/:b/timeline')
+  @ApiOperation({ summary: 'Score and level over time, with the incidents arriving at each point' })
+  @ApiPairParams()
+  @ApiOkResponse({ type: TimelineDocument })
+  @ApiProblems(400, 404)
   timeline(@Param('a') a: string, @Param('b') b: string, @Query() query: TimelineQuery) {
     checkPair(a, b);
     const readModel = this.projections.readModel;

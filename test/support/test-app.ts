@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import Database from 'better-sqlite3';
-import { createApp } from '../../src/app.js';
+import { createApp, type CreateAppOptions } from '../../src/app.js';
 import type { Clock } from '../../src/clock.js';
 
 export interface TestResponse {
@@ -40,13 +40,17 @@ export interface StartTestAppOptions {
   /** An existing (or to-be-created) SQLite file, e.g. to restart on the log of a previous app. */
   file?: string;
   clock?: Clock;
+  /** Where to listen; default 127.0.0.1. */
+  host?: string;
+  /** Further createApp options: API keys, rate limits, CORS origins, timeouts… */
+  app?: Partial<Omit<CreateAppOptions, 'eventStore' | 'clock'>>;
 }
 
-export async function startTestApp({ file, clock }: StartTestAppOptions = {}): Promise<TestApp> {
+export async function startTestApp({ file, clock, host = '127.0.0.1', app: appOptions = {} }: StartTestAppOptions = {}): Promise<TestApp> {
   const createdDir = file === undefined ? mkdtempSync(join(tmpdir(), 'demarche-e2e-')) : undefined;
   const dbFile = file ?? join(createdDir!, 'demarche.db');
-  const app = await createApp({ eventStore: { kind: 'sqlite', file: dbFile }, logger: false, ...(clock ? { clock } : {}) });
-  await app.listen(0, '127.0.0.1');
+  const app = await createApp({ eventStore: { kind: 'sqlite', file: dbFile }, logger: false, ...appOptions, ...(clock ? { clock } : {}) });
+  await app.listen(0, host);
   const url = await app.getUrl();
 
   return {

@@ -10,6 +10,7 @@ import {
   type StoredEvent,
   type SubscribeOptions,
   type Subscription,
+  EventIdConflictError,
   WrongExpectedRevisionError,
 } from '../event-store.port.js';
 
@@ -66,13 +67,8 @@ interface PendingAppend {
 
 type Outcome = { ok: true; result: AppendResult } | { ok: false; error: unknown };
 
-/** Raised when an event id is reused for a different append than the one that recorded it. */
-export class EventIdConflictError extends Error {
-  constructor(readonly streamId: string, readonly eventIds: string[], reason: string) {
-    super(`Cannot append to ${streamId}: ${reason} (event ids ${eventIds.join(', ')})`);
-    this.name = 'EventIdConflictError';
-  }
-}
+/** It lives in the port now (both adapters may raise it); still importable from here. */
+export { EventIdConflictError };
 
 function prepareStatements(db: Database.Database) {
   return {

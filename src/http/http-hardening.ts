@@ -1,0 +1,115 @@
+import type { Socket } from 'node:net';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { PROBLEM_CONTENT_TYPE, type ProblemDetails } from './problem.js';
+import { registerRateLimit, type RateLimitConfig } from './rate-limit.js';
+
+/** How long a client may take to send a whole request, by default; a connection silent for twice that is closed. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+export interface HttpHardeningOptions {
+  /** Origins whose pages may call the API from a browser (exact `scheme://host[:port]`); none by default. */
+  corsOrigins?: string[];
+  /** See DEFAULT_REQUEST_TIMEOUT_MS. Long-lived responses (SSE) must send something more often than twice this. */
+  requestTimeoutMs?: number;
+  /** Default: no limit (the server's configuration sets one; see config.ts), so tests and benchmarks are not throttled. */
+  rateLimit?: RateLimitConfig | false;
+}
+
+/**
+ * The policy for every response: the API and the dashboard load nothing from elsewhere and
+ * nothing inline. Routes that need something else set their own header.
+ */
+const CONTENT_SECURITY_POLICY = {
+  useDefaults: false,
+  directives: {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'"],
+    imgSrc: ["'self'", 'data:'],
+    connectSrc: ["'self'"],
+    fontSrc: ["'self'"],
+    objectSrc: ["'none'"],
+    baseUri: ["'self'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+  },
+};
+
+/**
+ * Fastify server options for timeouts: a client that takes longer than `requestTimeoutMs` to send
+ * its request gets a 408 (slow-loris), and a connection on which nothing moves for twice that —
+ * a stalled client or a hung response — is closed. Twice, so that the 408 goes out first.
+ */
+export function timeoutServerOptions(requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS) {
+  return {
+    requestTimeout: requestTimeoutMs,
+    connectionTimeout: 2 * requestTimeoutMs,
+    // Node checks for expired requests on this interval (30 s by default), so a timeout is enforced within about a tenth of itself.
+    http: {
+      connectionsCheckingInterval: Math.min(Math.max(Math.floor(requestTimeoutMs / 10), 100), 5_000),
+      headersTimeout: Math.min(requestTimeoutMs, 60_000),
+    },
+    clientErrorHandler: answerClientError,
+  };
+}
+
+/** Rate limit, security headers (helmet) and the CORS allow-list; registered before any route. */
+export async function applyHttpHardening(app: NestFastifyApplication, { corsOrigins = [], rateLimit = false }: HttpHardeningOptions): Promise<void> {
+  await app.register(helmet, { contentSecurityPolicy: CONTENT_SECURITY_POLICY });
+  if (corsOrigins.length > 0) {
+    await app.register(cors, {
+      origin: corsOrigins,
+      methods: ['GET', 'HEAD', 'POST'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-Match'],
+      exposedHeaders: ['ETag', 'Location', 'Retry-After', 'Idempotent-Replayed', 'WWW-Authenticate'],
+      maxAge: 600,
+    });
+  }
+  // Last, so that a 429 still carries the security and CORS headers.
+  if (rateLimit) await registerRateLimit(app, rateLimit);
+}
+
+/**
+ * Errors Node's HTTP parser raises before there is a request to route (a request that took too
+ * long to arrive, headers too large, malformed HTTP), answered as problem+json like every other.
+ */
+function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, title, detail] =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'Request timeout', 'The request was not received in time; send it again']
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'Request header fields too large', 'The request headers are too large']
+        : [400, 'Bad request', 'The request is not valid HTTP'];
+  const problem: ProblemDetails = { type: 'about:blank', title, status, detail };
+  const body = JSON.stringify(problem);
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${title}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
+}
+
+/** `CORS_ORIGINS`: comma-separated origins such as https://a.example; blank = none. `*` is refused. */
+export function parseCorsOrigins(value: string | undefined): string[] {
+  if (value === undefined || value.trim() === '') return [];
+  return value.split(',').map((raw) => {
+    const origin = raw.trim();
+    let url: URL | undefined;
+    try {
+      url = new URL(origin);
+    } catch {
+      url = undefined;
+    }
+    if (origin === '*') {
+      throw new Error("CORS_ORIGINS must list origins; '*' would let any web page call this server from its visitors' browsers");
+    }
+    if (!url || !['http:', 'https:'].includes(url.protocol) || url.origin !== origin) {
+      throw new Error(`CORS_ORIGINS: ${JSON.stringify(origin)} is not an origin; write scheme://host[:port] with no path or trailing slash, e.g. https://dashboard.example`);
+    }
+    return origin;
+  });
+}

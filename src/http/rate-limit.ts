@@ -1,0 +1,50 @@
+import rateLimit, { normalizeIP } from '@fastify/rate-limit';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyRequest } from 'fastify';
+import { ProblemException } from './problem.js';
+
+/** Requests per minute and client address; writes and reads are counted apart. */
+export interface RateLimitConfig {
+  writesPerMinute: number;
+  readsPerMinute: number;
+}
+
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Two one-minute windows per client address (the socket's: forwarded headers are not trusted),
+ * one for writes and one for reads, each shared by every route of its kind. It runs in onRequest,
+ * before the body is read and before the API key is checked, so a flood costs little and guessing
+ * keys counts against the limit too.
+ *
+ * (@fastify/rate-limit rather than @nestjs/throttler: the throttler is CommonJS requiring the
+ * ESM-only @nestjs/common 12, which Node 20 allows but jest's module loader does not, so an app
+ * using it could not be started in the test suites.)
+ */
+export async function registerRateLimit(app: NestFastifyApplication, config: RateLimitConfig): Promise<void> {
+  await app.register(rateLimit, {
+    global: true,
+    timeWindow: 60_000,
+    // IPv6 clients are counted by /64, the block one subscriber usually holds.
+    keyGenerator: (request) => `${kindOf(request)}|${normalizeIP(request.ip)}`,
+    max: (request) => (kindOf(request) === 'reads' ? config.readsPerMinute : config.writesPerMinute),
+    addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
+    addHeaders: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false, 'retry-after': true },
+    errorResponseBuilder: (request, context) => {
+      const retryAfter = Math.max(1, Math.ceil(context.ttl / 1000));
+      return new ProblemException(
+        {
+          type: 'https://demarche.dev/problems/rate-limited',
+          title: 'Too many requests',
+          status: 429,
+          detail: `More than ${context.max} ${kindOf(request)} per minute from this address; retry in ${retryAfter} s`,
+        },
+        { 'retry-after': String(retryAfter) },
+      );
+    },
+  });
+}
+
+function kindOf(request: FastifyRequest): 'reads' | 'writes' {
+  return READ_METHODS.has(request.method) ? 'reads' : 'writes';
+}
