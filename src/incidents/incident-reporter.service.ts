@@ -3,7 +3,7 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { v7 as uuidv7 } from 'uuid';
 import { CLOCK, type Clock } from '../clock.js';
-import { IncidentNotFound } from '../domain/domain-errors.js';
+import { IncidentNotFound, RelationRuleViolation } from '../domain/domain-errors.js';
 import { isAmendment, type IncidentChanges, type IncidentDetails, type RelationEvent } from '../domain/incident.js';
 import { INCIDENT_CATALOG, type IncidentType } from '../domain/incident-catalog.js';
 import { isInFuture, parseOccurrence } from '../domain/occurrence.js';
@@ -148,35 +148,47 @@ export class IncidentReporter {
     return outcome;
   }
 
+  /**
+   * Decides on the cached state of the stream first: in one process every write goes through
+   * here, so it is current. Another process may have appended meanwhile; then the append fails
+   * on its expected revision, and any refusal computed from the cache is rechecked on a fresh read.
+   */
   private async decideAndAppend(streamId: string, command: RelationCommand, eventId: string, options: CommandOptions): Promise<CommandOutcome> {
+    let fresh = !this.streams.has(streamId);
     for (let attempt = 1; ; attempt++) {
-      const view = await this.catchUp(streamId);
-      const earlier = view.recorded.get(eventId);
-      if (earlier) return { ...earlier, replayed: true };
-      checkPrecondition(streamId, view.revision, options.expectedRevision);
-      if (options.eventId !== undefined) this.rejectIdUsedElsewhere(streamId, eventId);
-      const [event] = decide(command, view.state);
+      const view = await this.viewOf(streamId, fresh);
       try {
+        const earlier = view.recorded.get(eventId);
+        if (earlier) return { ...earlier, replayed: true };
+        checkPrecondition(streamId, view.revision, options.expectedRevision);
+        if (options.eventId !== undefined) this.rejectIdUsedElsewhere(streamId, eventId);
+        const [event] = decide(command, view.state);
         const appended = await this.store.append(
           streamId,
           [{ eventId, type: event.type, data: event.data as unknown as JsonObject, metadata: options.metadata ?? {} }],
           view.revision < 0 ? 'no_stream' : view.revision,
         );
-        const [stored] = appended.events;
-        this.remember(view, stored);
-        return { ...view.recorded.get(stored.eventId)!, replayed: appended.deduplicated };
+        if (appended.deduplicated) {
+          // Recorded before, possibly by another process: answer with what was recorded then.
+          const caughtUp = await this.viewOf(streamId, true);
+          return { ...caughtUp.recorded.get(eventId)!, replayed: true };
+        }
+        this.remember(view, appended.events[0]);
+        return { ...view.recorded.get(eventId)!, replayed: false };
       } catch (error) {
-        if (!(error instanceof WrongExpectedRevisionError) || attempt === MAX_ATTEMPTS) throw error;
+        const retry = error instanceof WrongExpectedRevisionError || (!fresh && (error instanceof RelationRuleViolation || error instanceof RevisionPreconditionFailed || error instanceof IncidentNotFound));
+        if (!retry || attempt === MAX_ATTEMPTS) throw error;
+        fresh = true;
       }
     }
   }
 
-  /** The pair's decision state, brought up to date with whatever other processes appended. */
-  private async catchUp(streamId: string): Promise<StreamView> {
+  /** The pair's decision state; with `fresh`, first brought up to date with whatever other processes appended. */
+  private async viewOf(streamId: string, fresh: boolean): Promise<StreamView> {
     let view = this.streams.get(streamId);
     if (view) this.streams.delete(streamId);
     view ??= { revision: -1, state: initialState, recorded: new Map() };
-    for (const stored of await this.store.readStream(streamId, view.revision + 1)) this.remember(view, stored);
+    if (fresh) for (const stored of await this.store.readStream(streamId, view.revision + 1)) this.remember(view, stored);
     this.streams.set(streamId, view);
     if (this.streams.size > CACHED_STREAMS) this.streams.delete(this.streams.keys().next().value!);
     return view;

@@ -85,4 +85,19 @@ describe('two app instances sharing one SQLite file', () => {
     expect(answer.status).toBe(201);
     expect(answer.json.recordedType).toBe('ReciprocalExpulsion');
   });
+
+  it('decides on the other instance’s writes even when its own view of the pair was cached', async () => {
+    const first = await writer.request('POST', '/incidents', { ...expulsion, actor: 'LTU', target: 'BLR', summary: 'Lithuania expels a Belarusian diplomat' });
+    expect(first.json.recordedType).toBe('DiplomatsExpelled');
+    const answer = await reader.request('POST', '/incidents', {
+      ...expulsion, type: 'ReciprocalExpulsion', actor: 'BLR', target: 'LTU', occurredOn: '2024-02-15', summary: 'Belarus answers',
+    });
+    expect(answer.json.inResponseTo).toBe(first.json.incidentId);
+    // The writer last saw the pair before that answer: a second answer must still be refused.
+    const second = await writer.request('POST', '/incidents', {
+      ...expulsion, type: 'ReciprocalExpulsion', actor: 'BLR', target: 'LTU', occurredOn: '2024-02-16', summary: 'Belarus answers again',
+    });
+    expect(second.status).toBe(422);
+    expect(second.json.detail).toMatch(/not already answered/);
+  });
 });
