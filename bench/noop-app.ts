@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply } from 'fastify';
 import { BODY_LIMIT_BYTES } from '../src/app.js';
+import { applyHttpHardening } from '../src/http/http-hardening.js';
 import { ProblemDetailsFilter } from '../src/http/problem-details.filter.js';
 import { createValidationPipe } from '../src/http/validation.pipe.js';
 import { ReportIncidentDto } from '../src/incidents/report-incident.dto.js';
@@ -42,6 +43,8 @@ export async function createNoopApp(): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES });
   const app = await NestFactory.create<NestFastifyApplication>(NoopModule, adapter, { logger: false, abortOnError: false });
   app.getHttpAdapter().getInstance().removeContentTypeParser(['text/plain']);
+  // The same security headers as every real response, so the ceiling carries the same HTTP cost.
+  await applyHttpHardening(app, {});
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
   await app.init();
