@@ -1,24 +1,33 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { ApiProblems } from '../docs/problem.schema.js';
+import { EventPageDocument } from '../docs/response.schemas.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
 import { validationProblem } from '../http/problem.js';
 
 export class ReadLogQuery {
   /** Position of the last event already read; omitted = from the start of the log. */
+  @ApiPropertyOptional({ description: 'Position of the last event already read (the `next` of the previous page); omitted = from the start', example: '12' })
   @IsOptional() @IsString()
   after?: string;
 
+  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000)
   limit?: number;
 }
 
 /** The global log as recorded, in order, in pages. */
+@ApiTags('events')
 @Controller('events')
 export class EventsController {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   @Get()
+  @ApiOperation({ summary: 'The global event log as recorded, in order, one page at a time' })
+  @ApiOkResponse({ type: EventPageDocument })
+  @ApiProblems(400)
   async read(@Query() query: ReadLogQuery) {
     if (query.after !== undefined && !this.store.isPosition(query.after)) {
       throw validationProblem([{ field: 'after', message: 'is not a position in this log' }]);

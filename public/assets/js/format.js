@@ -1,0 +1,119 @@
+// How Demarche's numbers and dates read on screen.
+import { h } from './dom.js';
+
+/** The escalation bands, as in src/domain/escalation.ts. */
+export const LEVELS = [
+  { level: 'calm', from: 0, to: 10 },
+  { level: 'friction', from: 10, to: 30 },
+  { level: 'strained', from: 30, to: 55 },
+  { level: 'crisis', from: 55, to: 80 },
+  { level: 'rupture', from: 80, to: 100 },
+];
+
+/** Band fills for charts: light enough for the score line to stay readable on top. */
+export const BAND_FILLS = {
+  calm: 'rgba(46, 125, 50, 0.10)',
+  friction: 'rgba(230, 170, 0, 0.16)',
+  strained: 'rgba(239, 108, 0, 0.16)',
+  crisis: 'rgba(198, 40, 40, 0.16)',
+  rupture: 'rgba(90, 10, 40, 0.22)',
+};
+
+/** Readable band labels drawn on the chart. */
+export const BAND_INKS = {
+  calm: '#2e6b31',
+  friction: '#7a5c00',
+  strained: '#9a3f00',
+  crisis: '#a01818',
+  rupture: '#5a0a28',
+};
+
+const DAY_MS = 86_400_000;
+
+export function levelBadge(level) {
+  return h('span', { class: `badge level-${level}` }, level);
+}
+
+export function scoreText(score) {
+  return typeof score === 'number' ? score.toFixed(1) : '–';
+}
+
+const TREND = {
+  deteriorated: { arrow: '▲', word: 'worse' },
+  improved: { arrow: '▼', word: 'better' },
+  unchanged: { arrow: '▶', word: 'steady' },
+};
+
+/** "▲ +35.4" with the direction also said in words, for people who do not see the colour or arrow. */
+export function trendCell(trend) {
+  const { arrow, word } = TREND[trend.direction] ?? TREND.unchanged;
+  const change = `${trend.change > 0 ? '+' : trend.change < 0 ? '−' : '±'}${Math.abs(trend.change).toFixed(1)}`;
+  return h(
+    'span',
+    { class: `trend trend-${trend.direction}`, title: `Score ${trend.scoreThen.toFixed(1)} ${trend.windowDays} days earlier` },
+    h('span', { 'aria-hidden': 'true', class: 'trend-arrow' }, arrow),
+    ' ',
+    change,
+    h('span', { class: 'visually-hidden' }, ` (${word} than ${trend.windowDays} days earlier)`),
+  );
+}
+
+/** YYYY-MM-DD of a Date, in UTC: every date in Demarche is UTC. */
+export function isoDay(date) {
+  return date.toISOString().slice(0, 10);
+}
+
+export function todayIso() {
+  return isoDay(new Date());
+}
+
+export function addDays(day, days) {
+  return isoDay(new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS));
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** "26 Dec 2023", "Dec 2023" or "2023", following the precision the date was reported with. */
+export function humanDate(occurredOn) {
+  if (!occurredOn) return '–';
+  const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?/.exec(occurredOn);
+  if (!m) return occurredOn;
+  const [, y, mo, d] = m;
+  if (!mo) return y;
+  if (!d) return `${MONTHS[Number(mo) - 1]} ${y}`;
+  return `${Number(d)} ${MONTHS[Number(mo) - 1]} ${y}`;
+}
+
+/**
+ * A sortable day for a reported date: the middle of its period, as the server scores it
+ * (YYYY → 2 July, YYYY-MM → the 15th or 16th, a timestamp → its day).
+ */
+export function referenceDay(occurredOn) {
+  if (/^\d{4}$/.test(occurredOn)) return `${occurredOn}-07-02`;
+  if (/^\d{4}-\d{2}$/.test(occurredOn)) {
+    const [y, m] = occurredOn.split('-').map(Number);
+    const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
+    return `${occurredOn}-${String(Math.floor(days / 2) + 1).padStart(2, '0')}`;
+  }
+  return occurredOn.slice(0, 10);
+}
+
+/** "DiplomatsExpelled" → "Diplomats expelled". */
+export function typeLabel(type) {
+  const words = type.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+export const AMBASSADOR = { in_post: 'In post', recalled: 'Recalled', expelled: 'Expelled' };
+export const RELATIONS = { normal: 'Normal', downgraded: 'Downgraded', severed: 'Severed' };
+
+/** A pair key AZE-FRA from a URL segment, or null. */
+export function parsePairKey(text) {
+  const m = /^([A-Z]{3})-([A-Z]{3})$/.exec(text ?? '');
+  return m ? [m[1], m[2]] : null;
+}
+
+export function pairHref(pair, asOf) {
+  const query = asOf ? `?asOf=${encodeURIComponent(asOf)}` : '';
+  return `/pairs/${pair[0]}-${pair[1]}${query}`;
+}

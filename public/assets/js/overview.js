@@ -1,0 +1,211 @@
+// The relations overview: every pair, highest escalation first, at the chosen point in time.
+import { api, query } from './api.js';
+import { asOfFromUrl, latestDay, mountAsOf, updateUrl } from './as-of.js';
+import { sparkline } from './chart.js';
+import { $, announce, debounce, fill, h } from './dom.js';
+import { addDays, humanDate, levelBadge, pairHref, RELATIONS, referenceDay, scoreText, todayIso, trendCell, typeLabel } from './format.js';
+import { askForKey, needsKey } from './key-prompt.js';
+import { followLive, showLiveStatus } from './live.js';
+
+const SPARK_DAYS = 180;
+const SPARK_ROWS = 30;
+const FEED_LENGTH = 20;
+
+let items = [];
+let loadedAsOf = null;
+const flashing = new Set();
+
+const countrySelect = $('#filter-country');
+const levelSelect = $('#filter-level');
+const tbody = $('#relations-body');
+
+const asOfControl = mountAsOf($('#as-of'), { onChange: () => load() });
+
+function filters() {
+  const params = new URLSearchParams(location.search);
+  return { country: params.get('country') ?? '', level: params.get('level') ?? '' };
+}
+
+for (const select of [countrySelect, levelSelect]) {
+  select.addEventListener('change', () => {
+    updateUrl({ [select.name]: select.value || null }, { replace: true });
+    render();
+  });
+}
+
+async function load() {
+  const asOf = asOfFromUrl();
+  try {
+    const list = await api.get(`/relations${query({ asOf })}`);
+    items = list.items;
+    loadedAsOf = asOf;
+    fillCountries();
+    const latest = latestDay(items.map((item) => item.lastIncident?.occurredOn), referenceDay);
+    asOfControl.setShortcuts(latest ? [{ label: 'Last incident', day: latest.day, hint: `The latest incident recorded (reported as ${latest.occurredOn})` }] : []);
+    render(latest);
+    document.body.dataset.loaded = 'true';
+  } catch (problem) {
+    fill(tbody, h('tr', {}, h('td', { colspan: 8, class: 'error' }, `Could not load relations: ${problem.message}`)));
+    if (needsKey(problem)) askForKey(problem.problem, () => load());
+  }
+}
+
+function fillCountries() {
+  const { country } = filters();
+  const names = new Map();
+  for (const item of items) for (const code of item.pair) names.set(code, item.names[code] ?? code);
+  if (country && !names.has(country)) names.set(country, country);
+  const sorted = [...names].sort((x, y) => x[1].localeCompare(y[1]));
+  fill(countrySelect, h('option', { value: '' }, 'All countries'), sorted.map(([code, name]) => h('option', { value: code }, `${name} (${code})`)));
+  countrySelect.value = country;
+  levelSelect.value = filters().level;
+}
+
+function render(latest = latestDay(items.map((item) => item.lastIncident?.occurredOn), referenceDay)) {
+  const { country, level } = filters();
+  const shown = items.filter((item) => (!country || item.pair.includes(country)) && (!level || item.escalation.level === level));
+  const asOf = loadedAsOf;
+  fill($('#relations-caption'), `Relations as of ${asOf ? humanDate(asOf) : 'today'}, highest escalation first`);
+  fill($('#relations-count'), `Showing ${shown.length} of ${items.length} pair${items.length === 1 ? '' : 's'}.`);
+  renderHint(latest, asOf);
+  if (shown.length === 0) {
+    fill(tbody, h('tr', {}, h('td', { colspan: 8, class: 'muted' }, items.length === 0 ? 'No incidents are recorded yet.' : 'No pair matches these filters.')));
+    return;
+  }
+  fill(tbody, shown.map((item, index) => row(item, asOf, index < SPARK_ROWS)));
+  loadSparklines(asOf);
+}
+
+/** When every score has faded, say why, and offer the date when it last mattered. */
+function renderHint(latest, asOf) {
+  const hint = $('#as-of-hint') ?? $('#as-of').appendChild(h('p', { id: 'as-of-hint', class: 'callout' }));
+  const quiet = items.length > 0 && items.every((item) => item.escalation.score < 10);
+  if (!latest || !quiet || (asOf && asOf >= latest.day)) {
+    hint.hidden = true;
+    return;
+  }
+  hint.hidden = false;
+  fill(
+    hint,
+    `Every relation reads calm ${asOf ? `as of ${humanDate(asOf)}` : 'today'}: no incident is recent enough to weigh. The latest one was recorded for ${humanDate(latest.day)}. `,
+    h('a', { href: `?${new URLSearchParams({ ...Object.fromEntries(new URLSearchParams(location.search)), asOf: latest.day })}`, dataset: { day: latest.day }, class: 'hint-link' }, `See the relations as of ${humanDate(latest.day)}`),
+  );
+}
+
+$('#as-of').addEventListener('click', (event) => {
+  const link = event.target.closest('a.hint-link');
+  if (!link) return;
+  event.preventDefault();
+  if (updateUrl({ asOf: link.dataset.day })) {
+    asOfControl.sync();
+    load();
+  }
+});
+
+function row(item, asOf, withSpark) {
+  const key = item.pair.join('-');
+  const [a, b] = item.pair;
+  const href = pairHref(item.pair, asOf);
+  const last = item.lastIncident;
+  const tr = h(
+    'tr',
+    { dataset: { pair: key, href }, class: flashing.has(key) ? 'flash' : null },
+    h('th', { scope: 'row' }, h('a', { href, class: 'pair-link' }, `${item.names[a] ?? a} – ${item.names[b] ?? b}`), h('span', { class: 'codes' }, `${a}–${b}`)),
+    h('td', {}, levelBadge(item.escalation.level)),
+    h('td', { class: 'num score' }, scoreText(item.escalation.score)),
+    h('td', {}, trendCell(item.escalation.trend)),
+    h('td', {}, h('span', { class: `relations-${item.relations}` }, RELATIONS[item.relations] ?? item.relations)),
+    h('td', {}, last ? [h('span', { class: 'nowrap' }, humanDate(last.occurredOn)), h('br'), h('span', { class: 'muted small' }, typeLabel(last.type))] : '–'),
+    h('td', { class: 'num' }, String(item.incidentCount)),
+    h('td', { class: 'spark-cell' }, withSpark ? h('div', { class: 'spark', dataset: { pair: key } }) : h('span', { class: 'muted small' }, '–')),
+  );
+  return tr;
+}
+
+// A click anywhere on a row opens the pair (the link in its first cell is what keyboards use).
+tbody.addEventListener('click', (event) => {
+  const tr = event.target.closest('tr[data-href]');
+  if (!tr || event.target.closest('a') || window.getSelection()?.toString()) return;
+  location.href = tr.dataset.href;
+});
+
+let sparkGeneration = 0;
+async function loadSparklines(asOf) {
+  const generation = ++sparkGeneration;
+  const to = asOf ? referenceDay(asOf) : todayIso();
+  const from = addDays(to, -SPARK_DAYS);
+  const queue = [...tbody.querySelectorAll('.spark')];
+  const worker = async () => {
+    for (let cell = queue.shift(); cell; cell = queue.shift()) {
+      const [a, b] = cell.dataset.pair.split('-');
+      try {
+        const timeline = await api.get(`/relations/${a}/${b}/timeline${query({ from, to, interval: 'day' })}`);
+        if (generation !== sparkGeneration) return;
+        const scores = timeline.points.map((p) => p.score);
+        const peak = Math.max(0, ...scores);
+        cell.setAttribute('role', 'img');
+        cell.setAttribute('aria-label', `Score from ${humanDate(from)} to ${humanDate(to)}: peak ${scoreText(peak)}, ending at ${scoreText(scores.at(-1) ?? 0)}`);
+        sparkline(cell, timeline.points, { width: 140 });
+      } catch {
+        fill(cell, h('span', { class: 'muted small' }, 'n/a'));
+      }
+    }
+  };
+  await Promise.all([worker(), worker(), worker(), worker()]);
+}
+
+// Live: each update goes into the feed; the table reloads (once per burst) and flashes the pair.
+const reloadSoon = debounce(() => load(), 250);
+
+function onUpdate(update) {
+  addToFeed(update);
+  flashing.add(update.pairKey);
+  setTimeout(() => {
+    flashing.delete(update.pairKey);
+    tbody.querySelector(`tr[data-pair="${update.pairKey}"]`)?.classList.remove('flash');
+  }, 4000);
+  reloadSoon();
+}
+
+function addToFeed(update) {
+  const list = $('#feed');
+  $('#feed-empty').hidden = true;
+  const { event, relation } = update;
+  const data = event.data;
+  const [a, b] = update.pairKey.split('-');
+  const what =
+    update.kind === 'reported'
+      ? [h('strong', {}, typeLabel(event.type)), ` ${data.actor} → ${data.target}, ${humanDate(data.occurredOn)}: `, data.summary]
+      : [h('strong', {}, update.kind === 'corrected' ? 'Correction' : 'Retraction'), ` of an incident between ${a} and ${b}: `, data.reason];
+  const item = h(
+    'li',
+    { class: 'feed-item' },
+    h('p', {}, ...what),
+    h(
+      'p',
+      { class: 'small muted' },
+      relation ? ['Score today ', h('strong', {}, scoreText(relation.score)), ` (${relation.level}) · `] : '',
+      h('a', { href: pairHref([a, b], loadedAsOf) }, `Open ${a}–${b}`),
+      update.replayed ? ' · caught up after reconnecting' : '',
+    ),
+  );
+  list.prepend(item);
+  while (list.children.length > FEED_LENGTH) list.lastElementChild.remove();
+  if (update.kind === 'reported') announce(`New incident: ${typeLabel(event.type)}, ${data.actor} to ${data.target}.`);
+}
+
+let firstReady;
+const ready = new Promise((resolve) => {
+  firstReady = resolve;
+});
+followLive({
+  onUpdate,
+  onStatus: showLiveStatus,
+  onReady: (info) => {
+    firstReady();
+    if (info.reset) load();
+  },
+});
+
+// Subscribe first, then load: nothing recorded in between can be missed.
+Promise.race([ready, new Promise((resolve) => setTimeout(resolve, 1500))]).then(load);

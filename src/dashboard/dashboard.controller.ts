@@ -1,0 +1,110 @@
+import { Controller, Get, Headers, NotFoundException, Param, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { Public } from '../auth/requires-role.decorator.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, extname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json; charset=utf-8',
+};
+
+/**
+ * The dashboard pages' policy: nothing inline, nothing from elsewhere. The dashboard is written
+ * for it (no inline script, style or handler), and saying it here keeps that true even when the
+ * app-wide security headers are relaxed for other routes.
+ */
+export const DASHBOARD_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "font-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** public/ at the project root, found from this file whether it runs from src/ (tests) or dist/src/. */
+export function publicDirectory(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'public', 'index.html'))) return join(dir, 'public');
+  }
+  throw new Error('public/ (the dashboard) not found above ' + fileURLToPath(import.meta.url));
+}
+
+/** The uPlot files the chart needs, straight from node_modules: no CDN, no bundler. */
+function vendorFiles(): Record<string, string> {
+  const uplot = dirname(createRequire(import.meta.url).resolve('uplot/dist/uPlot.esm.js'));
+  return {
+    'uPlot.esm.js': join(uplot, 'uPlot.esm.js'),
+    'uPlot.min.css': join(uplot, 'uPlot.min.css'),
+  };
+}
+
+/**
+ * Serves the dashboard: two pages, their assets under /assets/ and uPlot under /vendor/uplot/.
+ * Public even when reads need a key: these files hold no data, and the pages ask for the key.
+ */
+@ApiExcludeController()
+@Public()
+@Controller()
+export class DashboardController {
+  private readonly root = publicDirectory();
+  private readonly assets = join(this.root, 'assets');
+  private readonly vendor = vendorFiles();
+
+  @Get()
+  overview(@Headers('if-none-match') etag: string | undefined, @Res() reply: FastifyReply) {
+    this.send(join(this.root, 'index.html'), etag, reply);
+  }
+
+  @Get('pairs/:pair')
+  pair(@Param('pair') _pair: string, @Headers('if-none-match') etag: string | undefined, @Res() reply: FastifyReply) {
+    // The page reads the pair from its URL and says so itself when nothing is recorded for it.
+    this.send(join(this.root, 'pair.html'), etag, reply);
+  }
+
+  @Get('assets/*')
+  asset(@Req() request: FastifyRequest, @Headers('if-none-match') etag: string | undefined, @Res() reply: FastifyReply) {
+    const path = decodeURIComponent(request.url.split('?')[0].slice('/assets/'.length));
+    const file = resolve(this.assets, path);
+    // Only files below assets/: no `..`, no absolute paths, no directories.
+    if (relative(this.assets, file).split(sep).includes('..') || !existsSync(file) || !statSync(file).isFile()) {
+      throw new NotFoundException(`No dashboard asset ${path}`);
+    }
+    this.send(file, etag, reply);
+  }
+
+  @Get('vendor/uplot/:file')
+  uplot(@Param('file') name: string, @Headers('if-none-match') etag: string | undefined, @Res() reply: FastifyReply) {
+    const file = Object.hasOwn(this.vendor, name) ? this.vendor[name] : undefined;
+    if (!file) throw new NotFoundException(`No vendor file ${name}`);
+    this.send(file, etag, reply);
+  }
+
+  /** Read on each request (they are small), so edits show on reload; revalidated by ETag. */
+  private send(file: string, ifNoneMatch: string | undefined, reply: FastifyReply): void {
+    const body = readFileSync(file);
+    const etag = `"${createHash('sha1').update(body).digest('base64url')}"`;
+    const type = CONTENT_TYPES[extname(file)] ?? 'application/octet-stream';
+    reply.header('etag', etag).header('cache-control', 'no-cache').header('x-content-type-options', 'nosniff');
+    if (type.startsWith('text/html')) reply.header('content-security-policy', DASHBOARD_CSP).header('referrer-policy', 'no-referrer');
+    if (ifNoneMatch === etag) {
+      reply.status(304).send();
+      return;
+    }
+    reply.type(type).send(body);
+  }
+}

@@ -1,0 +1,70 @@
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+let t: TestApp;
+
+beforeAll(async () => {
+  t = await startTestApp();
+});
+
+afterAll(async () => {
+  await t.close();
+});
+
+describe('the dashboard, as files', () => {
+  it('serves the overview at / and the pair page at /pairs/{A-B}, under a policy that forbids anything inline', async () => {
+    for (const path of ['/', '/pairs/AZE-FRA', '/pairs/AZE-FRA?asOf=2023-12-28']) {
+      const page = await t.request('GET', path);
+      expect([path, page.status]).toEqual([path, 200]);
+      expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+      const csp = page.headers.get('content-security-policy') ?? '';
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).toMatch(/style-src 'self'(;|$)/);
+      // Nothing inline that such a policy would block: no <script> bodies, no <style>, no style="" or on…="".
+      expect(page.text).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+      expect(page.text).not.toMatch(/<style|\sstyle=|\son[a-z]+=/i);
+    }
+  });
+
+  it('serves its scripts, styles and uPlot from node_modules, with content types and revalidation', async () => {
+    const page = await t.request('GET', '/pairs/AZE-FRA');
+    const referenced = [...page.text.matchAll(/(?:src|href)="(\/(?:assets|vendor)\/[^"]+)"/g)].map((m) => m[1]);
+    expect(referenced).toEqual(expect.arrayContaining(['/vendor/uplot/uPlot.min.css', '/assets/css/dashboard.css', '/assets/js/pair.js']));
+    for (const path of [...referenced, '/vendor/uplot/uPlot.esm.js', '/assets/js/chart.js']) {
+      const response = await t.request('GET', path);
+      expect([path, response.status]).toEqual([path, 200]);
+      expect(response.headers.get('etag')).toBeTruthy();
+    }
+    const script = await t.request('GET', '/assets/js/chart.js');
+    expect(script.headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect(script.text).toContain("from '/vendor/uplot/uPlot.esm.js'");
+    const uplot = await t.request('GET', '/vendor/uplot/uPlot.esm.js');
+    expect(uplot.text).toMatch(/export \{ uPlot as default \}/);
+    const again = await t.request('GET', '/assets/js/chart.js', undefined, { 'if-none-match': script.headers.get('etag')! });
+    expect(again.status).toBe(304);
+  });
+
+  it('serves nothing outside public/assets and only the uPlot files of node_modules', async () => {
+    for (const path of ['/assets/..%2f..%2fpackage.json', '/assets/%2e%2e/%2e%2e/package.json', '/assets/js', '/assets/nope.js', '/vendor/uplot/package.json', '/vendor/uplot/..%2fpackage.json']) {
+      const response = await t.request('GET', path);
+      expect([path, response.status]).toEqual([path, 404]);
+      expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(response.text).not.toContain('"dependencies"');
+    }
+  });
+
+  it('serves the catalogue the report form is built from: types with their details schema, levels, countries', async () => {
+    const response = await t.request('GET', '/catalog');
+    expect(response.status).toBe(200);
+    const expulsion = response.json.incidentTypes.find((t: any) => t.type === 'DiplomatsExpelled');
+    expect(expulsion).toMatchObject({ cameo: '161', goldstein: -4, conflict: true, details: { required: ['diplomats'], properties: { diplomats: { type: 'integer' } } } });
+    expect(response.json.incidentTypes.find((t: any) => t.type === 'AmbassadorRecalled').details).toBeNull();
+    expect(response.json.levels.map((l: any) => [l.level, l.from, l.below])).toEqual([
+      ['calm', 0, 10],
+      ['friction', 10, 30],
+      ['strained', 30, 55],
+      ['crisis', 55, 80],
+      ['rupture', 80, null],
+    ]);
+    expect(response.json.countries).toEqual(expect.arrayContaining([{ code: 'AZE', name: 'Azerbaijan' }, { code: 'FRA', name: 'France' }]));
+  });
+});
