@@ -26,6 +26,8 @@ COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
 # The dashboard's pages and scripts, found next to package.json at runtime.
 COPY --from=build --chown=node:node /app/public ./public
+# The seed incidents, for `node dist/src/main.js --seed` or `node dist/src/cli/seed.js`.
+COPY --from=build --chown=node:node /app/seeds ./seeds
 # The SQLite backend (the default) writes here; mount a volume on it to keep the data.
 RUN mkdir -p /app/data && chown node:node /app/data
 VOLUME ["/app/data"]
