@@ -3,8 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { LogLevel } from '@nestjs/common';
 import { AppModule, type AppOptions } from './app.module.js';
-import { applyHttpHardening, timeoutServerOptions, type HttpHardeningOptions } from './http/http-hardening.js';
-import { ProblemDetailsFilter } from './http/problem-details.filter.js';
+import { applyHttpHardening, boundedJsonParser, timeoutServerOptions, type HttpHardeningOptions } from './http/http-hardening.js';
+import { answerFrameworkError, ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { createValidationPipe } from './http/validation.pipe.js';
 import { ProjectionRunner } from './projections/projection-runner.js';
 import { setupOpenApi } from './docs/openapi.js';
@@ -21,7 +21,7 @@ export interface CreateAppOptions extends AppOptions, HttpHardeningOptions {
  * listen. Shared by `main.ts`, the seed CLI and the tests, so all of them run the same app.
  */
 export async function createApp(options: CreateAppOptions): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, ...timeoutServerOptions(options.requestTimeoutMs) });
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, ...timeoutServerOptions(options.requestTimeoutMs), frameworkErrors: answerFrameworkError });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
     logger: options.logger ?? ['error', 'warn', 'log'],
     abortOnError: false,
@@ -30,6 +30,7 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
   const fastify = app.getHttpAdapter().getInstance();
   // Only JSON bodies are accepted; anything else is a 415 rather than a string the DTOs never expect.
   fastify.removeContentTypeParser(['text/plain']);
+  app.useBodyParser('application/json', { bodyLimit: BODY_LIMIT_BYTES }, boundedJsonParser(fastify));
   app.useGlobalPipes(createValidationPipe());
   // Also catches Fastify's own errors (malformed JSON, 413, 415): Nest routes them through its filters.
   app.useGlobalFilters(new ProblemDetailsFilter());

@@ -1,8 +1,10 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { PROBLEM_CONTENT_TYPE, type ProblemDetails } from './problem.js';
+import type { FastifyBodyParser, FastifyInstance } from 'fastify';
+import { PROBLEM_CONTENT_TYPE, ProblemException, type ProblemDetails } from './problem.js';
 import { registerRateLimit, type RateLimitConfig } from './rate-limit.js';
 
 /** How long a client may take to send a whole request, by default; a connection silent for twice that is closed. */
@@ -69,6 +71,52 @@ export async function applyHttpHardening(app: NestFastifyApplication, { corsOrig
   }
   // Last, so that a 429 still carries the security and CORS headers.
   if (rateLimit) await registerRateLimit(app, rateLimit);
+  // Without a listener Node answers an unsupported Expect with a bare 417, outside every filter.
+  app.getHttpServer().on('checkExpectation', answerExpectationFailed);
+}
+
+/**
+ * Deepest nesting a JSON body may have. The DTOs go three levels deep (`sources[0].url`); the
+ * validation pipe's class-transformer recurses once per level and overflows the stack at a few
+ * thousand levels, which fit in 20 KB of `[[[…]]]` — a 500 for any client that sends them.
+ */
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * The JSON body parser, for `app.useBodyParser('application/json', …)`: Fastify's own (which
+ * refuses `__proto__` and `constructor.prototype` keys), then a 400 for bodies nested deeper
+ * than MAX_JSON_DEPTH, before anything recursive sees them.
+ */
+export function boundedJsonParser(fastify: FastifyInstance): FastifyBodyParser<Buffer> {
+  const parse = fastify.getDefaultJsonParser('error', 'error') as unknown as FastifyBodyParser<Buffer>;
+  return (request, body, done) =>
+    parse(request, body, (error, value) => {
+      if (error) return done(error, undefined);
+      if (nestsDeeperThan(value, MAX_JSON_DEPTH)) {
+        return done(new ProblemException({ status: 400, detail: `The JSON body is nested more than ${MAX_JSON_DEPTH} levels deep` }), undefined);
+      }
+      done(null, value);
+    });
+}
+
+/** Iterative, so that the check itself cannot overflow the stack. */
+function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const pending: [unknown, number][] = [[value, 1]];
+  while (pending.length > 0) {
+    const [node, depth] = pending.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth > limit) return true;
+    for (const child of Object.values(node)) pending.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/** An `Expect` other than 100-continue (which Node handles itself), answered as problem+json like every other error. */
+function answerExpectationFailed(_request: IncomingMessage, response: ServerResponse): void {
+  const problem: ProblemDetails = { type: 'about:blank', title: 'Expectation failed', status: 417, detail: 'The only expectation this server meets is Expect: 100-continue' };
+  const body = JSON.stringify(problem);
+  // The body, if any, is not read: close rather than leave it to be taken for the next request.
+  response.writeHead(417, { 'content-type': PROBLEM_CONTENT_TYPE, 'content-length': Buffer.byteLength(body), connection: 'close' }).end(body);
 }
 
 /**

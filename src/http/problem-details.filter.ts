@@ -14,6 +14,7 @@ const TITLES: Record<number, string> = {
   409: 'Conflict',
   412: 'Precondition failed',
   413: 'Payload too large',
+  414: 'URI too long',
   415: 'Unsupported media type',
   422: 'Unprocessable content',
   429: 'Too many requests',
@@ -75,6 +76,14 @@ function plainBodyError(message: string): string {
 
 export function sendProblem(reply: FastifyReply, problem: ProblemDetails, headers: Record<string, string> = {}): void {
   reply.status(problem.status).headers(headers).header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+}
+
+/**
+ * Fastify's `frameworkErrors`: what its router rejects before any route, hook or filter runs — a
+ * malformed percent-encoding in the path (400), a path parameter over its length limit (414).
+ */
+export function answerFrameworkError(error: Error, request: FastifyRequest, reply: FastifyReply): void {
+  sendProblem(reply, toProblem(error, request.url));
 }
 
 @Catch()

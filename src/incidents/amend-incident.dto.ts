@@ -6,12 +6,11 @@ import {
   IsArray,
   IsNotEmpty,
   IsObject,
-  IsOptional,
   IsString,
   MaxLength,
   ValidateNested,
 } from 'class-validator';
-import { IsOccurrenceDate } from '../http/validators.js';
+import { IsOccurrenceDate, IsOmittable } from '../http/validators.js';
 import { SourceDto } from './report-incident.dto.js';
 
 export class RetractIncidentDto {
@@ -26,20 +25,21 @@ export class RetractIncidentDto {
  */
 export class CorrectIncidentDto extends RetractIncidentDto {
   @ApiPropertyOptional({ description: 'YYYY-MM-DD, YYYY-MM, YYYY or a timestamp with offset', example: '2023-12-27' })
-  @IsOptional() @IsOccurrenceDate()
+  @IsOmittable() @IsOccurrenceDate()
   occurredOn?: string;
 
   @ApiPropertyOptional({ maxLength: 280, example: 'France expels two diplomats of Azerbaijan\'s embassy in Paris, citing reciprocity' })
-  @IsOptional() @IsString() @IsNotEmpty({ message: 'must not be empty' }) @MaxLength(280)
+  @IsOmittable() @IsString() @IsNotEmpty({ message: 'must not be empty' }) @MaxLength(280)
   summary?: string;
 
   @ApiPropertyOptional({ type: [SourceDto], minItems: 1, maxItems: 20, description: 'Replaces the sources as a whole' })
-  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20)
+  @IsOmittable() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20)
+  @IsObject({ each: true, message: 'each source must be an object with a url and/or a publisher' })
   @ValidateNested({ each: true })
   @Type(() => SourceDto)
   sources?: SourceDto[];
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: "Replaces the details as a whole; checked against the incident's type", example: { diplomats: 2 } })
-  @IsOptional() @IsObject()
+  @IsOmittable() @IsObject()
   details?: Record<string, unknown>;
 }

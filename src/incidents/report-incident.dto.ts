@@ -21,7 +21,7 @@ import {
 } from 'class-validator';
 import { INCIDENT_CATALOG, INCIDENT_TYPES, isIncidentType, type IncidentType } from '../domain/incident-catalog.js';
 import { reportDetailsSchema } from '../docs/details-schema.js';
-import { DiffersFrom, IsCountryCode, IsOccurrenceDate } from '../http/validators.js';
+import { DiffersFrom, IsCountryCode, IsOccurrenceDate, IsOmittable } from '../http/validators.js';
 
 export class SourceDto {
   @ApiPropertyOptional({ format: 'uri', description: 'http(s) URL of the report; give url and/or publisher', example: 'https://www.example.org/2023/12/26/azerbaijan-expels-french-diplomats' })
@@ -37,11 +37,11 @@ export class SourceDto {
   publisher?: string;
 
   @ApiPropertyOptional({ minLength: 1, maxLength: 500, example: 'France Expels Azerbaijani Diplomats Amid Accusations of Pro-Armenian Bias' })
-  @IsOptional() @IsString() @Length(1, 500)
+  @IsOmittable() @IsString() @Length(1, 500)
   title?: string;
 
   @ApiPropertyOptional({ format: 'date', example: '2023-12-27' })
-  @IsOptional() @IsISO8601({ strict: true, strictSeparator: true }) @Length(10, 10, { message: 'must be a date YYYY-MM-DD' })
+  @IsOmittable() @IsISO8601({ strict: true, strictSeparator: true }) @Length(10, 10, { message: 'must be a date YYYY-MM-DD' })
   publishedOn?: string;
 }
 
@@ -78,6 +78,7 @@ export class ReportIncidentDto {
 
   @ApiProperty({ type: [SourceDto], minItems: 1, maxItems: 20, description: 'Where it was reported: each source needs a url and/or a publisher' })
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20)
+  @IsObject({ each: true, message: 'each source must be an object with a url and/or a publisher' })
   @ValidateNested({ each: true })
   @Type(() => SourceDto)
   sources!: SourceDto[];

@@ -1,0 +1,532 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { freshSeed, seededRandom, type SeededRandom } from './seeded-random.js';
+import { ServerProcess, sleep } from './server-process.js';
+
+/**
+ * Crash-safety trial: the real server as a child process on a real SQLite file, N concurrent
+ * writers reporting incidents under Idempotency-Keys, the server SIGKILLed K times at random
+ * moments (under load, or while it starts) and started again. Writers treat every unknown
+ * outcome (connection error, timeout, 5xx, 408, 409, 429) as "retry the same request with the
+ * same key", across restarts, until they get a definitive answer. Every operation uses a type
+ * without relation rules, so the only correct definitive answer is 201.
+ *
+ * Then it checks what docs/guarantees.md promises: every acknowledged incident is there exactly
+ * once (over HTTP and in the file), no key produced two events, the file passes
+ * `PRAGMA integrity_check`, and the live read model equals the one a restart restores and the
+ * one a rebuild from the log produces.
+ *
+ * The seed fixes the operations (bodies, keys) and the kill plan (when, under load or at start,
+ * how long after); process timing is not reproducible, so a seed replays the plan, not the
+ * interleaving.
+ */
+
+export interface CrashTrialOptions {
+  /** Built server entry (dist/src/main.js or a test build of it). */
+  main: string;
+  /** Default: a fresh one, printed. */
+  seed?: number;
+  kills: number;
+  incidents: number;
+  writers?: number;
+  /** Share of kills aimed at a server that is still starting (catching up, writing its snapshot). */
+  startupKillShare?: number;
+  /** Client-side timeout of one attempt. */
+  attemptTimeoutMs?: number;
+  /** The whole trial fails (with what was seen so far) after this long. */
+  deadlineMs?: number;
+  /** Keep the data directory (its path is in the report). */
+  keepData?: boolean;
+  /** Progress lines (kills, phases); default: none. */
+  log?: (line: string) => void;
+}
+
+export interface CrashTrialReport {
+  seed: number;
+  dataDir: string;
+  writers: number;
+  incidents: number;
+  acknowledged: number;
+  attempts: number;
+  retries: number;
+  /** Retries answered 201 with Idempotent-Replayed: the first attempt had been recorded, its answer lost. */
+  replays: number;
+  maxAttemptsForOneIncident: number;
+  unknownOutcomes: {
+    connectionErrors: number;
+    timeouts: number;
+    serverErrors5xx: number;
+    conflicts409: number;
+    requestTimeouts408: number;
+    rateLimited429: number;
+  };
+  kills: number;
+  killsUnderLoad: number;
+  killsDuringStartup: number;
+  /** Requests the writers had sent and not yet had answered, summed over the kills. */
+  requestsInFlightAtKills: number;
+  /** Server processes started after the first (every kill's restart, plus the one before the restore check). */
+  restarts: number;
+  writePhaseMs: number;
+  durationMs: number;
+  eventsInFile: number;
+  integrityCheck: string;
+  hashes: { live: string; afterRestart: string; rebuild: string; afterRebuild: string };
+  hashesEqual: boolean;
+  rebuildEvents: number;
+  /** Everything that contradicts a guarantee; empty when the trial passed. */
+  problems: string[];
+}
+
+const COUNTRIES = [
+  'AZE', 'FRA', 'ARM', 'DEU', 'GBR', 'USA', 'RUS', 'CHN', 'IND', 'PAK', 'TUR', 'GRC', 'IRN', 'ISR',
+  'EGY', 'JPN', 'KOR', 'PRK', 'BRA', 'ARG', 'CAN', 'MEX', 'AUS', 'NZL', 'ZAF', 'NGA', 'KEN', 'ETH',
+  'SAU', 'ARE', 'QAT', 'UKR', 'POL', 'LTU', 'SRB', 'HRV', 'ESP', 'ITA', 'NLD', 'BEL',
+] as const;
+/** Types no relation rule can refuse, so every operation must end 201. */
+const TYPES = ['Accusation', 'PublicCondemnation', 'TalksHeld'] as const;
+
+interface ReportBody {
+  type: (typeof TYPES)[number];
+  actor: string;
+  target: string;
+  occurredOn: string;
+  summary: string;
+  sources: { publisher: string; url: string }[];
+  details?: Record<string, string>;
+}
+
+interface Operation {
+  index: number;
+  key: string;
+  body: ReportBody;
+  attempts: number;
+  ack?: { incidentId: string; eventId: string; position: string; streamId: string; replayed: boolean };
+  failure?: string;
+}
+
+interface Kill {
+  phase: 'load' | 'startup';
+  /**
+   * Under load: kill the moment a writer next receives a 201, when other appends of the same
+   * group commit may be durable but not yet answered (the window where retries must replay).
+   */
+  onNextAnswer: boolean;
+  /** Under load: once this many operations have been started. */
+  afterOperations: number;
+  /** Under load: after the threshold; at startup: after the spawn. */
+  delayMs: number;
+}
+
+interface HttpAnswer {
+  status: number;
+  headers: Headers;
+  text: string;
+  json: any;
+}
+
+class Timeout extends Error {}
+
+export async function runCrashTrial(options: CrashTrialOptions): Promise<CrashTrialReport> {
+  const seed = options.seed ?? freshSeed();
+  const writers = options.writers ?? 16;
+  const log = options.log ?? (() => undefined);
+  const attemptTimeoutMs = options.attemptTimeoutMs ?? 10_000;
+  const started = performance.now();
+  const deadline = Date.now() + (options.deadlineMs ?? 30 * 60_000);
+  const rng = seededRandom(seed);
+  const operations = planOperations(rng, seed, options.incidents);
+  const kills = planKills(rng, options.kills, options.incidents, options.startupKillShare ?? 0.2);
+  const dataDir = mkdtempSync(join(tmpdir(), 'demarche-crash-'));
+  const problems: string[] = [];
+  const report: CrashTrialReport = {
+    seed,
+    dataDir,
+    writers,
+    incidents: options.incidents,
+    acknowledged: 0,
+    attempts: 0,
+    retries: 0,
+    replays: 0,
+    maxAttemptsForOneIncident: 0,
+    unknownOutcomes: { connectionErrors: 0, timeouts: 0, serverErrors5xx: 0, conflicts409: 0, requestTimeouts408: 0, rateLimited429: 0 },
+    kills: 0,
+    killsUnderLoad: 0,
+    killsDuringStartup: 0,
+    requestsInFlightAtKills: 0,
+    restarts: 0,
+    writePhaseMs: 0,
+    durationMs: 0,
+    eventsInFile: 0,
+    integrityCheck: 'not run',
+    hashes: { live: '', afterRestart: '', rebuild: '', afterRebuild: '' },
+    hashesEqual: false,
+    rebuildEvents: 0,
+    problems,
+  };
+  log(`crash trial: seed ${seed}, ${options.incidents} incidents, ${writers} writers, ${options.kills} kills; data in ${dataDir}`);
+
+  const server = new ServerProcess({
+    main: options.main,
+    dataDir,
+    // The writers are one client address: lift the per-address limits, which are not under test.
+    env: { RATE_LIMIT_PER_MINUTE: '1000000000', READ_RATE_LIMIT_PER_MINUTE: '1000000000' },
+  });
+  let dispatched = 0;
+  let inFlight = 0;
+  let killOnNextAnswer: (() => void) | undefined;
+
+  const perform = async (operation: Operation): Promise<void> => {
+    for (;;) {
+      if (Date.now() > deadline) {
+        operation.failure = `no definitive answer before the deadline after ${operation.attempts} attempts`;
+        return;
+      }
+      let url: string;
+      try {
+        url = await server.url();
+      } catch {
+        operation.failure = 'the server stopped for good';
+        return;
+      }
+      operation.attempts++;
+      report.attempts++;
+      if (operation.attempts > 1) report.retries++;
+      let answer: HttpAnswer;
+      inFlight++;
+      try {
+        answer = await send(url, 'POST', '/incidents', operation.body, { 'idempotency-key': `"${operation.key}"` }, attemptTimeoutMs);
+      } catch (error) {
+        if (error instanceof Timeout) report.unknownOutcomes.timeouts++;
+        else report.unknownOutcomes.connectionErrors++;
+        await sleep(backoff(operation.attempts));
+        continue;
+      } finally {
+        inFlight--;
+      }
+      if (answer.status === 201) {
+        killOnNextAnswer?.();
+        const replayed = answer.headers.get('idempotent-replayed') === 'true';
+        if (replayed) report.replays++;
+        operation.ack = { incidentId: answer.json?.incidentId, eventId: answer.json?.eventId, position: answer.json?.position, streamId: answer.json?.streamId, replayed };
+        return;
+      }
+      const retryAfterMs = Math.min(Number(answer.headers.get('retry-after') ?? 0) * 1000, 2_000);
+      if (answer.status >= 500) report.unknownOutcomes.serverErrors5xx++;
+      else if (answer.status === 409) report.unknownOutcomes.conflicts409++;
+      else if (answer.status === 408) report.unknownOutcomes.requestTimeouts408++;
+      else if (answer.status === 429) report.unknownOutcomes.rateLimited429++;
+      else {
+        operation.failure = `answered ${answer.status} on attempt ${operation.attempts}: ${answer.text.slice(0, 300)}`;
+        return;
+      }
+      await sleep(Math.max(retryAfterMs, backoff(operation.attempts)));
+    }
+  };
+
+  const writer = async (): Promise<void> => {
+    while (dispatched < operations.length) {
+      const operation = operations[dispatched++];
+      await perform(operation);
+    }
+  };
+
+  const killer = async (): Promise<void> => {
+    for (const [i, kill] of kills.entries()) {
+      if (Date.now() > deadline) return;
+      if (kill.phase === 'load') {
+        await server.url().catch(() => undefined);
+        while (dispatched < kill.afterOperations && dispatched < operations.length && Date.now() < deadline) await sleep(5);
+      }
+      await sleep(kill.delayMs);
+      let during = kill.phase === 'load' ? (server.listening ? 'under load' : 'under load, while restarting') : server.listening ? 'at start, already listening' : 'while starting';
+      let inFlightAtKill = inFlight;
+      if (kill.onNextAnswer && server.listening && dispatched < operations.length) {
+        // Sent from the writer's continuation, so the signal leaves before anything else runs here.
+        await new Promise<void>((resolve) => {
+          const give = setTimeout(() => fire(), 2_000);
+          const fire = () => {
+            clearTimeout(give);
+            killOnNextAnswer = undefined;
+            inFlightAtKill = inFlight;
+            void server.kill();
+            resolve();
+          };
+          killOnNextAnswer = fire;
+        });
+        during += ', on a 201';
+      }
+      report.requestsInFlightAtKills += inFlightAtKill;
+      log(`kill ${i + 1}/${kills.length} ${during}: ${dispatched} operations started, ${inFlightAtKill} requests in flight`);
+      await server.kill();
+      report.kills++;
+      if (kill.phase === 'load') report.killsUnderLoad++;
+      else report.killsDuringStartup++;
+      server.spawn();
+    }
+  };
+
+  try {
+    server.spawn();
+    await Promise.all([killer(), ...Array.from({ length: writers }, writer)]);
+    report.writePhaseMs = Math.round(performance.now() - started);
+    for (const operation of operations) {
+      report.maxAttemptsForOneIncident = Math.max(report.maxAttemptsForOneIncident, operation.attempts);
+      if (operation.ack) report.acknowledged++;
+    }
+    listProblems(problems, 'operations without a 201', operations.filter((o) => !o.ack).map((o) => `#${o.index} (key ${o.key}): ${o.failure ?? 'never answered'}`));
+    log(`writes done in ${report.writePhaseMs} ms: ${report.acknowledged}/${operations.length} acknowledged, ${report.retries} retries, ${report.replays} replays`);
+
+    await checkReadModels(server, dataDir, report, problems, log);
+    await checkIncidentsOverHttp(server, operations, writers, problems);
+    await server.stop();
+    checkFile(join(dataDir, 'demarche.db'), operations, report, problems);
+    if (report.eventsInFile !== operations.length) problems.push(`${report.eventsInFile} events in the file for ${operations.length} operations`);
+    if (report.rebuildEvents !== report.eventsInFile) problems.push(`the rebuild read ${report.rebuildEvents} events, the file holds ${report.eventsInFile}`);
+  } catch (error) {
+    problems.push(`the trial itself failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  } finally {
+    await server.stop().catch(() => undefined);
+    report.restarts = Math.max(0, server.spawns - 1);
+    listProblems(problems, 'unexpected server exits', server.unexpectedExits);
+    report.durationMs = Math.round(performance.now() - started);
+    if (!options.keepData) rmSync(dataDir, { recursive: true, force: true });
+  }
+  return report;
+}
+
+/** The figures, one per line, as the CLI prints them. */
+export function formatCrashReport(report: CrashTrialReport): string {
+  const u = report.unknownOutcomes;
+  return [
+    `seed                      ${report.seed}`,
+    `writers                   ${report.writers}`,
+    `incidents acknowledged    ${report.acknowledged} / ${report.incidents}`,
+    `attempts                  ${report.attempts} (${report.retries} retries; most for one incident: ${report.maxAttemptsForOneIncident})`,
+    `replays                   ${report.replays} (retries answered from an append whose first answer was lost)`,
+    `unknown outcomes retried  ${u.connectionErrors} connection errors, ${u.timeouts} timeouts, ${u.serverErrors5xx} 5xx, ${u.conflicts409} 409, ${u.requestTimeouts408} 408, ${u.rateLimited429} 429`,
+    `kills (SIGKILL)           ${report.kills} (${report.killsUnderLoad} under load, ${report.killsDuringStartup} during start-up; ${report.requestsInFlightAtKills} requests in flight at the kills)`,
+    `restarts                  ${report.restarts}`,
+    `time                      ${(report.durationMs / 1000).toFixed(1)} s (writes ${(report.writePhaseMs / 1000).toFixed(1)} s)`,
+    `events in the file        ${report.eventsInFile}`,
+    `integrity_check           ${report.integrityCheck}`,
+    `projection hashes         live ${report.hashes.live} | after restart ${report.hashes.afterRestart} | rebuild ${report.hashes.rebuild} (${report.rebuildEvents} events) | after rebuild ${report.hashes.afterRebuild}`,
+    `hashes equal              ${report.hashesEqual}`,
+    `problems                  ${report.problems.length === 0 ? 'none' : `${report.problems.length}:\n  ${report.problems.join('\n  ')}`}`,
+  ].join('\n');
+}
+
+function planOperations(rng: SeededRandom, seed: number, count: number): Operation[] {
+  return Array.from({ length: count }, (_, index) => {
+    const actor = rng.pick(COUNTRIES);
+    let target = rng.pick(COUNTRIES);
+    while (target === actor) target = rng.pick(COUNTRIES);
+    const type = rng.pick(TYPES);
+    const month = String(rng.int(1, 13)).padStart(2, '0');
+    const day = String(rng.int(1, 29)).padStart(2, '0');
+    const body: ReportBody = {
+      type,
+      actor,
+      target,
+      occurredOn: `${rng.int(2019, 2025)}-${month}-${day}`,
+      summary: `Crash trial ${seed}, operation ${index}: ${type} by ${actor} against ${target}`,
+      sources: [{ publisher: 'Crash harness', url: `https://example.org/crash/${seed}/${index}` }],
+    };
+    if (rng.next() < 0.3) body.details = type === 'TalksHeld' ? { place: 'Geneva' } : { speaker: 'Foreign ministry spokesperson' };
+    const key = `crash-${seed}-${index}-${rng.int(0, 2 ** 30).toString(36)}`;
+    return { index, key, body, attempts: 0 };
+  });
+}
+
+function planKills(rng: SeededRandom, count: number, incidents: number, startupShare: number): Kill[] {
+  const thresholds = Array.from({ length: count }, () => Math.floor(incidents * (0.02 + 0.93 * rng.next()))).sort((a, b) => a - b);
+  return thresholds.map((afterOperations, i) => {
+    // The first kill needs a server that has taken writes; later ones may hit the restart.
+    const phase = i > 0 && rng.next() < startupShare ? 'startup' : 'load';
+    return { phase, afterOperations, onNextAnswer: phase === 'load' && rng.next() < 0.5, delayMs: phase === 'load' ? rng.int(0, 100) : rng.int(0, 1_500) };
+  });
+}
+
+function backoff(attempt: number): number {
+  return Math.min(10 * 2 ** Math.min(attempt, 6), 400) * (0.5 + Math.random());
+}
+
+async function send(base: string, method: string, path: string, body: unknown, headers: Record<string, string>, timeoutMs: number): Promise<HttpAnswer> {
+  try {
+    const response = await fetch(base + path, {
+      method,
+      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const text = await response.text();
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    return { status: response.status, headers: response.headers, text, json };
+  } catch (error) {
+    if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) throw new Timeout(`${method} ${path} timed out`);
+    throw error;
+  }
+}
+
+/** A read that must succeed: retried on connection errors (the server may be starting). */
+async function read(server: ServerProcess, method: string, path: string): Promise<HttpAnswer> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send(await server.url(), method, path, undefined, {}, 60_000);
+    } catch (error) {
+      if (attempt >= 20) throw error;
+      await sleep(100);
+    }
+  }
+}
+
+function lastPositionInFile(dataDir: string): string | null {
+  const db = new Database(join(dataDir, 'demarche.db'), { readonly: true, fileMustExist: true });
+  try {
+    const row = db.prepare('SELECT MAX(position) AS position FROM events').get() as { position: number | null };
+    return row.position === null ? null : String(row.position);
+  } finally {
+    db.close();
+  }
+}
+
+/** Waits until the server's read model has applied everything in the file. */
+async function caughtUp(server: ServerProcess, dataDir: string, problems: string[], when: string): Promise<void> {
+  const last = lastPositionInFile(dataDir);
+  const until = Date.now() + 10_000;
+  for (;;) {
+    const health = await read(server, 'GET', '/health');
+    if (health.json?.readModel?.position === last) return;
+    if (Date.now() > until) {
+      problems.push(`${when}: the read model stays at position ${health.json?.readModel?.position} while the file ends at ${last}`);
+      return;
+    }
+    await sleep(50);
+  }
+}
+
+/** The live read model, the one a restart restores, and a rebuild from the log: one hash. */
+async function checkReadModels(server: ServerProcess, dataDir: string, report: CrashTrialReport, problems: string[], log: (line: string) => void): Promise<void> {
+  const projection = async (when: string) => {
+    const answer = await read(server, 'GET', '/admin/projections');
+    if (answer.status !== 200) problems.push(`${when}: GET /admin/projections answered ${answer.status}: ${answer.text.slice(0, 300)}`);
+    return answer.json?.projections?.[0] as { hash: string; checkpoint: string | null; events: number } | undefined;
+  };
+
+  await caughtUp(server, dataDir, problems, 'after the writes');
+  const live = await projection('live');
+  report.hashes.live = live?.hash ?? '';
+
+  log('restarting once more (SIGKILL) to compare the restored read model');
+  await server.kill();
+  server.spawn();
+  await caughtUp(server, dataDir, problems, 'after the last restart');
+  const restored = await projection('after the last restart');
+  report.hashes.afterRestart = restored?.hash ?? '';
+
+  const rebuild = await read(server, 'POST', '/admin/projections/rebuild');
+  if (rebuild.status !== 200) problems.push(`POST /admin/projections/rebuild answered ${rebuild.status}: ${rebuild.text.slice(0, 300)}`);
+  report.hashes.rebuild = rebuild.json?.hash ?? '';
+  report.rebuildEvents = rebuild.json?.events ?? 0;
+  report.hashes.afterRebuild = (await projection('after the rebuild'))?.hash ?? '';
+
+  const { live: h1, afterRestart: h2, rebuild: h3, afterRebuild: h4 } = report.hashes;
+  report.hashesEqual = h1 !== '' && h1 === h2 && h2 === h3 && h3 === h4;
+  if (!report.hashesEqual) problems.push(`projection hashes differ: live ${h1}, after restart ${h2}, rebuild ${h3}, after rebuild ${h4}`);
+  if (live && restored && live.checkpoint !== restored.checkpoint) problems.push(`checkpoint live ${live.checkpoint} but ${restored.checkpoint} after the restart`);
+}
+
+/** GET /incidents/{id} for every acknowledged incident: there, and the one that was sent. */
+async function checkIncidentsOverHttp(server: ServerProcess, operations: Operation[], concurrency: number, problems: string[]): Promise<void> {
+  const wrong: string[] = [];
+  let next = 0;
+  const reader = async () => {
+    while (next < operations.length) {
+      const operation = operations[next++];
+      if (!operation.ack) continue;
+      const answer = await read(server, 'GET', `/incidents/${operation.ack.incidentId}`);
+      const incident = answer.json;
+      if (answer.status !== 200) wrong.push(`#${operation.index}: GET /incidents/${operation.ack.incidentId} answered ${answer.status}`);
+      else if (incident.eventId !== operation.ack.eventId || incident.summary !== operation.body.summary || incident.actor !== operation.body.actor || incident.target !== operation.body.target) {
+        wrong.push(`#${operation.index}: GET /incidents/${operation.ack.incidentId} shows event ${incident.eventId} "${incident.summary}", acknowledged ${operation.ack.eventId}`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, reader));
+  listProblems(problems, 'acknowledged incidents not served as acknowledged', wrong);
+}
+
+interface EventRow {
+  position: number;
+  stream_id: string;
+  revision: number;
+  event_id: string;
+  data: string;
+  metadata: string;
+}
+
+/** The file itself, after the last SIGKILL: integrity, one event per key, every acknowledgement in it once. */
+function checkFile(file: string, operations: Operation[], report: CrashTrialReport, problems: string[]): void {
+  const db = new Database(file, { fileMustExist: true });
+  try {
+    report.integrityCheck = (db.pragma('integrity_check') as { integrity_check: string }[]).map((row) => row.integrity_check).join('; ');
+    if (report.integrityCheck !== 'ok') problems.push(`PRAGMA integrity_check: ${report.integrityCheck}`);
+    const rows = db.prepare('SELECT position, stream_id, revision, event_id, data, metadata FROM events ORDER BY position').all() as EventRow[];
+    report.eventsInFile = rows.length;
+
+    const byKey = new Map<string, EventRow[]>();
+    const byEventId = new Map<string, number>();
+    const byIncidentId = new Map<string, number>();
+    const revisions = new Map<string, number[]>();
+    const withoutKey: string[] = [];
+    for (const row of rows) {
+      const key = JSON.parse(row.metadata).idempotencyKey as string | undefined;
+      if (key === undefined) withoutKey.push(`position ${row.position}`);
+      else byKey.set(key, [...(byKey.get(key) ?? []), row]);
+      byEventId.set(row.event_id, (byEventId.get(row.event_id) ?? 0) + 1);
+      const incidentId = JSON.parse(row.data).incidentId as string;
+      byIncidentId.set(incidentId, (byIncidentId.get(incidentId) ?? 0) + 1);
+      revisions.set(row.stream_id, [...(revisions.get(row.stream_id) ?? []), row.revision]);
+    }
+
+    listProblems(problems, 'events without an Idempotency-Key (none of the writers sent one)', withoutKey);
+    listProblems(problems, 'keys that produced more than one event', [...byKey].filter(([, found]) => found.length > 1).map(([key, found]) => `${key}: positions ${found.map((r) => r.position).join(', ')}`));
+    listProblems(problems, 'incident ids recorded more than once', [...byIncidentId].filter(([, n]) => n > 1).map(([id, n]) => `${id} × ${n}`));
+    listProblems(problems, 'streams whose revisions are not 0, 1, 2, … in log order', [...revisions].filter(([, rs]) => rs.some((r, i) => r !== i)).map(([stream]) => stream));
+
+    const known = new Set(operations.map((o) => o.key));
+    listProblems(problems, 'events under keys no writer used', [...byKey.keys()].filter((key) => !known.has(key)));
+    const mismatches: string[] = [];
+    for (const operation of operations) {
+      const found = byKey.get(operation.key) ?? [];
+      if (found.length !== 1) {
+        mismatches.push(`#${operation.index} (key ${operation.key}): ${found.length} events${operation.ack ? ', acknowledged' : ''}`);
+        continue;
+      }
+      const [row] = found;
+      const data = JSON.parse(row.data);
+      if (data.summary !== operation.body.summary) mismatches.push(`#${operation.index}: the event under its key says "${data.summary}"`);
+      if (!operation.ack) continue;
+      if (byEventId.get(operation.ack.eventId) !== 1) mismatches.push(`#${operation.index}: acknowledged event ${operation.ack.eventId} is in the file ${byEventId.get(operation.ack.eventId) ?? 0} times`);
+      if (row.event_id !== operation.ack.eventId || data.incidentId !== operation.ack.incidentId || String(row.position) !== operation.ack.position || row.stream_id !== operation.ack.streamId) {
+        mismatches.push(`#${operation.index}: acknowledged ${operation.ack.eventId}/${operation.ack.incidentId} at ${operation.ack.position}, the file has ${row.event_id}/${data.incidentId} at ${row.position}`);
+      }
+    }
+    listProblems(problems, 'operations whose key does not map to exactly their acknowledged event', mismatches);
+  } finally {
+    db.close();
+  }
+}
+
+function listProblems(problems: string[], what: string, items: string[]): void {
+  if (items.length === 0) return;
+  const shown = items.slice(0, 10).join('; ');
+  problems.push(`${what}: ${items.length} — ${shown}${items.length > 10 ? `; … and ${items.length - 10} more` : ''}`);
+}
