@@ -21,10 +21,12 @@ export function detailsSchema(Details: (new () => object) | null): SchemaObject 
   for (const rule of rules) {
     const property = (properties[rule.propertyName] ??= {});
     const [first, second] = (rule.constraints ?? []) as unknown[];
+    // @IsOptional() and @IsOmittable() (a ValidateIf) are both conditional: the field may be left out.
+    if (rule.type === 'conditionalValidation') {
+      optional.add(rule.propertyName);
+      continue;
+    }
     switch (rule.name) {
-      case 'isOptional':
-        optional.add(rule.propertyName);
-        break;
       case 'isInt':
         property.type = 'integer';
         break;

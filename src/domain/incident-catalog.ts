@@ -1,4 +1,5 @@
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsBoolean, IsIn, IsInt, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { IsOmittable } from './omittable.js';
 import type { IncidentData } from './incident.js';
 import {
   ambassadorOf,
@@ -75,33 +76,33 @@ export const SANCTION_SCOPES = [
 export class ExpulsionDetails {
   @IsInt() @Min(1) @Max(1000)
   diplomats!: number;
-  @IsOptional() @IsInt() @Min(1) @Max(8760)
+  @IsOmittable() @IsInt() @Min(1) @Max(8760)
   deadlineHours?: number;
-  @IsOptional() @IsBoolean()
+  @IsOmittable() @IsBoolean()
   includesAmbassador?: boolean;
 }
 
 export class ReciprocalExpulsionDetails extends ExpulsionDetails {
-  @IsOptional() @IsUUID()
+  @IsOmittable() @IsUUID()
   inResponseTo?: string;
 }
 
 export class SummonsDetails {
-  @IsOptional() @IsString() @Length(1, 200)
+  @IsOmittable() @IsString() @Length(1, 200)
   ambassadorName?: string;
 }
 
 export class BoycottDetails {
   @IsString() @Length(1, 200)
   meeting!: string;
-  @IsOptional() @IsString() @Length(1, 200)
+  @IsOmittable() @IsString() @Length(1, 200)
   place?: string;
 }
 
 export class StatementDetails {
-  @IsOptional() @IsString() @Length(1, 200)
+  @IsOmittable() @IsString() @Length(1, 200)
   speaker?: string;
-  @IsOptional() @IsString() @Length(1, 2000)
+  @IsOmittable() @IsString() @Length(1, 2000)
   quote?: string;
 }
 
@@ -111,24 +112,24 @@ export class SanctionsDetails {
 }
 
 export class SanctionsEasedDetails {
-  @IsOptional() @ArrayMinSize(1) @ArrayMaxSize(SANCTION_SCOPES.length) @ArrayUnique() @IsIn(SANCTION_SCOPES, { each: true })
+  @IsOmittable() @ArrayMinSize(1) @ArrayMaxSize(SANCTION_SCOPES.length) @ArrayUnique() @IsIn(SANCTION_SCOPES, { each: true })
   scope?: string[];
 }
 
 export class ForumDetails {
-  @IsOptional() @IsString() @Length(1, 200)
+  @IsOmittable() @IsString() @Length(1, 200)
   forum?: string;
 }
 
 export class OperationDetails {
-  @IsOptional() @IsString() @Length(1, 200)
+  @IsOmittable() @IsString() @Length(1, 200)
   region?: string;
 }
 
 export class AgreementDetails {
-  @IsOptional() @IsString() @Length(1, 300)
+  @IsOmittable() @IsString() @Length(1, 300)
   agreement?: string;
-  @IsOptional() @IsString() @Length(1, 200)
+  @IsOmittable() @IsString() @Length(1, 200)
   place?: string;
 }
 

@@ -1,14 +1,8 @@
-import { ValidateBy, ValidateIf, type ValidationOptions } from 'class-validator';
+import { ValidateBy, type ValidationOptions } from 'class-validator';
 import { isCountryCode } from '../domain/countries.js';
 import { InvalidOccurrenceError, parseOccurrence } from '../domain/occurrence.js';
 
-/**
- * A field that may be left out. Unlike @IsOptional(), which also skips the rules for null, a
- * null is checked like any other value — and refused — so `"summary": null` cannot be recorded.
- */
-export function IsOmittable(options?: ValidationOptions): PropertyDecorator {
-  return ValidateIf((_object, value) => value !== undefined, options);
-}
+export { IsOmittable } from '../domain/omittable.js';
 
 export function IsCountryCode(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(

@@ -51,6 +51,7 @@ const badReports: BadRequest[] = [
   { name: 'details without the number of diplomats', body: { ...valid, details: {} }, status: 400, field: 'details.diplomats' },
   { name: 'an expulsion without details', body: withoutKey('details'), status: 400, field: 'details' },
   { name: 'an unknown key in details', body: { ...valid, details: { diplomats: 2, reason: 'spying' } }, status: 400, field: 'details.reason' },
+  { name: 'null for an optional detail', body: { ...valid, details: { diplomats: 2, deadlineHours: null } }, status: 400, field: 'details.deadlineHours' },
   { name: 'details on a type that has none', body: { ...valid, type: 'AmbassadorRecalled', details: { diplomats: 2 } }, status: 400, field: 'details.diplomats' },
   { name: 'an unknown incident type', body: { ...valid, type: 'Invasion' }, status: 400, field: 'type' },
   { name: 'a __proto__ key', body: `{"__proto__": {"isAdmin": true}, ${JSON.stringify(valid).slice(1)}`, status: 400 },
