@@ -1,9 +1,10 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Inject, Injectable, Logger, Optional, type OnApplicationShutdown } from '@nestjs/common';
 import { Subject } from 'rxjs';
 import type { RelationEvent } from '../domain/incident.js';
 import { relationStateProjection } from '../domain/relation-state.projection.js';
 import { EVENT_STORE, type EventStore, type StoredEvent, type Subscription } from '../event-store/event-store.port.js';
-import { loadSnapshot, saveSnapshot } from './read-model-snapshot.js';
+import { openSnapshot, saveSnapshot } from './read-model-snapshot.js';
 import { READ_MODEL_VERSION, RelationsReadModel } from './relations.read-model.js';
 
 export interface ReadModelUpdate {
@@ -35,7 +36,7 @@ export const READ_MODEL_FILE = Symbol('ReadModelFile');
 const PAGE = 5_000;
 /**
  * Persist the read model this long after the first unsaved event (and at shutdown). Saving blocks
- * the event loop for about a second per million events, so it is rare: after a crash the restart
+ * the event loop for several seconds per million events, so it is rare: after a crash the restart
  * replays whatever came after the last snapshot.
  */
 const SNAPSHOT_AFTER_MS = 5 * 60_000;
@@ -56,6 +57,7 @@ export class ProjectionRunner implements OnApplicationShutdown {
   private snapshotTimer?: NodeJS.Timeout;
   private lastSnapshot: ProjectionStatus['lastSnapshot'] = null;
   private fingerprint?: string;
+  private rebuilding?: Promise<{ events: number; ms: number; hash: string }>;
   private readonly logger = new Logger(ProjectionRunner.name);
 
   constructor(
@@ -78,30 +80,53 @@ export class ProjectionRunner implements OnApplicationShutdown {
   async start(): Promise<{ restored: number; replayed: number; ms: number }> {
     const started = performance.now();
     const restored = await this.restore();
-    const replayed = await this.catchUp(this.model, restored ? this.checkpoint : null, () => undefined);
+    const caughtUp = await this.catchUp(this.model, this.checkpoint);
+    const replayed = caughtUp.events;
+    this.checkpoint = caughtUp.position;
     if (replayed > 0) this.unsaved += replayed;
     this.follow();
     if (this.unsaved > 0) await this.persist();
-    return { restored, replayed, ms: performance.now() - started };
+    const ms = performance.now() - started;
+    this.logger.log(
+      `Read model ready: ${restored} events restored from the snapshot, ${replayed} replayed from the log ` +
+        `(checkpoint ${this.checkpoint ?? 'none'}, ${Math.round(ms)} ms)`,
+    );
+    return { restored, replayed, ms };
   }
 
-  /** Builds a fresh read model from the whole log and swaps it in; reads keep being served meanwhile. */
-  async rebuild(onProgress: (progress: RebuildProgress) => void = () => undefined): Promise<{ events: number; ms: number; hash: string }> {
+  /**
+   * Builds a fresh read model from the whole log beside the live one, which keeps following the
+   * log and serving reads (the build lets other work run between pages), then swaps it in.
+   * A rebuild asked for while one runs joins it.
+   */
+  rebuild(onProgress: (progress: RebuildProgress) => void = () => undefined): Promise<{ events: number; ms: number; hash: string }> {
+    this.rebuilding ??= this.rebuildBeside(onProgress).finally(() => {
+      this.rebuilding = undefined;
+    });
+    return this.rebuilding;
+  }
+
+  private async rebuildBeside(onProgress: (progress: RebuildProgress) => void): Promise<{ events: number; ms: number; hash: string }> {
     const started = performance.now();
+    const fresh = this.emptyModel();
+    // While the live model follows the log, build up to wherever it has got to (it moves on meanwhile).
+    const upToLive = this.subscription ? () => this.checkpoint : undefined;
+    const built = await this.catchUp(fresh, null, { onProgress, until: upToLive, yieldBetweenPages: true });
+    // Stop the live model, bring the fresh one to the very same event, swap, and follow on from
+    // there: every event is announced once, by the model that was live when it was applied.
     await this.subscription?.close();
     this.subscription = undefined;
-    const fresh = this.emptyModel();
-    const previousCheckpoint = this.checkpoint;
-    this.checkpoint = null;
-    let events: number;
+    let rest: { events: number; position: string | null };
     try {
-      events = await this.catchUp(fresh, null, onProgress);
+      rest = await this.catchUp(fresh, built.position, { until: upToLive });
     } catch (error) {
-      this.checkpoint = previousCheckpoint;
       this.follow();
       throw error;
     }
+    const events = built.events + rest.events;
+    onProgress({ events });
     this.model = fresh;
+    this.checkpoint = rest.position;
     this.follow();
     await this.persist();
     return { events, ms: performance.now() - started, hash: fresh.hash() };
@@ -153,30 +178,61 @@ export class ProjectionRunner implements OnApplicationShutdown {
   /** Number of events restored from the snapshot (0 when there was none or it could not be used). */
   private async restore(): Promise<number> {
     if (!this.snapshotFile) return 0;
-    const snapshot = loadSnapshot(this.snapshotFile);
+    const snapshot = openSnapshot(this.snapshotFile);
     if (!snapshot) return 0;
+    const { header } = snapshot;
     const fingerprint = await this.logFingerprint();
-    if (snapshot.version !== READ_MODEL_VERSION || snapshot.logFingerprint !== fingerprint || !this.store.isPosition(snapshot.checkpoint)) {
+    if (header.version !== READ_MODEL_VERSION || header.logFingerprint !== fingerprint || !this.store.isPosition(header.checkpoint)) {
       this.logger.log(
-        snapshot.version !== READ_MODEL_VERSION
-          ? `Read model code changed (v${snapshot.version} → v${READ_MODEL_VERSION}): rebuilding from the log`
+        header.version !== READ_MODEL_VERSION
+          ? `Read model code changed (v${header.version} → v${READ_MODEL_VERSION}): rebuilding from the log`
           : 'Persisted read model belongs to another log: rebuilding from the log',
       );
       return 0;
     }
-    for (const event of snapshot.events) this.model.apply(event);
-    this.checkpoint = snapshot.checkpoint;
-    this.lastSnapshot = { checkpoint: snapshot.checkpoint, savedAt: snapshot.savedAt };
-    return snapshot.events.length;
+    let restored = 0;
+    try {
+      for (const event of snapshot.events()) {
+        this.model.apply(event);
+        restored++;
+      }
+    } catch (error) {
+      this.logger.warn(`Persisted read model is damaged (${String(error)}): rebuilding from the log`);
+      this.model = this.emptyModel();
+      return 0;
+    }
+    this.checkpoint = header.checkpoint;
+    this.lastSnapshot = { checkpoint: header.checkpoint, savedAt: header.savedAt };
+    return restored;
   }
 
-  private async catchUp(model: RelationsReadModel, after: string | null, onProgress: (p: RebuildProgress) => void): Promise<number> {
+  /**
+   * Applies the log after `after` to `model`, page by page, up to the end of the log or up to
+   * `until()` (asked before each page). Pages follow each other strictly, so no event is applied
+   * twice. Returns how many events were applied and the position of the last.
+   */
+  private async catchUp(
+    model: RelationsReadModel,
+    after: string | null,
+    options: { onProgress?: (p: RebuildProgress) => void; until?: () => string | null; yieldBetweenPages?: boolean } = {},
+  ): Promise<{ events: number; position: string | null }> {
     let events = 0;
+    let position = after;
     for (let page = await this.store.readAll(after, PAGE); ; page = await this.store.readAll(page.next, PAGE)) {
-      for (const event of page.events) this.applyTo(model, event);
-      events += page.events.length;
-      onProgress({ events });
-      if (page.next === null) return events;
+      const until = options.until ? options.until() : undefined;
+      const beyond = (event: StoredEvent) => until !== undefined && (until === null || this.store.comparePositions(event.position, until) > 0);
+      // Only the page that reaches `until` needs checking event by event.
+      const last = page.events.at(-1);
+      const bounded = last !== undefined && beyond(last);
+      for (const event of page.events) {
+        if (bounded && beyond(event)) return { events, position };
+        model.apply(event);
+        position = event.position;
+        events++;
+      }
+      options.onProgress?.({ events });
+      if (page.next === null || bounded) return { events, position };
+      if (options.yieldBetweenPages) await nextTurn();
     }
   }
 
@@ -184,7 +240,9 @@ export class ProjectionRunner implements OnApplicationShutdown {
     this.subscription = this.store.subscribeToAll({
       after: this.checkpoint,
       onEvent: (event) => {
-        this.applyTo(this.model, event);
+        // A subscription may hand over an event or two that was already applied.
+        if (this.checkpoint !== null && this.store.comparePositions(event.position, this.checkpoint) <= 0) return;
+        this.applyLive(event);
         this.unsaved++;
         this.scheduleSnapshot();
       },
@@ -192,12 +250,10 @@ export class ProjectionRunner implements OnApplicationShutdown {
     });
   }
 
-  private applyTo(model: RelationsReadModel, event: StoredEvent): void {
-    // Catch-up pages and the live subscription can overlap by an event or two.
-    if (this.checkpoint !== null && this.store.comparePositions(event.position, this.checkpoint) <= 0) return;
-    const applied = model.apply(event);
+  private applyLive(event: StoredEvent): void {
+    const applied = this.model.apply(event);
     this.checkpoint = event.position;
-    if (applied && model === this.model) this.updates$.next({ ...applied, position: event.position, eventId: event.eventId });
+    if (applied) this.updates$.next({ ...applied, position: event.position, eventId: event.eventId });
     if (this.waiters.length > 0) {
       const done = this.waiters.filter((w) => this.reached(w.position));
       if (done.length > 0) {
@@ -218,14 +274,14 @@ export class ProjectionRunner implements OnApplicationShutdown {
   private async persist(): Promise<void> {
     clearTimeout(this.snapshotTimer);
     this.snapshotTimer = undefined;
-    const checkpoint = this.checkpoint;
-    if (!this.snapshotFile || checkpoint === null) return;
-    const events = [...this.model.entries()];
-    const savedAt = new Date().toISOString();
+    if (!this.snapshotFile || this.checkpoint === null) return;
     const logFingerprint = await this.logFingerprint();
-    if (!logFingerprint) return;
+    // From here on synchronous, so the events written are exactly those up to the checkpoint.
+    const checkpoint = this.checkpoint;
+    if (!logFingerprint || checkpoint === null) return;
+    const savedAt = new Date().toISOString();
     try {
-      saveSnapshot(this.snapshotFile, { version: READ_MODEL_VERSION, logFingerprint, checkpoint, savedAt, events });
+      saveSnapshot(this.snapshotFile, { version: READ_MODEL_VERSION, logFingerprint, checkpoint, savedAt, events: this.model.entries() });
       this.lastSnapshot = { checkpoint, savedAt };
       this.unsaved = 0;
     } catch (error) {

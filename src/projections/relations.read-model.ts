@@ -50,6 +50,8 @@ interface PairEntry {
   history?: RelationHistory;
   /** The incidents as believed now, by id, with their amendments; built on first read, dropped on the pair's next event. */
   incidents?: Map<string, RecordedIncident>;
+  /** The pair's part of hash(); computed on demand, dropped on the pair's next event. */
+  digest?: string;
 }
 
 export interface IncidentFilter {
@@ -84,14 +86,12 @@ export class RelationsReadModel {
   private readonly pairs = new Map<string, PairEntry>();
   /** incidentId → pair key. */
   private readonly pairOfIncident = new Map<string, string>();
-  /** Every report in log order, for listing with a position cursor. */
-  private readonly reports: { incidentId: string; position: string }[] = [];
+  /** Every report's log entry in log order, for listing with a position cursor. */
+  private readonly reports: PairLogEntry[] = [];
   /** eventId → stream, so a reused event id is recognised whichever stream it went to. */
   private readonly streamOfEventId = new Map<string, string>();
   /** Every event applied, in log order (the order the runner applies them in): what a persisted copy holds. */
   private readonly applied: PairLogEntry[] = [];
-  /** hash(), kept until the next event is applied. */
-  private digest?: string;
 
   constructor(private readonly comparePositions: (a: string, b: string) => number) {}
 
@@ -118,7 +118,7 @@ export class RelationsReadModel {
     let entry = this.pairs.get(key);
     if (!entry) {
       const [a, b] = key.split('-');
-      entry = { a, b, log: [], lastRecordedMs: -Infinity };
+      entry = { a, b, log: [], lastRecordedMs: -Infinity, history: undefined, incidents: undefined, digest: undefined };
       this.pairs.set(key, entry);
     }
     const item: PairLogEntry = {
@@ -133,12 +133,12 @@ export class RelationsReadModel {
     entry.lastRecordedMs = Math.max(entry.lastRecordedMs, item.recordedMs);
     entry.history = undefined;
     entry.incidents = undefined;
+    entry.digest = undefined;
     this.applied.push(item);
-    this.digest = undefined;
     this.streamOfEventId.set(stored.eventId, stored.streamId);
     if (!isAmendment(event)) {
       this.pairOfIncident.set(event.data.incidentId, key);
-      this.reports.push({ incidentId: event.data.incidentId, position: stored.position });
+      this.reports.push(item);
     }
     return { pairKey: key, event };
   }
@@ -153,7 +153,7 @@ export class RelationsReadModel {
     const reports = filter.pair ? this.reportsOf(filter.pair) : this.reports;
     const items: RecordedIncident[] = [];
     for (let i = filter.after ? this.firstAfter(reports, filter.after) : 0; i < reports.length; i++) {
-      const incident = this.incident(reports[i].incidentId);
+      const incident = this.incident(reports[i].event.data.incidentId);
       if (!incident || incident.retracted) continue;
       if (filter.type && incident.type !== filter.type) continue;
       if (filter.fromMs !== undefined && incident.atMs < filter.fromMs) continue;
@@ -200,21 +200,13 @@ export class RelationsReadModel {
 
   /**
    * A digest of everything the read model holds, independent of when and how it was built:
-   * a live model and a fresh rebuild from the same log hash the same. Kept until the next event.
+   * a live model and a fresh rebuild from the same log hash the same. Each pair's part is kept
+   * until the pair's next event, so hashing again after a few events refolds only their pairs.
    */
   hash(): string {
-    if (this.digest) return this.digest;
     const digest = createHash('sha256');
-    for (const key of [...this.pairs.keys()].sort()) {
-      const entry = this.pairs.get(key)!;
-      digest.update(key);
-      for (const item of entry.log) digest.update(`|${item.position}|${item.eventId}|${item.event.type}`);
-      // The folded state, from the pair's history when a read has built it; otherwise folded here and not kept.
-      const state = entry.history ? entry.history.asOf().state : foldRelation(entry.a, entry.b, incidentsKnownAt(entry.log));
-      digest.update(JSON.stringify(state));
-    }
-    this.digest = digest.digest('hex');
-    return this.digest;
+    for (const key of [...this.pairs.keys()].sort()) digest.update(`${key}:${this.pairDigest(this.pairs.get(key)!)}\n`);
+    return digest.digest('hex');
   }
 
   /** Every event applied, in log order: what a persisted copy needs to restore. */
@@ -238,6 +230,18 @@ export class RelationsReadModel {
     // Known at or after the pair's last event is known now: the indexed history answers.
     if (knownAtMs === undefined || knownAtMs >= entry.lastRecordedMs) return this.history(entry).asOf(atMs);
     return relationAsOf(entry.a, entry.b, incidentsKnownAt(entry.log, knownAtMs), atMs);
+  }
+
+  /** The pair's events (position, id, type) and its folded state. */
+  private pairDigest(entry: PairEntry): string {
+    if (entry.digest) return entry.digest;
+    const digest = createHash('sha256');
+    for (const item of entry.log) digest.update(`|${item.position}|${item.eventId}|${item.event.type}`);
+    // The folded state, from the pair's history when a read has built it; otherwise folded here and not kept.
+    const state = entry.history ? entry.history.asOf().state : foldRelation(entry.a, entry.b, incidentsKnownAt(entry.log));
+    digest.update(JSON.stringify(state));
+    entry.digest = digest.digest('hex');
+    return entry.digest;
   }
 
   private history(entry: PairEntry): RelationHistory {
@@ -269,10 +273,8 @@ export class RelationsReadModel {
     return incidents;
   }
 
-  private reportsOf(key: string): { incidentId: string; position: string }[] {
-    const entry = this.pairs.get(key);
-    if (!entry) return [];
-    return entry.log.filter((item) => !isAmendment(item.event)).map((item) => ({ incidentId: item.event.data.incidentId, position: item.position }));
+  private reportsOf(key: string): PairLogEntry[] {
+    return this.pairs.get(key)?.log.filter((item) => !isAmendment(item.event)) ?? [];
   }
 
   /** Index of the first report strictly after `position` (reports are in log order). */

@@ -5,6 +5,7 @@ import { parseOccurrence } from '../../src/domain/occurrence.js';
 import {
   incidentsKnownAt,
   relationAsOf,
+  RelationHistory,
   relationTimeline,
   timelineInstants,
   type RecordedRelationEvent,
@@ -143,37 +144,62 @@ describe('relationAsOf', () => {
   });
 });
 
+const SPAN_START = ms('2023-01-01T00:00:00Z');
+const SPAN_DAYS = 365;
+
+/** Incidents of every type, in either direction, at every precision, reported up to 60 days late. */
+const anIncident = fc
+  .record({
+    type: fc.constantFrom(...INCIDENT_TYPES),
+    actorFirst: fc.boolean(),
+    day: fc.integer({ min: 0, max: SPAN_DAYS - 1 }),
+    precision: fc.constantFrom('day', 'month', 'year', 'instant'),
+    minuteOfDay: fc.integer({ min: 0, max: 24 * 60 - 1 }),
+    reportedDaysLater: fc.integer({ min: 0, max: 60 }),
+    diplomats: fc.integer({ min: 1, max: 40 }),
+  })
+  .map(({ type, actorFirst, day, precision, minuteOfDay, reportedDaysLater, diplomats }) => {
+    const at = SPAN_START + day * DAY_MS;
+    const date = iso(at);
+    const occurredOn =
+      precision === 'day' ? date.slice(0, 10)
+      : precision === 'month' ? date.slice(0, 7)
+      : precision === 'year' ? date.slice(0, 4)
+      : iso(at + minuteOfDay * 60_000);
+    const details = type === 'DiplomatsExpelled' || type === 'ReciprocalExpulsion' ? { diplomats } : (DETAILS[type] ?? {});
+    const [actor, target] = actorFirst ? ['AZE', 'FRA'] : ['FRA', 'AZE'];
+    return reported(type, occurredOn, iso(at + reportedDaysLater * DAY_MS + DAY_MS), { actor, target, details });
+  });
+
+const instants = fc
+  .uniqueArray(fc.integer({ min: SPAN_START - 30 * DAY_MS, max: SPAN_START + (SPAN_DAYS + 90) * DAY_MS }), { minLength: 1, maxLength: 40 })
+  .map((points) => points.sort((x, y) => x - y));
+
+describe('RelationHistory', () => {
+  it('gives, as of any instant, exactly what relationAsOf computes from scratch', () => {
+    fc.assert(
+      fc.property(fc.array(anIncident, { maxLength: 300 }), instants, (incidents, points) => {
+        const history = new RelationHistory('AZE', 'FRA', incidents);
+
+        for (const atMs of points) expect(history.asOf(atMs)).toEqual(relationAsOf('AZE', 'FRA', incidents, atMs));
+        expect(history.asOf()).toEqual(relationAsOf('AZE', 'FRA', incidents));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('folds the incidents between checkpoints: as of each incident in turn, the count grows by one', () => {
+    const daily = Array.from({ length: 200 }, (_, i) => reported('Accusation', iso(SPAN_START + i * DAY_MS).slice(0, 10), iso(SPAN_START + (i + 1) * DAY_MS)));
+    const history = new RelationHistory('AZE', 'FRA', daily);
+
+    const counts = daily.map((_, i) => history.asOf(SPAN_START + i * DAY_MS + DAY_MS / 2).state.incidentCount);
+
+    expect(counts).toEqual(daily.map((_, i) => i + 1));
+    expect(history.asOf(SPAN_START - 1).state.incidentCount).toBe(0);
+  });
+});
+
 describe('relationTimeline', () => {
-  const SPAN_START = ms('2023-01-01T00:00:00Z');
-  const SPAN_DAYS = 365;
-
-  const anIncident = fc
-    .record({
-      type: fc.constantFrom(...INCIDENT_TYPES),
-      actorFirst: fc.boolean(),
-      day: fc.integer({ min: 0, max: SPAN_DAYS - 1 }),
-      precision: fc.constantFrom('day', 'month', 'year', 'instant'),
-      minuteOfDay: fc.integer({ min: 0, max: 24 * 60 - 1 }),
-      reportedDaysLater: fc.integer({ min: 0, max: 60 }),
-      diplomats: fc.integer({ min: 1, max: 40 }),
-    })
-    .map(({ type, actorFirst, day, precision, minuteOfDay, reportedDaysLater, diplomats }) => {
-      const at = SPAN_START + day * DAY_MS;
-      const date = iso(at);
-      const occurredOn =
-        precision === 'day' ? date.slice(0, 10)
-        : precision === 'month' ? date.slice(0, 7)
-        : precision === 'year' ? date.slice(0, 4)
-        : iso(at + minuteOfDay * 60_000);
-      const details = type === 'DiplomatsExpelled' || type === 'ReciprocalExpulsion' ? { diplomats } : (DETAILS[type] ?? {});
-      const [actor, target] = actorFirst ? ['AZE', 'FRA'] : ['FRA', 'AZE'];
-      return reported(type, occurredOn, iso(at + reportedDaysLater * DAY_MS + DAY_MS), { actor, target, details });
-    });
-
-  const instants = fc
-    .uniqueArray(fc.integer({ min: SPAN_START - 30 * DAY_MS, max: SPAN_START + (SPAN_DAYS + 90) * DAY_MS }), { minLength: 1, maxLength: 40 })
-    .map((points) => points.sort((x, y) => x - y));
-
   it('scores every point as the direct as-of computation does (the one-pass timeline and relationAsOf agree)', () => {
     fc.assert(
       fc.property(fc.array(anIncident, { maxLength: 40 }), instants, (incidents, points) => {
