@@ -138,20 +138,35 @@ export function escalationAt(incidents: readonly ScoredIncident[], atMs: number,
   };
 }
 
+/**
+ * The incidents adding most to the pressure, largest first (ties in the order given). Ranked on
+ * the bare number, so only the few listed become Contribution objects with their explanation.
+ */
 function topContributors(incidents: readonly ScoredIncident[], atMs: number): Contribution[] {
-  return incidents
-    .filter((incident) => incident.atMs <= atMs && INCIDENT_CATALOG[incident.type].goldstein !== 0)
-    .map((incident) => contributionOf(incident, atMs))
-    .filter((contribution) => Math.abs(contribution.contribution) >= ESCALATION_CONSTANTS.negligibleContribution)
-    .sort((x, y) => Math.abs(y.contribution) - Math.abs(x.contribution))
-    .slice(0, ESCALATION_CONSTANTS.topContributors);
+  const { topContributors: wanted, negligibleContribution } = ESCALATION_CONSTANTS;
+  const top: { incident: ScoredIncident; size: number }[] = [];
+  for (const incident of incidents) {
+    const goldstein = INCIDENT_CATALOG[incident.type].goldstein;
+    if (incident.atMs > atMs || goldstein === 0) continue;
+    const size = Math.abs(round(signedWeight(goldstein) * incident.multiplier * decay(atMs, incident.atMs), 2));
+    if (size < negligibleContribution || (top.length === wanted && size <= top[wanted - 1].size)) continue;
+    let at = top.length;
+    while (at > 0 && top[at - 1].size < size) at--;
+    top.splice(at, 0, { incident, size });
+    if (top.length > wanted) top.pop();
+  }
+  return top.map(({ incident }) => contributionOf(incident, atMs));
+}
+
+/** Points of net pressure (C − α·K) one unit of the incident's weight adds: negative for cooperation. */
+function signedWeight(goldstein: number): number {
+  return goldstein < 0 ? -goldstein : -ESCALATION_CONSTANTS.cooperationOffset * goldstein;
 }
 
 function contributionOf(incident: ScoredIncident, atMs: number): Contribution {
   const goldstein = INCIDENT_CATALOG[incident.type].goldstein;
   const remaining = decay(atMs, incident.atMs);
-  const signed = goldstein < 0 ? -goldstein : -ESCALATION_CONSTANTS.cooperationOffset * goldstein;
-  const contribution = signed * incident.multiplier * remaining;
+  const contribution = signedWeight(goldstein) * incident.multiplier * remaining;
   const days = Math.round((atMs - incident.atMs) / DAY_MS);
   const multiplier = incident.multiplier === 1 ? '' : ` × ${round(incident.multiplier, 2)}`;
   return {
