@@ -1,5 +1,5 @@
 import { freshSeed } from './seeded-random.js';
-import { buildServer } from './build-server.js';
+import { buildServer } from '../support/build-server.js';
 import { formatCrashReport, runCrashTrial, type CrashTrialReport } from './crash-harness.js';
 
 /**

@@ -1,12 +1,12 @@
-import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { networkInterfaces, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { parseApiKeys } from '../../src/auth/api-keys.js';
 import type { AuthConfig } from '../../src/auth/auth.config.js';
+import { buildServer } from '../support/build-server.js';
 import { countEvents, fixedClock, startTestApp, type TestApp, type TestResponse } from '../support/test-app.js';
 
 /**
@@ -252,26 +252,13 @@ const externalAddress = Object.values(networkInterfaces())
 });
 
 describe('starting the server (node dist/src/main.js)', () => {
-  const root = resolve('.');
-  const buildDir = join(root, 'test-artifacts', 'auth-e2e-build');
+  let server: Awaited<ReturnType<typeof buildServer>>;
   let main: string;
   let dataDir: string;
 
   beforeAll(async () => {
-    mkdirSync(buildDir, { recursive: true });
-    writeFileSync(
-      join(buildDir, 'tsconfig.json'),
-      JSON.stringify({
-        extends: '../../tsconfig.json',
-        compilerOptions: { outDir: './out', rootDir: '../..', sourceMap: false, noEmitOnError: false },
-        include: [],
-        files: ['../../src/main.ts'],
-      }),
-    );
-    // Type errors elsewhere do not stop the emit; only a missing main would.
-    await promisify(execFile)(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(buildDir, 'tsconfig.json')]).catch(() => undefined);
-    main = join(buildDir, 'out', 'src', 'main.js');
-    expect(existsSync(main)).toBe(true);
+    server = await buildServer('auth-e2e-build');
+    main = server.main;
   }, 120_000);
 
   beforeEach(() => {
@@ -282,9 +269,7 @@ describe('starting the server (node dist/src/main.js)', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  afterAll(() => {
-    rmSync(buildDir, { recursive: true, force: true });
-  });
+  afterAll(() => server.remove());
 
   it('refuses to listen on 0.0.0.0 without keys: exit 1, a message saying what to set, no data file opened', async () => {
     const run = await startServer(main, { HOST: '0.0.0.0', DATA_DIR: dataDir });

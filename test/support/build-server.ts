@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 
 /**
  * Compiles the server entry (src/main.ts and what it imports) with tsc into its own directory
- * under test-artifacts/, as test/e2e/auth.e2e-spec.ts does, so a spec runs the code as it is now
+ * under test-artifacts/, so a spec runs the code as it is now
  * without touching dist/ (which other work may be using). Returns the compiled main.js and a
  * function removing the build.
  */
