@@ -1,3 +1,4 @@
+import { contentSecurityPolicyHeader } from '../http/http-hardening.js';
 import { Controller, Get, Headers, NotFoundException, Param, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Public } from '../auth/requires-role.decorator.js';
@@ -23,18 +24,7 @@ const CONTENT_TYPES: Record<string, string> = {
  * for it (no inline script, style or handler), and saying it here keeps that true even when the
  * app-wide security headers are relaxed for other routes.
  */
-export const DASHBOARD_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "font-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const DASHBOARD_CSP = contentSecurityPolicyHeader();
 
 /** public/ at the project root, found from this file whether it runs from src/ (tests) or dist/src/. */
 export function publicDirectory(): string {

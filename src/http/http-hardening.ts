@@ -23,7 +23,7 @@ export interface HttpHardeningOptions {
  * The policy for every response: the API and the dashboard load nothing from elsewhere and
  * nothing inline. Routes that need something else set their own header.
  */
-const CONTENT_SECURITY_POLICY = {
+export const CONTENT_SECURITY_POLICY = {
   useDefaults: false,
   directives: {
     defaultSrc: ["'self'"],
@@ -38,6 +38,16 @@ const CONTENT_SECURITY_POLICY = {
     frameAncestors: ["'none'"],
   },
 };
+
+/**
+ * The same policy as a header value, for routes that set it themselves; `directives` replaces
+ * single directives (Swagger UI needs inline styles).
+ */
+export function contentSecurityPolicyHeader(directives: Partial<Record<keyof typeof CONTENT_SECURITY_POLICY.directives, string[]>> = {}): string {
+  return Object.entries({ ...CONTENT_SECURITY_POLICY.directives, ...directives })
+    .map(([name, sources]) => `${name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)} ${sources.join(' ')}`)
+    .join('; ');
+}
 
 /**
  * Fastify server options for timeouts: a client that takes longer than `requestTimeoutMs` to send

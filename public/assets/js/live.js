@@ -118,3 +118,23 @@ export function showLiveStatus(state, detail) {
   element.textContent = STATUS_TEXT[state] ?? state;
   element.title = detail ? `Live updates: ${detail}` : 'Live updates from /events/stream';
 }
+
+/**
+ * Subscribe first, then load: nothing recorded in between can be missed. Loads once the stream
+ * is live (or after 1.5 s if it is slow to answer), and again whenever the stream had to reset.
+ */
+export function followLiveThenLoad({ onUpdate, load }) {
+  let firstReady;
+  const ready = new Promise((resolve) => {
+    firstReady = resolve;
+  });
+  followLive({
+    onUpdate,
+    onStatus: showLiveStatus,
+    onReady: (info) => {
+      firstReady();
+      if (info.reset) load();
+    },
+  });
+  Promise.race([ready, new Promise((resolve) => setTimeout(resolve, 1500))]).then(load);
+}

@@ -5,7 +5,7 @@ import { sparkline } from './chart.js';
 import { $, announce, debounce, fill, h } from './dom.js';
 import { addDays, humanDate, levelBadge, pairHref, RELATIONS, referenceDay, scoreText, todayIso, trendCell, typeLabel } from './format.js';
 import { askForKey, needsKey } from './key-prompt.js';
-import { followLive, showLiveStatus } from './live.js';
+import { followLiveThenLoad } from './live.js';
 
 const SPARK_DAYS = 180;
 const SPARK_ROWS = 30;
@@ -194,18 +194,4 @@ function addToFeed(update) {
   if (update.kind === 'reported') announce(`New incident: ${typeLabel(event.type)}, ${data.actor} to ${data.target}.`);
 }
 
-let firstReady;
-const ready = new Promise((resolve) => {
-  firstReady = resolve;
-});
-followLive({
-  onUpdate,
-  onStatus: showLiveStatus,
-  onReady: (info) => {
-    firstReady();
-    if (info.reset) load();
-  },
-});
-
-// Subscribe first, then load: nothing recorded in between can be missed.
-Promise.race([ready, new Promise((resolve) => setTimeout(resolve, 1500))]).then(load);
+followLiveThenLoad({ onUpdate, load });

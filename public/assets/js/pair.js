@@ -18,7 +18,7 @@ import {
   typeLabel,
 } from './format.js';
 import { askForKey, needsKey } from './key-prompt.js';
-import { followLive, showLiveStatus } from './live.js';
+import { followLiveThenLoad } from './live.js';
 import { mountReportForm } from './report-form.js';
 
 const STORY_TAIL_DAYS = 90;
@@ -395,20 +395,7 @@ function onUpdate(update) {
 }
 
 if (pair) {
-  let firstReady;
-  const ready = new Promise((resolve) => {
-    firstReady = resolve;
-  });
-  followLive({
-    onUpdate,
-    onStatus: showLiveStatus,
-    onReady: (info) => {
-      firstReady();
-      if (info.reset) load();
-    },
-  });
-  // Subscribe first, then load: nothing recorded in between can be missed.
-  Promise.race([ready, new Promise((resolve) => setTimeout(resolve, 1500))]).then(load);
+  followLiveThenLoad({ onUpdate, load });
 } else {
   load();
 }
