@@ -264,6 +264,8 @@ interface Measured {
   serverLoop: number;
   /** Share of wall time the server spent inside batch transactions (BEGIN … COMMIT, fsync included). */
   inCommit?: number;
+  /** Whether those transactions ran on the store's writer thread (else they blocked the event loop). */
+  commitsOnThread?: boolean;
   transactions?: number;
   created: number;
 }
@@ -340,6 +342,7 @@ async function measure(server: Server, round: number, bodies: Buffer[], acknowle
     ...(after.commitMicros !== undefined && before.commitMicros !== undefined
       ? { inCommit: (after.commitMicros - before.commitMicros) / wallMicros }
       : {}),
+    ...(after.writesOnThread !== undefined ? { commitsOnThread: after.writesOnThread } : {}),
     ...(after.transactionsCommitted !== undefined && before.transactionsCommitted !== undefined
       ? { transactions: after.transactionsCommitted - before.transactionsCommitted }
       : {}),
@@ -364,7 +367,7 @@ function roundLine(m: Measured): string {
   const commits =
     m.transactions !== undefined && m.transactions > 0
       ? `  commits ${m.transactions} (${fmt((m.reqPerSec * DURATION_S) / m.transactions, 1)} appends each` +
-        (m.inCommit !== undefined ? `, ${fmt((m.inCommit * DURATION_S * 1e3) / m.transactions, 2)} ms each, ${fmt(m.inCommit * 100)}% of wall time)` : ')')
+        (m.inCommit !== undefined ? `, ${fmt((m.inCommit * DURATION_S * 1e3) / m.transactions, 2)} ms each, ${fmt(m.inCommit * 100)}% of wall time${m.commitsOnThread ? ' on the writer thread' : ''})` : ')')
       : '';
   return (
     `round ${m.round}  ${label}  ${pad(fmt(m.reqPerSec), 7)} req/s  p50 ${pad(m.p50, 4)} ms  p99 ${pad(m.p99, 4)} ms  ` +
@@ -473,7 +476,8 @@ async function main(): Promise<number> {
   );
   if (finalStats.transactionsCommitted !== undefined) {
     console.log(
-      `group commit: ${finalStats.transactionsCommitted} transactions for ${onDisk} appends (${fmt(onDisk / Math.max(1, finalStats.transactionsCommitted), 1)} per commit); ` +
+      `group commit: ${finalStats.transactionsCommitted} transactions for ${onDisk} appends (${fmt(onDisk / Math.max(1, finalStats.transactionsCommitted), 1)} per commit` +
+        `${finalStats.writesOnThread ? ', committed on the store\'s writer thread' : ''}); ` +
         `journal_mode=${finalStats.pragmas?.journalMode} synchronous=${finalStats.pragmas?.synchronous} (2 = FULL); server RSS ${fmt(finalStats.rssBytes / 2 ** 20)} MiB`,
     );
   }

@@ -109,14 +109,20 @@ export function boundedJsonParser(fastify: FastifyInstance): FastifyBodyParser<B
     });
 }
 
-/** Iterative, so that the check itself cannot overflow the stack. */
+/**
+ * Whether `value` holds an object or array nested more than `limit` levels deep (itself being
+ * level 1). Recursive, but never more than `limit` + 1 calls deep, so the check itself cannot
+ * overflow the stack; it allocates nothing, as it runs on every request body.
+ */
 function nestsDeeperThan(value: unknown, limit: number): boolean {
-  const pending: [unknown, number][] = [[value, 1]];
-  while (pending.length > 0) {
-    const [node, depth] = pending.pop()!;
-    if (node === null || typeof node !== 'object') continue;
-    if (depth > limit) return true;
-    for (const child of Object.values(node)) pending.push([child, depth + 1]);
+  if (value === null || typeof value !== 'object') return false;
+  if (limit === 0) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (nestsDeeperThan(value[i], limit - 1)) return true;
+    return false;
+  }
+  for (const key in value) {
+    if (Object.hasOwn(value, key) && nestsDeeperThan((value as Record<string, unknown>)[key], limit - 1)) return true;
   }
   return false;
 }

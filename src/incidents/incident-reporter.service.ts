@@ -1,7 +1,6 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
-import { v7 as uuidv7 } from 'uuid';
 import { CLOCK, type Clock } from '../clock.js';
 import { IncidentNotFound, RelationRuleViolation } from '../domain/domain-errors.js';
 import { isAmendment, type IncidentChanges, type IncidentDetails, type RelationEvent } from '../domain/incident.js';
@@ -23,6 +22,8 @@ import { ProjectionRunner } from '../projections/projection-runner.js';
 import type { CorrectIncidentDto, RetractIncidentDto } from './amend-incident.dto.js';
 import { KeyedLock } from './keyed-lock.js';
 import type { ReportIncidentDto } from './report-incident.dto.js';
+import { plain } from './plain-json.js';
+import { UuidV7Generator } from './uuid-v7.js';
 
 /** What was recorded for one command: the answer to the request that sent it, and to its retries. */
 export interface Recorded {
@@ -93,6 +94,7 @@ const CACHED_STREAMS = 10_000;
 export class IncidentReporter {
   private readonly streams = new Map<string, StreamView>();
   private readonly lock = new KeyedLock();
+  private readonly ids = new UuidV7Generator();
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -106,7 +108,7 @@ export class IncidentReporter {
     const streamId = relationStreamId(dto.actor, dto.target);
     return this.execute(streamId, options, {
       kind: 'ReportIncident',
-      incidentId: uuidv7({ msecs: now.getTime() }),
+      incidentId: this.ids.next(now.getTime()),
       type: dto.type,
       actor: dto.actor,
       target: dto.target,
@@ -120,7 +122,7 @@ export class IncidentReporter {
 
   async correct(incidentId: string, dto: CorrectIncidentDto, options: CommandOptions = {}): Promise<CommandOutcome> {
     const now = this.clock.now();
-    const incident = this.incidentOrNotFound(incidentId);
+    const incident = await this.incidentOrNotFound(incidentId);
     if (dto.occurredOn !== undefined) this.rejectFuture('occurredOn', dto.occurredOn, now);
     if (dto.details !== undefined) await this.checkDetails(incident.type, dto.details);
     const { reason, ...fields } = dto;
@@ -132,7 +134,7 @@ export class IncidentReporter {
   }
 
   async retract(incidentId: string, dto: RetractIncidentDto, options: CommandOptions = {}): Promise<CommandOutcome> {
-    const incident = this.incidentOrNotFound(incidentId);
+    const incident = await this.incidentOrNotFound(incidentId);
     return this.execute(incident.streamId, options, {
       kind: 'RetractIncident',
       incidentId,
@@ -142,7 +144,7 @@ export class IncidentReporter {
   }
 
   private async execute(streamId: string, options: CommandOptions, command: RelationCommand): Promise<CommandOutcome> {
-    const eventId = options.eventId ?? uuidv7({ msecs: Date.parse(command.recordedAt) });
+    const eventId = options.eventId ?? this.ids.next(Date.parse(command.recordedAt));
     const outcome = await this.lock.run(streamId, () => this.decideAndAppend(streamId, command, eventId, options));
     await this.projections.waitFor(outcome.position, READ_YOUR_WRITES_MS);
     return outcome;
@@ -156,7 +158,8 @@ export class IncidentReporter {
   private async decideAndAppend(streamId: string, command: RelationCommand, eventId: string, options: CommandOptions): Promise<CommandOutcome> {
     let fresh = !this.streams.has(streamId);
     for (let attempt = 1; ; attempt++) {
-      const view = await this.viewOf(streamId, fresh);
+      const view = this.viewOf(streamId);
+      if (fresh) await this.catchUp(streamId, view);
       try {
         const earlier = view.recorded.get(eventId);
         if (earlier) return { ...earlier, replayed: true };
@@ -170,8 +173,8 @@ export class IncidentReporter {
         );
         if (appended.deduplicated) {
           // Recorded before, possibly by another process: answer with what was recorded then.
-          const caughtUp = await this.viewOf(streamId, true);
-          return { ...caughtUp.recorded.get(eventId)!, replayed: true };
+          await this.catchUp(streamId, view);
+          return { ...view.recorded.get(eventId)!, replayed: true };
         }
         this.remember(view, appended.events[0]);
         return { ...view.recorded.get(eventId)!, replayed: false };
@@ -183,15 +186,19 @@ export class IncidentReporter {
     }
   }
 
-  /** The pair's decision state; with `fresh`, first brought up to date with whatever other processes appended. */
-  private async viewOf(streamId: string, fresh: boolean): Promise<StreamView> {
+  /** The pair's decision state as this process last saw it (the least recently used pairs are forgotten). */
+  private viewOf(streamId: string): StreamView {
     let view = this.streams.get(streamId);
     if (view) this.streams.delete(streamId);
     view ??= { revision: -1, state: initialState, recorded: new Map() };
-    if (fresh) for (const stored of await this.store.readStream(streamId, view.revision + 1)) this.remember(view, stored);
     this.streams.set(streamId, view);
     if (this.streams.size > CACHED_STREAMS) this.streams.delete(this.streams.keys().next().value!);
     return view;
+  }
+
+  /** Brings the view up to date with whatever other processes appended to the stream. */
+  private async catchUp(streamId: string, view: StreamView): Promise<void> {
+    for (const stored of await this.store.readStream(streamId, view.revision + 1)) this.remember(view, stored);
   }
 
   private remember(view: StreamView, stored: StoredEvent): void {
@@ -225,8 +232,8 @@ export class IncidentReporter {
     }
   }
 
-  private incidentOrNotFound(incidentId: string) {
-    const incident = this.projections.readModel.incident(incidentId);
+  private async incidentOrNotFound(incidentId: string) {
+    const incident = await this.projections.readModel.incident(incidentId);
     if (!incident) throw new NotFoundException(new IncidentNotFound(incidentId).message);
     return incident;
   }
@@ -252,9 +259,4 @@ function checkPrecondition(streamId: string, revision: number, expected: Command
   if (expected === undefined) return;
   const holds = revision >= 0 && (expected === 'stream_exists' || (typeof expected === 'number' ? expected === revision : expected.includes(revision)));
   if (!holds) throw new RevisionPreconditionFailed(streamId, revision >= 0 ? revision : null);
-}
-
-/** DTO instances to plain JSON data, dropping undefined fields, so stores hand back deep-equal events. */
-function plain<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
 }

@@ -160,6 +160,60 @@ describe('SqliteEventStore', () => {
     expect(stale).toMatchObject({ status: 'rejected', reason: { actual: 1 } });
   });
 
+  it('remembers where its streams are, but never over what another process appended since', async () => {
+    const first = open();
+    const second = open();
+    await first.append('shared', [newEvent()], 'no_stream');
+    await second.append('shared', [newEvent()], 0);
+
+    // `first` last saw the stream at revision 0; the file says 1.
+    await expect(first.append('shared', [newEvent()], 0)).rejects.toMatchObject({ actual: 1 });
+    await second.append('shared', [newEvent()], 1);
+    const anywhere = await first.append('shared', [newEvent()], 'any');
+    await expect(first.append('shared', [newEvent(), newEvent()], 2)).rejects.toMatchObject({ actual: 3 });
+
+    expect(anywhere.nextExpectedRevision).toBe(3);
+    expect((await first.readStream('shared')).map((event) => event.revision)).toEqual([0, 1, 2, 3]);
+  });
+
+  it('answers a retried append with the original events even when it remembers the stream further on', async () => {
+    const store = open();
+    const retried = newEvent({ n: 1 });
+    const original = await store.append('retried', [retried], 'no_stream');
+    await store.append('retried', [newEvent()], 0);
+
+    const again = await store.append('retried', [retried], 'no_stream');
+
+    expect(again).toEqual({ ...original, deduplicated: true });
+    expect(await store.readStream('retried')).toHaveLength(2);
+  });
+
+  it('hands what it commits to its own subscriptions before the appends resolve', async () => {
+    const store = open({ pollIntervalMs: 60_000 });
+    const received: StoredEvent[] = [];
+    store.subscribeToAll({ after: null, onEvent: (event) => { received.push(event); } });
+    await sleep(20);
+
+    const { events } = await store.append('handed-over', [newEvent(), newEvent()], 'no_stream');
+
+    expect(received).toEqual(events);
+  });
+
+  it("delivers another process's events that came in between before its own, each once, in log order", async () => {
+    const mine = open({ pollIntervalMs: 60_000 });
+    const other = open({ pollIntervalMs: 60_000 });
+    const received: StoredEvent[] = [];
+    mine.subscribeToAll({ after: null, onEvent: (event) => { received.push(event); } });
+    await sleep(20);
+
+    const before = (await mine.append('mine', [newEvent()], 'no_stream')).events;
+    const between = (await other.append('other', [newEvent(), newEvent()], 'no_stream')).events;
+    const after = (await mine.append('mine', [newEvent()], 0)).events;
+
+    await waitFor(() => received.length >= 4, 'all four events', 1_000);
+    expect(received).toEqual([...before, ...between, ...after]);
+  });
+
   it('refuses an event id reused in another stream or in a partly recorded append', async () => {
     const store = open();
     const recorded = newEvent();

@@ -13,6 +13,19 @@ import {
   EventIdConflictError,
   WrongExpectedRevisionError,
 } from '../event-store.port.js';
+import {
+  durabilitySettings,
+  migrate,
+  openConnection,
+  SqliteBatchWriter,
+  type AppendOutcome,
+  type AppendRequest,
+  type CommittedBatch,
+  type EventRow,
+  type SerialisedEvent,
+} from './sqlite-batch-writer.js';
+import { SqliteSubscription } from './sqlite-subscription.js';
+import { SqliteWriterThread } from './sqlite-writer-thread.js';
 
 export interface SqliteEventStoreOptions {
   file: string;
@@ -20,72 +33,40 @@ export interface SqliteEventStoreOptions {
   pollIntervalMs?: number;
   /** How long a write waits for another process's transaction before failing with SQLITE_BUSY. */
   busyTimeoutMs?: number;
+  /**
+   * Commit on a writer thread (see SqliteWriterThread) rather than on the caller's. Default: when
+   * running compiled JavaScript, which a worker thread can load. A URL runs the thread from that
+   * compiled copy of sqlite-writer-thread (for tests that run the TypeScript sources).
+   */
+  writerThread?: boolean | URL;
 }
 
-const SCHEMA_VERSION = 1;
 const POSITION = /^(0|[1-9]\d{0,15})$/;
-const CATCH_UP_PAGE_SIZE = 500;
-
-const SCHEMA = `
-  CREATE TABLE IF NOT EXISTS events (
-    position  INTEGER PRIMARY KEY AUTOINCREMENT,
-    stream_id TEXT    NOT NULL,
-    revision  INTEGER NOT NULL,
-    event_id  TEXT    NOT NULL UNIQUE,
-    type      TEXT    NOT NULL,
-    data      TEXT    NOT NULL,
-    metadata  TEXT    NOT NULL,
-    UNIQUE (stream_id, revision)
-  ) STRICT;
-`;
-
-interface EventRow {
-  position: number;
-  stream_id: string;
-  revision: number;
-  event_id: string;
-  type: string;
-  data: string;
-  metadata: string;
-}
-
-/** A NewEvent with its JSON already serialised, so a payload that cannot be stored fails its own append only. */
-interface SerialisedEvent {
-  eventId: string;
-  type: string;
-  data: string;
-  metadata: string;
-}
 
 interface PendingAppend {
-  streamId: string;
-  events: SerialisedEvent[];
-  expectedRevision: ExpectedRevision;
+  request: AppendRequest;
   resolve(result: AppendResult): void;
   reject(error: unknown): void;
 }
 
-type Outcome = { ok: true; result: AppendResult } | { ok: false; error: unknown };
-
 /** It lives in the port now (both adapters may raise it); still importable from here. */
 export { EventIdConflictError };
 
+/** An events row as an array (statements in raw mode): no object per row, a third cheaper to read. */
+type EventColumns = [position: number, streamId: string, revision: number, eventId: string, type: string, data: string, metadata: string];
+const COLUMNS = 'position, stream_id, revision, event_id, type, data, metadata';
+
 function prepareStatements(db: Database.Database) {
   return {
-    streamRevision: db.prepare<[string], { revision: number | null }>(
-      'SELECT MAX(revision) AS revision FROM events WHERE stream_id = ?',
-    ),
-    byEventId: db.prepare<[string], EventRow>('SELECT * FROM events WHERE event_id = ?'),
-    insert: db.prepare<[string, number, string, string, string, string]>(
-      'INSERT INTO events (stream_id, revision, event_id, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)',
-    ),
-    readStream: db.prepare<[string, number], EventRow>(
-      'SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision',
-    ),
-    readAll: db.prepare<[bigint, number], EventRow>(
-      'SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?',
-    ),
+    readStream: db
+      .prepare<[string, number, number], EventColumns>(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`)
+      .raw(true),
+    readAll: db.prepare<[bigint | number, number], EventColumns>(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw(true),
   };
+}
+
+function fromColumns([position, streamId, revision, eventId, type, data, metadata]: EventColumns): StoredEvent {
+  return { eventId, type, streamId, revision, position: String(position), data: JSON.parse(data), metadata: JSON.parse(metadata) };
 }
 
 function toStoredEvent(row: EventRow): StoredEvent {
@@ -100,6 +81,19 @@ function toStoredEvent(row: EventRow): StoredEvent {
   };
 }
 
+/** The events of a committed append, parsed back from what was written, so they equal what any reader of the file gets. */
+function storedEvents({ streamId, events }: AppendRequest, firstRevision: number, positions: number[]): StoredEvent[] {
+  return events.map((event, i) => ({
+    eventId: event.eventId,
+    type: event.type,
+    streamId,
+    revision: firstRevision + i,
+    position: String(positions[i]),
+    data: JSON.parse(event.data),
+    metadata: JSON.parse(event.metadata),
+  }));
+}
+
 function serialise(event: NewEvent): SerialisedEvent {
   return {
     eventId: event.eventId,
@@ -111,7 +105,7 @@ function serialise(event: NewEvent): SerialisedEvent {
 
 function validateAppend(events: NewEvent[], expectedRevision: ExpectedRevision): void {
   if (events.length === 0) throw new TypeError('append needs at least one event');
-  if (new Set(events.map((event) => event.eventId)).size !== events.length) {
+  if (events.length > 1 && new Set(events.map((event) => event.eventId)).size !== events.length) {
     throw new TypeError('append got the same event id twice');
   }
   if (typeof expectedRevision === 'number' && !(Number.isSafeInteger(expectedRevision) && expectedRevision >= 0)) {
@@ -119,53 +113,74 @@ function validateAppend(events: NewEvent[], expectedRevision: ExpectedRevision):
   }
 }
 
-function isRequestError(error: unknown): boolean {
-  return (
-    error instanceof WrongExpectedRevisionError ||
-    error instanceof EventIdConflictError ||
-    (error instanceof Database.SqliteError && error.code.startsWith('SQLITE_CONSTRAINT'))
-  );
+/** The port's answer to one append of a committed batch. */
+function answer(request: AppendRequest, outcome: AppendOutcome): { result: AppendResult } | { error: Error } {
+  const { streamId } = request;
+  switch (outcome.kind) {
+    case 'written':
+    case 'recorded-before': {
+      const events = outcome.kind === 'written' ? storedEvents(request, outcome.firstRevision, outcome.positions) : outcome.rows.map(toStoredEvent);
+      const last = events[events.length - 1];
+      return { result: { streamId, events, nextExpectedRevision: last.revision, position: last.position, deduplicated: outcome.kind === 'recorded-before' } };
+    }
+    case 'wrong-revision':
+      return { error: new WrongExpectedRevisionError(streamId, request.expectedRevision, outcome.actual) };
+    case 'event-id-conflict':
+      return { error: new EventIdConflictError(streamId, outcome.eventIds, outcome.reason) };
+    case 'refused':
+      return { error: new Database.SqliteError(outcome.message, outcome.code) };
+  }
 }
 
 /**
  * The embedded, zero-setup event store: one SQLite file in WAL mode.
  *
- * Appends are group-committed: every append issued before the next turn of the event loop
- * shares one transaction, so the cost of `synchronous = FULL` (an fsync per commit) is paid once
- * per batch instead of once per append, while each append still succeeds or fails on its own.
+ * Appends are group-committed: the appends issued while the previous batch commits (or before
+ * the next turn of the event loop) share one transaction, so the cost of `synchronous = FULL`
+ * (an fsync per commit) is paid once per batch instead of once per append, while each append
+ * still succeeds or fails on its own (SqliteBatchWriter). Compiled, the store commits on a writer
+ * thread (SqliteWriterThread), so the event loop keeps serving while a batch is synced; an append
+ * resolves only once its batch has committed, either way.
  *
  * SQLite admits one writer at a time and positions come from the primary key, so positions
  * become visible in order: a reader that has seen position n never later finds a new event
  * below n. That is what makes polling `position > last seen` a correct subscription, also for
- * appends made by other processes sharing the file.
+ * appends made by other processes sharing the file. Subscriptions of this process are handed
+ * the events it commits directly (see SqliteSubscription).
  */
 export class SqliteEventStore implements EventStore {
+  /** Reads, the schema, and the writes too when there is no writer thread. */
   private readonly db: Database.Database;
   private readonly pollIntervalMs: number;
+  private readonly busyTimeoutMs: number;
   private readonly statements: ReturnType<typeof prepareStatements>;
-  private readonly commitBatch: (batch: PendingAppend[]) => Outcome[];
-  private readonly appendInSavepoint: (request: PendingAppend) => AppendResult;
+  /** Commits on this thread, when there is no writer thread. */
+  private readonly inlineWriter: SqliteBatchWriter | undefined;
+  private writerThread: SqliteWriterThread | undefined;
+  private readonly writerEntry: URL | undefined;
   private pending: PendingAppend[] = [];
   private scheduledFlush: NodeJS.Immediate | undefined;
+  /** The batch the writer thread is committing; the next one waits for it. */
+  private inFlight: Promise<void> | undefined;
   private readonly subscriptions = new Set<SqliteSubscription>();
   private committed = 0;
+  private micros = 0;
   private closing: Promise<void> | undefined;
 
   constructor(private readonly options: SqliteEventStoreOptions) {
     mkdirSync(dirname(options.file), { recursive: true });
     this.pollIntervalMs = options.pollIntervalMs ?? 100;
-    this.db = new Database(options.file, { timeout: options.busyTimeoutMs ?? 5_000 });
-    this.db.pragma('journal_mode = WAL');
-    // A resolved append must survive a power cut, not only a crash of this process.
-    this.db.pragma('synchronous = FULL');
-    this.migrate();
-
+    this.busyTimeoutMs = options.busyTimeoutMs ?? 5_000;
+    this.db = openConnection(options.file, this.busyTimeoutMs);
+    migrate(this.db, options.file);
     this.statements = prepareStatements(this.db);
-
-    // Nested inside the batch transaction this runs in a savepoint, so a rejected append
-    // leaves no partial write behind and does not undo the others.
-    this.appendInSavepoint = this.db.transaction((request: PendingAppend) => this.appendNow(request));
-    this.commitBatch = this.db.transaction((batch: PendingAppend[]) => batch.map((request) => this.tryAppend(request))).immediate;
+    const writerThread = options.writerThread ?? SqliteWriterThread.available;
+    if (writerThread) {
+      this.writerEntry = writerThread instanceof URL ? writerThread : undefined;
+      this.writerThread = new SqliteWriterThread(options.file, this.busyTimeoutMs, this.writerEntry);
+    } else {
+      this.inlineWriter = new SqliteBatchWriter(this.db);
+    }
   }
 
   get file(): string {
@@ -177,43 +192,57 @@ export class SqliteEventStore implements EventStore {
     return this.committed;
   }
 
-  /** The durability settings of this connection, which are per connection and cannot be seen from another. */
+  /** Wall-clock time spent inside batch transactions (BEGIN … COMMIT, fsync included), on whichever thread commits. */
+  get commitMicros(): number {
+    return this.micros;
+  }
+
+  /** Whether batches are committed on a writer thread. */
+  get writesOnThread(): boolean {
+    return this.writerThread !== undefined;
+  }
+
+  /** The durability settings of the connection that writes, which are per connection and cannot be seen from another. */
   pragmas(): { journalMode: string; synchronous: number; busyTimeoutMs: number } {
-    return {
-      journalMode: this.db.pragma('journal_mode', { simple: true }) as string,
-      synchronous: this.db.pragma('synchronous', { simple: true }) as number,
-      busyTimeoutMs: this.db.pragma('busy_timeout', { simple: true }) as number,
-    };
+    // The writer thread opens its connection the way this one was opened; until it reports, this one's settings are its settings.
+    return this.writerThread?.durability ?? durabilitySettings(this.db);
   }
 
   append(streamId: string, events: NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     if (this.closing) return Promise.reject(new Error('SqliteEventStore is closed'));
     return new Promise((resolve, reject) => {
       validateAppend(events, expectedRevision);
-      this.pending.push({ streamId, events: events.map(serialise), expectedRevision, resolve, reject });
-      this.scheduledFlush ??= setImmediate(() => this.flush());
+      this.pending.push({ request: { streamId, events: events.map(serialise), expectedRevision }, resolve, reject });
+      if (!this.inFlight) this.scheduledFlush ??= setImmediate(() => this.flush());
     });
   }
 
-  async readStream(streamId: string, fromRevision = 0): Promise<StoredEvent[]> {
-    return this.statements.readStream.all(streamId, fromRevision).map(toStoredEvent);
+  async readStream(streamId: string, fromRevision = 0, maxCount = Number.MAX_SAFE_INTEGER): Promise<StoredEvent[]> {
+    if (!Number.isSafeInteger(maxCount) || maxCount < 1) throw new TypeError(`maxCount must be a positive integer, got ${maxCount}`);
+    return this.statements.readStream.all(streamId, fromRevision, maxCount).map(fromColumns);
   }
 
   async readAll(after: string | null, limit: number): Promise<ReadAllPage> {
     if (after !== null && !this.isPosition(after)) throw new TypeError(`not a position: ${JSON.stringify(after)}`);
     if (!(Number.isSafeInteger(limit) && limit > 0)) throw new TypeError(`invalid limit ${limit}`);
-    const events = this.statements.readAll.all(BigInt(after ?? 0), limit).map(toStoredEvent);
+    const events = this.statements.readAll.all(BigInt(after ?? 0), limit).map(fromColumns);
     return { events, next: events.length === limit ? events[events.length - 1].position : null };
   }
 
   subscribeToAll(options: SubscribeOptions): Subscription {
     if (this.closing) throw new Error('SqliteEventStore is closed');
-    const subscription = new SqliteSubscription(this, options, this.pollIntervalMs, () => this.subscriptions.delete(subscription));
+    const log = { readAfter: (position: number, limit: number) => this.statements.readAll.all(position, limit).map(fromColumns) };
+    const subscription = new SqliteSubscription(log, options, this.pollIntervalMs, () => this.subscriptions.delete(subscription));
     this.subscriptions.add(subscription);
     return subscription;
   }
 
   comparePositions(a: string, b: string): number {
+    // Positions this store hands out are canonical decimals: the longer is the larger, else compare as text.
+    if (POSITION.test(a) && POSITION.test(b)) {
+      if (a.length !== b.length) return a.length < b.length ? -1 : 1;
+      return a < b ? -1 : a > b ? 1 : 0;
+    }
     const difference = BigInt(a) - BigInt(b);
     return difference < 0n ? -1 : difference > 0n ? 1 : 0;
   }
@@ -230,160 +259,65 @@ export class SqliteEventStore implements EventStore {
   private async shutDown(): Promise<void> {
     clearImmediate(this.scheduledFlush);
     this.flush();
+    while (this.inFlight) await this.inFlight;
     await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
+    await this.writerThread?.close();
     this.db.close();
   }
 
-  private migrate(): void {
-    this.db.transaction(() => {
-      const version = this.db.pragma('user_version', { simple: true }) as number;
-      if (version > SCHEMA_VERSION) {
-        throw new Error(`${this.options.file} has schema version ${version}; this build knows up to ${SCHEMA_VERSION}`);
-      }
-      this.db.exec(SCHEMA);
-      this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
-    }).immediate();
-  }
-
+  /** Sends the appends gathered so far to the writer, unless a batch is committing: they go when it is done. */
   private flush(): void {
     this.scheduledFlush = undefined;
+    if (this.inFlight || this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
-    if (batch.length === 0) return;
+    const requests = batch.map((append) => append.request);
 
-    let outcomes: Outcome[];
-    try {
-      outcomes = this.commitBatch(batch);
-    } catch (error) {
-      for (const request of batch) request.reject(error);
+    if (this.inlineWriter) {
+      let committed: CommittedBatch;
+      try {
+        committed = this.inlineWriter.commit(requests);
+      } catch (error) {
+        for (const append of batch) append.reject(error);
+        return;
+      }
+      this.settle(batch, committed);
       return;
     }
+
+    // A writer thread that stopped (its batch in flight was answered "unknown") is replaced.
+    if (!this.writerThread?.alive) this.writerThread = new SqliteWriterThread(this.options.file, this.busyTimeoutMs, this.writerEntry);
+    this.inFlight = this.writerThread.commit(requests).then(
+      (committed) => {
+        this.inFlight = undefined;
+        // The next batch goes to the writer first, so that it commits while this one is answered.
+        this.flush();
+        this.settle(batch, committed);
+      },
+      (error: unknown) => {
+        this.inFlight = undefined;
+        this.flush();
+        for (const append of batch) append.reject(error);
+      },
+    );
+  }
+
+  /** Answers the appends of a committed batch, after handing its new events to this process's subscriptions. */
+  private settle(batch: PendingAppend[], committed: CommittedBatch): void {
     this.committed++;
-    batch.forEach((request, i) => {
-      const outcome = outcomes[i];
-      if (outcome.ok) request.resolve(outcome.result);
-      else request.reject(outcome.error);
+    this.micros += committed.micros;
+    const answers = batch.map((append, i) => answer(append.request, committed.outcomes[i]));
+    const fresh: StoredEvent[] = [];
+    for (const answered of answers) {
+      if ('result' in answered && !answered.result.deduplicated) for (const event of answered.result.events) fresh.push(event);
+    }
+    // Before the appends resolve, so that whoever awaited one finds it delivered to a subscriber
+    // that handles events synchronously (the read model).
+    if (fresh.length > 0) for (const subscription of this.subscriptions) subscription.offer(committed.before, fresh);
+    batch.forEach((append, i) => {
+      const answered = answers[i];
+      if ('result' in answered) append.resolve(answered.result);
+      else append.reject(answered.error);
     });
-    for (const subscription of this.subscriptions) subscription.wake();
-  }
-
-  /** Errors that concern one append are its outcome; any other error aborts the whole batch. */
-  private tryAppend(request: PendingAppend): Outcome {
-    try {
-      return { ok: true, result: this.appendInSavepoint(request) };
-    } catch (error) {
-      if (isRequestError(error)) return { ok: false, error };
-      throw error;
-    }
-  }
-
-  private appendNow({ streamId, events, expectedRevision }: PendingAppend): AppendResult {
-    const recorded = this.alreadyRecorded(streamId, events);
-    if (recorded) {
-      const last = recorded[recorded.length - 1];
-      return { streamId, events: recorded, nextExpectedRevision: last.revision, position: last.position, deduplicated: true };
-    }
-
-    const current = this.statements.streamRevision.get(streamId)?.revision ?? null;
-    const actual = current ?? 'no_stream';
-    const matches = expectedRevision === 'any' || expectedRevision === actual;
-    if (!matches) throw new WrongExpectedRevisionError(streamId, expectedRevision, actual);
-
-    const firstRevision = current === null ? 0 : current + 1;
-    const stored = events.map((event, i): StoredEvent => {
-      const revision = firstRevision + i;
-      const { lastInsertRowid } = this.statements.insert.run(streamId, revision, event.eventId, event.type, event.data, event.metadata);
-      return toStoredEvent({
-        position: Number(lastInsertRowid),
-        stream_id: streamId,
-        revision,
-        event_id: event.eventId,
-        type: event.type,
-        data: event.data,
-        metadata: event.metadata,
-      });
-    });
-    const last = stored[stored.length - 1];
-    return { streamId, events: stored, nextExpectedRevision: last.revision, position: last.position, deduplicated: false };
-  }
-
-  /**
-   * The events as first recorded when this exact append already happened (a retry), or
-   * undefined when none of its ids is known. Anything in between is a caller bug worth failing on.
-   */
-  private alreadyRecorded(streamId: string, events: SerialisedEvent[]): StoredEvent[] | undefined {
-    const rows = events.map((event) => this.statements.byEventId.get(event.eventId));
-    const known = rows.filter((row) => row !== undefined);
-    if (known.length === 0) return undefined;
-
-    const elsewhere = known.filter((row) => row.stream_id !== streamId);
-    if (elsewhere.length > 0) {
-      throw new EventIdConflictError(streamId, elsewhere.map((row) => row.event_id), 'already recorded in another stream');
-    }
-    if (known.length < rows.length) {
-      throw new EventIdConflictError(streamId, known.map((row) => row.event_id), 'only some of these events were already recorded');
-    }
-    return known.map(toStoredEvent);
-  }
-}
-
-/**
- * Catch-up subscription: pages through the log from its checkpoint, then sleeps until this
- * store commits (woken at once) or the poll interval elapses (to see other processes' appends).
- */
-class SqliteSubscription implements Subscription {
-  private closed = false;
-  private newsArrived = false;
-  private wakeUp: (() => void) | undefined;
-  private readonly delivering: Promise<void>;
-
-  constructor(
-    private readonly store: EventStore,
-    private readonly options: SubscribeOptions,
-    private readonly pollIntervalMs: number,
-    private readonly onFinished: () => void,
-  ) {
-    this.delivering = this.deliver().finally(onFinished);
-  }
-
-  wake(): void {
-    this.newsArrived = true;
-    this.wakeUp?.();
-  }
-
-  async close(): Promise<void> {
-    this.closed = true;
-    this.wakeUp?.();
-    await this.delivering;
-  }
-
-  private async deliver(): Promise<void> {
-    let position = this.options.after;
-    try {
-      while (!this.closed) {
-        this.newsArrived = false;
-        const page = await this.store.readAll(position, CATCH_UP_PAGE_SIZE);
-        for (const event of page.events) {
-          if (this.closed) return;
-          await this.options.onEvent(event);
-          position = event.position;
-        }
-        if (page.next === null) await this.nextNewsOrPoll();
-      }
-    } catch (error) {
-      this.closed = true;
-      this.options.onError?.(error);
-    }
-  }
-
-  private async nextNewsOrPoll(): Promise<void> {
-    if (this.newsArrived || this.closed) return;
-    let timer: NodeJS.Timeout | undefined;
-    await new Promise<void>((resolve) => {
-      this.wakeUp = resolve;
-      timer = setTimeout(resolve, this.pollIntervalMs).unref();
-    });
-    clearTimeout(timer);
-    this.wakeUp = undefined;
   }
 }

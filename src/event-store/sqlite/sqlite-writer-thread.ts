@@ -1,0 +1,183 @@
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import {
+  durabilitySettings,
+  openConnection,
+  SqliteBatchWriter,
+  type AppendRequest,
+  type CommittedBatch,
+  type DurabilitySettings,
+} from './sqlite-batch-writer.js';
+
+/**
+ * A SqliteBatchWriter on a thread of its own. A commit blocks its thread for the whole
+ * transaction, fsync included (about a millisecond per batch, whatever its size); on the writer
+ * thread that time no longer stops the event loop from serving requests, which it spends on
+ * gathering the next batch instead. The connection is opened like every other connection of the
+ * store (WAL, synchronous = FULL), and a batch's appends resolve only once the writer thread has
+ * committed it: what an append promises is unchanged.
+ *
+ * This module is also the thread's entry point: the worker loads this very file.
+ */
+
+const ROLE = 'demarche-sqlite-writer';
+
+interface WriterData {
+  role: typeof ROLE;
+  file: string;
+  busyTimeoutMs: number;
+}
+
+/**
+ * A batch as parallel arrays of strings and numbers: the structured clone behind postMessage
+ * copies those at about half the cost of as many small objects.
+ */
+interface EncodedBatch {
+  streamIds: string[];
+  expectedRevisions: AppendRequest['expectedRevision'][];
+  /** Events per append; the event columns hold them one append after another. */
+  counts: number[];
+  eventIds: string[];
+  types: string[];
+  data: string[];
+  metadata: string[];
+}
+
+type Request = { id: number; batch: EncodedBatch } | { close: true };
+
+type Reply =
+  | { ready: DurabilitySettings }
+  | { id: number; committed: CommittedBatch }
+  | { id: number; failed: { message: string; code?: string } };
+
+interface Waiter {
+  resolve(committed: CommittedBatch): void;
+  reject(error: unknown): void;
+}
+
+export class SqliteWriterThread {
+  /** A worker thread runs JavaScript files only; from TypeScript sources (e.g. under jest) the writer runs inline. */
+  static readonly available = import.meta.url.endsWith('.js');
+
+  private readonly worker: Worker;
+  private readonly waiting = new Map<number, Waiter>();
+  private nextId = 1;
+  private settings: DurabilitySettings | undefined;
+  private stopped: Error | undefined;
+  private readonly exited: Promise<void>;
+
+  /** `entry`: the compiled file of this module to run on the thread (default: this one). */
+  constructor(file: string, busyTimeoutMs: number, entry = new URL(import.meta.url)) {
+    this.worker = new Worker(entry, { workerData: { role: ROLE, file, busyTimeoutMs } satisfies WriterData });
+    // Like a database handle, an idle writer does not keep the process alive; a commit in flight does.
+    this.worker.unref();
+    this.worker.on('message', (reply: Reply) => this.receive(reply));
+    this.worker.on('error', (error) => this.stop(error));
+    this.exited = new Promise((resolve) => {
+      this.worker.once('exit', (code) => {
+        this.stop(new Error(`the SQLite writer thread exited with code ${code}`));
+        resolve();
+      });
+    });
+  }
+
+  /** The writer connection's settings, once the thread has opened it. */
+  get durability(): DurabilitySettings | undefined {
+    return this.settings;
+  }
+
+  get alive(): boolean {
+    return this.stopped === undefined;
+  }
+
+  commit(batch: AppendRequest[]): Promise<CommittedBatch> {
+    if (this.stopped) return Promise.reject(this.stopped);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      if (this.waiting.size === 1) this.worker.ref();
+      this.worker.postMessage({ id, batch: encode(batch) } satisfies Request);
+    });
+  }
+
+  /** Closes the connection once the batches sent so far are answered, and waits for the thread to end. */
+  async close(): Promise<void> {
+    if (this.alive) this.worker.postMessage({ close: true } satisfies Request);
+    // An idle thread is unref'd; waiting for it to end must keep the process alive.
+    this.worker.ref();
+    await this.exited;
+  }
+
+  private receive(reply: Reply): void {
+    if ('ready' in reply) {
+      this.settings = reply.ready;
+      return;
+    }
+    const waiter = this.waiting.get(reply.id);
+    if (!waiter) return;
+    this.waiting.delete(reply.id);
+    if (this.waiting.size === 0) this.worker.unref();
+    if ('committed' in reply) waiter.resolve(reply.committed);
+    else waiter.reject(reply.failed.code ? new Database.SqliteError(reply.failed.message, reply.failed.code) : new Error(reply.failed.message));
+  }
+
+  private stop(reason: Error): void {
+    this.stopped ??= reason;
+    for (const waiter of this.waiting.values()) {
+      waiter.reject(new Error(`The SQLite writer thread stopped before answering (${reason.message}); these appends may or may not have been committed`));
+    }
+    this.waiting.clear();
+  }
+}
+
+function encode(batch: AppendRequest[]): EncodedBatch {
+  const encoded: EncodedBatch = { streamIds: [], expectedRevisions: [], counts: [], eventIds: [], types: [], data: [], metadata: [] };
+  for (const { streamId, expectedRevision, events } of batch) {
+    encoded.streamIds.push(streamId);
+    encoded.expectedRevisions.push(expectedRevision);
+    encoded.counts.push(events.length);
+    for (const event of events) {
+      encoded.eventIds.push(event.eventId);
+      encoded.types.push(event.type);
+      encoded.data.push(event.data);
+      encoded.metadata.push(event.metadata);
+    }
+  }
+  return encoded;
+}
+
+function decode(encoded: EncodedBatch): AppendRequest[] {
+  let next = 0;
+  return encoded.streamIds.map((streamId, i) => {
+    const events = [];
+    for (const end = next + encoded.counts[i]; next < end; next++) {
+      events.push({ eventId: encoded.eventIds[next], type: encoded.types[next], data: encoded.data[next], metadata: encoded.metadata[next] });
+    }
+    return { streamId, expectedRevision: encoded.expectedRevisions[i], events };
+  });
+}
+
+/** The thread's side: one connection, one batch at a time, in the order they were sent. */
+function serve({ file, busyTimeoutMs }: WriterData): void {
+  const port = parentPort!;
+  const db = openConnection(file, busyTimeoutMs);
+  const writer = new SqliteBatchWriter(db);
+  port.postMessage({ ready: durabilitySettings(db) } satisfies Reply);
+  port.on('message', (request: Request) => {
+    if ('close' in request) {
+      db.close();
+      port.close();
+      return;
+    }
+    let reply: Reply;
+    try {
+      reply = { id: request.id, committed: writer.commit(decode(request.batch)) };
+    } catch (error) {
+      const { message, code } = error as { message?: unknown; code?: unknown };
+      reply = { id: request.id, failed: { message: String(message ?? error), ...(typeof code === 'string' ? { code } : {}) } };
+    }
+    port.postMessage(reply);
+  });
+}
+
+if (!isMainThread && (workerData as Partial<WriterData> | null)?.role === ROLE) serve(workerData as WriterData);
