@@ -12,10 +12,10 @@
  * The result goes to the parent over IPC.
  */
 import Database from 'better-sqlite3';
-import type { TimelinePoint } from '../src/domain/relation-history.js';
 import { timelineInstants } from '../src/domain/relation-history.js';
 import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.js';
 import { ProjectionRunner } from '../src/projections/projection-runner.js';
+import type { TimelinePoint } from '../src/domain/relation-history.js';
 import type { Perspective } from '../src/projections/relations.read-model.js';
 import { generateLog, type GenerateOptions } from './replay-generate.js';
 
@@ -127,18 +127,18 @@ async function rebuild(options: RebuildOptions): Promise<RebuildResult> {
     const instant = () => START_MS + rand() * (END_MS - START_MS);
     const perspective = (fields: Omit<Perspective, 'atIso'>): Perspective => ({ ...fields, atIso: new Date(fields.atMs).toISOString() });
 
-    const asOf = measure(options, () => {
+    const asOf = await measure(options, () => {
       const atMs = instant();
       return model.relation(a, b, perspective({ atMs, asOfMs: atMs }));
     });
-    const knownAt = measure({ ...options, queries: Math.ceil(options.queries / 5) }, () => {
+    const knownAt = await measure({ ...options, queries: Math.ceil(options.queries / 5) }, () => {
       const atMs = instant();
       return model.relation(a, b, perspective({ atMs, knownAtMs: atMs }));
     });
-    const current = measure(options, () => model.relation(a, b, perspective({ atMs: END_MS })));
+    const current = await measure(options, () => model.relation(a, b, perspective({ atMs: END_MS })));
     const instants = timelineInstants(Date.UTC(2020, 0, 1), Date.UTC(2020, 11, 31), 'day', 2_000) as number[];
     let points: TimelinePoint[] | undefined;
-    const timeline = measure({ ...options, queries: Math.ceil(options.queries / 20) }, () => (points = model.timeline(a, b, instants)));
+    const timeline = await measure({ ...options, queries: Math.ceil(options.queries / 20) }, async () => (points = await model.timeline(a, b, instants)));
 
     return {
       events: rebuilt.events,
@@ -162,13 +162,13 @@ async function rebuild(options: RebuildOptions): Promise<RebuildResult> {
 }
 
 /** Runs `query` `queries` times after a short warm-up (not counted), within the time budget. */
-function measure({ queries, budgetMs }: { queries: number; budgetMs: number }, query: () => unknown): LatencyStats {
-  for (let i = 0; i < Math.min(20, queries); i++) if (!query()) throw new Error('the query found no relation');
+async function measure({ queries, budgetMs }: { queries: number; budgetMs: number }, query: () => Promise<unknown>): Promise<LatencyStats> {
+  for (let i = 0; i < Math.min(20, queries); i++) if (!(await query())) throw new Error('the query found no relation');
   const latencies: number[] = [];
   const started = performance.now();
   while (latencies.length < queries && performance.now() - started < budgetMs) {
     const t0 = performance.now();
-    query();
+    await query();
     latencies.push(performance.now() - t0);
   }
   latencies.sort((x, y) => x - y);

@@ -90,7 +90,8 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 function phase<T>(name: string, phaseOptions: object, execArgv: string[] = []): Promise<T> {
   return new Promise((resolve, reject) => {
     const child = fork(workerScript, [name, JSON.stringify(phaseOptions)], {
-      execArgv: [...process.execArgv, '--max-old-space-size=8192', ...execArgv],
+      // Only the generator holds much (the decider's view of every pair); the others run as the server would.
+      execArgv: [...process.execArgv, ...(name === 'generate' ? ['--max-old-space-size=8192'] : []), ...execArgv],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     let result: T | undefined;

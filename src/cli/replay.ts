@@ -147,7 +147,7 @@ export async function runReplay(argv: string[], io: ReplayIo): Promise<number> {
     if (!request.pair) return 0;
     const [a, b] = request.pair;
     const perspective = perspectiveOf({ asOf: request.asOf, knownAt: request.knownAt }, systemClock);
-    const view = runner.readModel.relation(a, b, perspective);
+    const view = await runner.readModel.relation(a, b, perspective);
     if (!view) {
       io.stderr.write(`replay: no incidents are recorded between ${a} and ${b}\n`);
       return 1;

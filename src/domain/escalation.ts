@@ -159,11 +159,11 @@ function topContributors(incidents: readonly ScoredIncident[], atMs: number): Co
 }
 
 /** Points of net pressure (C − α·K) one unit of the incident's weight adds: negative for cooperation. */
-function signedWeight(goldstein: number): number {
+export function signedWeight(goldstein: number): number {
   return goldstein < 0 ? -goldstein : -ESCALATION_CONSTANTS.cooperationOffset * goldstein;
 }
 
-function contributionOf(incident: ScoredIncident, atMs: number): Contribution {
+export function contributionOf(incident: ScoredIncident, atMs: number): Contribution {
   const goldstein = INCIDENT_CATALOG[incident.type].goldstein;
   const remaining = decay(atMs, incident.atMs);
   const contribution = signedWeight(goldstein) * incident.multiplier * remaining;

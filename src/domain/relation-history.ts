@@ -7,10 +7,10 @@ import {
   type ScoredIncident,
 } from './escalation.js';
 import type { IncidentEvent, RelationEvent } from './incident.js';
-import { INCIDENT_CATALOG, type IncidentInContext } from './incident-catalog.js';
-import { applyIncident, believedIncidents, inContext, inOccurrenceOrder } from './incident-effects.js';
+import { INCIDENT_CATALOG } from './incident-catalog.js';
+import { applyIncident, believedIncidents, inContext } from './incident-effects.js';
 import { noFacts } from './relation-facts.js';
-import { foldRelation, relationStateProjection, scoredIncident, type RelationState } from './relation-state.projection.js';
+import { foldRelation, scoredIncident, type RelationState } from './relation-state.projection.js';
 
 /**
  * Time travel over a pair's stream. Two clocks: `knownAt` keeps only what had been recorded by
@@ -38,58 +38,6 @@ export interface RelationSnapshot {
 export function relationAsOf(a: CountryCode, b: CountryCode, incidents: readonly IncidentEvent[], asOfMs = Infinity): RelationSnapshot {
   const occurred = incidents.filter((incident) => inContext(incident).atMs <= asOfMs);
   return { state: foldRelation(a, b, occurred), scored: occurred.map(scoredIncident) };
-}
-
-/** Incidents folded between two checkpoints of a RelationHistory: the most one as-of view folds. */
-const CHECKPOINT_EVERY = 64;
-
-/**
- * `relationAsOf` over one set of incidents, indexed for many instants: the incidents sorted once
- * by reference instant with the fold's state saved every CHECKPOINT_EVERY incidents, so a view
- * as of any instant is a binary search and a short fold instead of parsing, sorting and folding
- * the whole history. `asOf(t)` equals `relationAsOf(a, b, incidents, t)`.
- */
-export class RelationHistory {
-  /** The incidents in occurrence order (ties in the order given): the order the state folds them in. */
-  private readonly ordered: IncidentInContext[];
-  /** checkpoints[i]: the state folded over the first i × CHECKPOINT_EVERY incidents of `ordered`. */
-  private readonly checkpoints: RelationState[];
-  /** Score inputs in the order given, as `relationAsOf` lists them. */
-  private readonly scored: ScoredIncident[];
-  private readonly latest: RelationSnapshot;
-
-  constructor(a: CountryCode, b: CountryCode, incidents: readonly IncidentEvent[]) {
-    this.ordered = inOccurrenceOrder(incidents);
-    this.scored = incidents.map(scoredIncident);
-    let state = relationStateProjection.initialState(a, b);
-    this.checkpoints = [state];
-    this.ordered.forEach((incident, i) => {
-      state = relationStateProjection.evolve(state, incident);
-      if ((i + 1) % CHECKPOINT_EVERY === 0) this.checkpoints.push(state);
-    });
-    this.latest = { state, scored: this.scored };
-  }
-
-  asOf(asOfMs = Infinity): RelationSnapshot {
-    const count = this.occurredBy(asOfMs);
-    if (count === this.ordered.length) return this.latest;
-    const checkpoint = Math.floor(count / CHECKPOINT_EVERY);
-    let state = this.checkpoints[checkpoint];
-    for (let i = checkpoint * CHECKPOINT_EVERY; i < count; i++) state = relationStateProjection.evolve(state, this.ordered[i]);
-    return { state, scored: this.scored.filter((incident) => incident.atMs <= asOfMs) };
-  }
-
-  /** How many incidents had occurred by `asOfMs` (reference instant not after it). */
-  private occurredBy(asOfMs: number): number {
-    let lo = 0;
-    let hi = this.ordered.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.ordered[mid].atMs <= asOfMs) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
 }
 
 export type TimelineInterval = 'day' | 'week' | 'month';

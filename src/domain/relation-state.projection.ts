@@ -112,11 +112,16 @@ export function describeRelation(
   atMs: number,
   atIso: string,
 ): RelationView {
+  return relationView(state, escalationAt(scored, atMs, state.facts.severed), atIso);
+}
+
+/** The view of a folded state with its escalation already scored (e.g. by a RelationIndex). */
+export function relationView(state: RelationState, escalation: Escalation, atIso: string): RelationView {
   const [a, b] = state.pair;
   return {
     pair: state.pair,
     at: atIso,
-    escalation: escalationAt(scored, atMs, state.facts.severed),
+    escalation,
     relations: relationsStatus(state.facts),
     sides: [side(state.facts, a, b), side(state.facts, b, a)],
     countsByType: state.countsByType,

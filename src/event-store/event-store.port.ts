@@ -69,8 +69,8 @@ export interface EventStore {
    * `expectedRevision`. Resolves only once the events are durable.
    */
   append(streamId: string, events: NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult>;
-  /** Events of one stream in order, starting at `fromRevision` (default 0); [] for no stream. */
-  readStream(streamId: string, fromRevision?: number): Promise<StoredEvent[]>;
+  /** Events of one stream in order, starting at `fromRevision` (default 0), at most `maxCount`; [] for no stream. */
+  readStream(streamId: string, fromRevision?: number, maxCount?: number): Promise<StoredEvent[]>;
   /** One page of the global log, strictly after `after` (null = from the start), at most `limit` events. */
   readAll(after: string | null, limit: number): Promise<ReadAllPage>;
   /** Catch-up subscription to the global log: history after `after`, then live appends. */

@@ -83,8 +83,8 @@ export class IncidentsController {
   @ApiOperation({ summary: 'One incident as currently believed (corrections applied)' })
   @ApiOkResponse({ type: IncidentDocument })
   @ApiProblems(400, 404)
-  get(@Param('incidentId', incidentIdPipe) incidentId: string) {
-    const incident = this.projections.readModel.incident(incidentId);
+  async get(@Param('incidentId', incidentIdPipe) incidentId: string) {
+    const incident = await this.projections.readModel.incident(incidentId);
     if (!incident) throw new NotFoundException(`No incident ${incidentId} is recorded`);
     return incidentResponse(incident);
   }
@@ -93,7 +93,7 @@ export class IncidentsController {
   @ApiOperation({ summary: 'Incidents in the order they were reported, retracted ones left out; page with cursor' })
   @ApiOkResponse({ type: IncidentPageDocument })
   @ApiProblems(400)
-  list(@Query() query: ListIncidentsQuery) {
+  async list(@Query() query: ListIncidentsQuery) {
     const errors: FieldError[] = [];
     let pair: string | undefined;
     if (query.pair) {
@@ -110,7 +110,7 @@ export class IncidentsController {
     if (fromMs !== undefined && toMs !== undefined && fromMs > toMs) errors.push({ field: 'to', message: 'must not be before from' });
     if (errors.length > 0) throw validationProblem(errors);
 
-    const page = this.projections.readModel.listIncidents({
+    const page = await this.projections.readModel.listIncidents({
       pair,
       type: query.type,
       fromMs,

@@ -100,14 +100,13 @@ export class LiveFeed {
 
   private pairOf(event: RelationEvent): string | undefined {
     if (!isAmendment(event)) return pairKey(event.data.actor, event.data.target);
-    const incident = this.projections.readModel.incident(event.data.incidentId);
-    return incident ? pairKey(incident.data.actor, incident.data.target) : undefined;
+    return this.projections.readModel.pairOf(event.data.incidentId);
   }
 
   private summary(key: string): LiveRelationSummary | null {
     try {
       const [a, b] = key.split('-');
-      return relationSummary(this.projections.readModel.relation(a, b, perspectiveOf({}, this.clock)));
+      return relationSummary(this.projections.readModel.relationFigures(a, b, perspectiveOf({}, this.clock)));
     } catch (error) {
       // Never let a live client's message break the runner that is applying the event.
       this.logger.warn(`could not score ${key} for live clients: ${String(error)}`);

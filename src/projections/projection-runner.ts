@@ -5,7 +5,7 @@ import type { RelationEvent } from '../domain/incident.js';
 import { relationStateProjection } from '../domain/relation-state.projection.js';
 import { EVENT_STORE, type EventStore, type StoredEvent, type Subscription } from '../event-store/event-store.port.js';
 import { openSnapshot, saveSnapshot } from './read-model-snapshot.js';
-import { READ_MODEL_VERSION, RelationsReadModel } from './relations.read-model.js';
+import { READ_MODEL_VERSION, RelationsReadModel, type ReadModelParts } from './relations.read-model.js';
 
 export interface ReadModelUpdate {
   pairKey: string;
@@ -32,14 +32,19 @@ export interface RebuildProgress {
 /** Where the read model is persisted between runs; absent = rebuild from the log at every start. */
 export const READ_MODEL_FILE = Symbol('ReadModelFile');
 
-/** Page size when reading the log: bounded memory, few round trips. */
-const PAGE = 5_000;
+/**
+ * Page size when reading the log. Small enough that a page's parsed events die young (cheap to
+ * collect, never promoted into the old generation): 1,000 rebuilt 1M events in 8.3 s at 241 MB
+ * peak RSS where 5,000 took 12.5 s at 358 MB.
+ */
+export const LOG_PAGE_SIZE = 1_000;
 /**
  * Persist the read model this long after the first unsaved event (and at shutdown). Saving blocks
- * the event loop for several seconds per million events, so it is rare: after a crash the restart
- * replays whatever came after the last snapshot.
+ * the event loop for about 0.2–0.4 s per million incidents (copying and writing ~60 MB of
+ * columns), so once a minute costs under 1% of the time, and after a crash the restart replays
+ * at most a minute of events.
  */
-const SNAPSHOT_AFTER_MS = 5 * 60_000;
+const SNAPSHOT_AFTER_MS = 60_000;
 
 /**
  * Keeps the read model following the store's global log: restores the persisted copy, catches up
@@ -171,8 +176,13 @@ export class ProjectionRunner implements OnApplicationShutdown {
     this.updates$.complete();
   }
 
-  private emptyModel(): RelationsReadModel {
-    return new RelationsReadModel((a, b) => this.store.comparePositions(a, b));
+  /** A new read model: empty, or restored from its persisted parts. */
+  private emptyModel(parts?: ReadModelParts): RelationsReadModel {
+    return new RelationsReadModel(
+      (a, b) => this.store.comparePositions(a, b),
+      (streamId, revision, count) => this.store.readStream(streamId, revision, count),
+      parts,
+    );
   }
 
   /** Number of events restored from the snapshot (0 when there was none or it could not be used). */
@@ -192,10 +202,9 @@ export class ProjectionRunner implements OnApplicationShutdown {
     }
     let restored = 0;
     try {
-      for (const event of snapshot.events()) {
-        this.model.apply(event);
-        restored++;
-      }
+      const parts = Object.fromEntries(snapshot.parts() as [string, unknown][]) as unknown as ReadModelParts;
+      this.model = this.emptyModel(parts);
+      restored = this.model.eventCount;
     } catch (error) {
       this.logger.warn(`Persisted read model is damaged (${String(error)}): rebuilding from the log`);
       this.model = this.emptyModel();
@@ -218,7 +227,7 @@ export class ProjectionRunner implements OnApplicationShutdown {
   ): Promise<{ events: number; position: string | null }> {
     let events = 0;
     let position = after;
-    for (let page = await this.store.readAll(after, PAGE); ; page = await this.store.readAll(page.next, PAGE)) {
+    for (let page = await this.store.readAll(after, LOG_PAGE_SIZE); ; page = await this.store.readAll(page.next, LOG_PAGE_SIZE)) {
       const until = options.until ? options.until() : undefined;
       const beyond = (event: StoredEvent) => until !== undefined && (until === null || this.store.comparePositions(event.position, until) > 0);
       // Only the page that reaches `until` needs checking event by event.
@@ -251,9 +260,12 @@ export class ProjectionRunner implements OnApplicationShutdown {
   }
 
   private applyLive(event: StoredEvent): void {
-    const applied = this.model.apply(event);
+    const pairKey = this.model.apply(event);
     this.checkpoint = event.position;
-    if (applied) this.updates$.next({ ...applied, position: event.position, eventId: event.eventId });
+    if (pairKey !== null) {
+      const relationEvent = { type: event.type, data: event.data } as unknown as RelationEvent;
+      this.updates$.next({ pairKey, event: relationEvent, position: event.position, eventId: event.eventId });
+    }
     if (this.waiters.length > 0) {
       const done = this.waiters.filter((w) => this.reached(w.position));
       if (done.length > 0) {
@@ -281,7 +293,7 @@ export class ProjectionRunner implements OnApplicationShutdown {
     if (!logFingerprint || checkpoint === null) return;
     const savedAt = new Date().toISOString();
     try {
-      saveSnapshot(this.snapshotFile, { version: READ_MODEL_VERSION, logFingerprint, checkpoint, savedAt, events: this.model.entries() });
+      saveSnapshot(this.snapshotFile, { version: READ_MODEL_VERSION, logFingerprint, checkpoint, savedAt, parts: Object.entries(this.model.toParts()) });
       this.lastSnapshot = { checkpoint, savedAt };
       this.unsaved = 0;
     } catch (error) {

@@ -1,23 +1,18 @@
 import { createHash } from 'node:crypto';
 import type { CountryCode } from '../domain/countries.js';
-import { isAmendment, type AmendmentEvent, type IncidentData, type IncidentEvent, type RelationEvent } from '../domain/incident.js';
-import { isIncidentType, type IncidentType } from '../domain/incident-catalog.js';
-import { inContext } from '../domain/incident-effects.js';
-import {
-  incidentsKnownAt,
-  relationAsOf,
-  RelationHistory,
-  relationTimeline,
-  type RecordedRelationEvent,
-  type RelationSnapshot,
-  type TimelinePoint,
-} from '../domain/relation-history.js';
-import { pairKey } from '../domain/relation-pair.js';
-import { describeRelation, foldRelation, type RelationView } from '../domain/relation-state.projection.js';
+import { contributionOf, multiplierOf, type Contribution, type ScoredIncident } from '../domain/escalation.js';
+import type { TimelinePoint } from '../domain/relation-history.js';
+import { type AmendmentEvent, type IncidentCorrected, type IncidentData, type IncidentDetails, type IncidentEvent, type RelationEvent } from '../domain/incident.js';
+import { INCIDENT_CATALOG, INCIDENT_TYPES, type IncidentInContext, type IncidentType } from '../domain/incident-catalog.js';
+import { parseOccurrence, referenceInstant, type Period } from '../domain/occurrence.js';
+import { RelationIndex, type IncidentColumns } from '../domain/relation-index.js';
+import { pairKey, pairOf } from '../domain/relation-pair.js';
+import { relationView, type IncidentRef, type RelationView } from '../domain/relation-state.projection.js';
 import type { StoredEvent } from '../event-store/event-store.port.js';
+import { ChunkedColumn, Column, IncidentIdIndex, PositionColumn, StringPool } from './incident-table.js';
 
 /** Version of the read model's code: bump it when folding changes, and persisted copies are rebuilt. */
-export const READ_MODEL_VERSION = 2;
+export const READ_MODEL_VERSION = 3;
 
 /** Where an event sits in the store. */
 export interface LogAddress {
@@ -27,8 +22,6 @@ export interface LogAddress {
   position: string;
 }
 
-type PairLogEntry = RecordedRelationEvent & LogAddress;
-
 /** An incident as currently believed: the original report with corrections applied. */
 export interface RecordedIncident extends LogAddress {
   type: IncidentType;
@@ -37,21 +30,6 @@ export interface RecordedIncident extends LogAddress {
   atMs: number;
   amendments: (AmendmentEvent['data'] & { type: AmendmentEvent['type'] })[];
   retracted: boolean;
-}
-
-interface PairEntry {
-  a: CountryCode;
-  b: CountryCode;
-  /** Reports and amendments, in log order. */
-  log: PairLogEntry[];
-  /** Latest `recordedAt` of the pair's events, epoch ms: a view known at or after it knows everything. */
-  lastRecordedMs: number;
-  /** The incidents as believed now, indexed for as-of views; built on first read, dropped on the pair's next event. */
-  history?: RelationHistory;
-  /** The incidents as believed now, by id, with their amendments; built on first read, dropped on the pair's next event. */
-  incidents?: Map<string, RecordedIncident>;
-  /** The pair's part of hash(); computed on demand, dropped on the pair's next event. */
-  digest?: string;
 }
 
 export interface IncidentFilter {
@@ -78,113 +56,217 @@ export interface RelationFilter {
   level?: string;
 }
 
+/** Reads up to `count` events of a stream from `revision` on: where the read model finds incidents' documents. */
+export type EventReader = (streamId: string, revision: number, count: number) => Promise<StoredEvent[]>;
+
+/** Revisions between two wanted reports up to which one read of the run beats two reads. */
+const DOCUMENT_GAP = 16;
+
+/** A correction or retraction, as the read side keeps it: what it computes with; the rest stays in the store. */
+interface Amendment {
+  row: number;
+  type: AmendmentEvent['type'];
+  recordedMs: number;
+  position: string;
+  revision: number;
+  /** A correction's new date and details, which move the incident in time and change its weight or effect. */
+  occurredOn?: string;
+  details?: IncidentDetails;
+}
+
+/** What is believed of one incident at some instant of knowledge: its report with the corrections known by then. */
+interface Belief {
+  retracted: boolean;
+  atMs: number;
+  multiplier: number;
+  occurredOn: string;
+  /** For incidents whose type changes the facts or weighs by its details: what the effect and weight read. */
+  effectData?: IncidentData;
+}
+
+/** A pair's believed incidents (rows, in report order) with their index; rows with amendments carry their belief. */
+interface BelievedView {
+  rows: Column<Uint32Array>;
+  beliefs: Map<number, Belief>;
+  index: RelationIndex;
+}
+
+interface PairEntry {
+  a: CountryCode;
+  b: CountryCode;
+  /** "AZE-FRA" */
+  key: string;
+  streamId: string;
+  /** Rows of the pair's reports, in log order. */
+  reports: Column<Uint32Array>;
+  /** Corrections and retractions, in log order. */
+  amendments: Amendment[];
+  lastRevision: number;
+  /** Latest `recordedAt` of the pair's events, epoch ms: a view known at or after it knows everything. */
+  lastRecordedMs: number;
+  /** What is believed now, indexed; built on first read, grown by reports that happened last, dropped otherwise. */
+  current?: BelievedView;
+  /** The pair's part of hash(); dropped on the pair's next event. */
+  digest?: string;
+}
+
+/** `flags` bit: the incident has corrections or a retraction. */
+const FLAG_AMENDED = 1;
+const TYPE_ORDINALS = new Map<string, number>(INCIDENT_TYPES.map((type, i) => [type, i]));
+/** Types whose details the read side needs at hand: for their effect on the facts, or for their weight. */
+const KEEPS_DETAILS = INCIDENT_TYPES.map((type) => INCIDENT_CATALOG[type].effect !== undefined || INCIDENT_CATALOG[type].magnitude !== undefined);
+/** m_i of the types whose weight does not depend on their details. */
+const FIXED_MULTIPLIER = INCIDENT_TYPES.map((type) => multiplierOf(type, { details: {} } as unknown as IncidentData));
+
 /**
- * In-memory read model of every pair, fed from the global log. Applying an event is O(1);
- * folds happen lazily per pair and are cached until the pair's next event.
+ * The read side of every pair, fed from the global log, held as columns of numbers (see
+ * incident-table.ts: 56 bytes per incident, about 90 with the rest) with the documents left in
+ * the event store and read back, a run of revisions at a time, for what a response shows
+ * (summaries, sources). Applying an event is O(1); each pair's RelationIndex is built on its
+ * first read and kept, growing with reports that happened last, so views as of any instant cost
+ * O(log n) (relation-index.ts). Views of earlier knowledge (knownAt) index the pair for the query.
+ *
+ * Only the embedded store gives a cheap read by revision; on EventStoreDB each response reads its
+ * documents over the network (a few runs per response).
  */
 export class RelationsReadModel {
-  private readonly pairs = new Map<string, PairEntry>();
-  /** incidentId → pair key. */
-  private readonly pairOfIncident = new Map<string, string>();
-  /** Every report's log entry in log order, for listing with a position cursor. */
-  private readonly reports: PairLogEntry[] = [];
-  /** eventId → stream, so a reused event id is recognised whichever stream it went to. */
-  private readonly streamOfEventId = new Map<string, string>();
-  /** Every event applied, in log order (the order the runner applies them in): what a persisted copy holds. */
-  private readonly applied: PairLogEntry[] = [];
+  private readonly ids: IncidentIdIndex;
+  private readonly pairOfRow: ChunkedColumn<Uint16Array>;
+  private readonly revision: ChunkedColumn<Uint32Array>;
+  private readonly positions: PositionColumn;
+  private readonly recordedMs: ChunkedColumn<Float64Array>;
+  private readonly atMs: ChunkedColumn<Float64Array>;
+  private readonly type: ChunkedColumn<Uint8Array>;
+  private readonly occurredOn: ChunkedColumn<Uint32Array>;
+  private readonly flags: ChunkedColumn<Uint8Array>;
+  private readonly dates: StringPool;
+  /** The actors, target and details of incidents whose type changes the facts or weighs by its details, by row. */
+  private readonly effectData: Map<number, IncidentData>;
+  private readonly amendmentsOf = new Map<number, Amendment[]>();
+  private readonly pairs: PairEntry[] = [];
+  private readonly pairByStream = new Map<string, number>();
+  private readonly pairByKey = new Map<string, number>();
+  /** Event ids derived from an Idempotency-Key → stream, so a key reused for another pair is recognised. */
+  private readonly streamOfKeyedEvent: Map<string, string>;
+  private events = 0;
+  /** Parsed periods of the distinct dates, by their number in `dates`. */
+  private readonly periods: Period[] = [];
 
-  constructor(private readonly comparePositions: (a: string, b: string) => number) {}
+  constructor(
+    private readonly comparePositions: (a: string, b: string) => number,
+    private readonly readEvents: EventReader,
+    saved?: ReadModelParts,
+  ) {
+    this.ids = new IncidentIdIndex(saved?.ids);
+    // 249 countries make at most 30,876 pairs.
+    this.pairOfRow = saved ? ChunkedColumn.from(Uint16Array, saved.pairOfRow) : new ChunkedColumn(Uint16Array);
+    this.revision = saved ? ChunkedColumn.from(Uint32Array, saved.revision) : new ChunkedColumn(Uint32Array);
+    this.positions = saved ? PositionColumn.fromSnapshot(saved.positions) : new PositionColumn();
+    this.recordedMs = saved ? ChunkedColumn.from(Float64Array, saved.recordedMs) : new ChunkedColumn(Float64Array);
+    this.atMs = saved ? ChunkedColumn.from(Float64Array, saved.atMs) : new ChunkedColumn(Float64Array);
+    this.type = saved ? ChunkedColumn.from(Uint8Array, saved.type) : new ChunkedColumn(Uint8Array);
+    this.occurredOn = saved ? ChunkedColumn.from(Uint32Array, saved.occurredOn) : new ChunkedColumn(Uint32Array);
+    this.flags = saved ? ChunkedColumn.from(Uint8Array, saved.flags) : new ChunkedColumn(Uint8Array);
+    this.dates = new StringPool(saved?.dates);
+    this.effectData = new Map(saved?.effectData);
+    this.streamOfKeyedEvent = new Map(saved?.streamOfKeyedEvent);
+    this.events = saved?.events ?? 0;
+    for (const pair of saved?.pairs ?? []) {
+      const entry: PairEntry = { ...pair, key: pairKey(pair.a, pair.b), reports: Column.from(Uint32Array, pair.reports) };
+      this.addPair(entry);
+      for (const amendment of entry.amendments) this.noteAmendment(amendment);
+    }
+  }
 
   get incidentCount(): number {
-    return this.reports.length;
+    return this.type.length;
   }
 
   get pairCount(): number {
-    return this.pairs.size;
+    return this.pairs.length;
   }
 
   get eventCount(): number {
-    return this.applied.length;
+    return this.events;
   }
 
-  /** Applies one event of the log; returns the pair it touched, or null for events of other kinds. */
-  apply(stored: StoredEvent): { pairKey: string; event: RelationEvent } | null {
-    const event = asRelationEvent(stored);
-    if (!event) return null;
-    const key = isAmendment(event)
-      ? this.pairOfIncident.get(event.data.incidentId)
-      : pairKey(event.data.actor, event.data.target);
-    if (!key) return null;
-    let entry = this.pairs.get(key);
-    if (!entry) {
-      const [a, b] = key.split('-');
-      entry = { a, b, log: [], lastRecordedMs: -Infinity, history: undefined, incidents: undefined, digest: undefined };
-      this.pairs.set(key, entry);
-    }
-    const item: PairLogEntry = {
-      event,
-      recordedMs: Date.parse(event.data.recordedAt),
-      eventId: stored.eventId,
-      streamId: stored.streamId,
-      revision: stored.revision,
-      position: stored.position,
-    };
-    entry.log.push(item);
-    entry.lastRecordedMs = Math.max(entry.lastRecordedMs, item.recordedMs);
-    entry.history = undefined;
-    entry.incidents = undefined;
-    entry.digest = undefined;
-    this.applied.push(item);
-    this.streamOfEventId.set(stored.eventId, stored.streamId);
-    if (!isAmendment(event)) {
-      this.pairOfIncident.set(event.data.incidentId, key);
-      this.reports.push(item);
-    }
-    return { pairKey: key, event };
+  /** Applies one event of the log; returns the pair it touched ("AZE-FRA"), or null for events of other kinds. */
+  apply(stored: StoredEvent): string | null {
+    const ordinal = TYPE_ORDINALS.get(stored.type);
+    if (ordinal !== undefined) return this.applyReport(stored, ordinal);
+    if (stored.type === 'IncidentCorrected' || stored.type === 'IncidentRetracted') return this.applyAmendment(stored);
+    return null;
   }
 
-  incident(incidentId: string): RecordedIncident | undefined {
-    const key = this.pairOfIncident.get(incidentId);
-    return key ? this.incidentsOf(this.pairs.get(key)!).get(incidentId) : undefined;
+  /** The pair ("AZE-FRA") an incident belongs to. */
+  pairOf(incidentId: string): string | undefined {
+    const row = this.ids.get(incidentId);
+    return row === undefined ? undefined : this.pairs[this.pairOfRow.get(row)].key;
+  }
+
+  async incident(incidentId: string): Promise<RecordedIncident | undefined> {
+    const row = this.ids.get(incidentId);
+    return row === undefined ? undefined : (await this.recorded([row]))[0];
   }
 
   /** Incidents in the order they were reported, retracted ones left out. */
-  listIncidents(filter: IncidentFilter): { items: RecordedIncident[]; next: string | null } {
-    const reports = filter.pair ? this.reportsOf(filter.pair) : this.reports;
-    const items: RecordedIncident[] = [];
-    for (let i = filter.after ? this.firstAfter(reports, filter.after) : 0; i < reports.length; i++) {
-      const incident = this.incident(reports[i].event.data.incidentId);
-      if (!incident || incident.retracted) continue;
-      if (filter.type && incident.type !== filter.type) continue;
-      if (filter.fromMs !== undefined && incident.atMs < filter.fromMs) continue;
-      if (filter.toMs !== undefined && incident.atMs > filter.toMs) continue;
-      if (items.length === filter.limit) return { items, next: items[items.length - 1].position };
-      items.push(incident);
+  async listIncidents(filter: IncidentFilter): Promise<{ items: RecordedIncident[]; next: string | null }> {
+    let rows: Uint32Array | undefined;
+    if (filter.pair !== undefined) {
+      const n = this.pairByKey.get(filter.pair);
+      rows = n === undefined ? new Uint32Array(0) : this.pairs[n].reports.data.subarray(0, this.pairs[n].reports.length);
     }
-    return { items, next: null };
+    const count = rows ? rows.length : this.type.length;
+    const rowAt = (i: number) => (rows ? rows[i] : i);
+    const matching: number[] = [];
+    let next: string | null = null;
+    for (let i = filter.after ? this.firstAfter(count, rowAt, filter.after) : 0; i < count; i++) {
+      const row = rowAt(i);
+      const belief = this.belief(row);
+      if (belief.retracted) continue;
+      if (filter.type !== undefined && INCIDENT_TYPES[this.type.get(row)] !== filter.type) continue;
+      if (filter.fromMs !== undefined && belief.atMs < filter.fromMs) continue;
+      if (filter.toMs !== undefined && belief.atMs > filter.toMs) continue;
+      if (matching.length === filter.limit) {
+        next = this.positions.get(matching[matching.length - 1]);
+        break;
+      }
+      matching.push(row);
+    }
+    return { items: await this.recorded(matching), next };
   }
 
-  /** The stream an event id was recorded in, if the read model has applied it. */
+  /** The stream an event written under an Idempotency-Key was recorded in, if the read model has applied it. */
   streamOfEvent(eventId: string): string | undefined {
-    return this.streamOfEventId.get(eventId);
+    return this.streamOfKeyedEvent.get(eventId);
   }
 
   /** Revision of the last event of the pair's stream that the read model has applied. */
   streamRevision(a: CountryCode, b: CountryCode): number | undefined {
-    return this.pairs.get(pairKey(a, b))?.log.at(-1)?.revision;
+    return this.entry(a, b)?.lastRevision;
   }
 
-  relation(a: CountryCode, b: CountryCode, perspective: Perspective): RelationView | undefined {
-    const entry = this.pairs.get(pairKey(a, b));
+  async relation(a: CountryCode, b: CountryCode, perspective: Perspective): Promise<RelationView | undefined> {
+    const entry = this.entry(a, b);
+    return entry ? this.describe(entry, perspective) : undefined;
+  }
+
+  /**
+   * The relation without its top contributors (which are read from the store): what a live
+   * update shows, computed synchronously as the event is applied.
+   */
+  relationFigures(a: CountryCode, b: CountryCode, perspective: Perspective): RelationView | undefined {
+    const entry = this.entry(a, b);
     if (!entry) return undefined;
-    return describeRelationAt(this.snapshot(entry, perspective), perspective);
+    const { state, figures } = this.figures(entry, perspective);
+    return relationView(state, { ...figures, topContributors: [] }, perspective.atIso);
   }
 
-  relations(filter: RelationFilter, perspective: Perspective): RelationView[] {
+  async relations(filter: RelationFilter, perspective: Perspective): Promise<RelationView[]> {
     const views: RelationView[] = [];
-    for (const entry of this.pairs.values()) {
+    for (const entry of this.pairs) {
       if (filter.country && entry.a !== filter.country && entry.b !== filter.country) continue;
-      const view = describeRelationAt(this.snapshot(entry, perspective), perspective);
+      const view = await this.describe(entry, perspective);
       if (view.incidentCount === 0) continue;
       if (filter.level && view.escalation.level !== filter.level) continue;
       views.push(view);
@@ -192,10 +274,22 @@ export class RelationsReadModel {
     return views.sort((x, y) => y.escalation.score - x.escalation.score || x.pair.join().localeCompare(y.pair.join()));
   }
 
-  timeline(a: CountryCode, b: CountryCode, instants: number[], knownAtMs?: number): TimelinePoint[] | undefined {
-    const entry = this.pairs.get(pairKey(a, b));
+  /** Score and level at each instant (sorted), with the incidents arriving at each. */
+  async timeline(a: CountryCode, b: CountryCode, instants: readonly number[], knownAtMs?: number): Promise<TimelinePoint[] | undefined> {
+    const entry = this.entry(a, b);
     if (!entry) return undefined;
-    return relationTimeline(incidentsKnownAt(entry.log, knownAtMs), instants);
+    const view = this.believedView(entry, knownAtMs);
+    let arrived = 0;
+    const points = instants.map((atMs) => {
+      const { score, level } = view.index.escalationAt(atMs, view.index.severedAsOf(atMs));
+      const occurred = view.index.occurredBy(atMs);
+      const incidents = view.index.sortedBetween(arrived, occurred);
+      arrived = occurred;
+      return { atMs, score, level, incidents };
+    });
+    const events = await this.believedEvents(view, points.flatMap((point) => point.incidents.map((i) => view.rows.data[i])), knownAtMs);
+    let next = 0;
+    return points.map(({ incidents, ...point }) => ({ ...point, incidents: incidents.map(() => events[next++]) }));
   }
 
   /**
@@ -205,103 +299,376 @@ export class RelationsReadModel {
    */
   hash(): string {
     const digest = createHash('sha256');
-    for (const key of [...this.pairs.keys()].sort()) digest.update(`${key}:${this.pairDigest(this.pairs.get(key)!)}\n`);
+    const keyed = this.pairs.map((entry) => [entry.key, entry] as const).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+    for (const [key, entry] of keyed) digest.update(`${key}:${this.pairDigest(entry)}\n`);
     return digest.digest('hex');
   }
 
-  /** Every event applied, in log order: what a persisted copy needs to restore. */
-  *entries(): Iterable<StoredEvent> {
-    for (const item of this.applied) {
-      yield {
-        eventId: item.eventId,
-        streamId: item.streamId,
-        revision: item.revision,
-        position: item.position,
-        type: item.event.type,
-        data: item.event.data as never,
-        metadata: {},
+  /** Everything needed to restore this model without the log up to its checkpoint (see ProjectionRunner). */
+  toParts(): ReadModelParts {
+    return {
+      ids: this.ids.toSnapshot(),
+      pairOfRow: this.pairOfRow.toArray(),
+      revision: this.revision.toArray(),
+      positions: this.positions.toSnapshot(),
+      recordedMs: this.recordedMs.toArray(),
+      atMs: this.atMs.toArray(),
+      type: this.type.toArray(),
+      occurredOn: this.occurredOn.toArray(),
+      flags: this.flags.toArray(),
+      dates: this.dates.toSnapshot(),
+      effectData: [...this.effectData],
+      streamOfKeyedEvent: [...this.streamOfKeyedEvent],
+      events: this.events,
+      pairs: this.pairs.map(({ a, b, streamId, reports, amendments, lastRevision, lastRecordedMs }) => ({
+        a,
+        b,
+        streamId,
+        reports: reports.toArray(),
+        amendments,
+        lastRevision,
+        lastRecordedMs,
+      })),
+    };
+  }
+
+  private applyReport(stored: StoredEvent, ordinal: number): string {
+    const data = stored.data as unknown as IncidentData;
+    const type = INCIDENT_TYPES[ordinal];
+    let n = this.pairByStream.get(stored.streamId);
+    if (n === undefined) {
+      const [a, b] = pairOf(data.actor, data.target);
+      n = this.addPair({ a, b, key: pairKey(a, b), streamId: stored.streamId, reports: new Column(Uint32Array), amendments: [], lastRevision: -1, lastRecordedMs: -Infinity });
+    }
+    const entry = this.pairs[n];
+    const row = this.type.length;
+    const recordedMs = Date.parse(data.recordedAt);
+    this.ids.add(data.incidentId);
+    this.pairOfRow.push(n);
+    this.revision.push(stored.revision);
+    this.positions.push(stored.position);
+    this.recordedMs.push(recordedMs);
+    const date = this.dates.intern(data.occurredOn);
+    this.atMs.push(referenceInstant(this.periodOf(date), recordedMs));
+    this.occurredOn.push(date);
+    this.flags.push(0);
+    this.type.push(ordinal);
+    if (KEEPS_DETAILS[ordinal]) {
+      const { incidentId, actor, target, details, inResponseTo } = data;
+      this.effectData.set(row, { incidentId, actor, target, details, ...(inResponseTo !== undefined ? { inResponseTo } : {}) } as IncidentData);
+    }
+    entry.reports.push(row);
+    this.noteEvent(entry, stored, recordedMs);
+    const current = entry.current;
+    if (current) {
+      current.rows.push(row);
+      if (!current.index.append(current.rows.length - 1)) entry.current = undefined;
+    }
+    return entry.key;
+  }
+
+  private applyAmendment(stored: StoredEvent): string | null {
+    const event = { type: stored.type, data: stored.data } as unknown as AmendmentEvent;
+    const row = this.ids.get(event.data.incidentId);
+    if (row === undefined) return null;
+    const entry = this.pairs[this.pairOfRow.get(row)];
+    const recordedMs = Date.parse(event.data.recordedAt);
+    const changes = event.type === 'IncidentCorrected' ? event.data.changes : {};
+    const amendment: Amendment = {
+      row,
+      type: event.type,
+      recordedMs,
+      position: stored.position,
+      revision: stored.revision,
+      ...(changes.occurredOn !== undefined ? { occurredOn: changes.occurredOn } : {}),
+      ...(changes.details !== undefined ? { details: changes.details } : {}),
+    };
+    entry.amendments.push(amendment);
+    this.noteAmendment(amendment);
+    this.noteEvent(entry, stored, recordedMs);
+    entry.current = undefined;
+    return entry.key;
+  }
+
+  private noteEvent(entry: PairEntry, stored: StoredEvent, recordedMs: number): void {
+    this.events++;
+    entry.lastRevision = stored.revision;
+    entry.lastRecordedMs = Math.max(entry.lastRecordedMs, recordedMs);
+    entry.digest = undefined;
+    if (stored.metadata?.idempotencyKey !== undefined) this.streamOfKeyedEvent.set(stored.eventId, stored.streamId);
+  }
+
+  private noteAmendment(amendment: Amendment): void {
+    const list = this.amendmentsOf.get(amendment.row);
+    if (list) list.push(amendment);
+    else this.amendmentsOf.set(amendment.row, [amendment]);
+    this.flags.set(amendment.row, this.flags.get(amendment.row) | FLAG_AMENDED);
+  }
+
+  private addPair(entry: PairEntry): number {
+    const n = this.pairs.length;
+    this.pairs.push(entry);
+    this.pairByStream.set(entry.streamId, n);
+    this.pairByKey.set(entry.key, n);
+    return n;
+  }
+
+  private entry(a: CountryCode, b: CountryCode): PairEntry | undefined {
+    const n = this.pairByKey.get(pairKey(a, b));
+    return n === undefined ? undefined : this.pairs[n];
+  }
+
+
+  /** The period a reported date names (parsed once per distinct date). */
+  private periodOf(date: number): Period {
+    let period = this.periods[date];
+    if (!period) {
+      const { startMs, endMs } = parseOccurrence(this.dates.get(date));
+      period = this.periods[date] = { startMs, endMs };
+    }
+    return period;
+  }
+
+  /** m_i of the escalation score, as first reported. */
+  private multiplierOf(row: number): number {
+    const ordinal = this.type.get(row);
+    return KEEPS_DETAILS[ordinal] ? multiplierOf(INCIDENT_TYPES[ordinal], this.effectData.get(row)!) : FIXED_MULTIPLIER[ordinal];
+  }
+
+  /** What is believed of `row` once everything recorded by `knownAtMs` is known. */
+  private belief(row: number, knownAtMs = Infinity): Belief {
+    const type = INCIDENT_TYPES[this.type.get(row)];
+    const original: Belief = {
+      retracted: false,
+      atMs: this.atMs.get(row),
+      multiplier: this.multiplierOf(row),
+      occurredOn: this.dates.get(this.occurredOn.get(row)),
+      effectData: this.effectData.get(row),
+    };
+    if ((this.flags.get(row) & FLAG_AMENDED) === 0) return original;
+    let belief = original;
+    for (const amendment of this.amendmentsOf.get(row) ?? []) {
+      if (amendment.recordedMs > knownAtMs || belief.retracted) continue;
+      if (amendment.type === 'IncidentRetracted') {
+        belief = { ...belief, retracted: true };
+        continue;
+      }
+      const { occurredOn, details } = amendment;
+      belief = {
+        retracted: false,
+        occurredOn: occurredOn ?? belief.occurredOn,
+        atMs: occurredOn !== undefined ? referenceInstant(parseOccurrence(occurredOn), this.recordedMs.get(row)) : belief.atMs,
+        multiplier: details !== undefined ? multiplierOf(type, { details } as IncidentData) : belief.multiplier,
+        effectData: belief.effectData && details !== undefined ? { ...belief.effectData, details } : belief.effectData,
       };
     }
+    return belief;
   }
 
-  private snapshot(entry: PairEntry, perspective: Perspective): RelationSnapshot {
+  /**
+   * The pair's believed incidents at `knownAtMs`, indexed. What is believed now is kept on the
+   * entry; a view of earlier knowledge is built for the query (one pass over the pair).
+   */
+  private believedView(entry: PairEntry, knownAtMs?: number, keep = true): BelievedView {
+    const now = knownAtMs === undefined || knownAtMs >= entry.lastRecordedMs;
+    if (now && entry.current) return entry.current;
+    const rows = new Column(Uint32Array);
+    const beliefs = new Map<number, Belief>();
+    const reports = entry.reports.data;
+    for (let i = 0; i < entry.reports.length; i++) {
+      const row = reports[i];
+      if (this.recordedMs.get(row) > (knownAtMs ?? Infinity)) continue;
+      if ((this.flags.get(row) & FLAG_AMENDED) !== 0) {
+        const belief = this.belief(row, knownAtMs);
+        if (belief.retracted) continue;
+        beliefs.set(row, belief);
+      }
+      rows.push(row);
+    }
+    const view: BelievedView = { rows, beliefs, index: RelationIndex.build(entry.a, entry.b, this.columnsOf(rows, beliefs)) };
+    if (now && keep) entry.current = view;
+    return view;
+  }
+
+  private columnsOf(rows: Column<Uint32Array>, beliefs: Map<number, Belief>): IncidentColumns {
+    const row = (i: number) => rows.data[i];
+    return {
+      get length() {
+        return rows.length;
+      },
+      atMs: (i) => beliefs.get(row(i))?.atMs ?? this.atMs.get(row(i)),
+      type: (i) => INCIDENT_TYPES[this.type.get(row(i))],
+      multiplier: (i) => beliefs.get(row(i))?.multiplier ?? this.multiplierOf(row(i)),
+      inContext: (i): IncidentInContext => {
+        const r = row(i);
+        const belief = beliefs.get(r);
+        return { type: INCIDENT_TYPES[this.type.get(r)], data: (belief?.effectData ?? this.effectData.get(r))!, atMs: belief?.atMs ?? this.atMs.get(r) };
+      },
+    };
+  }
+
+  private figures(entry: PairEntry, perspective: Perspective) {
     const { asOfMs, knownAtMs, atMs } = perspective;
-    if (asOfMs === undefined && knownAtMs === undefined) return this.history(entry).asOf();
-    // Known at or after the pair's last event is known now: the indexed history answers.
-    if (knownAtMs === undefined || knownAtMs >= entry.lastRecordedMs) return this.history(entry).asOf(atMs);
-    return relationAsOf(entry.a, entry.b, incidentsKnownAt(entry.log, knownAtMs), atMs);
+    const view = this.believedView(entry, knownAtMs);
+    // Without asOf/knownAt the state holds every incident; with either, those occurred by the instant of the view.
+    const stateAt = asOfMs === undefined && knownAtMs === undefined ? Infinity : atMs;
+    const state = view.index.stateAsOf(stateAt, (i) => this.refOf(view, view.rows.data[i]));
+    return { view, state, figures: view.index.escalationAt(atMs, state.facts.severed) };
   }
 
-  /** The pair's events (position, id, type) and its folded state. */
+  private async describe(entry: PairEntry, perspective: Perspective): Promise<RelationView> {
+    const { knownAtMs, atMs, atIso } = perspective;
+    const { view, state, figures } = this.figures(entry, perspective);
+    const rows = view.index.topContributorsAt(atMs).map(({ index }) => view.rows.data[index]);
+    const events = await this.believedEvents(view, rows, knownAtMs);
+    const topContributors: Contribution[] = rows.map((row, i) => contributionOf(this.scored(view, row, events[i]), atMs));
+    return relationView(state, { ...figures, topContributors }, atIso);
+  }
+
+  private refOf(view: BelievedView, row: number): IncidentRef {
+    const belief = view.beliefs.get(row);
+    return {
+      incidentId: this.ids.idOf(row),
+      type: INCIDENT_TYPES[this.type.get(row)],
+      occurredOn: belief?.occurredOn ?? this.dates.get(this.occurredOn.get(row)),
+      atMs: belief?.atMs ?? this.atMs.get(row),
+    };
+  }
+
+  private scored(view: BelievedView, row: number, { type, data }: IncidentEvent): ScoredIncident {
+    const belief = view.beliefs.get(row);
+    return {
+      incidentId: data.incidentId,
+      type,
+      actor: data.actor,
+      target: data.target,
+      occurredOn: data.occurredOn,
+      summary: data.summary,
+      atMs: belief?.atMs ?? this.atMs.get(row),
+      multiplier: belief?.multiplier ?? this.multiplierOf(row),
+    };
+  }
+
+  /** The incidents' reports with the corrections known at `knownAtMs` applied, read from the store. */
+  private async believedEvents(view: BelievedView, rows: readonly number[], knownAtMs?: number): Promise<IncidentEvent[]> {
+    const documents = await this.documents(rows);
+    return Promise.all(rows.map(async (row, i) => ({ type: INCIDENT_TYPES[this.type.get(row)], data: await this.believedData(row, documents[i], knownAtMs) })));
+  }
+
+  private async recorded(rows: readonly number[]): Promise<RecordedIncident[]> {
+    const documents = await this.documents(rows);
+    return Promise.all(rows.map((row, i) => this.recordedOne(row, documents[i])));
+  }
+
+  private async recordedOne(row: number, stored: StoredEvent): Promise<RecordedIncident> {
+    const belief = this.belief(row);
+    return {
+      eventId: stored.eventId,
+      streamId: stored.streamId,
+      revision: stored.revision,
+      position: stored.position,
+      type: INCIDENT_TYPES[this.type.get(row)],
+      data: await this.believedData(row, stored),
+      atMs: belief.atMs,
+      amendments: (await Promise.all((this.amendmentsOf.get(row) ?? []).map((amendment) => this.amendmentDocument(amendment)))).map(
+        ({ type, data }) => ({ type, ...data }) as RecordedIncident['amendments'][number],
+      ),
+      retracted: belief.retracted,
+    };
+  }
+
+  /** The report's data with the corrections recorded by `knownAtMs` applied (read from the store). */
+  private async believedData(row: number, report: StoredEvent, knownAtMs = Infinity): Promise<IncidentData> {
+    let data = report.data as unknown as IncidentData;
+    for (const amendment of this.amendmentsOf.get(row) ?? []) {
+      if (amendment.recordedMs > knownAtMs) continue;
+      if (amendment.type === 'IncidentRetracted') break;
+      const { data: correction } = await this.amendmentDocument(amendment);
+      data = { ...data, ...(correction as IncidentCorrected['data']).changes };
+    }
+    return data;
+  }
+
+  private async amendmentDocument(amendment: Amendment): Promise<AmendmentEvent> {
+    const streamId = this.pairs[this.pairOfRow.get(amendment.row)].streamId;
+    const [stored] = await this.readEvents(streamId, amendment.revision, 1);
+    if (!stored) throw new Error(`the amendment at revision ${amendment.revision} of ${streamId} is not in the store`);
+    return { type: stored.type, data: stored.data } as unknown as AmendmentEvent;
+  }
+
+  /**
+   * The reports of `rows`, read from the store a run of nearby revisions of a stream at a time
+   * (a timeline's incidents are mostly consecutive in their stream), in the order of `rows`.
+   */
+  private async documents(rows: readonly number[]): Promise<StoredEvent[]> {
+    const order = rows.map((row, i) => ({ row, i, pair: this.pairOfRow.get(row), revision: this.revision.get(row) }));
+    order.sort((x, y) => x.pair - y.pair || x.revision - y.revision);
+    const documents: StoredEvent[] = new Array(rows.length);
+    const reads: Promise<void>[] = [];
+    for (let start = 0; start < order.length; ) {
+      let end = start + 1;
+      while (end < order.length && order[end].pair === order[start].pair && order[end].revision - order[end - 1].revision <= DOCUMENT_GAP) end++;
+      const run = order.slice(start, end);
+      const { streamId } = this.pairs[run[0].pair];
+      const first = run[0].revision;
+      reads.push(
+        this.readEvents(streamId, first, run[run.length - 1].revision - first + 1).then((events) => {
+          for (const { row, i, revision } of run) {
+            const stored = events[revision - first];
+            if (stored?.revision !== revision) throw new Error(`incident ${this.ids.idOf(row)} is not at revision ${revision} of ${streamId}`);
+            documents[i] = stored;
+          }
+        }),
+      );
+      start = end;
+    }
+    await Promise.all(reads);
+    return documents;
+  }
+
+  /** The pair's events (position, type) and its folded state. */
   private pairDigest(entry: PairEntry): string {
     if (entry.digest) return entry.digest;
     const digest = createHash('sha256');
-    for (const item of entry.log) digest.update(`|${item.position}|${item.eventId}|${item.event.type}`);
-    // The folded state, from the pair's history when a read has built it; otherwise folded here and not kept.
-    const state = entry.history ? entry.history.asOf().state : foldRelation(entry.a, entry.b, incidentsKnownAt(entry.log));
-    digest.update(JSON.stringify(state));
+    for (let i = 0; i < entry.reports.length; i++) {
+      const row = entry.reports.data[i];
+      digest.update(`|${this.positions.get(row)}|${this.ids.idOf(row)}|${INCIDENT_TYPES[this.type.get(row)]}`);
+    }
+    for (const amendment of entry.amendments) digest.update(`|${amendment.position}|${amendment.type}|${this.ids.idOf(amendment.row)}`);
+    // Hashing every pair would otherwise keep every pair's index: only a read keeps one.
+    const view = this.believedView(entry, undefined, false);
+    digest.update(JSON.stringify(view.index.stateAsOf(Infinity, (i) => this.refOf(view, view.rows.data[i]))));
     entry.digest = digest.digest('hex');
     return entry.digest;
   }
 
-  private history(entry: PairEntry): RelationHistory {
-    entry.history ??= new RelationHistory(entry.a, entry.b, incidentsKnownAt(entry.log));
-    return entry.history;
-  }
-
-  private incidentsOf(entry: PairEntry): Map<string, RecordedIncident> {
-    if (entry.incidents) return entry.incidents;
-    const believed = incidentsKnownAt(entry.log);
-    const incidents = new Map<string, RecordedIncident>();
-    for (const item of entry.log) {
-      const id = item.event.data.incidentId;
-      if (!isAmendment(item.event)) {
-        incidents.set(id, { ...address(item), type: item.event.type, data: item.event.data, atMs: 0, amendments: [], retracted: false });
-      } else {
-        const incident = incidents.get(id);
-        if (!incident) continue;
-        incident.amendments.push({ type: item.event.type, ...item.event.data } as RecordedIncident['amendments'][number]);
-        if (item.event.type === 'IncidentRetracted') incident.retracted = true;
-      }
-    }
-    for (const event of believed) {
-      const incident = incidents.get(event.data.incidentId)!;
-      incident.data = event.data;
-    }
-    for (const incident of incidents.values()) incident.atMs = inContext(incident).atMs;
-    entry.incidents = incidents;
-    return incidents;
-  }
-
-  private reportsOf(key: string): PairLogEntry[] {
-    return this.pairs.get(key)?.log.filter((item) => !isAmendment(item.event)) ?? [];
-  }
-
-  /** Index of the first report strictly after `position` (reports are in log order). */
-  private firstAfter(reports: { position: string }[], position: string): number {
+  /** Index (into a list of `count` rows in log order) of the first row strictly after `position`. */
+  private firstAfter(count: number, rowAt: (i: number) => number, position: string): number {
     let lo = 0;
-    let hi = reports.length;
+    let hi = count;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.comparePositions(reports[mid].position, position) <= 0) lo = mid + 1;
+      if (this.comparePositions(this.positions.get(rowAt(mid)), position) <= 0) lo = mid + 1;
       else hi = mid;
     }
     return lo;
   }
 }
 
-function describeRelationAt(snapshot: RelationSnapshot, perspective: Perspective): RelationView {
-  return describeRelation(snapshot.state, snapshot.scored, perspective.atMs, perspective.atIso);
-}
-
-function address(item: PairLogEntry): LogAddress {
-  return { eventId: item.eventId, streamId: item.streamId, revision: item.revision, position: item.position };
-}
-
-function asRelationEvent(stored: StoredEvent): RelationEvent | null {
-  if (isIncidentType(stored.type)) return { type: stored.type, data: stored.data as unknown as IncidentData } as IncidentEvent;
-  if (stored.type === 'IncidentCorrected' || stored.type === 'IncidentRetracted') {
-    return { type: stored.type, data: stored.data } as unknown as AmendmentEvent;
-  }
-  return null;
+/** A RelationsReadModel as plain data and typed arrays: what its snapshot holds. */
+export interface ReadModelParts {
+  ids: ReturnType<IncidentIdIndex['toSnapshot']>;
+  pairOfRow: Uint16Array;
+  revision: Uint32Array;
+  positions: Uint32Array | string[];
+  recordedMs: Float64Array;
+  atMs: Float64Array;
+  type: Uint8Array;
+  occurredOn: Uint32Array;
+  flags: Uint8Array;
+  dates: string[];
+  effectData: [number, IncidentData][];
+  streamOfKeyedEvent: [string, string][];
+  events: number;
+  pairs: { a: CountryCode; b: CountryCode; streamId: string; reports: Uint32Array; amendments: Amendment[]; lastRevision: number; lastRecordedMs: number }[];
 }

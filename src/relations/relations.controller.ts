@@ -71,7 +71,7 @@ export class RelationsController {
   async list(@Query() query: ListRelationsQuery) {
     await this.awaitPosition(query.minPosition);
     const perspective = perspectiveOf(query, this.clock);
-    const items = this.projections.readModel.relations(query, perspective).map(withNames);
+    const items = (await this.projections.readModel.relations(query, perspective)).map(withNames);
     return { at: perspective.atIso, asOf: query.asOf ?? null, knownAt: query.knownAt ?? null, total: items.length, items };
   }
 
@@ -83,7 +83,7 @@ export class RelationsController {
   async get(@Param('a') a: string, @Param('b') b: string, @Query() query: TimeTravelQuery, @Res({ passthrough: true }) reply: FastifyReply) {
     checkPair(a, b);
     await this.awaitPosition(query.minPosition);
-    const view = this.projections.readModel.relation(a, b, perspectiveOf(query, this.clock));
+    const view = await this.projections.readModel.relation(a, b, perspectiveOf(query, this.clock));
     if (!view) throw new NotFoundException(`No incidents are recorded between ${a} and ${b}`);
     // The current view's version, for If-Match on writes; a view of the past is not something to write against.
     const revision = this.projections.readModel.streamRevision(a, b);
@@ -96,10 +96,10 @@ export class RelationsController {
   @ApiPairParams()
   @ApiOkResponse({ type: TimelineDocument })
   @ApiProblems(400, 404)
-  timeline(@Param('a') a: string, @Param('b') b: string, @Query() query: TimelineQuery) {
+  async timeline(@Param('a') a: string, @Param('b') b: string, @Query() query: TimelineQuery) {
     checkPair(a, b);
     const readModel = this.projections.readModel;
-    const current = readModel.relation(a, b, perspectiveOf({}, this.clock));
+    const current = readModel.relationFigures(a, b, perspectiveOf({}, this.clock));
     if (!current) throw new NotFoundException(`No incidents are recorded between ${a} and ${b}`);
     const interval = query.interval ?? 'day';
     const fromMs = query.from ? parseOccurrence(query.from).startMs : firstMonthStart(current);
@@ -111,7 +111,7 @@ export class RelationsController {
         { field: 'interval', message: `from ${new Date(fromMs).toISOString()} to ${new Date(toMs).toISOString()} by ${interval} gives more than ${MAX_TIMELINE_POINTS} points; narrow from/to or use a coarser interval` },
       ]);
     }
-    const points = readModel.timeline(a, b, instants, query.knownAt ? endOf(query.knownAt) : undefined) ?? [];
+    const points = (await readModel.timeline(a, b, instants, query.knownAt ? endOf(query.knownAt) : undefined)) ?? [];
     return {
       pair: current.pair,
       interval,

@@ -158,7 +158,7 @@ export function eventStoreContract(name: string, open: () => Promise<OpenedStore
         expect((await store.readStream(second)).map((event) => event.revision)).toEqual([0, 1, 2]);
       });
 
-      it('reads a stream from a given revision', async () => {
+      it('reads a stream from a given revision, at most maxCount events', async () => {
         const streamId = newStreamId('from-revision');
         const written = [newEvent(), newEvent(), newEvent(), newEvent()];
         await store.append(streamId, written, 'no_stream');
@@ -166,6 +166,8 @@ export function eventStoreContract(name: string, open: () => Promise<OpenedStore
         expect(ids(await store.readStream(streamId, 2))).toEqual(ids(written.slice(2)));
         expect(ids(await store.readStream(streamId, 0))).toEqual(ids(written));
         expect(await store.readStream(streamId, 4)).toEqual([]);
+        expect(ids(await store.readStream(streamId, 1, 2))).toEqual(ids(written.slice(1, 3)));
+        expect(ids(await store.readStream(streamId, 3, 5))).toEqual(ids(written.slice(3)));
       });
 
       it('reads a missing stream as empty', async () => {

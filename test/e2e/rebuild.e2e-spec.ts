@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store.port.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
-import { ProjectionRunner } from '../../src/projections/projection-runner.js';
+import { LOG_PAGE_SIZE, ProjectionRunner } from '../../src/projections/projection-runner.js';
 import { loadSnapshot, saveSnapshot } from '../../src/projections/read-model-snapshot.js';
 import { READ_MODEL_VERSION } from '../../src/projections/relations.read-model.js';
 import { loadSeeds } from '../../src/seeding/seed-loader.js';
@@ -133,13 +133,13 @@ describe('a rebuild while the app is live', () => {
       const runner = app.app.get(ProjectionRunner);
       const announced: string[] = [];
       const subscription = runner.updates$.subscribe((update) => announced.push(update.position));
-      // Hold the rebuild's first page (the runner reads 5,000 events a page; the live subscription 500).
+      // Hold the rebuild's first page (the runner reads LOG_PAGE_SIZE events a page; the live subscription fewer).
       const store = app.app.get<EventStore>(EVENT_STORE);
       const readAll = store.readAll.bind(store);
       let release!: () => void;
       const held = new Promise<void>((resolve) => (release = resolve));
       jest.spyOn(store, 'readAll').mockImplementation(async (after, limit) => {
-        if (limit === 5_000) await held;
+        if (limit === LOG_PAGE_SIZE) await held;
         return readAll(after, limit);
       });
 
@@ -180,7 +180,7 @@ describe('restarting', () => {
     const second = await startApp(dir);
     try {
       expect(persisted).toMatchObject({ version: READ_MODEL_VERSION, checkpoint: '18' });
-      expect(persisted.events).toHaveLength(18);
+      expect(Object.fromEntries(persisted.parts as [string, unknown][])).toMatchObject({ events: 18 });
       expect(logLines).toContainEqual(expect.stringMatching(/^Read model ready: 18 events restored from the snapshot, 0 replayed from the log/));
       // Nothing was replayed, so nothing new was persisted: the snapshot in use is the one the first run saved.
       expect(await status(second)).toMatchObject({ hash, checkpoint: '18', lastSnapshot: { checkpoint: '18', savedAt: persisted.savedAt } });
@@ -205,23 +205,23 @@ describe('restarting', () => {
 
     expect(outcome).toMatchObject({ restored: 18, replayed: 2 });
     expect(restarted).toMatchObject({ hash: expected, checkpoint: '20', lastSnapshot: { checkpoint: '20' } });
-    expect(loadSnapshot(join(dir, 'read-model.snapshot'))).toMatchObject({ checkpoint: '20', events: expect.any(Array) });
+    expect(loadSnapshot(join(dir, 'read-model.snapshot'))).toMatchObject({ checkpoint: '20', parts: expect.arrayContaining([['events', 20]]) });
   });
 
   const untrustworthy: { name: string; spoil(snapshotFile: string): void }[] = [
     {
       name: 'written by another version of the read-model code',
       spoil(file) {
-        // Stale and incomplete: were it used, the three events kept would be all the model knew.
+        // Stale and incomplete: were it used, the model would be missing most of its columns.
         const snapshot = loadSnapshot(file)!;
-        saveSnapshot(file, { ...snapshot, version: READ_MODEL_VERSION - 1, events: snapshot.events.slice(0, 3) });
+        saveSnapshot(file, { ...snapshot, version: READ_MODEL_VERSION - 1, parts: snapshot.parts.slice(0, 3) });
       },
     },
     {
       name: 'taken from another log',
       spoil(file) {
         const snapshot = loadSnapshot(file)!;
-        saveSnapshot(file, { ...snapshot, logFingerprint: '00000000-0000-4000-8000-000000000000', events: snapshot.events.slice(0, 3) });
+        saveSnapshot(file, { ...snapshot, logFingerprint: '00000000-0000-4000-8000-000000000000', parts: snapshot.parts.slice(0, 3) });
       },
     },
     { name: 'that cannot be read', spoil: (file) => writeFileSync(file, 'not a snapshot') },

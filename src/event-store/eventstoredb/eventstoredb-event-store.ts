@@ -110,12 +110,13 @@ export class EventStoreDbEventStore implements EventStore {
     };
   }
 
-  async readStream(streamId: string, fromRevision = 0): Promise<StoredEvent[]> {
+  async readStream(streamId: string, fromRevision = 0, maxCount = Number.MAX_SAFE_INTEGER): Promise<StoredEvent[]> {
     this.assertOpen();
     if (!Number.isSafeInteger(fromRevision) || fromRevision < 0) {
       throw new TypeError(`fromRevision must be a non-negative integer, got ${fromRevision}`);
     }
-    return this.readStreamRange(streamId, BigInt(fromRevision), Number.MAX_SAFE_INTEGER);
+    if (!Number.isSafeInteger(maxCount) || maxCount < 1) throw new TypeError(`maxCount must be a positive integer, got ${maxCount}`);
+    return this.readStreamRange(streamId, BigInt(fromRevision), maxCount);
   }
 
   async readAll(after: string | null, limit: number): Promise<ReadAllPage> {

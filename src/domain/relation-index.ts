@@ -1,0 +1,323 @@
+import type { CountryCode } from './countries.js';
+import { ESCALATION_CONSTANTS, levelFor, scoreFromPressure, signedWeight, type Escalation, type Trend } from './escalation.js';
+import { INCIDENT_CATALOG, INCIDENT_TYPES, type IncidentInContext, type IncidentType } from './incident-catalog.js';
+import { applyIncident } from './incident-effects.js';
+import { noFacts, type RelationFacts } from './relation-facts.js';
+import { pairOf } from './relation-pair.js';
+import type { IncidentRef, RelationState } from './relation-state.projection.js';
+
+/**
+ * One pair's believed incidents indexed by when they happened, so the relation as of any instant
+ * costs a binary search and at most CHECKPOINT_EVERY steps instead of a pass over the history.
+ * It answers exactly what `relationAsOf` + `escalationAt` answer over the same incidents (the
+ * reference implementations, kept as the test oracle), in O(log n + CHECKPOINT_EVERY):
+ *
+ * - incidents sorted by reference instant (ties in the order given), with every
+ *   CHECKPOINT_EVERY-th prefix's conflict and cooperation pressure (as of its last incident),
+ *   counts per type, and — over the few incidents whose type changes the facts — the folded facts;
+ * - pressure at t = the checkpoint's pressure decayed to t plus the incidents after it;
+ * - top contributors: scanning back from the newest incident occurred by t, stopping once even
+ *   the heaviest incident of the pair, that old, could not make the list.
+ *
+ * The index holds numbers only (typed arrays); what an incident is called comes from `IncidentColumns`.
+ */
+
+/** Incidents between two checkpoints: the most a view folds or sums by hand. */
+export const CHECKPOINT_EVERY = 64;
+
+const DAY_MS = 86_400_000;
+const HALF_LIFE_MS = ESCALATION_CONSTANTS.halfLifeDays * DAY_MS;
+const TYPE_ORDINAL = new Map<IncidentType, number>(INCIDENT_TYPES.map((type, i) => [type, i]));
+const TYPE_COUNT = INCIDENT_TYPES.length;
+/** Conflict (< 0) or cooperation weight per type ordinal. */
+const GOLDSTEIN = Float64Array.from(INCIDENT_TYPES, (type) => INCIDENT_CATALOG[type].goldstein);
+/** Points of net pressure one unit of weight adds, per type ordinal (negative for cooperation). */
+const SIGNED_WEIGHT = Float64Array.from(INCIDENT_TYPES, (type) => signedWeight(INCIDENT_CATALOG[type].goldstein));
+const CHANGES_FACTS = INCIDENT_TYPES.map((type) => INCIDENT_CATALOG[type].effect !== undefined);
+
+export function typeOrdinal(type: IncidentType): number {
+  return TYPE_ORDINAL.get(type)!;
+}
+
+export function changesFacts(type: IncidentType): boolean {
+  return CHANGES_FACTS[typeOrdinal(type)];
+}
+
+/** What the index reads of the incidents, by their index in the order given (report order). */
+export interface IncidentColumns {
+  readonly length: number;
+  atMs(i: number): number;
+  type(i: number): IncidentType;
+  /** m_i of the escalation score. */
+  multiplier(i: number): number;
+  /** Asked only for incidents whose type changes the facts. */
+  inContext(i: number): IncidentInContext;
+}
+
+/** A top contributor: the incident's index in the order given, and its contribution rounded as listed. */
+export interface RankedContributor {
+  index: number;
+  size: number;
+}
+
+export type EscalationFigures = Omit<Escalation, 'topContributors'>;
+
+class GrowableFloat64 {
+  data = new Float64Array(16);
+  length = 0;
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const grown = new Float64Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length++] = value;
+  }
+}
+
+class GrowableUint32 {
+  data = new Uint32Array(16);
+  length = 0;
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const grown = new Uint32Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length++] = value;
+  }
+}
+
+export class RelationIndex {
+  readonly a: CountryCode;
+  readonly b: CountryCode;
+  /** Indices (in the order given) sorted by reference instant, ties in the order given. */
+  private readonly order = new GrowableUint32();
+  /** Reference instants in that sorted order. */
+  private readonly at = new GrowableFloat64();
+  /** checkpoint c covers the first c × CHECKPOINT_EVERY sorted incidents: pressure as of `checkpointAt[c]`. */
+  private readonly checkpointConflict = new GrowableFloat64();
+  private readonly checkpointCooperation = new GrowableFloat64();
+  private readonly checkpointAt = new GrowableFloat64();
+  /** Counts per type of the first c × CHECKPOINT_EVERY sorted incidents, TYPE_COUNT per checkpoint. */
+  private readonly checkpointCounts = new GrowableUint32();
+  /** The incidents that change the facts, in sorted order, with their instants. */
+  private readonly factual: IncidentInContext[] = [];
+  private readonly factualAt = new GrowableFloat64();
+  /** factsCheckpoints[c]: facts folded over the first c × CHECKPOINT_EVERY factual incidents. */
+  private readonly factsCheckpoints: RelationFacts[] = [noFacts];
+  /** The largest |signed weight × m| of any incident: bounds what an older incident can contribute. */
+  private heaviest = 0;
+  private lastIndex = -1;
+
+  private constructor(
+    a: CountryCode,
+    b: CountryCode,
+    private readonly incidents: IncidentColumns,
+  ) {
+    [this.a, this.b] = pairOf(a, b);
+    this.checkpointConflict.push(0);
+    this.checkpointCooperation.push(0);
+    this.checkpointAt.push(-Infinity);
+    for (let t = 0; t < TYPE_COUNT; t++) this.checkpointCounts.push(0);
+  }
+
+  /** Indexes `count` incidents of `incidents` (all of them by default). */
+  static build(a: CountryCode, b: CountryCode, incidents: IncidentColumns, count = incidents.length): RelationIndex {
+    const index = new RelationIndex(a, b, incidents);
+    const atMs = new Float64Array(count);
+    for (let i = 0; i < count; i++) atMs[i] = incidents.atMs(i);
+    const sorted = Uint32Array.from({ length: count }, (_, i) => i).sort((x, y) => atMs[x] - atMs[y] || x - y);
+    for (const i of sorted) index.push(i, atMs[i]);
+    index.lastIndex = count - 1;
+    return index;
+  }
+
+  get size(): number {
+    return this.order.length;
+  }
+
+  /**
+   * Adds the next incident of the columns (index = the previous one + 1) when it happened no
+   * earlier than every incident indexed so far; false when it did not (the index must be rebuilt).
+   */
+  append(i: number): boolean {
+    if (i !== this.lastIndex + 1) return false;
+    const atMs = this.incidents.atMs(i);
+    if (this.order.length > 0 && atMs < this.at.data[this.order.length - 1]) return false;
+    this.push(i, atMs);
+    this.lastIndex = i;
+    return true;
+  }
+
+  /** How many incidents had occurred by `asOfMs` (reference instant not after it). */
+  occurredBy(asOfMs: number): number {
+    return countNotAfter(this.at.data, this.at.length, asOfMs);
+  }
+
+  /** The pair's state from the incidents occurred by `asOfMs`; `refOf` names an incident (by its index in the order given). */
+  stateAsOf(asOfMs: number, refOf: (index: number) => IncidentRef): RelationState {
+    const count = this.occurredBy(asOfMs);
+    const counts = this.countsOf(count);
+    const countsByType: RelationState['countsByType'] = {};
+    INCIDENT_TYPES.forEach((type, t) => {
+      if (counts[t] > 0) countsByType[type] = counts[t];
+    });
+    return {
+      pair: [this.a, this.b],
+      facts: this.factsAsOf(asOfMs),
+      countsByType,
+      firstIncident: count > 0 ? refOf(this.order.data[0]) : null,
+      lastIncident: count > 0 ? refOf(this.order.data[count - 1]) : null,
+      incidentCount: count,
+    };
+  }
+
+  /** Whether relations were severed as of `asOfMs`. */
+  severedAsOf(asOfMs: number): boolean {
+    return this.factsAsOf(asOfMs).severed;
+  }
+
+  /** The incidents (indices in the order given) from the `from`-th to before the `to`-th in occurrence order. */
+  sortedBetween(from: number, to: number): number[] {
+    return Array.from(this.order.data.subarray(from, to));
+  }
+
+  /** Score, level, pressures and trend at `atMs`, from the incidents occurred by then. */
+  escalationAt(atMs: number, severed: boolean): EscalationFigures {
+    const { conflict, cooperation } = this.pressureAt(atMs);
+    const score = scoreFromPressure(conflict, cooperation);
+    const { trendWindowDays, trendThreshold } = ESCALATION_CONSTANTS;
+    const then = this.pressureAt(atMs - trendWindowDays * DAY_MS);
+    const scoreThen = scoreFromPressure(then.conflict, then.cooperation);
+    const change = score - scoreThen;
+    const direction: Trend = change >= trendThreshold ? 'deteriorated' : change <= -trendThreshold ? 'improved' : 'unchanged';
+    return {
+      score: round(score),
+      level: levelFor(round(score), severed),
+      conflict: round(conflict),
+      cooperation: round(cooperation),
+      trend: { direction, change: round(change), windowDays: trendWindowDays, scoreThen: round(scoreThen) },
+    };
+  }
+
+  /** Conflict and cooperation pressure at `atMs` (C and K of escalation.ts). */
+  pressureAt(atMs: number): { conflict: number; cooperation: number } {
+    return this.pressureOver(this.occurredBy(atMs), atMs);
+  }
+
+  /**
+   * The incidents adding most to the pressure at `atMs`, largest first, ties in the order given —
+   * the ranking of escalation.ts, found by scanning back from the newest incident occurred by then.
+   */
+  topContributorsAt(atMs: number): RankedContributor[] {
+    const { topContributors: wanted, negligibleContribution } = ESCALATION_CONSTANTS;
+    const top: RankedContributor[] = [];
+    for (let j = this.occurredBy(atMs) - 1; j >= 0; j--) {
+      const remaining = decayFactor(atMs - this.at.data[j]);
+      // Sizes are rounded to 0.01: anything below the bar by more than that cannot reach it.
+      const bar = Math.max(negligibleContribution, top.length === wanted ? top[wanted - 1].size : 0) - 0.005;
+      if (this.heaviest * remaining < bar) break;
+      const index = this.order.data[j];
+      const ordinal = typeOrdinal(this.incidents.type(index));
+      if (GOLDSTEIN[ordinal] === 0) continue;
+      const size = Math.abs(round(SIGNED_WEIGHT[ordinal] * this.incidents.multiplier(index) * remaining, 2));
+      if (size < negligibleContribution) continue;
+      if (top.length === wanted && !ranksBefore({ index, size }, top[wanted - 1])) continue;
+      let position = top.length;
+      while (position > 0 && ranksBefore({ index, size }, top[position - 1])) position--;
+      top.splice(position, 0, { index, size });
+      if (top.length > wanted) top.pop();
+    }
+    return top;
+  }
+
+  private push(i: number, atMs: number): void {
+    const j = this.order.length;
+    this.order.push(i);
+    this.at.push(atMs);
+    const type = this.incidents.type(i);
+    const ordinal = typeOrdinal(type);
+    this.heaviest = Math.max(this.heaviest, Math.abs(SIGNED_WEIGHT[ordinal] * this.incidents.multiplier(i)));
+    if (CHANGES_FACTS[ordinal]) {
+      this.factual.push(this.incidents.inContext(i));
+      this.factualAt.push(atMs);
+      if (this.factual.length % CHECKPOINT_EVERY === 0) {
+        const c = this.factsCheckpoints.length - 1;
+        this.factsCheckpoints.push(this.foldFacts(this.factsCheckpoints[c], c * CHECKPOINT_EVERY, this.factual.length));
+      }
+    }
+    if ((j + 1) % CHECKPOINT_EVERY === 0) {
+      const c = this.checkpointAt.length - 1;
+      // The pressure of the next checkpoint, as of this incident: the last one's decayed, plus the incidents since.
+      const { conflict, cooperation } = this.pressureOver(j + 1, atMs);
+      this.checkpointConflict.push(conflict);
+      this.checkpointCooperation.push(cooperation);
+      this.checkpointAt.push(atMs);
+      const base = c * TYPE_COUNT;
+      for (let t = 0; t < TYPE_COUNT; t++) this.checkpointCounts.push(this.checkpointCounts.data[base + t]);
+      const next = base + TYPE_COUNT;
+      for (let k = c * CHECKPOINT_EVERY; k <= j; k++) this.checkpointCounts.data[next + typeOrdinal(this.incidents.type(this.order.data[k]))]++;
+    }
+  }
+
+  /** Pressure at `atMs` of the first `count` sorted incidents (all occurred by then). */
+  private pressureOver(count: number, atMs: number): { conflict: number; cooperation: number } {
+    const c = Math.min(Math.floor(count / CHECKPOINT_EVERY), this.checkpointAt.length - 1);
+    const decay = c === 0 ? 0 : decayFactor(atMs - this.checkpointAt.data[c]);
+    let conflict = this.checkpointConflict.data[c] * decay;
+    let cooperation = this.checkpointCooperation.data[c] * decay;
+    for (let j = c * CHECKPOINT_EVERY; j < count; j++) {
+      const index = this.order.data[j];
+      const goldstein = GOLDSTEIN[typeOrdinal(this.incidents.type(index))];
+      const weight = Math.abs(goldstein) * this.incidents.multiplier(index) * decayFactor(atMs - this.at.data[j]);
+      if (goldstein < 0) conflict += weight;
+      else cooperation += weight;
+    }
+    return { conflict, cooperation };
+  }
+
+  private countsOf(count: number): Uint32Array {
+    const c = Math.floor(count / CHECKPOINT_EVERY);
+    const counts = this.checkpointCounts.data.slice(c * TYPE_COUNT, (c + 1) * TYPE_COUNT);
+    for (let j = c * CHECKPOINT_EVERY; j < count; j++) counts[typeOrdinal(this.incidents.type(this.order.data[j]))]++;
+    return counts;
+  }
+
+  private factsAsOf(asOfMs: number): RelationFacts {
+    const count = countNotAfter(this.factualAt.data, this.factualAt.length, asOfMs);
+    const c = Math.floor(count / CHECKPOINT_EVERY);
+    return this.foldFacts(this.factsCheckpoints[c], c * CHECKPOINT_EVERY, count);
+  }
+
+  private foldFacts(facts: RelationFacts, from: number, to: number): RelationFacts {
+    for (let k = from; k < to; k++) facts = applyIncident(facts, this.factual[k]);
+    return facts;
+  }
+}
+
+/** Larger first; equal sizes in the order given. */
+function ranksBefore(x: RankedContributor, y: RankedContributor): boolean {
+  return x.size > y.size || (x.size === y.size && x.index < y.index);
+}
+
+/** Number of leading values of the sorted `values` not after `limit`. */
+function countNotAfter(values: Float64Array, length: number, limit: number): number {
+  let lo = 0;
+  let hi = length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid] <= limit) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function decayFactor(elapsedMs: number): number {
+  return Math.pow(2, -elapsedMs / HALF_LIFE_MS);
+}
+
+function round(value: number, digits = 1): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
