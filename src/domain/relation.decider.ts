@@ -62,8 +62,21 @@ export interface RelationDecisionState {
   readonly history: StreamHistory | null;
   /** The believed incidents folded in occurrence order: what the rules are checked against. */
   readonly facts: RelationFacts;
-  /** Reference instant of the latest incident folded; an incident dated before it is a late report. */
+  /**
+   * Reference instant of the latest incident that the rules see (one that changes the facts or
+   * has a rule of its own); a report dated before it may break a rule later in time.
+   */
   readonly latestAtMs: number;
+}
+
+/**
+ * Whether the rules see incidents of this type: it changes the facts or has a rule of its own.
+ * Most incidents (summonses, statements, talks…) do neither, so they can be left out of every
+ * refold and recheck — wherever they fall in time, they change no decision.
+ */
+function seenByRules(type: IncidentType): boolean {
+  const definition = INCIDENT_CATALOG[type];
+  return definition.effect !== undefined || definition.violation !== undefined;
 }
 
 /** An expulsion answered within this many days of the other side's counts as tit-for-tat. */
@@ -73,23 +86,35 @@ const DAY_MS = 86_400_000;
 export const initialState: RelationDecisionState = { history: null, facts: noFacts, latestAtMs: -Infinity };
 
 /**
- * An incident dated after everything folded so far — the usual case — is applied to the facts
- * directly; a late report or an amendment changes the past, so the facts are refolded.
+ * An incident the rules do not see changes no facts; one dated after everything the rules have
+ * seen — the usual case — is applied to the facts directly; a late report of the rest, or an
+ * amendment of one, changes the past, so the facts are refolded.
  */
 export function evolve(state: RelationDecisionState, event: RelationEvent): RelationDecisionState {
   const history = { event, earlier: state.history };
   if (!isAmendment(event)) {
+    if (!seenByRules(event.type)) return { ...state, history };
     const incident = inContext(event);
     if (incident.atMs >= state.latestAtMs) {
       return { history, facts: applyIncident(state.facts, incident), latestAtMs: incident.atMs };
     }
+  } else if (!amendsIncidentSeenByRules(state.history, event.data.incidentId)) {
+    return { ...state, history };
   }
-  const believed = believedIncidents(eventsOf(history));
+  const seen = believedIncidents(eventsOf(history)).filter((incident) => seenByRules(incident.type));
   return {
     history,
-    facts: foldFacts(believed),
-    latestAtMs: Math.max(-Infinity, ...believed.map((incident) => inContext(incident).atMs)),
+    facts: foldFacts(seen),
+    latestAtMs: Math.max(-Infinity, ...seen.map((incident) => inContext(incident).atMs)),
   };
+}
+
+/** Whether the incident an amendment names is of a type the rules see (its report is in the history). */
+function amendsIncidentSeenByRules(history: StreamHistory | null, incidentId: string): boolean {
+  for (let node = history; node; node = node.earlier) {
+    if (!isAmendment(node.event) && node.event.data.incidentId === incidentId) return seenByRules(node.event.type);
+  }
+  return false;
 }
 
 /** The stream's events in append order. */
@@ -143,8 +168,10 @@ function correctIncident(command: CorrectIncident, state: RelationDecisionState)
     throw new RelationRuleViolation(`IncidentCorrected rejected: the correction changes nothing in incident ${command.incidentId}`);
   }
   const corrected: IncidentEvent = { type: original.type, data: { ...original.data, ...Object.fromEntries(changed) } };
-  const others = believedIncidentsOf(state).filter((event) => event.data.incidentId !== command.incidentId);
-  rejectNewViolations('IncidentCorrected', [...others, original], [...others, corrected]);
+  if (seenByRules(original.type)) {
+    const others = believedIncidentsOf(state).filter((event) => event.data.incidentId !== command.incidentId && seenByRules(event.type));
+    rejectNewViolations('IncidentCorrected', [...others, original], [...others, corrected]);
+  }
   return {
     type: 'IncidentCorrected',
     data: { incidentId: command.incidentId, changes: Object.fromEntries(changed), reason: command.reason, recordedAt: command.recordedAt },
@@ -202,13 +229,14 @@ function reportIncident(command: ReportIncident, state: RelationDecisionState): 
     recordedAt: command.recordedAt,
   };
   const event: IncidentEvent = { type, data };
+  if (!seenByRules(type)) return event;
   if (atMs >= state.latestAtMs) {
-    // Nothing happened after it, so only its own rule can break, against the facts as they stand.
+    // Nothing the rules see happened after it, so only its own rule can break, against the facts as they stand.
     const reason = INCIDENT_CATALOG[type].violation?.(facts, { type, data, atMs });
     if (reason) throw new RelationRuleViolation(`${type} rejected: ${reason}`);
   } else {
-    const believed = believedIncidentsOf(state);
-    rejectNewViolations(type, believed, [...believed, event]);
+    const seen = believedIncidentsOf(state).filter((incident) => seenByRules(incident.type));
+    rejectNewViolations(type, seen, [...seen, event]);
   }
   return event;
 }

@@ -116,6 +116,11 @@ export class PositionColumn {
     return this.numbers ? String(this.numbers.get(row)) : this.strings![row];
   }
 
+  /** The position of `row` as a number, when positions are kept as numbers. */
+  numberAt(row: number): number | undefined {
+    return this.numbers?.get(row);
+  }
+
   toSnapshot(): Uint32Array | string[] {
     return this.numbers ? this.numbers.toArray() : [...this.strings!];
   }
@@ -227,6 +232,11 @@ export class IncidentIdIndex {
         return row;
       }
     }
+  }
+
+  /** The four words of `row`'s id (zeros for an id kept aside) into `out` from `at`. */
+  copyWords(row: number, out: Uint32Array, at: number): void {
+    for (let w = 0; w < 4; w++) out[at + w] = this.words.get(row, w);
   }
 
   /** The id of `row`, as it was given. */

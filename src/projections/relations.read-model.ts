@@ -5,9 +5,11 @@ import type { TimelinePoint } from '../domain/relation-history.js';
 import { type AmendmentEvent, type IncidentCorrected, type IncidentData, type IncidentDetails, type IncidentEvent, type RelationEvent } from '../domain/incident.js';
 import { INCIDENT_CATALOG, INCIDENT_TYPES, type IncidentInContext, type IncidentType } from '../domain/incident-catalog.js';
 import { parseOccurrence, referenceInstant, type Period } from '../domain/occurrence.js';
-import { RelationIndex, type IncidentColumns } from '../domain/relation-index.js';
+import { applyIncident } from '../domain/incident-effects.js';
+import { noFacts } from '../domain/relation-facts.js';
+import { changesFacts, RelationIndex, type IncidentColumns } from '../domain/relation-index.js';
 import { pairKey, pairOf } from '../domain/relation-pair.js';
-import { relationView, type IncidentRef, type RelationView } from '../domain/relation-state.projection.js';
+import { relationView, type IncidentRef, type RelationState, type RelationView } from '../domain/relation-state.projection.js';
 import type { StoredEvent } from '../event-store/event-store.port.js';
 import { ChunkedColumn, Column, IncidentIdIndex, PositionColumn, StringPool } from './incident-table.js';
 
@@ -149,6 +151,8 @@ export class RelationsReadModel {
   /** Event ids derived from an Idempotency-Key → stream, so a key reused for another pair is recognised. */
   private readonly streamOfKeyedEvent: Map<string, string>;
   private events = 0;
+  /** Reused by hash() for each pair's reports. */
+  private readonly digestScratch = new Uint32Array(6 * 4096);
   /** Parsed periods of the distinct dates, by their number in `dates`. */
   private readonly periods: Period[] = [];
 
@@ -469,9 +473,17 @@ export class RelationsReadModel {
    * The pair's believed incidents at `knownAtMs`, indexed. What is believed now is kept on the
    * entry; a view of earlier knowledge is built for the query (one pass over the pair).
    */
-  private believedView(entry: PairEntry, knownAtMs?: number, keep = true): BelievedView {
+  private believedView(entry: PairEntry, knownAtMs?: number): BelievedView {
     const now = knownAtMs === undefined || knownAtMs >= entry.lastRecordedMs;
     if (now && entry.current) return entry.current;
+    const { rows, beliefs } = this.believedRows(entry, knownAtMs);
+    const view: BelievedView = { rows, beliefs, index: RelationIndex.build(entry.a, entry.b, this.columnsOf(rows, beliefs)) };
+    if (now) entry.current = view;
+    return view;
+  }
+
+  /** The pair's reports recorded by `knownAtMs` and not retracted by then, in report order, with the beliefs of amended ones. */
+  private believedRows(entry: PairEntry, knownAtMs?: number): { rows: Column<Uint32Array>; beliefs: Map<number, Belief> } {
     const rows = new Column(Uint32Array);
     const beliefs = new Map<number, Belief>();
     const reports = entry.reports.data;
@@ -485,9 +497,43 @@ export class RelationsReadModel {
       }
       rows.push(row);
     }
-    const view: BelievedView = { rows, beliefs, index: RelationIndex.build(entry.a, entry.b, this.columnsOf(rows, beliefs)) };
-    if (now && keep) entry.current = view;
-    return view;
+    return { rows, beliefs };
+  }
+
+  /**
+   * The pair's state now, folded without indexing the pair (what hash() digests, so hashing every
+   * pair keeps and churns nothing); equal to the index's stateAsOf(Infinity).
+   */
+  private stateNow(entry: PairEntry): RelationState {
+    const { rows, beliefs } = this.believedRows(entry);
+    const incidents = this.columnsOf(rows, beliefs);
+    const counts = new Array<number>(INCIDENT_TYPES.length).fill(0);
+    const factual: number[] = [];
+    let first = -1;
+    let last = -1;
+    for (let i = 0; i < rows.length; i++) {
+      const atMs = incidents.atMs(i);
+      const type = incidents.type(i);
+      counts[this.type.get(rows.data[i])]++;
+      // Occurrence order, ties in report order: the first is the earliest, the last the latest reported of the latest.
+      if (first < 0 || atMs < incidents.atMs(first)) first = i;
+      if (last < 0 || atMs >= incidents.atMs(last)) last = i;
+      if (changesFacts(type)) factual.push(i);
+    }
+    factual.sort((x, y) => incidents.atMs(x) - incidents.atMs(y) || x - y);
+    const countsByType: RelationState['countsByType'] = {};
+    INCIDENT_TYPES.forEach((type, t) => {
+      if (counts[t] > 0) countsByType[type] = counts[t];
+    });
+    const view = { beliefs } as BelievedView;
+    return {
+      pair: [entry.a, entry.b],
+      facts: factual.reduce((facts, i) => applyIncident(facts, incidents.inContext(i)), noFacts),
+      countsByType,
+      firstIncident: first < 0 ? null : this.refOf(view, rows.data[first]),
+      lastIncident: last < 0 ? null : this.refOf(view, rows.data[last]),
+      incidentCount: rows.length,
+    };
   }
 
   private columnsOf(rows: Column<Uint32Array>, beliefs: Map<number, Belief>): IncidentColumns {
@@ -630,14 +676,25 @@ export class RelationsReadModel {
   private pairDigest(entry: PairEntry): string {
     if (entry.digest) return entry.digest;
     const digest = createHash('sha256');
+    // The reports as numbers (position, id words, type), a scratch buffer at a time: nothing per incident to collect.
+    const scratch = this.digestScratch;
+    let filled = 0;
     for (let i = 0; i < entry.reports.length; i++) {
       const row = entry.reports.data[i];
-      digest.update(`|${this.positions.get(row)}|${this.ids.idOf(row)}|${INCIDENT_TYPES[this.type.get(row)]}`);
+      const position = this.positions.numberAt(row);
+      if (position === undefined) digest.update(`|${this.positions.get(row)}`);
+      scratch[filled] = position ?? 0;
+      this.ids.copyWords(row, scratch, filled + 1);
+      scratch[filled + 5] = this.type.get(row);
+      filled += 6;
+      if (filled === scratch.length) {
+        digest.update(scratch);
+        filled = 0;
+      }
     }
+    digest.update(scratch.subarray(0, filled));
     for (const amendment of entry.amendments) digest.update(`|${amendment.position}|${amendment.type}|${this.ids.idOf(amendment.row)}`);
-    // Hashing every pair would otherwise keep every pair's index: only a read keeps one.
-    const view = this.believedView(entry, undefined, false);
-    digest.update(JSON.stringify(view.index.stateAsOf(Infinity, (i) => this.refOf(view, view.rows.data[i]))));
+    digest.update(JSON.stringify(this.stateNow(entry)));
     entry.digest = digest.digest('hex');
     return entry.digest;
   }
