@@ -93,8 +93,21 @@ function notLocalBecause(request: FastifyRequest): string | undefined {
   return undefined;
 }
 
+/** Answers per Host header value (a handful of distinct values in practice; bounded anyway). */
+const localHostHeaders = new Map<string, boolean>();
+
 function isLocalHostHeader(host: string | undefined): boolean {
   if (!host) return false;
+  let local = localHostHeaders.get(host);
+  if (local === undefined) {
+    if (localHostHeaders.size >= 1024) localHostHeaders.clear();
+    local = parseLocalHostHeader(host);
+    localHostHeaders.set(host, local);
+  }
+  return local;
+}
+
+function parseLocalHostHeader(host: string): boolean {
   try {
     const { hostname } = new URL(`http://${host}`);
     return hostname === 'localhost' || hostname.endsWith('.localhost') || isLoopbackHost(hostname);

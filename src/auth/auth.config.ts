@@ -61,9 +61,19 @@ export function isLoopbackHost(host: string): boolean {
 }
 
 /** 127.0.0.0/8 and ::1, also IPv4 loopback written as IPv6 (::ffff:127.0.0.1). */
+/** Answers per address: BlockList.check builds a SocketAddress each time (~10 µs), on every request's guard. */
+const loopbackAnswers = new Map<string, boolean>();
+
 export function isLoopbackAddress(address: string | undefined): boolean {
-  const family = address ? isIP(address) : 0;
-  return family !== 0 && LOOPBACK.check(address!, family === 4 ? 'ipv4' : 'ipv6');
+  if (!address) return false;
+  let loopback = loopbackAnswers.get(address);
+  if (loopback === undefined) {
+    if (loopbackAnswers.size >= 1024) loopbackAnswers.clear();
+    const family = isIP(address);
+    loopback = family !== 0 && LOOPBACK.check(address, family === 4 ? 'ipv4' : 'ipv6');
+    loopbackAnswers.set(address, loopback);
+  }
+  return loopback;
 }
 
 function parseBoolean(name: string, value: string | undefined): boolean {
