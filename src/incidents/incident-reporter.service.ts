@@ -76,6 +76,7 @@ export class RevisionPreconditionFailed extends Error {
 interface StreamView {
   revision: number;
   state: RelationDecisionState;
+  /** Outcomes of the events written under an Idempotency-Key, by event id, for their retries. */
   recorded: Map<string, Recorded>;
 }
 
@@ -177,7 +178,7 @@ export class IncidentReporter {
           return { ...view.recorded.get(eventId)!, replayed: true };
         }
         this.remember(view, appended.events[0]);
-        return { ...view.recorded.get(eventId)!, replayed: false };
+        return { ...outcomeOf(appended.events[0]), replayed: false };
       } catch (error) {
         const retry = error instanceof WrongExpectedRevisionError || (!fresh && (error instanceof RelationRuleViolation || error instanceof RevisionPreconditionFailed || error instanceof IncidentNotFound));
         if (!retry || attempt === MAX_ATTEMPTS) throw error;
@@ -203,22 +204,10 @@ export class IncidentReporter {
 
   private remember(view: StreamView, stored: StoredEvent): void {
     if (stored.revision <= view.revision) return;
-    const event = { type: stored.type, data: stored.data } as unknown as RelationEvent;
-    view.state = evolve(view.state, event);
+    view.state = evolve(view.state, { type: stored.type, data: stored.data } as unknown as RelationEvent);
     view.revision = stored.revision;
-    const report = isAmendment(event) ? undefined : event.data;
-    view.recorded.set(stored.eventId, {
-      incidentId: event.data.incidentId,
-      eventId: stored.eventId,
-      recordedType: event.type,
-      ...(report ? { postedType: report.postedType ?? (event.type as IncidentType) } : {}),
-      streamId: stored.streamId,
-      revision: stored.revision,
-      position: stored.position,
-      recordedAt: event.data.recordedAt,
-      ...(report?.inResponseTo ? { inResponseTo: report.inResponseTo } : {}),
-      metadata: stored.metadata,
-    });
+    // Only a caller-chosen id (from an Idempotency-Key) can come again; a server-made UUIDv7 never does.
+    if (stored.metadata.idempotencyKey !== undefined) view.recorded.set(stored.eventId, outcomeOf(stored));
   }
 
   /**
@@ -259,4 +248,22 @@ function checkPrecondition(streamId: string, revision: number, expected: Command
   if (expected === undefined) return;
   const holds = revision >= 0 && (expected === 'stream_exists' || (typeof expected === 'number' ? expected === revision : expected.includes(revision)));
   if (!holds) throw new RevisionPreconditionFailed(streamId, revision >= 0 ? revision : null);
+}
+
+/** What was recorded by `stored`: the answer to the command that wrote it and to its retries. */
+function outcomeOf(stored: StoredEvent): Recorded {
+  const event = { type: stored.type, data: stored.data } as unknown as RelationEvent;
+  const report = isAmendment(event) ? undefined : event.data;
+  return {
+    incidentId: event.data.incidentId,
+    eventId: stored.eventId,
+    recordedType: event.type,
+    ...(report ? { postedType: report.postedType ?? (event.type as IncidentType) } : {}),
+    streamId: stored.streamId,
+    revision: stored.revision,
+    position: stored.position,
+    recordedAt: event.data.recordedAt,
+    ...(report?.inResponseTo ? { inResponseTo: report.inResponseTo } : {}),
+    metadata: stored.metadata,
+  };
 }
