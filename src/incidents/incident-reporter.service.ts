@@ -76,7 +76,7 @@ export class RevisionPreconditionFailed extends Error {
 interface StreamView {
   revision: number;
   state: RelationDecisionState;
-  /** Outcomes of the events written under an Idempotency-Key, by event id, for their retries. */
+  /** Outcomes of the events whose ids callers derive (Idempotency-Key, seeds), by event id, for their retries. */
   recorded: Map<string, Recorded>;
 }
 
@@ -175,7 +175,7 @@ export class IncidentReporter {
         if (appended.deduplicated) {
           // Recorded before, possibly by another process: answer with what was recorded then.
           await this.catchUp(streamId, view);
-          return { ...view.recorded.get(eventId)!, replayed: true };
+          return { ...outcomeOf(appended.events[0]), replayed: true };
         }
         this.remember(view, appended.events[0]);
         return { ...outcomeOf(appended.events[0]), replayed: false };
@@ -206,8 +206,9 @@ export class IncidentReporter {
     if (stored.revision <= view.revision) return;
     view.state = evolve(view.state, { type: stored.type, data: stored.data } as unknown as RelationEvent);
     view.revision = stored.revision;
-    // Only a caller-chosen id (from an Idempotency-Key) can come again; a server-made UUIDv7 never does.
-    if (stored.metadata.idempotencyKey !== undefined) view.recorded.set(stored.eventId, outcomeOf(stored));
+    // Only an id derived from the caller's request (a UUIDv5 of an Idempotency-Key or a seed's key)
+    // can come again; the UUIDv7 the server makes for every other write never does.
+    if (!isServerMadeId(stored.eventId)) view.recorded.set(stored.eventId, outcomeOf(stored));
   }
 
   /**
@@ -248,6 +249,11 @@ function checkPrecondition(streamId: string, revision: number, expected: Command
   if (expected === undefined) return;
   const holds = revision >= 0 && (expected === 'stream_exists' || (typeof expected === 'number' ? expected === revision : expected.includes(revision)));
   if (!holds) throw new RevisionPreconditionFailed(streamId, revision >= 0 ? revision : null);
+}
+
+/** Whether an event id is a UUIDv7, which only this server makes (callers' ids are UUIDv5). */
+function isServerMadeId(eventId: string): boolean {
+  return eventId.charAt(14) === '7';
 }
 
 /** What was recorded by `stored`: the answer to the command that wrote it and to its retries. */

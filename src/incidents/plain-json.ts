@@ -20,7 +20,10 @@ function plainJson(value: unknown): unknown {
     const copy: Record<string, unknown> = {};
     for (const key of Object.keys(value as object)) {
       const field = (value as Record<string, unknown>)[key];
-      if (!isDroppedByJson(field)) copy[key] = plainJson(field);
+      if (isDroppedByJson(field)) continue;
+      // An own "__proto__" key stays a key (as JSON.parse makes it), never the copy's prototype.
+      if (key === '__proto__') Object.defineProperty(copy, key, { value: plainJson(field), enumerable: true, writable: true, configurable: true });
+      else copy[key] = plainJson(field);
     }
     return copy;
   }

@@ -26,6 +26,16 @@ describe('plain', () => {
     expect(plain(odd)).toStrictEqual(roundTrip(odd));
   });
 
+  it('keeps an own "__proto__" key a key, as JSON.parse does, instead of setting the prototype', () => {
+    const value = JSON.parse('{"__proto__": {"polluted": true}, "a": 1}') as object;
+
+    const copy = plain(value);
+
+    expect(copy).toStrictEqual(roundTrip(value));
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect((copy as { polluted?: boolean }).polluted).toBeUndefined();
+  });
+
   it('equals the JSON round trip for any JSON-like value', () => {
     fc.assert(fc.property(fc.jsonValue(), (value) => { expect(plain(value)).toStrictEqual(roundTrip(value)); }), { numRuns: 500 });
   });
