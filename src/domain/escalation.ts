@@ -121,20 +121,27 @@ export function scoreAt(incidents: readonly ScoredIncident[], atMs: number): num
 }
 
 export function escalationAt(incidents: readonly ScoredIncident[], atMs: number, severed: boolean): Escalation {
-  const { conflict, cooperation } = pressure(incidents, atMs);
-  const score = scoreFromPressure(conflict, cooperation);
+  const now = pressure(incidents, atMs);
+  const then = pressure(incidents, atMs - ESCALATION_CONSTANTS.trendWindowDays * DAY_MS);
+  return { ...escalationFigures(now, then, severed), topContributors: topContributors(incidents, atMs) };
+}
+
+export type Pressure = { conflict: number; cooperation: number };
+
+/** Score, level, pressures and trend from the pressure now and `trendWindowDays` earlier. */
+export function escalationFigures(now: Pressure, then: Pressure, severed: boolean): Omit<Escalation, 'topContributors'> {
+  const score = scoreFromPressure(now.conflict, now.cooperation);
   const { trendWindowDays, trendThreshold } = ESCALATION_CONSTANTS;
-  const scoreThen = scoreAt(incidents, atMs - trendWindowDays * DAY_MS);
+  const scoreThen = scoreFromPressure(then.conflict, then.cooperation);
   const change = score - scoreThen;
   const direction: Trend = change >= trendThreshold ? 'deteriorated' : change <= -trendThreshold ? 'improved' : 'unchanged';
   // The level follows the score as shown, so 29.96 reads "30.0, strained", never "30.0, friction".
   return {
     score: round(score),
     level: levelFor(round(score), severed),
-    conflict: round(conflict),
-    cooperation: round(cooperation),
+    conflict: round(now.conflict),
+    cooperation: round(now.cooperation),
     trend: { direction, change: round(change), windowDays: trendWindowDays, scoreThen: round(scoreThen) },
-    topContributors: topContributors(incidents, atMs),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { CountryCode } from './countries.js';
-import { ESCALATION_CONSTANTS, levelFor, scoreFromPressure, signedWeight, type Escalation, type Trend } from './escalation.js';
+import { ESCALATION_CONSTANTS, escalationFigures, signedWeight, type Escalation } from './escalation.js';
 import { INCIDENT_CATALOG, INCIDENT_TYPES, type IncidentInContext, type IncidentType } from './incident-catalog.js';
 import { applyIncident } from './incident-effects.js';
 import { noFacts, type RelationFacts } from './relation-facts.js';
@@ -158,11 +158,7 @@ export class RelationIndex {
   /** The pair's state from the incidents occurred by `asOfMs`; `refOf` names an incident (by its index in the order given). */
   stateAsOf(asOfMs: number, refOf: (index: number) => IncidentRef): RelationState {
     const count = this.occurredBy(asOfMs);
-    const counts = this.countsOf(count);
-    const countsByType: RelationState['countsByType'] = {};
-    INCIDENT_TYPES.forEach((type, t) => {
-      if (counts[t] > 0) countsByType[type] = counts[t];
-    });
+    const countsByType = countsByTypeOf(this.countsOf(count));
     return {
       pair: [this.a, this.b],
       facts: this.factsAsOf(asOfMs),
@@ -185,20 +181,7 @@ export class RelationIndex {
 
   /** Score, level, pressures and trend at `atMs`, from the incidents occurred by then. */
   escalationAt(atMs: number, severed: boolean): EscalationFigures {
-    const { conflict, cooperation } = this.pressureAt(atMs);
-    const score = scoreFromPressure(conflict, cooperation);
-    const { trendWindowDays, trendThreshold } = ESCALATION_CONSTANTS;
-    const then = this.pressureAt(atMs - trendWindowDays * DAY_MS);
-    const scoreThen = scoreFromPressure(then.conflict, then.cooperation);
-    const change = score - scoreThen;
-    const direction: Trend = change >= trendThreshold ? 'deteriorated' : change <= -trendThreshold ? 'improved' : 'unchanged';
-    return {
-      score: round(score),
-      level: levelFor(round(score), severed),
-      conflict: round(conflict),
-      cooperation: round(cooperation),
-      trend: { direction, change: round(change), windowDays: trendWindowDays, scoreThen: round(scoreThen) },
-    };
+    return escalationFigures(this.pressureAt(atMs), this.pressureAt(atMs - ESCALATION_CONSTANTS.trendWindowDays * DAY_MS), severed);
   }
 
   /** Conflict and cooperation pressure at `atMs` (C and K of escalation.ts). */
@@ -294,6 +277,15 @@ export class RelationIndex {
     for (let k = from; k < to; k++) facts = applyIncident(facts, this.factual[k]);
     return facts;
   }
+}
+
+/** Counts per type ordinal as the state reports them: types in catalogue order, those with none left out. */
+export function countsByTypeOf(counts: ArrayLike<number>): RelationState['countsByType'] {
+  const countsByType: RelationState['countsByType'] = {};
+  INCIDENT_TYPES.forEach((type, t) => {
+    if (counts[t] > 0) countsByType[type] = counts[t];
+  });
+  return countsByType;
 }
 
 /** Larger first; equal sizes in the order given. */

@@ -1,15 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { CountryCode } from '../domain/countries.js';
-import { contributionOf, multiplierOf, type Contribution, type ScoredIncident } from '../domain/escalation.js';
+import { contributionOf, multiplierOf, type Contribution } from '../domain/escalation.js';
 import type { TimelinePoint } from '../domain/relation-history.js';
-import { type AmendmentEvent, type IncidentCorrected, type IncidentData, type IncidentDetails, type IncidentEvent, type RelationEvent } from '../domain/incident.js';
+import { type AmendmentEvent, type IncidentCorrected, type IncidentData, type IncidentDetails, type IncidentEvent } from '../domain/incident.js';
 import { INCIDENT_CATALOG, INCIDENT_TYPES, type IncidentInContext, type IncidentType } from '../domain/incident-catalog.js';
 import { parseOccurrence, referenceInstant, type Period } from '../domain/occurrence.js';
 import { applyIncident } from '../domain/incident-effects.js';
 import { noFacts } from '../domain/relation-facts.js';
-import { changesFacts, RelationIndex, type IncidentColumns } from '../domain/relation-index.js';
+import { changesFacts, countsByTypeOf, RelationIndex, type IncidentColumns } from '../domain/relation-index.js';
 import { pairKey, pairOf } from '../domain/relation-pair.js';
-import { relationView, type IncidentRef, type RelationState, type RelationView } from '../domain/relation-state.projection.js';
+import { relationView, scoredIncident, type IncidentRef, type RelationState, type RelationView } from '../domain/relation-state.projection.js';
 import type { StoredEvent } from '../event-store/event-store.port.js';
 import { ChunkedColumn, Column, IncidentIdIndex, PositionColumn, StringPool } from './incident-table.js';
 
@@ -338,7 +338,6 @@ export class RelationsReadModel {
 
   private applyReport(stored: StoredEvent, ordinal: number): string {
     const data = stored.data as unknown as IncidentData;
-    const type = INCIDENT_TYPES[ordinal];
     let n = this.pairByStream.get(stored.streamId);
     if (n === undefined) {
       const [a, b] = pairOf(data.actor, data.target);
@@ -521,15 +520,11 @@ export class RelationsReadModel {
       if (changesFacts(type)) factual.push(i);
     }
     factual.sort((x, y) => incidents.atMs(x) - incidents.atMs(y) || x - y);
-    const countsByType: RelationState['countsByType'] = {};
-    INCIDENT_TYPES.forEach((type, t) => {
-      if (counts[t] > 0) countsByType[type] = counts[t];
-    });
     const view = { beliefs } as BelievedView;
     return {
       pair: [entry.a, entry.b],
       facts: factual.reduce((facts, i) => applyIncident(facts, incidents.inContext(i)), noFacts),
-      countsByType,
+      countsByType: countsByTypeOf(counts),
       firstIncident: first < 0 ? null : this.refOf(view, rows.data[first]),
       lastIncident: last < 0 ? null : this.refOf(view, rows.data[last]),
       incidentCount: rows.length,
@@ -567,7 +562,7 @@ export class RelationsReadModel {
     const { view, state, figures } = this.figures(entry, perspective);
     const rows = view.index.topContributorsAt(atMs).map(({ index }) => view.rows.data[index]);
     const events = await this.believedEvents(view, rows, knownAtMs);
-    const topContributors: Contribution[] = rows.map((row, i) => contributionOf(this.scored(view, row, events[i]), atMs));
+    const topContributors: Contribution[] = events.map((event) => contributionOf(scoredIncident(event), atMs));
     return relationView(state, { ...figures, topContributors }, atIso);
   }
 
@@ -578,20 +573,6 @@ export class RelationsReadModel {
       type: INCIDENT_TYPES[this.type.get(row)],
       occurredOn: belief?.occurredOn ?? this.dates.get(this.occurredOn.get(row)),
       atMs: belief?.atMs ?? this.atMs.get(row),
-    };
-  }
-
-  private scored(view: BelievedView, row: number, { type, data }: IncidentEvent): ScoredIncident {
-    const belief = view.beliefs.get(row);
-    return {
-      incidentId: data.incidentId,
-      type,
-      actor: data.actor,
-      target: data.target,
-      occurredOn: data.occurredOn,
-      summary: data.summary,
-      atMs: belief?.atMs ?? this.atMs.get(row),
-      multiplier: belief?.multiplier ?? this.multiplierOf(row),
     };
   }
 
