@@ -7,6 +7,7 @@
  * against a long-lived server that other suites write to at the same time.
  */
 import { randomUUID } from 'node:crypto';
+import { sleep, waitFor } from '../support/wait.js';
 import {
   type EventStore,
   type JsonObject,
@@ -19,16 +20,6 @@ import {
 export interface OpenedStore {
   store: EventStore;
   cleanup(): Promise<void>;
-}
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(5);
-  }
 }
 
 const newStreamId = (label: string) => `contract-${label}-${randomUUID()}`;

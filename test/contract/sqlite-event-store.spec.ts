@@ -1,41 +1,11 @@
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { NewEvent, StoredEvent } from '../../src/event-store/event-store.port.js';
+import type { StoredEvent } from '../../src/event-store/event-store.port.js';
 import { WrongExpectedRevisionError } from '../../src/event-store/event-store.port.js';
 import { EventIdConflictError, SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
-import { eventStoreContract } from './event-store.contract.js';
+import { newEvent, sqliteContract, temporaryFile } from './sqlite-fixtures.js';
+import { sleep, waitFor } from '../support/wait.js';
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await sleep(5);
-  }
-}
-
-const newEvent = (data: NewEvent['data'] = {}): NewEvent => ({ eventId: randomUUID(), type: 'TestEventRecorded', data });
-
-function temporaryFile(): { file: string; removeDirectory(): void } {
-  const directory = mkdtempSync(join(tmpdir(), 'demarche-sqlite-'));
-  return { file: join(directory, 'nested', 'events.db'), removeDirectory: () => rmSync(directory, { recursive: true, force: true }) };
-}
-
-eventStoreContract('SqliteEventStore', async () => {
-  const { file, removeDirectory } = temporaryFile();
-  const store = new SqliteEventStore({ file, pollIntervalMs: 20 });
-  return {
-    store,
-    cleanup: async () => {
-      await store.close();
-      removeDirectory();
-    },
-  };
-});
+sqliteContract('SqliteEventStore');
 
 describe('SqliteEventStore', () => {
   let file: string;
@@ -49,7 +19,7 @@ describe('SqliteEventStore', () => {
   }
 
   beforeEach(() => {
-    ({ file, removeDirectory } = temporaryFile());
+    ({ file, removeDirectory } = temporaryFile('nested'));
   });
 
   afterEach(async () => {

@@ -1,14 +1,11 @@
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
-import type { NewEvent, StoredEvent } from '../../src/event-store/event-store.port.js';
+import type { StoredEvent } from '../../src/event-store/event-store.port.js';
 import { WrongExpectedRevisionError } from '../../src/event-store/event-store.port.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { buildServer } from '../support/build-server.js';
-import { eventStoreContract } from './event-store.contract.js';
+import { newEvent, sqliteContract, temporaryFile } from './sqlite-fixtures.js';
 
 /**
  * The SQLite store as it runs compiled (the server, the benchmarks): committing on its writer
@@ -28,24 +25,7 @@ beforeAll(async () => {
 
 afterAll(() => removeBuild());
 
-const newEvent = (data: NewEvent['data'] = {}): NewEvent => ({ eventId: randomUUID(), type: 'TestEventRecorded', data });
-
-function temporaryFile(): { file: string; removeDirectory(): void } {
-  const directory = mkdtempSync(join(tmpdir(), 'demarche-sqlite-thread-'));
-  return { file: join(directory, 'events.db'), removeDirectory: () => rmSync(directory, { recursive: true, force: true }) };
-}
-
-eventStoreContract('SqliteEventStore on its writer thread', async () => {
-  const { file, removeDirectory } = temporaryFile();
-  const store = new SqliteEventStore({ file, pollIntervalMs: 20, writerThread: writerEntry });
-  return {
-    store,
-    cleanup: async () => {
-      await store.close();
-      removeDirectory();
-    },
-  };
-});
+sqliteContract('SqliteEventStore on its writer thread', () => ({ writerThread: writerEntry }));
 
 describe('SqliteEventStore on its writer thread', () => {
   let file: string;
