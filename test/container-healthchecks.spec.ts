@@ -15,7 +15,15 @@ interface ComposeService {
   volumes?: string[];
   healthcheck?: { test: string[] };
 }
-const services = (file: string) => (load(read(file)) as { services: Record<string, ComposeService> }).services;
+/** YAML merge keys (`<<: *anchor`), which Compose applies and this js-yaml leaves as a key. */
+function merged(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(merged);
+  if (typeof value !== 'object' || value === null) return value;
+  const { '<<': base, ...own } = value as Record<string, unknown>;
+  const entries = Object.entries(own).map(([key, inner]) => [key, merged(inner)]);
+  return { ...(base === undefined ? {} : (merged(base) as object)), ...Object.fromEntries(entries) };
+}
+const services = (file: string) => (merged(load(read(file))) as { services: Record<string, ComposeService> }).services;
 
 /** The image docs/eventstoredb.md names: EventStoreDB 24.10 is published as eventstoredb-ee, configured with EVENTSTORE_* settings. */
 const EVENTSTORE_IMAGE = 'docker.eventstore.com/eventstore/eventstoredb-ee:24.10';
