@@ -4,8 +4,10 @@
  * the real EventStoreDBClient and the real adapter talk to it over a loopback socket. It keeps
  * an in-memory log and answers the calls the adapter makes — reads of a stream and of $all, and
  * plain appends, deduplicated by the server's rule (an append whose expected revision is behind
- * the stream is a duplicate when the events after that revision carry the same ids). It has no
- * server features service, so the client uses plain appends, as with a server before 21.10.
+ * the stream is a duplicate when the events after that revision carry the same ids; with `any`,
+ * when its ids are already in the stream), and catch-up subscriptions to $all (optionally
+ * filtered on stream prefixes), kept open until the client cancels. It has no server features
+ * service, so the client uses plain appends, as with a server before 21.10.
  *
  * It records every append attempt, and tests inject faults: answer an attempt with a gRPC error
  * (before or after writing it), or hide the newest events from stream reads for a while, as a
@@ -22,6 +24,7 @@ const { Empty, StreamIdentifier } = require('@eventstore/db-client/generated/sha
 
 interface LoggedRecord extends Required<Pick<WireRecord, 'id' | 'streamId' | 'type' | 'revision' | 'rawData' | 'position'>> {
   metadata?: unknown;
+  rawMetadata?: string;
 }
 
 export interface AppendAttempt {
@@ -42,6 +45,7 @@ export class StandInEventStoreDb {
   /** Stream reads see the log without its last `hiddenFromStreamReads` records (a lagging follower). */
   hiddenFromStreamReads = 0;
   streamReads = 0;
+  private readonly subscribers = new Set<(record: LoggedRecord) => void>();
   private readonly server = new Server();
   private port = 0;
 
@@ -61,7 +65,8 @@ export class StandInEventStoreDb {
   }
 
   stop(): Promise<void> {
-    return new Promise((resolve) => this.server.tryShutdown(() => resolve()));
+    this.server.forceShutdown();
+    return Promise.resolve();
   }
 
   /** Records written by someone else (the server itself, another application). */
@@ -76,8 +81,10 @@ export class StandInEventStoreDb {
       rawData: record.rawData ?? JSON.stringify(record.data ?? {}),
       position: { commit: position, prepare: position },
       ...(record.metadata !== undefined ? { metadata: record.metadata } : {}),
+      ...(record.rawMetadata !== undefined ? { rawMetadata: record.rawMetadata } : {}),
     };
     this.log.push(logged);
+    for (const subscriber of this.subscribers) subscriber(logged);
     return logged;
   }
 
@@ -106,11 +113,22 @@ export class StandInEventStoreDb {
       else records = stream.hasRevision() ? visible.filter((r) => r.revision >= BigInt(stream.getRevision())) : visible;
     } else {
       const all = options.getAll();
-      const from = all.hasPosition() ? BigInt(all.getPosition().getCommitPosition()) : 0n;
+      const from = all.hasPosition() ? BigInt(all.getPosition().getCommitPosition()) : all.hasEnd() ? BigInt(Number.MAX_SAFE_INTEGER) : 0n;
       records = this.log.filter((r) => r.position.commit >= from);
+      if (options.hasSubscription()) return this.subscribe(call, records, options);
     }
     for (const record of records.slice(0, count)) call.write(readResp(record));
     call.end();
+  }
+
+  private subscribe(call: ServerWritableStream<any, unknown>, history: LoggedRecord[], options: any): void {
+    const prefixes: string[] | undefined = options.hasFilter() ? options.getFilter().getStreamIdentifier()?.getPrefixList() : undefined;
+    const send = (record: LoggedRecord) => {
+      if (prefixes === undefined || prefixes.some((prefix) => record.streamId.startsWith(prefix))) call.write(readResp(record));
+    };
+    for (const record of history) send(record);
+    this.subscribers.add(send);
+    call.on('cancelled', () => this.subscribers.delete(send));
   }
 
   private append(call: ServerReadableStream<any, unknown>, callback: sendUnaryData<unknown>): void {
@@ -130,6 +148,7 @@ export class StandInEventStoreDb {
         streamId,
         type: message.getMetadataMap().get('type'),
         rawData: Buffer.from(message.getData_asU8()).toString('utf8'),
+        rawMetadata: Buffer.from(message.getCustomMetadata_asU8()).toString('utf8'),
       });
     });
     call.on('end', () => {
@@ -146,7 +165,8 @@ export class StandInEventStoreDb {
   private decide(streamId: string, expected: string, proposed: Omit<WireRecord, 'position' | 'revision'>[]): unknown {
     const stream = this.log.filter((r) => r.streamId === streamId);
     const current = stream.length - 1;
-    const expectedRevision = expected === 'no_stream' ? -1 : expected === 'any' ? current : Number(expected);
+    const known = stream.findIndex((r) => r.id === proposed[0]!.id);
+    const expectedRevision = expected === 'no_stream' ? -1 : expected === 'any' ? (known >= 0 ? known - 1 : current) : Number(expected);
     let written: LoggedRecord[];
     if (expectedRevision === current) {
       written = proposed.map((p) => this.write(p));

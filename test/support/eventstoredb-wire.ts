@@ -27,6 +27,8 @@ export interface WireRecord {
   rawData?: string;
   contentType?: 'application/json' | 'application/octet-stream';
   metadata?: unknown;
+  /** Raw bytes of the metadata as stored, instead of `metadata`. */
+  rawMetadata?: string;
   /** Omitted: the fields are left unset, as an older server leaves them. */
   position?: { commit: bigint; prepare: bigint };
   id?: string;
@@ -50,7 +52,8 @@ export function readResp(record: WireRecord): unknown {
   recorded.getMetadataMap().set('content-type', record.contentType ?? 'application/json');
   recorded.getMetadataMap().set('created', String(BigInt(Date.UTC(2024, 0, 1)) * 10_000n));
   recorded.setData(Buffer.from(record.rawData ?? JSON.stringify(record.data ?? {}), 'utf8'));
-  if (record.metadata !== undefined) recorded.setCustomMetadata(Buffer.from(JSON.stringify(record.metadata), 'utf8'));
+  const metadata = record.rawMetadata ?? (record.metadata === undefined ? undefined : JSON.stringify(record.metadata));
+  if (metadata !== undefined) recorded.setCustomMetadata(Buffer.from(metadata, 'utf8'));
   const event = new ReadResp.ReadEvent();
   event.setEvent(recorded);
   const response = new ReadResp();
