@@ -66,6 +66,12 @@ describe('appends that fail on the way', () => {
     expect(eventsOf('relation-AZE-FRA')).toEqual([]);
   });
 
+  it("does not retry an append with 'any', whose duplicates the server may not recognise", async () => {
+    server.appendFault = (attempt) => (attempt === 0 ? { fail: unavailable(), after: 'nothing' } : undefined);
+    await expect(store.append('relation-AZE-FRA', [incident()], 'any')).rejects.toBeInstanceOf(UnavailableError);
+    expect(server.attempts).toHaveLength(1);
+  });
+
   it('does not retry a conflict', async () => {
     await store.append('relation-AZE-FRA', [incident(1)], 'no_stream');
     server.attempts.length = 0;

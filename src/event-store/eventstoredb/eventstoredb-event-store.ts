@@ -49,6 +49,8 @@ export class UnsupportedConnectionSettingError extends Error {
 /** The read-back of an append found fewer events than were acknowledged: a follower not caught up yet. */
 class ReadBackBehindError extends Error {}
 
+const NO_RETRIES: RetryPolicy = { delaysMs: [], budgetMs: 0, isRetryable: () => false };
+
 /** Reads after an append: a follower is normally a few milliseconds behind; give it up to ~1.5 s. */
 const READ_BACK_RETRIES: RetryPolicy = {
   delaysMs: [20, 50, 100, 200, 400, 800],
@@ -121,8 +123,11 @@ export class EventStoreDbEventStore implements EventStore {
     let nextExpectedRevision: bigint;
     try {
       // Every attempt sends the same ids with the same expected revision, so one that was
-      // written before its answer was lost is answered as a duplicate, not written again.
-      ({ nextExpectedRevision } = await withRetries(APPEND_RETRIES, () =>
+      // written before its answer was lost is answered as a duplicate, not written again. With
+      // 'any' the server recognises ids only from a cache that a restart or a new leader lacks:
+      // no retry then, the caller decides.
+      const retries = expectedRevision === 'any' ? NO_RETRIES : APPEND_RETRIES;
+      ({ nextExpectedRevision } = await withRetries(retries, () =>
         this.client.appendToStream(streamId, proposed, { expectedRevision: expected }),
       ));
     } catch (error) {
