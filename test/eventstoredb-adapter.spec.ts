@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { UnavailableError } from '@eventstore/db-client';
+import { CancelledError, UnavailableError } from '@eventstore/db-client';
 import { openEventStore } from '../src/event-store/event-store.config.js';
-import { WrongExpectedRevisionError, type EventStore, type NewEvent } from '../src/event-store/event-store.port.js';
+import { WrongExpectedRevisionError, type EventStore, type NewEvent, type StoredEvent } from '../src/event-store/event-store.port.js';
 import { StandInEventStoreDb, commitTimedOut, notLeader, unavailable } from './support/eventstoredb-standin-server.js';
+import { sleep, waitFor } from './support/wait.js';
 
 /**
  * The real adapter and the real EventStoreDB client over gRPC, against a stand-in node
@@ -118,5 +119,48 @@ describe('readAll on a shared server', () => {
   it('answers an empty page with next null when nothing of ours follows', async () => {
     for (let i = 0; i < 1_200; i++) server.write({ streamId: '$stats-127.0.0.1:2113', type: '$statsCollected' });
     expect(await store.readAll(null, 1)).toEqual({ events: [], next: null });
+  });
+});
+
+describe('subscriptions over gRPC', () => {
+  function follow(after: string | null = null) {
+    const received: StoredEvent[] = [];
+    const errors: unknown[] = [];
+    const subscription = store.subscribeToAll({ after, onEvent: (event) => { received.push(event); }, onError: (error) => errors.push(error) });
+    return { received, errors, subscription };
+  }
+
+  it('reports a stream the server ends cleanly, once, and resumes from the checkpoint with nothing twice', async () => {
+    await store.append('relation-AZE-FRA', [incident(1)], 'no_stream');
+    server.write({ streamId: 'orders-1', data: { i: 1 } });
+    const first = follow();
+    await waitFor(() => first.received.length === 1 && server.openSubscriptions === 1, 'the history delivered');
+
+    server.endSubscriptions();
+    await waitFor(() => first.errors.length > 0, 'the end reported');
+    await store.append('relation-AZE-FRA', [incident(2)], 0);
+    await sleep(50);
+    expect(first.errors.map(String)).toEqual(['Error: EventStoreDB ended the subscription to $all']);
+    expect(first.received).toHaveLength(1);
+    await first.subscription.close();
+
+    const resumed = follow(first.received[0]!.position);
+    await waitFor(() => resumed.received.length === 1, 'the missed event delivered');
+    expect(resumed.received.map((event) => event.data)).toEqual([{ n: 2 }]);
+    await resumed.subscription.close();
+    expect(resumed.errors).toEqual([]);
+  });
+
+  it('reports the server going away, once', async () => {
+    const { errors, subscription } = follow();
+    await waitFor(() => server.openSubscriptions === 1, 'the subscription open');
+    await server.stop();
+    await waitFor(() => errors.length > 0, 'the drop reported');
+    await sleep(50);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toEqual(expect.any(Error));
+    expect(errors[0] instanceof UnavailableError || errors[0] instanceof CancelledError).toBe(true);
+    await subscription.close();
+    expect(errors).toHaveLength(1);
   });
 });

@@ -46,6 +46,7 @@ export class StandInEventStoreDb {
   hiddenFromStreamReads = 0;
   streamReads = 0;
   private readonly subscribers = new Set<(record: LoggedRecord) => void>();
+  private readonly subscriptionCalls = new Set<ServerWritableStream<any, unknown>>();
   private readonly server = new Server();
   private port = 0;
 
@@ -128,7 +129,22 @@ export class StandInEventStoreDb {
     };
     for (const record of history) send(record);
     this.subscribers.add(send);
-    call.on('cancelled', () => this.subscribers.delete(send));
+    this.subscriptionCalls.add(call);
+    call.on('cancelled', () => {
+      this.subscribers.delete(send);
+      this.subscriptionCalls.delete(call);
+    });
+  }
+
+  /** Ends every open subscription with status OK, as a server may (the client reports nothing). */
+  endSubscriptions(): void {
+    for (const call of this.subscriptionCalls) call.end();
+    this.subscriptionCalls.clear();
+    this.subscribers.clear();
+  }
+
+  get openSubscriptions(): number {
+    return this.subscriptionCalls.size;
   }
 
   private append(call: ServerReadableStream<any, unknown>, callback: sendUnaryData<unknown>): void {
