@@ -141,7 +141,12 @@ export class EventStoreDbEventStore implements EventStore {
     const firstRevision = nextExpectedRevision - BigInt(events.length - 1);
     const recorded = await withRetries(READ_BACK_RETRIES, async () => {
       const found = await this.readStreamRange(streamId, firstRevision, events.length);
-      if (found.length < events.length) throw new ReadBackBehindError(`${found.length} of ${events.length} events readable`);
+      if (found.length < events.length) {
+        throw new ReadBackBehindError(
+          `EventStoreDB acknowledged the append to ${streamId} at revision ${nextExpectedRevision}, ` +
+            `but only ${found.length} of its ${events.length} event(s) could be read back`,
+        );
+      }
       return found;
     });
     const matches = recorded.every((stored, i) => stored.eventId.toLowerCase() === events[i]!.eventId.toLowerCase());
