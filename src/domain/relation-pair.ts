@@ -11,6 +11,13 @@ export function pairKey(a: CountryCode, b: CountryCode): string {
   return pairOf(a, b).join('-');
 }
 
+/** Every stream Demarche writes is a pair's: `relation-AZE-FRA`. */
+export const RELATION_STREAM_PREFIX = 'relation-';
+
 export function relationStreamId(a: CountryCode, b: CountryCode): string {
-  return `relation-${pairKey(a, b)}`;
+  return `${RELATION_STREAM_PREFIX}${pairKey(a, b)}`;
+}
+
+export function isRelationStreamId(streamId: string): boolean {
+  return streamId.startsWith(RELATION_STREAM_PREFIX);
 }

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { RELATION_STREAM_PREFIX } from '../domain/relation-pair.js';
 import type { EventStore } from './event-store.port.js';
 
 export type EventStoreConfig =
@@ -56,9 +57,15 @@ function connectionStringFromEnv(env: NodeJS.ProcessEnv): string {
   return connectionString;
 }
 
+export interface OpenEventStoreOptions {
+  connectTimeoutMs?: number;
+  /** EventStoreDB only: the streams that are this application's (the contract suite uses its own). */
+  streamPrefix?: string;
+}
+
 export async function openEventStore(
   config: EventStoreConfig,
-  { connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS }: { connectTimeoutMs?: number } = {},
+  { connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS, streamPrefix = RELATION_STREAM_PREFIX }: OpenEventStoreOptions = {},
 ): Promise<EventStore> {
   switch (config.kind) {
     case 'sqlite': {
@@ -66,23 +73,22 @@ export async function openEventStore(
       return new SqliteEventStore({ file: config.file });
     }
     case 'eventstoredb':
-      return openEventStoreDb(config.connectionString, connectTimeoutMs);
+      return openEventStoreDb(config.connectionString, streamPrefix, connectTimeoutMs);
     default:
       return assertNever(config);
   }
 }
 
-async function openEventStoreDb(connectionString: string, connectTimeoutMs: number): Promise<EventStore> {
+async function openEventStoreDb(connectionString: string, streamPrefix: string, connectTimeoutMs: number): Promise<EventStore> {
   // Loaded on demand so that SQLite users never load the gRPC client.
-  const { EventStoreDbEventStore } = await import('./eventstoredb/eventstoredb-event-store.js');
+  const { EventStoreDbEventStore, UnsupportedConnectionSettingError } = await import('./eventstoredb/eventstoredb-event-store.js');
   const shown = redactCredentials(connectionString);
   let store: InstanceType<typeof EventStoreDbEventStore>;
   try {
-    store = new EventStoreDbEventStore(connectionString);
+    store = new EventStoreDbEventStore({ connectionString, streamPrefix });
   } catch (error) {
-    throw new EventStoreConfigError(
-      `EVENTSTORE_CONNECTION_STRING '${shown}' is not a valid connection string: ${messageOf(error)}`,
-    );
+    const problem = error instanceof UnsupportedConnectionSettingError ? 'sets what Demarche cannot work with' : 'is not a valid connection string';
+    throw new EventStoreConfigError(`EVENTSTORE_CONNECTION_STRING '${shown}' ${problem}: ${messageOf(error)}`);
   }
   try {
     await store.assertReachable(connectTimeoutMs);

@@ -6,6 +6,7 @@ import { ApiProblems } from '../docs/problem.schema.js';
 import { EventPageDocument } from '../docs/response.schemas.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
 import { validationProblem } from '../http/problem.js';
+import { readRelationLog } from './read-relation-log.js';
 
 export class ReadLogQuery {
   /** Position of the last event already read; omitted = from the start of the log. */
@@ -18,21 +19,21 @@ export class ReadLogQuery {
   limit?: number;
 }
 
-/** The global log as recorded, in order, in pages. */
+/** The global log as recorded, in order, in pages: Demarche's events only (the pairs' streams). */
 @ApiTags('events')
 @Controller('events')
 export class EventsController {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   @Get()
-  @ApiOperation({ summary: 'The global event log as recorded, in order, one page at a time' })
+  @ApiOperation({ summary: "The global event log as recorded, in order, one page at a time: Demarche's events only (streams relation-…)" })
   @ApiOkResponse({ type: EventPageDocument })
   @ApiProblems(400)
   async read(@Query() query: ReadLogQuery) {
     if (query.after !== undefined && !this.store.isPosition(query.after)) {
       throw validationProblem([{ field: 'after', message: 'is not a position in this log' }]);
     }
-    const page = await this.store.readAll(query.after ?? null, query.limit ?? 100);
+    const page = await readRelationLog(this.store, query.after ?? null, query.limit ?? 100);
     return { events: page.events, next: page.next };
   }
 }

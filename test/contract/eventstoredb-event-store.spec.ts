@@ -7,7 +7,8 @@ if (connectionString) {
   // The server is shared and long-lived: the contract writes to fresh streams and reads the
   // global log from markers of its own, so nothing needs wiping between tests.
   eventStoreContract(`EventStoreDbEventStore at ${redactCredentials(connectionString)}`, async () => {
-    const store = await openEventStore({ kind: 'eventstoredb', connectionString });
+    // The contract writes `contract-…` streams: those are "this application's" for the run.
+    const store = await openEventStore({ kind: 'eventstoredb', connectionString }, { streamPrefix: 'contract-' });
     return { store, cleanup: () => store.close() };
   });
 } else {

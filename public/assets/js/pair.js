@@ -19,6 +19,7 @@ import {
 } from './format.js';
 import { askForKey, needsKey } from './key-prompt.js';
 import { followLiveThenLoad } from './live.js';
+import { comparePositions } from './positions.js';
 import { mountReportForm } from './report-form.js';
 
 const STORY_TAIL_DAYS = 90;
@@ -315,7 +316,7 @@ function detailsText(details) {
 
 function renderIncidents(asOf) {
   const asOfDay = asOf ? referenceDay(asOf) : null;
-  const sorted = [...incidents].sort((x, y) => referenceDay(y.occurredOn).localeCompare(referenceDay(x.occurredOn)) || Number(y.position) - Number(x.position));
+  const sorted = [...incidents].sort((x, y) => referenceDay(y.occurredOn).localeCompare(referenceDay(x.occurredOn)) || comparePositions(y.position, x.position));
   const later = asOfDay ? sorted.filter((incident) => referenceDay(incident.occurredOn) > asOfDay).length : 0;
   fill($('#incidents-heading'), `Incidents (${incidents.length})`);
   fill(

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import {
   ANY,
   BACKWARDS,
@@ -8,38 +9,81 @@ import {
   START,
   StreamNotFoundError,
   WrongExpectedVersionError,
-  excludeSystemEvents,
   jsonEvent,
-  type AllStreamResolvedEvent,
+  streamNameFilter,
   type AppendExpectedRevision,
-  type Position,
 } from '@eventstore/db-client';
 import {
   WrongExpectedRevisionError,
   type AppendResult,
   type EventStore,
   type ExpectedRevision,
-  type JsonObject,
   type NewEvent,
   type ReadAllPage,
   type StoredEvent,
   type SubscribeOptions,
   type Subscription,
 } from '../event-store.port.js';
+import { comparePositionValues, comparePositions, formatPosition, isPosition, parsePosition } from './eventstoredb-position.js';
+import { SkippedRecordLog, classifyRecorded, toStoredEvent } from './eventstoredb-recorded-event.js';
+import { APPEND_RETRIES, isTransientFailure, withRetries, type RetryPolicy } from './eventstoredb-retry.js';
+import { deliverFeed } from './eventstoredb-subscription.js';
+
+export interface EventStoreDbOptions {
+  connectionString: string;
+  /**
+   * The streams this application writes (Demarche: `relation-`). `$all` also holds the server's
+   * records and whatever other applications write to the same server; only these are read.
+   */
+  streamPrefix: string;
+}
+
+/** Thrown when a connection string sets something this adapter cannot work with. */
+export class UnsupportedConnectionSettingError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnsupportedConnectionSettingError';
+  }
+}
+
+/** The read-back of an append found fewer events than were acknowledged: a follower not caught up yet. */
+class ReadBackBehindError extends Error {}
+
+const NO_RETRIES: RetryPolicy = { delaysMs: [], budgetMs: 0, isRetryable: () => false };
+
+/** Reads after an append: a follower is normally a few milliseconds behind; give it up to ~1.5 s. */
+const READ_BACK_RETRIES: RetryPolicy = {
+  delaysMs: [20, 50, 100, 200, 400, 800],
+  budgetMs: 5_000,
+  isRetryable: (error) => error instanceof ReadBackBehindError || isTransientFailure(error),
+};
 
 /**
  * EventStoreDB (and KurrentDB) adapter over the gRPC client.
  *
- * Positions are `"<commit>/<prepare>"` in canonical decimal: both halves are uint64 on the
- * server, so they stay bigint from the wire to the string and never pass through `number`.
+ * Positions are `"<commit>/<prepare>"` in canonical decimal (eventstoredb-position.ts); both
+ * halves stay bigint from the wire to the string and never pass through `number`.
  */
 export class EventStoreDbEventStore implements EventStore {
   private readonly client: EventStoreDBClient;
   private readonly subscriptions = new Set<Subscription>();
+  private readonly streamPrefix: string;
+  private readonly logger = new Logger('EventStoreDB');
+  private readonly skipped = new SkippedRecordLog((line) => this.logger.warn(line));
   private closed = false;
 
-  constructor(connectionString: string) {
+  constructor({ connectionString, streamPrefix }: EventStoreDbOptions) {
     this.client = EventStoreDBClient.connectionString(withEsdbScheme(connectionString));
+    // With it false the client answers a conflicting append with `{ success: false }` instead of
+    // throwing, and this adapter would report a write that never happened. The client's own
+    // parse of the string decides (any spelling of the key it accepts); its getter is public at
+    // run time, only `protected` in the typings.
+    if (!(this.client as unknown as { throwOnAppendFailure: boolean }).throwOnAppendFailure) {
+      throw new UnsupportedConnectionSettingError(
+        'throwOnAppendFailure=false is not supported: Demarche relies on a refused append throwing. Remove it from the connection string.',
+      );
+    }
+    this.streamPrefix = streamPrefix;
   }
 
   /**
@@ -68,20 +112,24 @@ export class EventStoreDbEventStore implements EventStore {
     if (new Set(events.map((event) => event.eventId.toLowerCase())).size !== events.length) {
       throw new TypeError('append got the same event id twice');
     }
+    const expected = toEsdbExpectedRevision(expectedRevision);
     // Dedup detection: the server answers a retried append (same event ids, same expected
     // revision) with success and the revisions of the first write. Those revisions are at or
     // below the stream's tail before the call, whereas a fresh write lands above it.
-    const tailBefore = await this.lastRevision(streamId);
+    const tailBefore = await withRetries(APPEND_RETRIES, () => this.lastRevision(streamId));
+    const proposed = events.map((event) =>
+      jsonEvent({ id: event.eventId, type: event.type, data: event.data, metadata: event.metadata ?? {} }),
+    );
     let nextExpectedRevision: bigint;
     try {
-      const result = await this.client.appendToStream(
-        streamId,
-        events.map((event) =>
-          jsonEvent({ id: event.eventId, type: event.type, data: event.data, metadata: event.metadata ?? {} }),
-        ),
-        { expectedRevision: toEsdbExpectedRevision(expectedRevision) },
-      );
-      nextExpectedRevision = result.nextExpectedRevision;
+      // Every attempt sends the same ids with the same expected revision, so one that was
+      // written before its answer was lost is answered as a duplicate, not written again. With
+      // 'any' the server recognises ids only from a cache that a restart or a new leader lacks:
+      // no retry then, the caller decides.
+      const retries = expectedRevision === 'any' ? NO_RETRIES : APPEND_RETRIES;
+      ({ nextExpectedRevision } = await withRetries(retries, () =>
+        this.client.appendToStream(streamId, proposed, { expectedRevision: expected }),
+      ));
     } catch (error) {
       if (error instanceof WrongExpectedVersionError) {
         const actual = error.actualVersion === NO_STREAM ? 'no_stream' : toPortRevision(error.actualVersion);
@@ -91,10 +139,17 @@ export class EventStoreDbEventStore implements EventStore {
     }
 
     const firstRevision = nextExpectedRevision - BigInt(events.length - 1);
-    const recorded = await this.readStreamRange(streamId, firstRevision, events.length);
-    const matches =
-      recorded.length === events.length &&
-      recorded.every((stored, i) => stored.eventId.toLowerCase() === events[i]!.eventId.toLowerCase());
+    const recorded = await withRetries(READ_BACK_RETRIES, async () => {
+      const found = await this.readStreamRange(streamId, firstRevision, events.length);
+      if (found.length < events.length) {
+        throw new ReadBackBehindError(
+          `EventStoreDB acknowledged the append to ${streamId} at revision ${nextExpectedRevision}, ` +
+            `but only ${found.length} of its ${events.length} event(s) could be read back`,
+        );
+      }
+      return found;
+    });
+    const matches = recorded.every((stored, i) => stored.eventId.toLowerCase() === events[i]!.eventId.toLowerCase());
     if (!matches) {
       throw new Error(
         `EventStoreDB acknowledged the append to ${streamId} at revision ${nextExpectedRevision}, ` +
@@ -119,70 +174,58 @@ export class EventStoreDbEventStore implements EventStore {
     return this.readStreamRange(streamId, BigInt(fromRevision), maxCount);
   }
 
+  /**
+   * Up to `limit` of this application's events after `after`. The server cannot filter a read of
+   * $all, so runs of its own records and of other applications' events are read and skipped,
+   * in batches that grow while nothing of ours turns up, for as long as it takes: a page stops
+   * short of `limit` only at the end of the log (`next === null`).
+   */
   async readAll(after: string | null, limit: number): Promise<ReadAllPage> {
     this.assertOpen();
     if (!Number.isSafeInteger(limit) || limit < 1) throw new TypeError(`limit must be a positive integer, got ${limit}`);
     const events: StoredEvent[] = [];
-    // Last record examined, system ones included: the next page starts strictly after it.
+    // Last record examined, skipped ones included: the next page starts strictly after it.
     let cursor = after === null ? null : parsePosition(after);
+    let batchSize = MIN_READ_ALL_BATCH;
 
-    for (let round = 0; round < MAX_READ_ALL_ROUNDS; round++) {
+    for (;;) {
       // fromPosition is inclusive, so a read from the cursor returns the cursor's record again
       // (+1); one record beyond what we still need (+1) tells whether the log goes on.
-      const wanted = limit - events.length;
-      const maxCount = (wanted === 0 ? 0 : Math.max(wanted, MIN_READ_ALL_BATCH)) + 1 + (cursor === null ? 0 : 1);
+      const maxCount = Math.max(limit - events.length, batchSize) + 1 + (cursor === null ? 0 : 1);
       const batch = await drain(
         this.client.readAll({ fromPosition: cursor ?? START, maxCount, direction: FORWARDS, resolveLinkTos: false }),
       );
-      for (const { event } of batch) {
-        if (event === undefined) continue;
-        if (cursor !== null && comparePositionValues(event.position, cursor) <= 0) continue;
+      for (const { event: recorded } of batch) {
+        if (recorded === undefined) continue;
+        if (cursor !== null && comparePositionValues(recorded.position, cursor) <= 0) continue;
         if (events.length === limit) return { events, next: formatPosition(cursor!) };
-        cursor = event.position;
-        if (isApplicationEvent(event)) events.push(toStoredEvent(event));
+        cursor = recorded.position;
+        const classified = classifyRecorded(recorded, this.isApplicationStream);
+        if ('event' in classified) events.push(classified.event);
+        else this.skipped.note(classified.skipped, recorded);
       }
       if (batch.length < maxCount) return { events, next: null };
+      batchSize = Math.min(batchSize * 2, MAX_READ_ALL_BATCH);
     }
-    // Scan budget spent on system records: hand back what we have and where to go on from.
-    return { events, next: cursor === null ? null : formatPosition(cursor) };
   }
 
   subscribeToAll({ after, onEvent, onError }: SubscribeOptions): Subscription {
     this.assertOpen();
     const afterPosition = after === null ? null : parsePosition(after);
+    // Filtered on the server: only this application's streams cross the network.
     const feed = this.client.subscribeToAll({
       fromPosition: afterPosition ?? START,
       resolveLinkTos: false,
-      filter: excludeSystemEvents(),
+      filter: streamNameFilter({ prefixes: [this.streamPrefix] }),
     });
-    let closing = false;
-
-    const delivery = (async () => {
-      try {
-        for await (const { event } of feed) {
-          if (closing) break;
-          if (event === undefined || !isApplicationEvent(event)) continue;
-          // Never redeliver the checkpoint the caller resumed from, whichever way the server treats it.
-          if (afterPosition !== null && comparePositionValues(event.position, afterPosition) <= 0) continue;
-          await onEvent(toStoredEvent(event));
-        }
-      } catch (error) {
-        if (!closing) onError?.(error);
-      } finally {
-        await feed.unsubscribe().catch(() => undefined);
-      }
-    })();
-
-    const subscription: Subscription = {
-      close: async () => {
-        closing = true;
-        await feed.unsubscribe().catch(() => undefined);
-        // Cancelling the gRPC call does not end the piped client stream; destroying it ends our loop.
-        feed.destroy();
-        await delivery;
-        this.subscriptions.delete(subscription);
-      },
-    };
+    const subscription = deliverFeed(feed, {
+      after: afterPosition,
+      onEvent,
+      onError,
+      isApplicationStream: this.isApplicationStream,
+      skipped: this.skipped,
+      onStopped: () => this.subscriptions.delete(subscription),
+    });
     this.subscriptions.add(subscription);
     return subscription;
   }
@@ -201,6 +244,8 @@ export class EventStoreDbEventStore implements EventStore {
     await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
     await this.client.dispose();
   }
+
+  private readonly isApplicationStream = (streamId: string): boolean => streamId.startsWith(this.streamPrefix);
 
   private assertOpen(): void {
     if (this.closed) throw new Error('EventStoreDB event store is closed');
@@ -231,47 +276,10 @@ export class EventStoreDbEventStore implements EventStore {
   }
 }
 
-/** Records examined per readAll call are bounded: at most this many reads… */
-const MAX_READ_ALL_ROUNDS = 8;
-/** …of at least this many records, so runs of system records are crossed in few round trips. */
+/** Records read per round trip while scanning $all: at least this many… */
 const MIN_READ_ALL_BATCH = 100;
-
-const POSITION_FORMAT = /^(0|[1-9][0-9]*)\/(0|[1-9][0-9]*)$/;
-const UINT64_MAX = 2n ** 64n - 1n;
-
-export function formatPosition({ commit, prepare }: Position): string {
-  return `${commit}/${prepare}`;
-}
-
-/** Throws TypeError for anything `isPosition` rejects. */
-export function parsePosition(value: string): Position {
-  const match = POSITION_FORMAT.exec(value);
-  const commit = match ? BigInt(match[1]!) : -1n;
-  const prepare = match ? BigInt(match[2]!) : -1n;
-  if (commit < 0n || prepare < 0n || commit > UINT64_MAX || prepare > UINT64_MAX) {
-    throw new TypeError(`Not an EventStoreDB position: ${JSON.stringify(value)} (expected "<commit>/<prepare>")`);
-  }
-  return { commit, prepare };
-}
-
-export function isPosition(value: string): boolean {
-  try {
-    parsePosition(value);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export function comparePositions(a: string, b: string): number {
-  return comparePositionValues(parsePosition(a), parsePosition(b));
-}
-
-function comparePositionValues(a: Position, b: Position): number {
-  if (a.commit !== b.commit) return a.commit < b.commit ? -1 : 1;
-  if (a.prepare !== b.prepare) return a.prepare < b.prepare ? -1 : 1;
-  return 0;
-}
+/** …doubling while a run of other records goes on, up to this many. */
+const MAX_READ_ALL_BATCH = 4_096;
 
 /** KurrentDB's scheme names the same protocol; client 6.x parses only esdb:// and esdb+discover://. */
 function withEsdbScheme(connectionString: string): string {
@@ -294,47 +302,9 @@ function toPortRevision(revision: bigint): number {
   return Number(revision);
 }
 
-/** The recorded-event shape this adapter relies on, whichever branch of the client's union it came from. */
-interface RecordedJsonEvent {
-  id: string;
-  type: string;
-  streamId: string;
-  revision: bigint;
-  isJson: boolean;
-  data: unknown;
-  metadata: unknown;
-  position?: Position;
-}
-
-/** Events this application wrote, as opposed to the server's own records ($-types, $-streams) or foreign binary ones. */
-function isApplicationEvent(event: NonNullable<AllStreamResolvedEvent['event']>): boolean {
-  return event.isJson && !event.type.startsWith('$') && !event.streamId.startsWith('$');
-}
-
-function toStoredEvent(recorded: RecordedJsonEvent): StoredEvent {
-  if (!recorded.isJson || !isJsonObject(recorded.data)) {
-    throw new Error(`Event ${recorded.id} in ${recorded.streamId} is not a JSON object event`);
-  }
-  if (recorded.position === undefined) {
-    throw new Error('EventStoreDB returned an event without its position: server 22.6 or later is required');
-  }
-  return {
-    eventId: recorded.id,
-    type: recorded.type,
-    streamId: recorded.streamId,
-    revision: toPortRevision(recorded.revision),
-    position: formatPosition(recorded.position),
-    data: recorded.data,
-    metadata: isJsonObject(recorded.metadata) ? recorded.metadata : {},
-  };
-}
-
-function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
-}
-
 async function drain<T>(read: AsyncIterable<T>): Promise<T[]> {
   const items: T[] = [];
   for await (const item of read) items.push(item);
   return items;
 }
+
