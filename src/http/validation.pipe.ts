@@ -32,12 +32,14 @@ class QueryCheckingValidationPipe extends ValidationPipe {
     const unknown = Object.keys(value).filter((name) => !known.has(name));
     if (unknown.length > 0) {
       const message = known.size === 0 ? 'is not a parameter: this route takes none' : `is not a parameter of this route (it takes ${[...known].join(', ')})`;
-      throw validationProblem(unknown.map((field) => ({ field, message })));
+      // Named one by one, but not thousands of them: a long query string must not make a longer answer.
+      throw validationProblem(unknown.slice(0, MAX_NAMED_PARAMETERS).map((field) => ({ field, message })));
     }
     return known.size === 0 ? new metadata.metatype() : super.transform(value, metadata);
   }
 }
 
+const MAX_NAMED_PARAMETERS = 20;
 const parameterNames = new WeakMap<Function, ReadonlySet<string>>();
 
 /** The parameters a query class declares: the properties it has validation rules for (inherited ones included). */

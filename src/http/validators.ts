@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsUrl, ValidateBy, type ValidationOptions } from 'class-validator';
+import { isURL, ValidateBy, type ValidationOptions } from 'class-validator';
 import { isCountryCode } from '../domain/countries.js';
 import { InvalidOccurrenceError, parseOccurrence } from '../domain/occurrence.js';
 import { codePoint } from '../domain/text.js';
@@ -86,21 +86,26 @@ function occurrenceError(value: string): string | undefined {
  */
 const HIDDEN_IN_URL = /[\p{White_Space}\p{Cc}\p{Cs}\p{Default_Ignorable_Code_Point}]/u;
 
-/** An http(s) URL with nothing hidden in it (see HIDDEN_IN_URL). */
+const HIDDEN_IN_URL_EVERYWHERE = new RegExp(HIDDEN_IN_URL.source, 'gu');
+const WEB_URL = { protocols: ['http', 'https'], require_protocol: true };
+
+/**
+ * An http(s) URL with nothing hidden in it (see HIDDEN_IN_URL). One message per URL: the hidden
+ * character when the URL is one without it (a disguise, or a pasted space), else `message`.
+ */
 export function IsWebUrl(message: string): PropertyDecorator {
-  return (target, property) => {
-    IsUrl({ protocols: ['http', 'https'], require_protocol: true }, { message })(target, property);
-    ValidateBy({
-      name: 'hasNothingHidden',
-      validator: {
-        validate: (value) => typeof value !== 'string' || !HIDDEN_IN_URL.test(value),
-        defaultMessage: (args) => {
-          const found = HIDDEN_IN_URL.exec(String(args?.value));
-          return `must not contain spaces, control, bidirectional or invisible characters${found ? `: ${codePoint(found[0])} at position ${found.index + 1}` : ''}; percent-encode them`;
-        },
+  return ValidateBy({
+    name: 'isWebUrl',
+    validator: {
+      validate: (value) => typeof value === 'string' && !HIDDEN_IN_URL.test(value) && isURL(value, WEB_URL),
+      defaultMessage: (args) => {
+        const value = args?.value;
+        const found = typeof value === 'string' ? HIDDEN_IN_URL.exec(value) : null;
+        if (!found || !isURL(value.replace(HIDDEN_IN_URL_EVERYWHERE, ''), WEB_URL)) return message;
+        return `must not contain spaces, control, bidirectional or invisible characters: ${codePoint(found[0])} at position ${found.index + 1}; percent-encode them`;
       },
-    })(target, property);
-  };
+    },
+  });
 }
 
 /** Plain decimal digits, and few enough of them to be read exactly. */

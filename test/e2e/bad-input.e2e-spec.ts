@@ -186,6 +186,29 @@ describe('POST /incidents with a bad report', () => {
   });
 });
 
+describe('what a refusal of odd input says', () => {
+  it.each([
+    ['a summary with ESC', { summary: '\u001b[31mred' }, 'summary', 'must not contain control characters: U+001B at position 1'],
+    ['a summary with U+202E', { summary: 'abc \u202e def' }, 'summary', /^must not contain bidirectional embedding, override or isolate controls .*: U\+202E at position 5; the marks U\+200E and U\+200F are allowed$/],
+    ['a lone surrogate', { summary: 'x\ud800' }, 'summary', 'must be well-formed Unicode: U+D800 at position 2 is a lone surrogate'],
+    ['zero-width characters only', { summary: '\u200b\u200b' }, 'summary', /^must have visible characters/],
+    ['a URL with U+202E', { sources: [{ url: 'https://example.org/\u202egpj.exe' }] }, 'sources[0].url', /^must not contain spaces, control, bidirectional or invisible characters: U\+202E at position 21/],
+    ['a URL that is not one', { sources: [{ url: 'not a url' }] }, 'sources[0].url', 'must be an http(s) URL; give url and/or publisher'],
+    ['a publication in 2999', { sources: [{ publisher: 'Wire', publishedOn: '2999-01-01' }] }, 'sources[0].publishedOn', '2999-01-01 is in the future'],
+  ])('%s: names the field, the rule and the character', async (_name, change, field, message) => {
+    const response = await t.request('POST', '/incidents', { ...valid, ...change });
+
+    expect(response.status).toBe(400);
+    expect(response.json.errors).toEqual([{ field, message: typeof message === 'string' ? message : expect.stringMatching(message) }]);
+  });
+
+  it('a limit in hexadecimal: names the parameter and what it must be', async () => {
+    const response = await t.request('GET', '/events?limit=0x10');
+
+    expect(response.json.errors).toEqual([{ field: 'limit', message: 'must be a whole number from 1 to 1000 in decimal digits only (no sign, spaces, decimal point, exponent or 0x)' }]);
+  });
+});
+
 describe('POST /incidents/{id}/correction and /retraction with bad text', () => {
   it.each(badAmendments)('rejects $name with 400 naming $field, appending nothing', async (bad) => {
     const before = countEvents(t.file);
