@@ -1,6 +1,7 @@
 import { validateHeaderName, validateHeaderValue } from 'node:http';
 import fc from 'fast-check';
 import countries from 'i18n-iso-countries';
+import { acceptableText, hostileText, ODD_NUMERALS, PROTOTYPE_KEYS, type Lines } from './fuzz-input-classes.js';
 
 /**
  * Generated requests for the HTTP fuzz spec: valid reports and amendments now and then, and
@@ -55,29 +56,9 @@ const SCOPES = ['economic', 'financial', 'trade', 'arms', 'energy', 'technology'
 export const LEAK_MARKERS = ['node_modules', '/work/', '.ts:', '    at '];
 
 const noLeakMarker = (s: string) => !LEAK_MARKERS.some((marker) => s.includes(marker));
-/**
- * Text a field accepts once NFC-normalised and trimmed (the server's rule, restated here as the
- * oracle): within its length, something visible, no controls but tab and LF in several lines,
- * no bidi embedding/override/isolate controls, no lone surrogates.
- */
-export function isAcceptableText(value: unknown, maxLength: number, lines: 'one line' | 'several lines' = 'one line'): boolean {
-  if (typeof value !== 'string') return false;
-  const stored = value.normalize('NFC').trim();
-  return (
-    stored.length >= 1 && stored.length <= maxLength &&
-    !(lines === 'one line' ? /[\p{Cc}\p{Cs}\u2028\u2029\u202a-\u202e\u2066-\u2069]/u : /[^\P{Cc}\t\n\r]|\r(?!\n)|[\p{Cs}\u202a-\u202e\u2066-\u2069]/u).test(stored) &&
-    /[^\p{White_Space}\p{Default_Ignorable_Code_Point}\u2800]/u.test(stored)
-  );
-}
 /** Any text at all, for values that are wrong anyway (codes, keys, path segments). */
 const anyText = (maxLength: number) => fc.string({ unit: 'grapheme', maxLength }).filter(noLeakMarker);
-/** Around the text, what a paste brings and the server must strip or keep: spaces, direction marks, decomposed accents, joiners. */
-const textDressing = fc.constantFrom('', '', ' ', '  ', '\u00a0', '\t', '\u200f', 'e\u0301', '\ud83d\udc69\u200d\ud83d\udc67');
-const text = (maxLength: number, minLength = 0, lines: 'one line' | 'several lines' = 'one line') =>
-  fc
-    .tuple(textDressing, fc.string({ unit: 'grapheme', minLength, maxLength }), textDressing)
-    .map(([before, s, after]) => before + s + after)
-    .filter((s) => (minLength === 0 && s === '') || (isAcceptableText(s, maxLength, lines) && noLeakMarker(s)));
+const text = (maxLength: number, minLength = 0, lines?: Lines) => acceptableText(maxLength, minLength, lines).filter(noLeakMarker);
 const asciiText = (maxLength: number, minLength = 0) => fc.string({ unit: 'grapheme-ascii', minLength, maxLength }).filter(noLeakMarker);
 const word = fc.stringMatching(/^[a-z][a-z0-9-]{0,11}$/);
 const countryCode = fc.constantFrom(...COUNTRY_CODES);
@@ -216,14 +197,6 @@ const badCountry = fc.oneof(
   fc.constantFrom('XXX', 'fra', 'Fra', 'FR', 'FRAN', '250', 'ZZZ', 'EU', 'EUR', 'UNK', 'XKX', ' FRA', 'FRA ', 'ＦＲＡ', 'AZE-FRA', ''),
   fc.stringMatching(/^[A-Z]{3}$/),
   anyText(10),
-);
-/** Text that hides what it says or says nothing: each class the text rule refuses, alone or inside ordinary text. */
-const HIDDEN_CHARACTERS = ['\u0000', '\u0007', '\u001b[31m', '\u007f', '\u0085', '\u009b', '\r', '\u2028', '\u202a', '\u202e', '\u2066', '\u2067', '\u2069', '\ud800', '\udfff', '\ud83d'];
-const INVISIBLE_CHARACTERS = [' ', '\t', '\n', '\u00a0', '\u00ad', '\u034f', '\u200b', '\u200c', '\u200d', '\u200e', '\u2060', '\u2800', '\u3000', '\u3164', '\ufeff', '\ufe0f', '\u{e0020}'];
-const hostileText = fc.oneof(
-  fc.array(fc.constantFrom(...INVISIBLE_CHARACTERS), { minLength: 1, maxLength: 8 }).map((cs) => cs.join('')),
-  fc.tuple(asciiText(20), fc.constantFrom(...HIDDEN_CHARACTERS), asciiText(20)).map(([a, c, b]) => a + c + b),
-  fc.tuple(fc.constantFrom('https://example.org/', 'http://example.com/a?b='), fc.constantFrom(...HIDDEN_CHARACTERS, ' ', '\u200b', '\u200f'), word).map(([a, c, b]) => a + c + b),
 );
 const jsonScalar = fc.oneof(fc.constant(null), fc.boolean(), fc.integer(), fc.double(), fc.constantFrom(1e308, -0, 2 ** 53 + 1, 1e-320), anyText(30));
 const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
@@ -446,23 +419,8 @@ function pathSegment(): fc.Arbitrary<string> {
 
 const QUERY_KEYS = [
   'limit', 'cursor', 'pair', 'type', 'from', 'to', 'after', 'asOf', 'knownAt', 'country', 'level', 'interval', 'minPosition', '__proto__', 'constructor', '__proto__[isAdmin]',
-  'constructor[prototype][isAdmin]', 'a[b][c]', 'limit[]', '', 'prototype', 'hasOwnProperty', 'toString', 'valueOf', '__defineGetter__', '%5F%5Fproto%5F%5F', 'LIMIT',
+  'constructor[prototype][isAdmin]', 'a[b][c]', 'limit[]', '', 'LIMIT', ...PROTOTYPE_KEYS,
 ];
-/** The parameters each API route takes (the dashboard's pages and /docs are not judged): any other is a 400. */
-export const ROUTE_PARAMETERS: Readonly<Record<string, readonly string[]>> = {
-  '/incidents': ['pair', 'type', 'from', 'to', 'limit', 'cursor'],
-  '/incidents/{id}': [],
-  '/relations': ['asOf', 'knownAt', 'minPosition', 'country', 'level'],
-  '/relations/{a}/{b}': ['asOf', 'knownAt', 'minPosition'],
-  '/relations/{a}/{b}/timeline': ['from', 'to', 'interval', 'knownAt'],
-  '/events': ['after', 'limit'],
-  '/events/stream': ['after'],
-  '/catalog': [],
-  '/health': [],
-  '/admin/projections': [],
-};
-/** Numerals Number() reads but a query must not: only plain decimal digits are a number. */
-const ODD_NUMERALS = ['0x10', '1e2', '%2016', '16%20', '+16', '%2B16', '16.0', '0b10', '0o7', 'Infinity', '-0', '1_0', '%EF%BC%91%EF%BC%96'];
 const queryValue = fc.oneof(
   fc.constantFrom(...ODD_NUMERALS, '016'),
   fc.constantFrom('10', '0', '-1', '1e3', '1.5', '9'.repeat(30), '500', '501', '1000', '1001', 'AZE-FRA', 'AZE-AZE', 'XXX-FRA', 'AZE', 'Accusation', 'Invasion', '2023-12', '2023-02-30', '2023', 'crisis', 'calm', 'day', 'week', 'century', '1', '2', 'junk', '', '%', '%zz', '%E0%A4%A', '%00', 'true', '[]', '{}'),

@@ -4,7 +4,8 @@ import fc from 'fast-check';
 import { parseApiKeys } from '../../src/auth/api-keys.js';
 import { fixedClock, startTestApp, type TestApp } from '../support/test-app.js';
 import { sendHttp, sendRaw, type FuzzAnswer } from './fuzz-http-client.js';
-import { API_KEYS, LEAK_MARKERS, NOW, ROUTE_PARAMETERS, SECRETS, fuzzRequest, isAcceptableText, routeTemplate, type AppName, type FuzzRequest } from './fuzz-requests.js';
+import { isAcceptableText, ROUTE_PARAMETERS } from './fuzz-input-classes.js';
+import { API_KEYS, LEAK_MARKERS, NOW, SECRETS, fuzzRequest, routeTemplate, type AppName, type FuzzRequest } from './fuzz-requests.js';
 
 /**
  * Property-based fuzzing of the HTTP API on real servers and real SQLite files: whatever is
