@@ -64,7 +64,7 @@ export class ReportIncidentDto {
   @IsOccurrenceDate()
   occurredOn!: string;
 
-  @ApiProperty({ maxLength: 280, example: 'Azerbaijan declares two French embassy employees personae non gratae and orders them to leave within 48 hours' })
+  @ApiProperty({ maxLength: 280, description: 'One line; stored NFC-normalised and trimmed; no control, bidi-override or invisible-only text', example: 'Azerbaijan declares two French embassy employees personae non gratae and orders them to leave within 48 hours' })
   @IsText(280)
   summary!: string;
 
