@@ -1,8 +1,9 @@
-import { Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequiresRole } from '../auth/requires-role.decorator.js';
 import { ApiProblems } from '../docs/problem.schema.js';
 import { ProjectionsDocument, RebuildDocument } from '../docs/response.schemas.js';
+import { NoQueryParameters } from '../http/no-query-parameters.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 
 /** Operating the read side: what it reflects, and rebuilding it from the log. */
@@ -17,7 +18,7 @@ export class AdminController {
   @ApiOperation({ summary: 'Projection status: checkpoint, hash, counts, last snapshot (role admin)' })
   @ApiOkResponse({ type: ProjectionsDocument })
   @ApiProblems(401, 403)
-  status() {
+  status(@Query() _query: NoQueryParameters) {
     return { projections: [this.projections.status()] };
   }
 
@@ -26,7 +27,7 @@ export class AdminController {
   @ApiOperation({ summary: 'Rebuild the read model from the whole log and swap it in (role admin)' })
   @ApiOkResponse({ type: RebuildDocument })
   @ApiProblems(401, 403)
-  async rebuild() {
+  async rebuild(@Query() _query: NoQueryParameters) {
     const { events, ms, hash } = await this.projections.rebuild();
     return { events, durationMs: Math.round(ms), eventsPerSecond: Math.round(events / Math.max(ms / 1000, 1e-6)), hash, checkpoint: this.projections.position };
   }

@@ -1,4 +1,4 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import countries from 'i18n-iso-countries';
 import { countryName, isCountryCode } from '../domain/countries.js';
@@ -6,6 +6,7 @@ import { ESCALATION_LEVELS } from '../domain/escalation.js';
 import { INCIDENT_CATALOG, INCIDENT_TYPES } from '../domain/incident-catalog.js';
 import { detailsSchema } from '../docs/details-schema.js';
 import { CatalogDocument } from '../docs/response.schemas.js';
+import { NoQueryParameters } from '../http/no-query-parameters.js';
 
 function buildCatalog() {
   return {
@@ -38,7 +39,7 @@ export class CatalogController {
   @Get()
   @ApiOperation({ summary: 'Incident types (CAMEO code, Goldstein weight, details schema), escalation levels and country codes' })
   @ApiOkResponse({ type: CatalogDocument })
-  get() {
+  get(@Query() _query: NoQueryParameters) {
     return this.catalog;
   }
 }

@@ -1,5 +1,6 @@
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsBoolean, IsIn, IsInt, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsBoolean, IsIn, IsInt, IsUUID, Max, Min } from 'class-validator';
 import { IsOmittable } from './omittable.js';
+import { IsText } from './text.js';
 import type { IncidentData } from './incident.js';
 import {
   ambassadorOf,
@@ -88,21 +89,22 @@ export class ReciprocalExpulsionDetails extends ExpulsionDetails {
 }
 
 export class SummonsDetails {
-  @IsOmittable() @IsString() @Length(1, 200)
+  @IsOmittable() @IsText(200)
   ambassadorName?: string;
 }
 
 export class BoycottDetails {
-  @IsString() @Length(1, 200)
+  @IsText(200)
   meeting!: string;
-  @IsOmittable() @IsString() @Length(1, 200)
+  @IsOmittable() @IsText(200)
   place?: string;
 }
 
 export class StatementDetails {
-  @IsOmittable() @IsString() @Length(1, 200)
+  @IsOmittable() @IsText(200)
   speaker?: string;
-  @IsOmittable() @IsString() @Length(1, 2000)
+  /** Several lines: a quoted statement may have paragraphs. */
+  @IsOmittable() @IsText(2000, { lines: 'several lines' })
   quote?: string;
 }
 
@@ -117,19 +119,19 @@ export class SanctionsEasedDetails {
 }
 
 export class ForumDetails {
-  @IsOmittable() @IsString() @Length(1, 200)
+  @IsOmittable() @IsText(200)
   forum?: string;
 }
 
 export class OperationDetails {
-  @IsOmittable() @IsString() @Length(1, 200)
+  @IsOmittable() @IsText(200)
   region?: string;
 }
 
 export class AgreementDetails {
-  @IsOmittable() @IsString() @Length(1, 300)
+  @IsOmittable() @IsText(300)
   agreement?: string;
-  @IsOmittable() @IsString() @Length(1, 200)
+  @IsOmittable() @IsText(200)
   place?: string;
 }
 

@@ -1,11 +1,11 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsOptional, IsString } from 'class-validator';
 import { ApiProblems } from '../docs/problem.schema.js';
 import { EventPageDocument } from '../docs/response.schemas.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
 import { validationProblem } from '../http/problem.js';
+import { IsQueryInteger } from '../http/validators.js';
 import { readRelationLog } from './read-relation-log.js';
 
 export class ReadLogQuery {
@@ -15,7 +15,7 @@ export class ReadLogQuery {
   after?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000)
+  @IsOptional() @IsQueryInteger(1, 1000)
   limit?: number;
 }
 

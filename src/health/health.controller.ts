@@ -1,7 +1,8 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/requires-role.decorator.js';
 import { HealthDocument } from '../docs/response.schemas.js';
+import { NoQueryParameters } from '../http/no-query-parameters.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 
 /** Public even when reads need a key: liveness probes carry no credentials. */
@@ -14,7 +15,7 @@ export class HealthController {
   @Get()
   @ApiOperation({ summary: 'Liveness, and how far the read model has got' })
   @ApiOkResponse({ type: HealthDocument })
-  health() {
+  health(@Query() _query: NoQueryParameters) {
     return {
       status: 'ok',
       readModel: {

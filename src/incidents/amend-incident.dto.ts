@@ -4,18 +4,15 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
-  IsNotEmpty,
   IsObject,
-  IsString,
-  MaxLength,
   ValidateNested,
 } from 'class-validator';
-import { IsOccurrenceDate, IsOmittable } from '../http/validators.js';
+import { IsOccurrenceDate, IsOmittable, IsText } from '../http/validators.js';
 import { SourceDto } from './report-incident.dto.js';
 
 export class RetractIncidentDto {
   @ApiProperty({ maxLength: 500, description: 'Why (kept in the log with the amendment)', example: 'The French Foreign Ministry statement dates the expulsion to 27 December' })
-  @IsString() @IsNotEmpty({ message: 'must say why the incident is retracted' }) @MaxLength(500)
+  @IsText(500, { lines: 'several lines' })
   reason!: string;
 }
 
@@ -29,7 +26,7 @@ export class CorrectIncidentDto extends RetractIncidentDto {
   occurredOn?: string;
 
   @ApiPropertyOptional({ maxLength: 280, example: 'France expels two diplomats of Azerbaijan\'s embassy in Paris, citing reciprocity' })
-  @IsOmittable() @IsString() @IsNotEmpty({ message: 'must not be empty' }) @MaxLength(280)
+  @IsOmittable() @IsText(280)
   summary?: string;
 
   @ApiPropertyOptional({ type: [SourceDto], minItems: 1, maxItems: 20, description: 'Replaces the sources as a whole' })

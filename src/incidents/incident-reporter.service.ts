@@ -105,7 +105,7 @@ export class IncidentReporter {
 
   async report(dto: ReportIncidentDto, options: CommandOptions = {}): Promise<CommandOutcome> {
     const now = this.clock.now();
-    this.rejectFuture('occurredOn', dto.occurredOn, now);
+    rejectFutureDates(dto, now);
     const streamId = relationStreamId(dto.actor, dto.target);
     return this.execute(streamId, options, {
       kind: 'ReportIncident',
@@ -124,9 +124,9 @@ export class IncidentReporter {
   async correct(incidentId: string, dto: CorrectIncidentDto, options: CommandOptions = {}): Promise<CommandOutcome> {
     const now = this.clock.now();
     const incident = await this.incidentOrNotFound(incidentId);
-    if (dto.occurredOn !== undefined) this.rejectFuture('occurredOn', dto.occurredOn, now);
-    if (dto.details !== undefined) await this.checkDetails(incident.type, dto.details);
-    const { reason, ...fields } = dto;
+    rejectFutureDates(dto, now);
+    const details = dto.details === undefined ? undefined : await this.checkDetails(incident.type, dto.details);
+    const { reason, ...fields } = { ...dto, ...(details === undefined ? {} : { details }) };
     const changes = plain(fields) as IncidentChanges;
     if (Object.keys(changes).length === 0) {
       throw validationProblem([{ field: 'occurredOn', message: 'a correction must amend at least one of occurredOn, summary, sources, details' }]);
@@ -228,21 +228,32 @@ export class IncidentReporter {
     return incident;
   }
 
-  private rejectFuture(field: string, date: string, now: Date): void {
-    if (isInFuture(parseOccurrence(date), now.getTime())) {
-      throw validationProblem([{ field, message: `${date} is in the future` }]);
-    }
-  }
-
-  /** Corrected details must still fit the incident's type. */
-  private async checkDetails(type: IncidentType, details: Record<string, unknown>): Promise<void> {
+  /** Corrected details must still fit the incident's type; they are stored as validated (text normalized). */
+  private async checkDetails(type: IncidentType, details: Record<string, unknown>): Promise<Record<string, unknown>> {
     const Details = INCIDENT_CATALOG[type].details;
     const instance = Details ? plainToInstance(Details, details) : {};
     const errors = Details
       ? await validate(instance, { whitelist: true, forbidNonWhitelisted: true })
       : Object.keys(details).map((property) => ({ property, constraints: { whitelist: 'is not a known field' }, children: [] }));
     if (errors.length > 0) throw validationProblem(flattenValidationErrors(errors as never, 'details'));
+    return instance as Record<string, unknown>;
   }
+}
+
+/**
+ * Nothing is reported before it happens, nor published before it is written: the occurrence and
+ * every source's publication date must have begun by the request's clock date (at the
+ * precision given, so today is accepted all day).
+ */
+function rejectFutureDates(dto: { occurredOn?: string; sources?: { publishedOn?: string }[] }, now: Date): void {
+  const dates: [field: string, date: string | undefined][] = [
+    ['occurredOn', dto.occurredOn],
+    ...(dto.sources ?? []).map((source, i): [string, string | undefined] => [`sources[${i}].publishedOn`, source.publishedOn]),
+  ];
+  const errors = dates
+    .filter((entry): entry is [string, string] => entry[1] !== undefined && isInFuture(parseOccurrence(entry[1]), now.getTime()))
+    .map(([field, date]) => ({ field, message: `${date} is in the future` }));
+  if (errors.length > 0) throw validationProblem(errors);
 }
 
 function checkPrecondition(streamId: string, revision: number, expected: CommandOptions['expectedRevision']): void {

@@ -9,6 +9,7 @@ import { REPORT_EXAMPLES } from '../docs/examples.js';
 import { ApiProblems, ApiWriteRoute } from '../docs/problem.schema.js';
 import { IncidentDocument, IncidentPageDocument, RecordedDocument } from '../docs/response.schemas.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
+import { NoQueryParameters } from '../http/no-query-parameters.js';
 import { validationProblem, type FieldError } from '../http/problem.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import { HttpCommandRunner } from './http-command-runner.js';
@@ -39,7 +40,7 @@ export class IncidentsController {
   @ApiBody({ type: ReportIncidentDto, examples: REPORT_EXAMPLES })
   @ApiCreatedResponse({ type: RecordedDocument, description: 'Recorded; Location is /incidents/{incidentId}', headers: { Location: { description: 'The incident', schema: { type: 'string' } } } })
   @ApiProblems(400, 401, 403, 409, 412, 413, 415, 422)
-  async report(@Body() dto: ReportIncidentDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  async report(@Body() dto: ReportIncidentDto, @Query() _query: NoQueryParameters, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const outcome = await this.commands.run('POST /incidents', request, (options) => this.reporter.report(dto, options));
     reply.header('location', `/incidents/${outcome.incidentId}`);
     return commandResponse(outcome, reply);
@@ -55,6 +56,7 @@ export class IncidentsController {
   async correct(
     @Param('incidentId', incidentIdPipe) incidentId: string,
     @Body() dto: CorrectIncidentDto,
+    @Query() _query: NoQueryParameters,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
@@ -72,6 +74,7 @@ export class IncidentsController {
   async retract(
     @Param('incidentId', incidentIdPipe) incidentId: string,
     @Body() dto: RetractIncidentDto,
+    @Query() _query: NoQueryParameters,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
@@ -83,7 +86,7 @@ export class IncidentsController {
   @ApiOperation({ summary: 'One incident as currently believed (corrections applied)' })
   @ApiOkResponse({ type: IncidentDocument })
   @ApiProblems(400, 404)
-  async get(@Param('incidentId', incidentIdPipe) incidentId: string) {
+  async get(@Param('incidentId', incidentIdPipe) incidentId: string, @Query() _query: NoQueryParameters) {
     const incident = await this.projections.readModel.incident(incidentId);
     if (!incident) throw new NotFoundException(`No incident ${incidentId} is recorded`);
     return incidentResponse(incident);

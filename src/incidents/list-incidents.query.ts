@@ -1,8 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
 import { INCIDENT_TYPES, type IncidentType } from '../domain/incident-catalog.js';
-import { IsOccurrenceDate } from '../http/validators.js';
+import { IsOccurrenceDate, IsQueryInteger } from '../http/validators.js';
 
 export const MAX_PAGE_SIZE = 500;
 
@@ -27,7 +26,7 @@ export class ListIncidentsQuery {
   to?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 50 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_PAGE_SIZE)
+  @IsOptional() @IsQueryInteger(1, MAX_PAGE_SIZE)
   limit?: number;
 
   /** The `next` value of the previous page. */

@@ -6,42 +6,34 @@ import {
   IsArray,
   IsDefined,
   IsEmpty,
-  Length,
   IsIn,
   IsObject,
-  IsISO8601,
-  IsNotEmpty,
   IsOptional,
-  IsString,
-  IsUrl,
-  MaxLength,
   ValidateIf,
   ValidateNested,
   validateSync,
 } from 'class-validator';
 import { INCIDENT_CATALOG, INCIDENT_TYPES, isIncidentType, type IncidentType } from '../domain/incident-catalog.js';
 import { reportDetailsSchema } from '../docs/details-schema.js';
-import { DiffersFrom, IsCountryCode, IsOccurrenceDate, IsOmittable } from '../http/validators.js';
+import { DiffersFrom, IsCalendarDay, IsCountryCode, IsOccurrenceDate, IsOmittable, IsText, IsWebUrl } from '../http/validators.js';
 
 export class SourceDto {
   @ApiPropertyOptional({ format: 'uri', description: 'http(s) URL of the report; give url and/or publisher', example: 'https://www.example.org/2023/12/26/azerbaijan-expels-french-diplomats' })
   @ValidateIf((source: SourceDto) => source.url !== undefined || source.publisher === undefined)
-  @IsUrl({ protocols: ['http', 'https'], require_protocol: true }, { message: 'must be an http(s) URL; give url and/or publisher' })
+  @IsWebUrl('must be an http(s) URL; give url and/or publisher')
   url?: string;
 
   @ApiPropertyOptional({ maxLength: 200, example: 'Unattributed news report, Baku dateline (Demarche seed article 000_7265cf855958d769)' })
   @ValidateIf((source: SourceDto) => source.publisher !== undefined || source.url === undefined)
-  @IsString({ message: 'must be a string; give url and/or publisher' })
-  @IsNotEmpty({ message: 'must not be empty; give url and/or publisher' })
-  @MaxLength(200)
+  @IsText(200)
   publisher?: string;
 
   @ApiPropertyOptional({ minLength: 1, maxLength: 500, example: 'France Expels Azerbaijani Diplomats Amid Accusations of Pro-Armenian Bias' })
-  @IsOmittable() @IsString() @Length(1, 500)
+  @IsOmittable() @IsText(500)
   title?: string;
 
-  @ApiPropertyOptional({ format: 'date', example: '2023-12-27' })
-  @IsOmittable() @IsISO8601({ strict: true, strictSeparator: true }) @Length(10, 10, { message: 'must be a date YYYY-MM-DD' })
+  @ApiPropertyOptional({ format: 'date', description: 'YYYY-MM-DD; not in the future', example: '2023-12-27' })
+  @IsOmittable() @IsCalendarDay()
   publishedOn?: string;
 }
 
@@ -72,8 +64,8 @@ export class ReportIncidentDto {
   @IsOccurrenceDate()
   occurredOn!: string;
 
-  @ApiProperty({ maxLength: 280, example: 'Azerbaijan declares two French embassy employees personae non gratae and orders them to leave within 48 hours' })
-  @IsString() @IsNotEmpty({ message: 'must not be empty' }) @MaxLength(280)
+  @ApiProperty({ maxLength: 280, description: 'One line; stored NFC-normalised and trimmed; no control, bidi-override or invisible-only text', example: 'Azerbaijan declares two French embassy employees personae non gratae and orders them to leave within 48 hours' })
+  @IsText(280)
   summary!: string;
 
   @ApiProperty({ type: [SourceDto], minItems: 1, maxItems: 20, description: 'Where it was reported: each source needs a url and/or a publisher' })

@@ -1,6 +1,7 @@
 import { validateHeaderName, validateHeaderValue } from 'node:http';
 import fc from 'fast-check';
 import countries from 'i18n-iso-countries';
+import { acceptableText, hostileText, ODD_NUMERALS, PROTOTYPE_KEYS, type Lines } from './fuzz-input-classes.js';
 
 /**
  * Generated requests for the HTTP fuzz spec: valid reports and amendments now and then, and
@@ -55,7 +56,9 @@ const SCOPES = ['economic', 'financial', 'trade', 'arms', 'energy', 'technology'
 export const LEAK_MARKERS = ['node_modules', '/work/', '.ts:', '    at '];
 
 const noLeakMarker = (s: string) => !LEAK_MARKERS.some((marker) => s.includes(marker));
-const text = (maxLength: number, minLength = 0) => fc.string({ unit: 'grapheme', minLength, maxLength }).filter((s) => s.length >= minLength && s.length <= maxLength && noLeakMarker(s));
+/** Any text at all, for values that are wrong anyway (codes, keys, path segments). */
+const anyText = (maxLength: number) => fc.string({ unit: 'grapheme', maxLength }).filter(noLeakMarker);
+const text = (maxLength: number, minLength = 0, lines?: Lines) => acceptableText(maxLength, minLength, lines).filter(noLeakMarker);
 const asciiText = (maxLength: number, minLength = 0) => fc.string({ unit: 'grapheme-ascii', minLength, maxLength }).filter(noLeakMarker);
 const word = fc.stringMatching(/^[a-z][a-z0-9-]{0,11}$/);
 const countryCode = fc.constantFrom(...COUNTRY_CODES);
@@ -73,6 +76,7 @@ const pastOccurrence = fc.oneof(
 );
 
 const validSource = fc.oneof(
+  fc.record({ url: fc.constantFrom('https://ar.example.org/\u0642\u0637\u0631', 'https://exämple.org/é?q=1') }),
   fc.record({ url: word.map((w) => `https://example.org/news/${w}`) }),
   fc.record({ publisher: text(200, 1) }),
   fc.record(
@@ -96,7 +100,7 @@ function validDetails(type: (typeof RULE_FREE_TYPES)[number]): fc.Arbitrary<Reco
       case 'PublicCondemnation':
       case 'Accusation':
       case 'ThreatIssued':
-        return fc.record({ speaker: optionalText(200), quote: optionalText(2000) }).map(definedOnly);
+        return fc.record({ speaker: optionalText(200), quote: fc.option(text(2000, 1, 'several lines'), { nil: undefined }) }).map(definedOnly);
       case 'OppositionRallied':
         return fc.record({ forum: optionalText(200) }).map(definedOnly);
       case 'MilitaryOffensive':
@@ -129,7 +133,7 @@ export const validReport: fc.Arbitrary<Record<string, unknown>> = fc
   .map(definedOnly);
 
 /** Corrections change the summary to a fresh one (a correction that changes nothing is 422 by rule). */
-const validCorrection = fc.record({ reason: text(500, 1), summary: fc.tuple(text(200, 1), fc.uuid()).map(([s, id]) => `${s} ${id}`.slice(-280)) });
+const validCorrection = fc.record({ reason: text(500, 1), summary: fc.tuple(text(200, 1), fc.uuid()).map(([s, id]) => `${s.trim()} ${id}`.slice(-280)) });
 const validRetraction = fc.record({ reason: text(500, 1) });
 
 const writeAuth = (app: AppName, admin = false): Record<string, string> => (app === 'keyed' ? { authorization: `Bearer ${admin ? SECRETS.ops : SECRETS.alice}` } : {});
@@ -184,6 +188,7 @@ const badDate = fc.oneof(
     '2023-02-30', '2023-13', '2023-00', '2023-12-32', '0000', '99999', '2023-12-26T25:00:00Z', '2023-12-26T12:00:00', '2023-12-26T12:00:00+15:00',
     '2023-12-26T12:60:00Z', '2023-12-26 12:00:00Z', '20/05/2024', '2024-06-02', '2025', '2024-07', '2999-01-01T00:00:00Z', '', ' ', 'yesterday',
     '1e3', '2023-1-1', '+002023-01-01', '-000001', '2023-W52', '2023-12-26T12:00:00.123456789Z', '2024-06-01T12:00:00.001Z', '2024-06-01T23:00:00+10:00', 'x'.repeat(41),
+    '2999-01-01', '2023-W52-1', '1700-01-01', '2023-123',
   ),
   asciiText(40),
   fc.date({ noInvalidDate: false }).map((d) => (Number.isNaN(d.getTime()) ? 'Invalid Date' : d.toISOString())),
@@ -191,9 +196,9 @@ const badDate = fc.oneof(
 const badCountry = fc.oneof(
   fc.constantFrom('XXX', 'fra', 'Fra', 'FR', 'FRAN', '250', 'ZZZ', 'EU', 'EUR', 'UNK', 'XKX', ' FRA', 'FRA ', 'ＦＲＡ', 'AZE-FRA', ''),
   fc.stringMatching(/^[A-Z]{3}$/),
-  text(10),
+  anyText(10),
 );
-const jsonScalar = fc.oneof(fc.constant(null), fc.boolean(), fc.integer(), fc.double(), fc.constantFrom(1e308, -0, 2 ** 53 + 1, 1e-320), text(30));
+const jsonScalar = fc.oneof(fc.constant(null), fc.boolean(), fc.integer(), fc.double(), fc.constantFrom(1e308, -0, 2 ** 53 + 1, 1e-320), anyText(30));
 const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 2, arbitrary: fc.constant(null) },
   { weight: 4, arbitrary: jsonScalar },
@@ -202,6 +207,7 @@ const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 1, arbitrary: hugeArray },
   { weight: 2, arbitrary: badDate },
   { weight: 2, arbitrary: badCountry },
+  { weight: 3, arbitrary: hostileText },
   { weight: 1, arbitrary: fc.constantFrom(...ALL_TYPES, 'Invasion', 'accusation', 'toString', '__proto__', 'constructor') },
   { weight: 1, arbitrary: fc.constantFrom<unknown>([], {}, [{}], [null], { url: 'javascript:alert(1)' }, { url: 'ftp://example.org/x' }, { publisher: '' }, { title: 'only a title' }) },
 );
@@ -223,7 +229,7 @@ type Mutation =
 const REPORT_LEAVES: Path[] = [
   ['type'], ['actor'], ['target'], ['occurredOn'], ['summary'], ['sources'], ['sources', 0], ['sources', 0, 'url'], ['sources', 0, 'publisher'],
   ['sources', 0, 'title'], ['sources', 0, 'publishedOn'], ['sources', 5], ['details'], ['details', 'diplomats'], ['details', 'scope'], ['details', 'speaker'],
-  ['details', 'meeting'], ['details', 'inResponseTo'],
+  ['details', 'meeting'], ['details', 'inResponseTo'], ['details', 'quote'], ['details', 'place'],
 ];
 const REPORT_OBJECTS: Path[] = [[], ['details'], ['sources', 0]];
 const AMEND_LEAVES: Path[] = [['reason'], ['summary'], ['occurredOn'], ['sources'], ['details'], ['type'], ['actor']];
@@ -407,15 +413,19 @@ function pathSegment(): fc.Arbitrary<string> {
     fc.uuid(),
     fc.constantFrom('{incident}', 'not-a-uuid', '..', '.', '%2e%2e', '..%2f..%2fpackage.json', '%00', '%', '%zz', '%E0%A4%A', '%C0%AE', '%FF', '%2F', 'index.html', 'app.js', 'uPlot.esm.js', 'hasOwnProperty', '__proto__', 'constructor', 'AZE-FRA', 'x'.repeat(3_000), ''),
     word,
-    text(20).map((s) => encodeURIComponent(s)),
+    anyText(20).map((s) => encodeURIComponent(s)),
   );
 }
 
-const QUERY_KEYS = ['limit', 'cursor', 'pair', 'type', 'from', 'to', 'after', 'asOf', 'knownAt', 'country', 'level', 'interval', 'minPosition', '__proto__', 'constructor', '__proto__[isAdmin]', 'constructor[prototype][isAdmin]', 'a[b][c]', 'limit[]', ''];
+const QUERY_KEYS = [
+  'limit', 'cursor', 'pair', 'type', 'from', 'to', 'after', 'asOf', 'knownAt', 'country', 'level', 'interval', 'minPosition', '__proto__', 'constructor', '__proto__[isAdmin]',
+  'constructor[prototype][isAdmin]', 'a[b][c]', 'limit[]', '', 'LIMIT', ...PROTOTYPE_KEYS,
+];
 const queryValue = fc.oneof(
+  fc.constantFrom(...ODD_NUMERALS, '016'),
   fc.constantFrom('10', '0', '-1', '1e3', '1.5', '9'.repeat(30), '500', '501', '1000', '1001', 'AZE-FRA', 'AZE-AZE', 'XXX-FRA', 'AZE', 'Accusation', 'Invasion', '2023-12', '2023-02-30', '2023', 'crisis', 'calm', 'day', 'week', 'century', '1', '2', 'junk', '', '%', '%zz', '%E0%A4%A', '%00', 'true', '[]', '{}'),
   badDate.map(encodeURIComponent),
-  text(30).map(encodeURIComponent),
+  anyText(30).map(encodeURIComponent),
   fc.constant('x'.repeat(5_000)),
 );
 function queryString(): fc.Arbitrary<string> {

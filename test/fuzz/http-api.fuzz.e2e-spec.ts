@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { parseApiKeys } from '../../src/auth/api-keys.js';
 import { fixedClock, startTestApp, type TestApp } from '../support/test-app.js';
 import { sendHttp, sendRaw, type FuzzAnswer } from './fuzz-http-client.js';
+import { isAcceptableText, ROUTE_PARAMETERS } from './fuzz-input-classes.js';
 import { API_KEYS, LEAK_MARKERS, NOW, SECRETS, fuzzRequest, routeTemplate, type AppName, type FuzzRequest } from './fuzz-requests.js';
 
 /**
@@ -118,6 +119,9 @@ function judge(request: FuzzRequest, path: string, answer: FuzzAnswer, appended:
   const leaks = LEAK_MARKERS.filter((marker) => answer.body.includes(marker) && !asked.includes(marker));
   if (leaks.length > 0) report(`no stack trace or path in answers (found ${leaks.map((l) => JSON.stringify(l)).join(', ')})`);
 
+  const wrongParameter = answer.status >= 200 && answer.status < 300 ? parameterNotTaken(request, path) : undefined;
+  if (wrongParameter) report(`a query parameter the route does not take, or a limit not in decimal digits, is never answered 2xx (${wrongParameter})`);
+
   const created = answer.status === 201;
   const replayed = created && answer.headers['idempotent-replayed'] === 'true';
   const expected = created && !replayed ? 1 : 0;
@@ -133,6 +137,20 @@ function judge(request: FuzzRequest, path: string, answer: FuzzAnswer, appended:
       if (answer.headers.location !== `/incidents/${body.incidentId}`) report('a report answers with the Location of its incident');
     }
   }
+}
+
+/** The first query parameter an API route should have refused: one it does not take, or a limit that is not plain decimal. */
+function parameterNotTaken(request: FuzzRequest, path: string): string | undefined {
+  const [bare, query] = [path.split('?')[0], path.split('?').slice(1).join('?')];
+  const route = routeTemplate(bare);
+  // The writes take no parameters; GET routes take their own.
+  const taken = request.method === 'GET' ? ROUTE_PARAMETERS[route] : request.method === 'POST' && /^\/incidents(\/\{id\}\/\{action\})?$/.test(route) ? [] : undefined;
+  if (taken === undefined || query === '') return undefined;
+  for (const [name, value] of new URLSearchParams(query)) {
+    if (!taken.includes(name)) return `${name}=${value.slice(0, 20)}`;
+    if (name === 'limit' && !/^[0-9]+$/.test(value)) return `limit=${value.slice(0, 20)}`;
+  }
+  return undefined;
 }
 
 async function send(app: AppUnderTest, request: FuzzRequest, path: string): Promise<{ answer: FuzzAnswer; appended: number }> {
@@ -188,6 +206,21 @@ async function checkRecordedIncident(app: AppUnderTest, request: FuzzRequest, pa
   const answer = await sendHttp(app.base, 'GET', `/incidents/${incidentId}`, auth, undefined);
   const incident = answer.status === 200 ? JSON.parse(answer.body) : undefined;
   const isText = (value: unknown, max: number) => typeof value === 'string' && value.length > 0 && value.length <= max;
+  // Stored text is as the server stores it: already normalised (NFC, trimmed) and acceptable.
+  const isStoredText = (value: unknown, max: number, lines?: 'several lines') => isAcceptableText(value, max, lines) && value === (value as string).normalize('NFC').trim();
+  const isCleanUrl = (value: unknown) => typeof value === 'string' && !/[\p{White_Space}\p{Cc}\p{Cs}\p{Default_Ignorable_Code_Point}]/u.test(value);
+  const textProblems = (incident: any): string[] => [
+    !isStoredText(incident.summary, 280) && `summary ${JSON.stringify(incident.summary)}`,
+    ...(Array.isArray(incident.sources) ? incident.sources : []).flatMap((source: any, i: number) => [
+      source?.publisher !== undefined && !isStoredText(source.publisher, 200) && `sources[${i}].publisher ${JSON.stringify(source.publisher)}`,
+      source?.title !== undefined && !isStoredText(source.title, 500) && `sources[${i}].title ${JSON.stringify(source.title)}`,
+      source?.url !== undefined && !isCleanUrl(source.url) && `sources[${i}].url ${JSON.stringify(source.url)}`,
+      source?.publishedOn !== undefined && !(source.publishedOn <= NOW.slice(0, 10)) && `sources[${i}].publishedOn ${JSON.stringify(source.publishedOn)} is after ${NOW.slice(0, 10)}`,
+    ]),
+    ...Object.entries(incident.details ?? {}).map(
+      ([name, value]) => typeof value === 'string' && name !== 'inResponseTo' && !isStoredText(value, 2_000, name === 'quote' ? 'several lines' : undefined) && `details.${name} ${JSON.stringify(value)}`,
+    ),
+  ].filter((problem): problem is string => typeof problem === 'string');
   const problems = !incident
     ? [`GET /incidents/${incidentId} answered ${answer.status}`]
     : [
@@ -197,6 +230,7 @@ async function checkRecordedIncident(app: AppUnderTest, request: FuzzRequest, pa
         Array.isArray(incident.sources) && incident.sources.some((source: any) => !isText(source?.url, 2_000) && !isText(source?.publisher, 400)) &&
           `a source with neither url nor publisher: ${JSON.stringify(incident.sources.find((source: any) => !isText(source?.url, 2_000) && !isText(source?.publisher, 400))).slice(0, 200)}`,
         (incident.details === null || typeof incident.details !== 'object' || Array.isArray(incident.details)) && `details ${JSON.stringify(incident.details)}`,
+        ...textProblems(incident),
       ].filter(Boolean);
   if (problems.length > 0) findings.push({ rule: 'what a 201 records leaves the incident a valid report', request: describeRequest(request, path), answer: `GET /incidents/${incidentId}: ${problems.join('; ')}` });
 }
@@ -272,7 +306,11 @@ describe(`fuzzing the HTTP API with ${RUNS} generated requests (FUZZ_SEED=${SEED
     expect(broken(/^(a valid write|a retry under|a report answers)/)).toEqual([]);
   });
 
-  it('leaves every incident a 201 touched a valid report (summary, date, 1–20 sources, details object)', () => {
+  it('answers 2xx to no query parameter a route does not take (__proto__, constructor…) nor a limit that is not plain decimal (0x10, 1e2…)', () => {
+    expect(broken(/^a query parameter the route does not take/)).toEqual([]);
+  });
+
+  it('leaves every incident a 201 touched a valid report (summary, date, 1–20 sources, details object, text normalised and free of hidden characters)', () => {
     expect(broken(/^what a 201 records/)).toEqual([]);
   });
 });
