@@ -237,15 +237,22 @@ const externalAddress = Object.values(networkInterfaces())
     await t.close();
   });
 
-  it('may read but not write or administer', async () => {
-    const read = await t.request('GET', '/relations');
-    const write = await t.request('POST', '/incidents', report);
-    const admin = await t.request('POST', '/admin/projections/rebuild', undefined, { 'content-type': 'application/json' });
+  it('may not read by that address (Host names another host), nor write or administer even when it says localhost', async () => {
+    const port = Number(new URL(t.url).port);
+    const asLocal = { host: `localhost:${port}`, 'content-type': 'application/json' };
 
-    expect(read.status).toBe(200);
-    expectProblem(write, 403);
-    expect(write.json.detail).toMatch(/no API keys configured.*only from this machine; this request came from another address/);
-    expectProblem(admin, 403);
+    const read = await t.request('GET', '/relations');
+    const localRead = await rawRequest(port, 'GET', '/relations', { host: `localhost:${port}` }, '', externalAddress);
+    const write = await rawRequest(port, 'POST', '/incidents', asLocal, JSON.stringify(report), externalAddress);
+    const admin = await rawRequest(port, 'POST', '/admin/projections/rebuild', asLocal, '', externalAddress);
+
+    expectProblem(read, 403);
+    expect(read.json.detail).toMatch(/answers only requests addressed to this machine/);
+    expect(localRead.status).toBe(200);
+    for (const answer of [write, admin]) {
+      expect(answer.status).toBe(403);
+      expect(JSON.parse(answer.body).detail).toMatch(/no API keys configured.*only from this machine; this request came from another address/);
+    }
     expect(countEvents(t.file)).toBe(0);
   });
 });

@@ -63,7 +63,7 @@ describe('writes without API keys', () => {
     ['no content type on a body', undefined, '{"reason":"csrf"}'],
   ])('refuses %s on every write route with 415, recording nothing', async (_case, contentType, body) => {
     const before = countEvents(t.file);
-    const headers = contentType === undefined ? {} : { 'content-type': contentType };
+    const headers: Record<string, string> = contentType === undefined ? {} : { 'content-type': contentType };
 
     for (const path of ['/incidents', `/incidents/${incidentId}/correction`, `/incidents/${incidentId}/retraction`, '/admin/projections/rebuild']) {
       expectProblem(await send('POST', path, headers, body), 415);

@@ -44,9 +44,9 @@ export interface RawAnswer {
  * A request with headers fetch does not allow: a Host of our choosing, a header sent twice (an
  * array value), no Content-Type at all.
  */
-export function rawRequest(port: number, method: string, path: string, headers: Record<string, string | string[]>, body = ''): Promise<RawAnswer> {
+export function rawRequest(port: number, method: string, path: string, headers: Record<string, string | string[]>, body = '', address = '127.0.0.1'): Promise<RawAnswer> {
   return new Promise((resolvePromise, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, method, path, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
+    const req = httpRequest({ host: address, port, method, path, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk) => (text += chunk));
