@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { LogLevel } from '@nestjs/common';
+import type { LoggerService, LogLevel } from '@nestjs/common';
 import { AppModule, type AppOptions } from './app.module.js';
 import { applyHttpHardening, boundedJsonParser, timeoutServerOptions, type HttpHardeningOptions } from './http/http-hardening.js';
 import { answerFrameworkError, ProblemDetailsFilter } from './http/problem-details.filter.js';
@@ -13,7 +13,10 @@ import { setupOpenApi } from './docs/openapi.js';
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
 export interface CreateAppOptions extends AppOptions, HttpHardeningOptions {
-  logger?: false | LogLevel[];
+  /** Nest's log levels, none (false), or a logger of the caller's (tests capture the output). */
+  logger?: false | LogLevel[] | LoggerService;
+  /** Addresses or CIDR blocks of trusted reverse proxies (TRUST_PROXY; needs API keys). */
+  trustProxy?: string[];
 }
 
 /**
@@ -21,14 +24,19 @@ export interface CreateAppOptions extends AppOptions, HttpHardeningOptions {
  * listen. Shared by `main.ts`, the seed CLI and the tests, so all of them run the same app.
  */
 export async function createApp(options: CreateAppOptions): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, ...timeoutServerOptions(options.requestTimeoutMs), frameworkErrors: answerFrameworkError });
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    ...timeoutServerOptions(options.requestTimeoutMs),
+    frameworkErrors: answerFrameworkError,
+    ...(options.trustProxy?.length ? { trustProxy: options.trustProxy } : {}),
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
     logger: options.logger ?? ['error', 'warn', 'log'],
     abortOnError: false,
   });
   await applyHttpHardening(app, options);
   const fastify = app.getHttpAdapter().getInstance();
-  // Only JSON bodies are accepted; anything else is a 415 rather than a string the DTOs never expect.
+  // Only JSON bodies are accepted (request-gate.ts answers 415 before any parser runs); no other parser should exist to be reached.
   fastify.removeContentTypeParser(['text/plain']);
   app.useBodyParser('application/json', { bodyLimit: BODY_LIMIT_BYTES }, boundedJsonParser(fastify));
   app.useGlobalPipes(createValidationPipe());

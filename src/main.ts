@@ -1,31 +1,49 @@
+import { basename, dirname } from 'node:path';
 import { Logger } from '@nestjs/common';
-import { createApp } from './app.js';
+import { createApp, type CreateAppOptions } from './app.js';
 import { checkExposure, LOOPBACK_ONLY } from './auth/auth.config.js';
-import { appOptionsFromEnv } from './config.js';
+import { appOptionsFromEnv, listenAddressFromEnv } from './config.js';
 import { redactCredentials } from './event-store/event-store.config.js';
 import { loadSeeds } from './seeding/seed-loader.js';
+import { listenFailure } from './startup/startup-error.js';
+import { ensureWritableDirectory } from './startup/writable-directory.js';
 
 const logger = new Logger('Demarche');
 
 async function main(): Promise<void> {
   const options = appOptionsFromEnv(process.env);
   const { eventStore } = options;
-  const port = Number(process.env.PORT ?? 3000);
-  const host = process.env.HOST ?? '127.0.0.1';
+  const { port, host } = listenAddressFromEnv(process.env);
   // Before anything is opened: without keys, binding beyond loopback is refused (exit 1).
   const access = checkExposure(host, options.auth ?? LOOPBACK_ONLY);
+  checkDataDir(options);
   const app = await createApp(options);
   if (process.argv.includes('--seed')) {
     const seeded = await loadSeeds(app);
     logger.log(`Seeds: ${seeded.recorded} incidents recorded, ${seeded.alreadyPresent} already present`);
   }
-  await app.listen(port, host);
+  // Fastify's own listen: Nest's would log the raw error a second time before ours.
+  await app
+    .getHttpAdapter()
+    .getInstance()
+    .listen({ port, host })
+    .catch((error: unknown) => {
+      throw listenFailure(error, port, host);
+    });
   const where = eventStore.kind === 'sqlite' ? `SQLite file ${eventStore.file}` : `EventStoreDB ${redactCredentials(eventStore.connectionString)}`;
   logger.log(`Demarche listening on http://${host}:${port} — events in ${where}`);
   logger.log(access);
 }
 
+/** DATA_DIR holds the SQLite log and the read-model snapshot; either needs it writable. */
+function checkDataDir({ eventStore, readModelFile }: CreateAppOptions): void {
+  const files = [eventStore.kind === 'sqlite' ? eventStore.file : undefined, readModelFile].filter((file) => file !== undefined);
+  if (files.length === 0) return;
+  ensureWritableDirectory('DATA_DIR', dirname(files[0]), files.map((file) => basename(file)));
+}
+
+// Whatever stops the start is told in one line, without a stack: every start-up check says which setting and why.
 main().catch((error: unknown) => {
-  logger.error(error instanceof Error ? error.message : String(error));
+  logger.error((error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' '));
   process.exit(1);
 });

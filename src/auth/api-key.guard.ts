@@ -3,13 +3,12 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { ProblemException } from '../http/problem.js';
 import { findApiKey, roleIncludes, type Role } from './api-keys.js';
-import { AUTH_CONFIG, isLoopbackAddress, isLoopbackHost, type AuthConfig } from './auth.config.js';
+import { AUTH_CONFIG, type AuthConfig } from './auth.config.js';
 import { ANONYMOUS, LOCAL_CALLER, type Caller } from './caller.js';
+import { notLocalBecause } from './local-request.js';
 import { ACCESS_METADATA, type Access } from './requires-role.decorator.js';
 
 const REALM = 'Bearer realm="demarche"';
-/** Headers a proxy adds: a request carrying one came from elsewhere, even if the socket is local. */
-const FORWARDING_HEADERS = ['forwarded', 'x-forwarded-for', 'x-real-ip'];
 
 /**
  * Establishes who is calling (an API key sent as `Authorization: Bearer <secret>`, or, when no
@@ -26,17 +25,26 @@ export class ApiKeyGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') return true;
     const required = this.reflector.getAllAndOverride<Access | undefined>(ACCESS_METADATA, [context.getHandler(), context.getClass()]) ?? 'reader';
+    // Credentials are not even looked at: a probe with a stale or mangled header still gets its answer.
+    if (required === 'public') return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const caller = this.identify(request);
     request.caller = caller;
-    if (required === 'public' || (caller.role !== null && roleIncludes(caller.role, required))) return true;
+    if (caller.role !== null && roleIncludes(caller.role, required)) return true;
     if (required === 'reader' && !this.config.readsRequireKey) return true;
     throw this.denial(request, caller, required);
   }
 
   private identify(request: FastifyRequest): Caller {
-    if (this.config.keys.length === 0) return notLocalBecause(request) === undefined ? LOCAL_CALLER : ANONYMOUS;
     const header = request.headers.authorization;
+    if (header !== undefined && sentMoreThanOnce(request, 'authorization')) {
+      throw new ProblemException({
+        status: 400,
+        detail: 'The Authorization header was sent more than once; send one',
+        errors: [{ field: 'Authorization', message: 'must be sent once' }],
+      });
+    }
+    if (this.config.keys.length === 0) return notLocalBecause(request) === undefined ? LOCAL_CALLER : ANONYMOUS;
     if (header === undefined) return ANONYMOUS;
     const bearer = /^Bearer +([\x21-\x7e]+) *$/i.exec(header);
     if (!bearer) {
@@ -81,37 +89,14 @@ function unauthenticated(detail: string, challenge: string): ProblemException {
 }
 
 /**
- * Why a request does not count as coming from this machine, or undefined when it does: the
- * socket is loopback, no proxy forwarded it, and the Host header names this machine (a page on
- * another site whose name was made to resolve to 127.0.0.1 — DNS rebinding — sends its own name).
+ * Node keeps the first of repeated Authorization headers and drops the others, so which key
+ * counts would depend on the order a proxy or client happened to write them; refuse instead.
  */
-function notLocalBecause(request: FastifyRequest): string | undefined {
-  if (!isLoopbackAddress(request.socket.remoteAddress)) return 'this request came from another address';
-  const forwarded = FORWARDING_HEADERS.find((name) => request.headers[name] !== undefined);
-  if (forwarded) return `this request was forwarded by a proxy (${forwarded} header)`;
-  if (!isLocalHostHeader(request.headers.host)) return 'this request names another host in its Host header';
-  return undefined;
-}
-
-/** Answers per Host header value (a handful of distinct values in practice; bounded anyway). */
-const localHostHeaders = new Map<string, boolean>();
-
-function isLocalHostHeader(host: string | undefined): boolean {
-  if (!host) return false;
-  let local = localHostHeaders.get(host);
-  if (local === undefined) {
-    if (localHostHeaders.size >= 1024) localHostHeaders.clear();
-    local = parseLocalHostHeader(host);
-    localHostHeaders.set(host, local);
+function sentMoreThanOnce(request: FastifyRequest, lowerCaseName: string): boolean {
+  const raw = request.raw.rawHeaders;
+  let seen = 0;
+  for (let i = 0; i < raw.length; i += 2) {
+    if (raw[i].length === lowerCaseName.length && raw[i].toLowerCase() === lowerCaseName && ++seen > 1) return true;
   }
-  return local;
-}
-
-function parseLocalHostHeader(host: string): boolean {
-  try {
-    const { hostname } = new URL(`http://${host}`);
-    return hostname === 'localhost' || hostname.endsWith('.localhost') || isLoopbackHost(hostname);
-  } catch {
-    return false;
-  }
+  return false;
 }

@@ -12,10 +12,10 @@ export interface ApiKey {
   digest: Buffer;
 }
 
-/** Secrets shorter than this are refused: they could be guessed. */
+/** Secrets shorter than this many bytes are refused: they could be guessed. */
 export const MIN_SECRET_LENGTH = 16;
-/** Reserved for the identity of unauthenticated local callers when no key is configured. */
-const RESERVED_NAMES = ['loopback'];
+/** The names callers without a key carry (caller.ts): a key by that name would be mistaken for them in the log. */
+const RESERVED_NAMES = ['anonymous', 'loopback'];
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /** API_KEYS cannot be used as given; the message names the entry and what is wrong, never the secret. */
@@ -33,7 +33,7 @@ export function roleIncludes(held: Role, required: Role): boolean {
 /**
  * Parses `API_KEYS`: comma-separated `name:role:secret` entries, e.g.
  * `alice:reporter:3f9a…,ops:admin:b71c…`. Blank or unset means no keys. The secret is everything
- * after the second colon (it may contain colons, not commas) and must be at least 16 characters.
+ * after the second colon (it may contain colons, not commas): 16 or more visible ASCII characters.
  */
 export function parseApiKeys(value: string | undefined): ApiKey[] {
   if (value === undefined || value.trim() === '') return [];
@@ -53,13 +53,17 @@ export function parseApiKeys(value: string | undefined): ApiKey[] {
     if (!NAME.test(name)) {
       throw new ApiKeysConfigError(`${where}: the name ${JSON.stringify(name.slice(0, 64))} must be 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit`);
     }
-    if (RESERVED_NAMES.includes(name.toLowerCase())) throw new ApiKeysConfigError(`${where}: the name '${name}' is reserved`);
-    if (keys.some((key) => key.name === name)) throw new ApiKeysConfigError(`${where}: the name '${name}' is used twice`);
+    if (RESERVED_NAMES.includes(name.toLowerCase())) {
+      throw new ApiKeysConfigError(`${where}: the name '${name}' is reserved (${RESERVED_NAMES.join(' and ')} name callers without a key)`);
+    }
+    if (keys.some((key) => key.name.toLowerCase() === name.toLowerCase())) throw new ApiKeysConfigError(`${where}: the name '${name}' is used twice`);
     if (!(ROLES as readonly string[]).includes(role)) {
       throw new ApiKeysConfigError(`${where} ('${name}'): the role ${JSON.stringify(role.slice(0, 20))} must be one of ${ROLES.join(', ')}`);
     }
+    const unsendable = whyUnsendable(secret);
+    if (unsendable) throw new ApiKeysConfigError(`${where} ('${name}'): the secret ${unsendable}, so no client could ever present this key; use e.g. openssl rand -hex 24`);
     if (secret.length < MIN_SECRET_LENGTH) {
-      throw new ApiKeysConfigError(`${where} ('${name}'): the secret is ${secret.length} characters; at least ${MIN_SECRET_LENGTH} are required (e.g. openssl rand -hex 24)`);
+      throw new ApiKeysConfigError(`${where} ('${name}'): the secret is ${secret.length} bytes; at least ${MIN_SECRET_LENGTH} are required (e.g. openssl rand -hex 24)`);
     }
     const digest = sha256(secret);
     const twin = keys.find((key) => timingSafeEqual(key.digest, digest));
@@ -81,6 +85,21 @@ export function findApiKey(keys: readonly ApiKey[], presented: string): ApiKey |
     if (timingSafeEqual(key.digest, digest) && !found) found = key;
   }
   return found;
+}
+
+/**
+ * Why a secret could never arrive in `Authorization: Bearer <secret>` (RFC 6750 tokens are visible
+ * ASCII; the guard reads exactly that), or undefined when it could. Says where, never what.
+ */
+function whyUnsendable(secret: string): string | undefined {
+  const at = (index: number) => `(character ${index + 1})`;
+  let index = secret.search(/\s/);
+  if (index >= 0) return `contains whitespace ${at(index)}`;
+  index = secret.search(/[\x00-\x1f\x7f]/);
+  if (index >= 0) return `contains a control character ${at(index)}`;
+  index = secret.search(/[^\x21-\x7e]/);
+  if (index >= 0) return `contains a non-ASCII character ${at(index)}`;
+  return undefined;
 }
 
 function sha256(value: string): Buffer {

@@ -2,10 +2,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
+import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyBodyParser, FastifyInstance } from 'fastify';
+import { ThrottledLogger } from '../logging/throttled-logger.js';
 import { PROBLEM_CONTENT_TYPE, ProblemException, type ProblemDetails } from './problem.js';
 import { registerRateLimit, type RateLimitConfig } from './rate-limit.js';
+import { registerRequestGate } from './request-gate.js';
+import { LOOPBACK_ONLY, type AuthConfig } from '../auth/auth.config.js';
 
 /** How long a client may take to send a whole request, by default; a connection silent for twice that is closed. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
@@ -17,6 +21,8 @@ export interface HttpHardeningOptions {
   requestTimeoutMs?: number;
   /** Default: no limit (the server's configuration sets one; see config.ts), so tests and benchmarks are not throttled. */
   rateLimit?: RateLimitConfig | false;
+  /** Without keys, only requests addressed to this machine are served, reads included. */
+  auth?: AuthConfig;
 }
 
 /**
@@ -67,8 +73,8 @@ export function timeoutServerOptions(requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_
   };
 }
 
-/** Rate limit, security headers (helmet) and the CORS allow-list; registered before any route. */
-export async function applyHttpHardening(app: NestFastifyApplication, { corsOrigins = [], rateLimit = false }: HttpHardeningOptions): Promise<void> {
+/** Rate limit, security headers (helmet), the CORS allow-list and the request gate; registered before any route. */
+export async function applyHttpHardening(app: NestFastifyApplication, { corsOrigins = [], rateLimit = false, auth = LOOPBACK_ONLY }: HttpHardeningOptions): Promise<void> {
   await app.register(helmet, { contentSecurityPolicy: CONTENT_SECURITY_POLICY });
   if (corsOrigins.length > 0) {
     await app.register(cors, {
@@ -79,10 +85,25 @@ export async function applyHttpHardening(app: NestFastifyApplication, { corsOrig
       maxAge: 600,
     });
   }
-  // Last, so that a 429 still carries the security and CORS headers.
+  // After helmet and CORS, so that a 403, 415 or 429 still carries the security and CORS headers.
+  registerRequestGate(app, { corsOrigins, localHostsOnly: auth.keys.length === 0 });
   if (rateLimit) await registerRateLimit(app, rateLimit);
+  logAbortedRequests(app);
   // Without a listener Node answers an unsupported Expect with a bare 417, outside every filter.
   app.getHttpServer().on('checkExpectation', answerExpectationFailed);
+}
+
+const abortLogger = new ThrottledLogger(new Logger('Http'));
+
+/**
+ * A client that goes away before its answer is the client's business, not an error: one debug line
+ * (no stack), and repeats of the same line are counted rather than logged.
+ */
+function logAbortedRequests(app: NestFastifyApplication): void {
+  app.getHttpAdapter().getInstance().addHook('onRequestAbort', (request, done) => {
+    abortLogger.debug(`client closed the connection before the answer: ${request.method} ${request.routeOptions.url ?? '(no route)'}`);
+    done();
+  });
 }
 
 /**
@@ -95,11 +116,13 @@ export const MAX_JSON_DEPTH = 32;
 /**
  * The JSON body parser, for `app.useBodyParser('application/json', …)`: Fastify's own (which
  * refuses `__proto__` and `constructor.prototype` keys), then a 400 for bodies nested deeper
- * than MAX_JSON_DEPTH, before anything recursive sees them.
+ * than MAX_JSON_DEPTH, before anything recursive sees them. An empty body is no body: writes
+ * without one (a rebuild) must still say application/json (request-gate.ts).
  */
 export function boundedJsonParser(fastify: FastifyInstance): FastifyBodyParser<Buffer> {
   const parse = fastify.getDefaultJsonParser('error', 'error') as unknown as FastifyBodyParser<Buffer>;
-  return (request, body, done) =>
+  return (request, body, done) => {
+    if (body.length === 0) return done(null, undefined);
     parse(request, body, (error, value) => {
       if (error) return done(error, undefined);
       if (nestsDeeperThan(value, MAX_JSON_DEPTH)) {
@@ -107,6 +130,7 @@ export function boundedJsonParser(fastify: FastifyInstance): FastifyBodyParser<B
       }
       done(null, value);
     });
+  };
 }
 
 /**

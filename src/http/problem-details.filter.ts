@@ -2,6 +2,7 @@ import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { IncidentNotFound, RelationRuleViolation } from '../domain/domain-errors.js';
 import { WrongExpectedRevisionError } from '../event-store/event-store.port.js';
+import { ThrottledLogger } from '../logging/throttled-logger.js';
 import { PROBLEM_CONTENT_TYPE, ProblemException, type ProblemDetails, type ProblemInit } from './problem.js';
 
 const TITLES: Record<number, string> = {
@@ -28,7 +29,8 @@ const BODY_ERROR_DETAILS: Record<number, string> = {
   415: 'Send the body as application/json',
 };
 
-const logger = new Logger('Problems');
+/** A failure clients can repeat at will is logged once a minute, with its stack, and counted. */
+const logger = new ThrottledLogger(new Logger('Problems'));
 
 /** Turns anything thrown into an RFC 9457 problem document: never a stack trace, never a path. */
 export function toProblem(error: unknown, instance?: string): ProblemDetails {
@@ -63,7 +65,7 @@ function describe(error: unknown): ProblemInit {
     const detail = BODY_ERROR_DETAILS[fastifyError.statusCode] ?? plainBodyError(fastifyError.message ?? TITLES[fastifyError.statusCode] ?? 'The request was rejected');
     return { status: fastifyError.statusCode, detail };
   }
-  logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  logger.error(error instanceof Error ? error.message : String(error), error instanceof Error ? error.stack : undefined);
   return { status: 500, detail: 'The server failed to handle the request; it has been logged' };
 }
 

@@ -25,8 +25,9 @@ export async function registerRateLimit(app: NestFastifyApplication, config: Rat
   await app.register(rateLimit, {
     global: true,
     timeWindow: 60_000,
-    // IPv6 clients are counted by /64, the block one subscriber usually holds.
-    keyGenerator: (request) => `${kindOf(request)}|${normalizeIP(request.ip)}`,
+    keyGenerator: (request) => `${kindOf(request)}|${clientKey(request)}`,
+    // Probes must always get through, however busy their address is.
+    allowList: (request) => isHealthCheck(request),
     max: (request) => (kindOf(request) === 'reads' ? config.readsPerMinute : config.writesPerMinute),
     addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
     addHeaders: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false, 'retry-after': true },
@@ -43,6 +44,27 @@ export async function registerRateLimit(app: NestFastifyApplication, config: Rat
       );
     },
   });
+}
+
+/**
+ * The client's address (the proxy's client with TRUST_PROXY). IPv6 clients are counted by /64,
+ * the block one subscriber usually holds. A client that reset the connection before its request
+ * got here has no address any more; those share one bucket rather than failing the request.
+ */
+function clientKey(request: FastifyRequest): string {
+  let ip: string | undefined;
+  try {
+    ip = request.ip;
+  } catch {
+    ip = undefined; // proxy-addr reading a socket that is already gone
+  }
+  return ip ? normalizeIP(ip) : 'gone';
+}
+
+/** `/health` and anything under it (`/health/ready`). */
+export function isHealthCheck(request: FastifyRequest): boolean {
+  const route = request.routeOptions.url;
+  return route !== undefined && (route === '/health' || route.startsWith('/health/'));
 }
 
 function kindOf(request: FastifyRequest): 'reads' | 'writes' {

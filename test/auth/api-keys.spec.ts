@@ -36,7 +36,15 @@ describe('parsing API_KEYS', () => {
     ['a bare secret', 'change-me', /entry 1 is not name:role:secret/],
     ['a missing role', `alice:${ALICE}`, /entry 1 is not name:role:secret/],
     ['an unknown role', `alice:writer:${ALICE}`, /entry 1 \('alice'\): the role "writer" must be one of reader, reporter, admin/],
-    ['a short secret', 'alice:reporter:short-secret', /the secret is 12 characters; at least 16 are required/],
+    ['a short secret', 'alice:reporter:short-secret', /the secret is 12 bytes; at least 16 are required/],
+    ['a secret with spaces (never sendable)', 'bob:admin:correct horse battery staple', /entry 1 \('bob'\): the secret contains whitespace \(character 8\), so no client could ever present this key/],
+    ['a secret with a tab', 'bob:admin:0123456789\tabcdefgh', /entry 1 \('bob'\): the secret contains whitespace \(character 11\)/],
+    ['a secret with a control character', 'bob:admin:0123456789\u0007abcdefgh', /entry 1 \('bob'\): the secret contains a control character \(character 11\)/],
+    ['a secret of 8 emoji (16 UTF-16 units)', `bob:admin:${'🔑'.repeat(8)}`, /entry 1 \('bob'\): the secret contains a non-ASCII character \(character 1\)/],
+    ['a secret with an accented letter', 'bob:admin:clé-0123456789abcdef', /the secret contains a non-ASCII character \(character 3\)/],
+    ['the reserved name anonymous', `anonymous:admin:${OPS}`, /entry 1: the name 'anonymous' is reserved/],
+    ['a reserved name in other case', `Loopback:admin:${OPS}`, /the name 'Loopback' is reserved/],
+    ['a name repeated in other case', `alice:reporter:${ALICE},ALICE:admin:${OPS}`, /entry 2: the name 'ALICE' is used twice/],
     ['an empty entry', `alice:reporter:${ALICE},,ops:admin:${OPS}`, /entry 2 is empty/],
     ['a trailing comma', `alice:reporter:${ALICE},`, /entry 2 is empty/],
     ['a name with spaces', `al ice:reporter:${ALICE}`, /the name "al ice" must be/],
@@ -50,7 +58,7 @@ describe('parsing API_KEYS', () => {
   });
 
   it('never puts a secret into an error message', () => {
-    const attempts = [`alice:writer:${ALICE}`, `alice:reporter:${ALICE},bob:reporter:${ALICE}`, 'alice:reporter:tooShortSecret'];
+    const attempts = [`alice:writer:${ALICE}`, `alice:reporter:${ALICE},bob:reporter:${ALICE}`, 'alice:reporter:tooShortSecret', `alice:reporter:${ALICE} tooShortSecret`];
     for (const value of attempts) {
       try {
         parseApiKeys(value);

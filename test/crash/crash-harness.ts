@@ -379,7 +379,8 @@ async function send(base: string, method: string, path: string, body: unknown, h
 async function read(server: ServerProcess, method: string, path: string): Promise<HttpAnswer> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await send(await server.url(), method, path, undefined, {}, 60_000);
+      // Writes say application/json even without a body (the server refuses anything a form could send).
+      return await send(await server.url(), method, path, undefined, method === 'GET' ? {} : { 'content-type': 'application/json' }, 60_000);
     } catch (error) {
       if (attempt >= 20) throw error;
       await sleep(100);

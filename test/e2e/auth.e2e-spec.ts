@@ -1,12 +1,11 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { parseApiKeys } from '../../src/auth/api-keys.js';
 import type { AuthConfig } from '../../src/auth/auth.config.js';
 import { buildServer } from '../support/build-server.js';
+import { rawRequest, runServer } from '../support/server-run.js';
 import { countEvents, fixedClock, startTestApp, type TestApp, type TestResponse } from '../support/test-app.js';
 
 /**
@@ -127,7 +126,7 @@ describe('with API keys configured', () => {
 
   it('keeps /admin for admins: 401 without a key, 403 for a reporter, 200 for an admin', async () => {
     const anonymous = await t.request('GET', '/admin/projections');
-    const reporter = await t.request('POST', '/admin/projections/rebuild', undefined, bearer('alice'));
+    const reporter = await t.request('POST', '/admin/projections/rebuild', undefined, { ...bearer('alice'), 'content-type': 'application/json' });
     const admin = await t.request('GET', '/admin/projections', undefined, bearer('ops'));
 
     expectProblem(anonymous, 401);
@@ -238,15 +237,22 @@ const externalAddress = Object.values(networkInterfaces())
     await t.close();
   });
 
-  it('may read but not write or administer', async () => {
-    const read = await t.request('GET', '/relations');
-    const write = await t.request('POST', '/incidents', report);
-    const admin = await t.request('POST', '/admin/projections/rebuild');
+  it('may not read by that address (Host names another host), nor write or administer even when it says localhost', async () => {
+    const port = Number(new URL(t.url).port);
+    const asLocal = { host: `localhost:${port}`, 'content-type': 'application/json' };
 
-    expect(read.status).toBe(200);
-    expectProblem(write, 403);
-    expect(write.json.detail).toMatch(/no API keys configured.*only from this machine; this request came from another address/);
-    expectProblem(admin, 403);
+    const read = await t.request('GET', '/relations');
+    const localRead = await rawRequest(port, 'GET', '/relations', { host: `localhost:${port}` }, '', externalAddress);
+    const write = await rawRequest(port, 'POST', '/incidents', asLocal, JSON.stringify(report), externalAddress);
+    const admin = await rawRequest(port, 'POST', '/admin/projections/rebuild', asLocal, '', externalAddress);
+
+    expectProblem(read, 403);
+    expect(read.json.detail).toMatch(/answers only requests addressed to this machine/);
+    expect(localRead.status).toBe(200);
+    for (const answer of [write, admin]) {
+      expect(answer.status).toBe(403);
+      expect(JSON.parse(answer.body).detail).toMatch(/no API keys configured.*only from this machine; this request came from another address/);
+    }
     expect(countEvents(t.file)).toBe(0);
   });
 });
@@ -272,7 +278,7 @@ describe('starting the server (node dist/src/main.js)', () => {
   afterAll(() => server.remove());
 
   it('refuses to listen on 0.0.0.0 without keys: exit 1, a message saying what to set, no data file opened', async () => {
-    const run = await startServer(main, { HOST: '0.0.0.0', DATA_DIR: dataDir });
+    const run = await runServer(main, { HOST: '0.0.0.0', DATA_DIR: dataDir });
 
     expect(run.exitCode).toBe(1);
     expect(run.output).toContain('Refusing to listen on HOST=0.0.0.0 without API keys');
@@ -282,7 +288,7 @@ describe('starting the server (node dist/src/main.js)', () => {
   }, 30_000);
 
   it('refuses a malformed API_KEYS with exit 1 and a message naming the entry, never the secret', async () => {
-    const run = await startServer(main, { HOST: '127.0.0.1', DATA_DIR: dataDir, API_KEYS: `alice:reporter:${SECRETS.alice},bob:writer:${SECRETS.ops}` });
+    const run = await runServer(main, { HOST: '127.0.0.1', DATA_DIR: dataDir, API_KEYS: `alice:reporter:${SECRETS.alice},bob:writer:${SECRETS.ops}` });
 
     expect(run.exitCode).toBe(1);
     expect(run.output).toContain("API_KEYS entry 2 ('bob'): the role \"writer\" must be one of reader, reporter, admin");
@@ -290,14 +296,14 @@ describe('starting the server (node dist/src/main.js)', () => {
   }, 30_000);
 
   it('starts on loopback without keys and says writes are accepted only from loopback', async () => {
-    const run = await startServer(main, { HOST: '127.0.0.1', DATA_DIR: dataDir }, /Access: /);
+    const run = await runServer(main, { HOST: '127.0.0.1', DATA_DIR: dataDir }, /Access: /);
 
     expect(run.exitCode).toBeNull();
     expect(run.output).toContain('accepting writes only from loopback');
   }, 30_000);
 
   it('starts on 0.0.0.0 with keys, naming the keys and roles but no secret', async () => {
-    const run = await startServer(main, { HOST: '0.0.0.0', DATA_DIR: dataDir, API_KEYS }, /Access: /);
+    const run = await runServer(main, { HOST: '0.0.0.0', DATA_DIR: dataDir, API_KEYS }, /Access: /);
 
     expect(run.exitCode).toBeNull();
     expect(run.output).toContain('Demarche listening on http://0.0.0.0:');
@@ -305,50 +311,3 @@ describe('starting the server (node dist/src/main.js)', () => {
     for (const secret of Object.values(SECRETS)) expect(run.output).not.toContain(secret);
   }, 30_000);
 });
-
-/**
- * Runs the built server until it exits, or until its output matches `until` (then stops it).
- * exitCode is null when it was still running.
- */
-function startServer(main: string, env: Record<string, string>, until?: RegExp): Promise<{ exitCode: number | null; output: string }> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [main], {
-      env: { PATH: process.env.PATH, PORT: '0', READ_MODEL_SNAPSHOTS: 'off', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    let stopped = false;
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (until && !stopped && until.test(output)) {
-        stopped = true;
-        child.kill('SIGTERM');
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolvePromise({ exitCode: stopped ? null : code, output });
-    });
-    child.once('error', reject);
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`server neither exited nor printed ${until} in time:\n${output}`));
-    }, 20_000);
-  });
-}
-
-/** A request with a Host header of our choosing, which fetch does not allow. */
-function rawRequest(port: number, method: string, path: string, headers: Record<string, string>, body: string) {
-  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>((resolvePromise, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, method, path, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk) => (text += chunk));
-      res.on('end', () => resolvePromise({ status: res.statusCode!, headers: res.headers, body: text }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}

@@ -86,7 +86,7 @@ describe('POST /admin/projections/rebuild', () => {
     const live = await status(first);
     const before = await views(first);
 
-    const rebuilt = await first.request('POST', '/admin/projections/rebuild');
+    const rebuilt = await first.request('POST', '/admin/projections/rebuild', undefined, { 'content-type': 'application/json' });
 
     expect(rebuilt.status).toBe(200);
     expect(rebuilt.json).toEqual({
@@ -113,7 +113,7 @@ describe('POST /admin/projections/rebuild', () => {
     const second = await startApp(dir);
     try {
       const restarted = await status(second);
-      const rebuiltAgain = await second.request('POST', '/admin/projections/rebuild');
+      const rebuiltAgain = await second.request('POST', '/admin/projections/rebuild', undefined, { 'content-type': 'application/json' });
 
       expect(liveAgain.hash).not.toBe(live.hash);
       expect(restarted).toMatchObject({ hash: liveAgain.hash, checkpoint: '20', events: 20 });
@@ -143,7 +143,7 @@ describe('a rebuild while the app is live', () => {
         return readAll(after, limit);
       });
 
-      const rebuilding = app.request('POST', '/admin/projections/rebuild');
+      const rebuilding = app.request('POST', '/admin/projections/rebuild', undefined, { 'content-type': 'application/json' });
       const during = await post(app, '2023-12-30T09:00:00Z', '/incidents', report({ actor: 'LVA', target: 'RUS', summary: 'Riga accuses Moscow' }));
       const servedDuring = await app.request('GET', '/relations/LVA/RUS');
       release();

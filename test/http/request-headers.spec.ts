@@ -1,7 +1,9 @@
-import { appOptionsFromEnv, DEFAULT_READS_PER_MINUTE, DEFAULT_WRITES_PER_MINUTE } from '../../src/config.js';
+import { appOptionsFromEnv, DEFAULT_READS_PER_MINUTE, DEFAULT_WRITES_PER_MINUTE, listenAddressFromEnv } from '../../src/config.js';
 import { parseIfMatch } from '../../src/http/entity-tags.js';
 import { parseCorsOrigins } from '../../src/http/http-hardening.js';
 import { ProblemException } from '../../src/http/problem.js';
+import { isJsonContentType } from '../../src/http/request-gate.js';
+import { parseTrustProxy } from '../../src/http/trust-proxy.js';
 import { idempotencyKeyOf, requestFingerprint } from '../../src/incidents/http-command-runner.js';
 
 describe('If-Match', () => {
@@ -107,4 +109,48 @@ describe('limits from the environment', () => {
       expect(() => parseCorsOrigins(value)).toThrow(message);
     },
   );
+});
+
+describe('TRUST_PROXY', () => {
+  const keyed = { DATA_DIR: '/tmp/demarche-config-test', API_KEYS: 'ops:admin:ops-secret-0123456789abc' };
+
+  it('reads addresses, CIDR blocks and proxy-addr range names', () => {
+    expect(appOptionsFromEnv({ ...keyed, TRUST_PROXY: '10.0.0.5, 10.1.0.0/16,::1,fd00::/8,loopback' }).trustProxy).toEqual(['10.0.0.5', '10.1.0.0/16', '::1', 'fd00::/8', 'loopback']);
+    expect(appOptionsFromEnv(keyed).trustProxy).toEqual([]);
+  });
+
+  it('is refused without API keys: writes without keys never come through a proxy', () => {
+    expect(() => appOptionsFromEnv({ DATA_DIR: '/tmp/demarche-config-test', TRUST_PROXY: '10.0.0.5' })).toThrow(/^TRUST_PROXY needs API_KEYS/);
+  });
+
+  it.each([
+    ['true', /would trust every client's X-Forwarded-For/],
+    ['*', /would trust every client's X-Forwarded-For/],
+    ['10.0.0.0/33', /is not an IP address, a CIDR block/],
+    ['proxy.example', /is not an IP address, a CIDR block/],
+    ['10.0.0.1/8/1', /is not an IP address/],
+  ])('refuses TRUST_PROXY=%s', (value, message) => {
+    expect(() => parseTrustProxy(value)).toThrow(message);
+  });
+});
+
+describe('PORT and HOST', () => {
+  it('default to 3000 on 127.0.0.1', () => {
+    expect(listenAddressFromEnv({})).toEqual({ port: 3000, host: '127.0.0.1' });
+    expect(listenAddressFromEnv({ PORT: '0', HOST: '::1' })).toEqual({ port: 0, host: '::1' });
+  });
+
+  it.each(['abc', '-1', '65536', '3000.5', '0x10'])('refuses PORT=%s naming the setting', (value) => {
+    expect(() => listenAddressFromEnv({ PORT: value })).toThrow(`PORT must be a whole number from 0 to 65535, got '${value}'`);
+  });
+});
+
+describe('the JSON content type writes must carry', () => {
+  it.each(['application/json', 'Application/JSON', 'application/json; charset=utf-8', ' application/json ;charset=UTF-8'])('accepts %j', (value) => {
+    expect(isJsonContentType(value)).toBe(true);
+  });
+
+  it.each([undefined, '', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/problem+json', 'application/jsonx', 'text/json'])('refuses %j', (value) => {
+    expect(isJsonContentType(value)).toBe(false);
+  });
 });
