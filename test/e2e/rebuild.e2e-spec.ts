@@ -179,7 +179,7 @@ describe('restarting', () => {
 
     const second = await startApp(dir);
     try {
-      expect(persisted).toMatchObject({ version: READ_MODEL_VERSION, checkpoint: '18' });
+      expect(persisted).toMatchObject({ version: READ_MODEL_VERSION, log: { checkpoint: { position: '18' } } });
       expect(Object.fromEntries(persisted.parts as [string, unknown][])).toMatchObject({ events: 18 });
       expect(logLines).toContainEqual(expect.stringMatching(/^Read model ready: 18 events restored from the snapshot, 0 replayed from the log/));
       // Nothing was replayed, so nothing new was persisted: the snapshot in use is the one the first run saved.
@@ -205,7 +205,7 @@ describe('restarting', () => {
 
     expect(outcome).toMatchObject({ restored: 18, replayed: 2 });
     expect(restarted).toMatchObject({ hash: expected, checkpoint: '20', lastSnapshot: { checkpoint: '20' } });
-    expect(loadSnapshot(join(dir, 'read-model.snapshot'))).toMatchObject({ checkpoint: '20', parts: expect.arrayContaining([['events', 20]]) });
+    expect(loadSnapshot(join(dir, 'read-model.snapshot'))).toMatchObject({ log: { checkpoint: { position: '20' } }, parts: expect.arrayContaining([['events', 20]]) });
   });
 
   const untrustworthy: { name: string; spoil(snapshotFile: string): void }[] = [
@@ -221,7 +221,7 @@ describe('restarting', () => {
       name: 'taken from another log',
       spoil(file) {
         const snapshot = loadSnapshot(file)!;
-        saveSnapshot(file, { ...snapshot, logFingerprint: '00000000-0000-4000-8000-000000000000', parts: snapshot.parts.slice(0, 3) });
+        saveSnapshot(file, { ...snapshot, log: { ...snapshot.log, first: { eventId: '00000000-0000-4000-8000-000000000000', position: '1' } }, parts: snapshot.parts.slice(0, 3) });
       },
     },
     { name: 'that cannot be read', spoil: (file) => writeFileSync(file, 'not a snapshot') },
@@ -249,7 +249,7 @@ describe('restarting', () => {
       expect(outcome).toMatchObject({ restored: 0, replayed: 18 });
       expect(restarted).toMatchObject({ hash, checkpoint, version: READ_MODEL_VERSION });
       // The replacement is persisted, so the next start restores it.
-      expect(loadSnapshot(join(dir, 'read-model.snapshot'))).toMatchObject({ version: READ_MODEL_VERSION, checkpoint });
+      expect(loadSnapshot(join(dir, 'read-model.snapshot'))).toMatchObject({ version: READ_MODEL_VERSION, log: { checkpoint: { position: checkpoint } } });
       expect(await status(second)).toMatchObject({ hash, checkpoint });
       expect(await views(second)).toEqual(before);
     } finally {
