@@ -51,24 +51,31 @@ export function inconsistencyOf(
 
   const pairOfRow = parts.pairOfRow as Uint16Array;
   const occurredOn = parts.occurredOn as Uint32Array;
+  const [pairCount, typeCount, dateCount] = [pairs.length, INCIDENT_TYPES.length, dates.length];
+  const rowsOfPair = new Uint32Array(pairCount);
   for (let row = 0; row < rows; row++) {
-    if (pairOfRow[row] >= pairs.length) return `row ${row} belongs to pair ${pairOfRow[row]} of ${pairs.length}`;
-    if (type[row] >= INCIDENT_TYPES.length) return `row ${row} has type number ${type[row]} of ${INCIDENT_TYPES.length}`;
-    if (occurredOn[row] >= dates.length) return `row ${row} has date number ${occurredOn[row]} of ${dates.length}`;
+    const pair = pairOfRow[row];
+    if (pair >= pairCount) return `row ${row} belongs to pair ${pair} of ${pairCount}`;
+    rowsOfPair[pair]++;
+    if (type[row] >= typeCount) return `row ${row} has type number ${type[row]} of ${typeCount}`;
+    if (occurredOn[row] >= dateCount) return `row ${row} has date number ${occurredOn[row]} of ${dateCount}`;
   }
-  let reported = 0;
-  for (const [n, pair] of pairs.entries()) {
+  for (let n = 0; n < pairCount; n++) {
+    const pair = pairs[n];
     if (typeof pair?.a !== 'string' || typeof pair.b !== 'string' || typeof pair.streamId !== 'string' || !isUint32Array(pair.reports) || !Array.isArray(pair.amendments)) {
       return `pair ${n} is malformed`;
     }
-    for (const row of pair.reports) if (row >= rows || pairOfRow[row] !== n) return `pair ${n} lists row ${row}, which is not one of its own`;
+    // Sequential reads only (a check of each report's pair would jump around the table: 30–40 ms a million).
+    const reports = pair.reports;
+    if (reports.length !== rowsOfPair[n]) return `pair ${n} lists ${reports.length} reports where ${rowsOfPair[n]} rows belong to it`;
+    for (let i = 0; i < reports.length; i++) if (reports[i] >= rows) return `pair ${n} lists row ${reports[i]} of ${rows}`;
     for (const amendment of pair.amendments) {
-      if (!(amendment?.row < rows) || pairOfRow[amendment.row] !== n || typeof amendment.position !== 'string') return `pair ${n} has a malformed amendment`;
-      if (comparePositions(amendment.position, checkpoint) > 0) return `an amendment at ${amendment.position} lies beyond the checkpoint ${checkpoint}`;
+      if (!(amendment?.row < rows) || typeof amendment.position !== 'string') return `pair ${n} has a malformed amendment`;
     }
-    reported += pair.reports.length;
+    const lastAmendment = pair.amendments.at(-1)?.position;
+    // Amendments are in log order: the last is the latest.
+    if (lastAmendment !== undefined && comparePositions(lastAmendment, checkpoint) > 0) return `an amendment at ${lastAmendment} lies beyond the checkpoint ${checkpoint}`;
   }
-  if (reported !== rows) return `the pairs list ${reported} reports where the table has ${rows}`;
   if (rows > 0) {
     // Rows are in log order: the last is the latest report.
     const last = String(positions[rows - 1]);
