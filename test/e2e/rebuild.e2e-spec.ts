@@ -9,6 +9,7 @@ import { LOG_PAGE_SIZE, ProjectionRunner } from '../../src/projections/projectio
 import { loadSnapshot, saveSnapshot } from '../../src/projections/read-model-snapshot.js';
 import { READ_MODEL_VERSION } from '../../src/projections/relations.read-model.js';
 import { loadSeeds } from '../../src/seeding/seed-loader.js';
+import { freshRebuild } from '../support/fresh-rebuild.js';
 import { countEvents, fixedClock, startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
@@ -150,7 +151,7 @@ describe('a rebuild while the app is live', () => {
       const rebuilt = await rebuilding;
       const after = await post(app, '2023-12-30T10:00:00Z', '/incidents', report({ actor: 'LTU', target: 'RUS', summary: 'Vilnius accuses Moscow' }));
       subscription.unsubscribe();
-      const { status: fromScratch } = await rebuildFromScratch();
+      const fromScratch = await freshRebuild(join(dir, 'demarche.db'));
 
       expect(servedDuring.status).toBe(200);
       expect(servedDuring.json.incidentCount).toBe(1);
@@ -199,7 +200,7 @@ describe('restarting', () => {
     await other.request('POST', '/incidents', report({ actor: 'EST', target: 'RUS', summary: 'Tallinn accuses Moscow' }));
     await other.request('POST', '/incidents', report({ actor: 'LVA', target: 'RUS', summary: 'Riga accuses Moscow' }));
     await other.close();
-    const { hash: expected } = (await rebuildFromScratch()).status;
+    const { hash: expected } = await freshRebuild(join(dir, 'demarche.db'));
 
     const { outcome, status: restarted } = await startRunner();
 
@@ -265,19 +266,6 @@ async function startRunner() {
   try {
     const outcome = await runner.start();
     return { outcome, status: runner.status() };
-  } finally {
-    await runner.onApplicationShutdown();
-    await store.close();
-  }
-}
-
-/** A rebuild from the whole log, persisting nothing. */
-async function rebuildFromScratch() {
-  const store = new SqliteEventStore({ file: join(dir, 'demarche.db') });
-  const runner = new ProjectionRunner(store);
-  try {
-    const rebuilt = await runner.rebuild();
-    return { rebuilt, status: runner.status() };
   } finally {
     await runner.onApplicationShutdown();
     await store.close();
