@@ -404,9 +404,16 @@ export class ProjectionRunner implements OnApplicationShutdown {
     }
   }
 
-  /** The log's first event; it never changes once the log has one, so it is asked for once. */
+  /**
+   * The log's first event; it never changes once the log has one, so it is asked for once. A
+   * page may come back empty before the end of the log (EventStoreDB skips its own records a
+   * bounded number at a time), so the pages are followed until an event or the end.
+   */
   private async logStart(): Promise<StoredEvent | undefined> {
-    this.firstEvent ??= (await this.store.readAll(null, 1)).events[0];
+    if (this.firstEvent) return this.firstEvent;
+    let page = await this.store.readAll(null, 1);
+    while (page.events.length === 0 && page.next !== null) page = await this.store.readAll(page.next, 1);
+    this.firstEvent = page.events[0];
     return this.firstEvent;
   }
 
