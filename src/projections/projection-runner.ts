@@ -61,8 +61,8 @@ const RESUBSCRIBED_CONFIRM_MS = 1_000;
  * Keeps the read model following the store's global log: restores the persisted copy, catches up
  * from its checkpoint before the app serves, then follows a catch-up subscription, so incidents
  * appended by any process sharing the store show up. When the subscription stops (the store went
- * away, a read failed, the stream ended), it catches up from its checkpoint and subscribes again,
- * with capped exponential backoff, for as long as the process lives. Owns rebuilds and snapshots.
+ * away, a read failed, the stream ended), it subscribes again from its checkpoint, with capped
+ * exponential backoff, for as long as the process lives. Owns rebuilds and snapshots.
  */
 @Injectable()
 export class ProjectionRunner implements OnApplicationShutdown {
@@ -80,7 +80,7 @@ export class ProjectionRunner implements OnApplicationShutdown {
   /** The subscription opened during an outage, until it shows that it works. */
   private unconfirmed?: Subscription;
   private confirmTimer?: NodeJS.Timeout;
-  /** Set while a rebuild swaps its model in: resuming waits for it rather than racing it. */
+  /** Set while a rebuild swaps its model in: no resubscription meanwhile (the rebuild follows on from its own end). */
   private swapping = false;
   /** When the model was last known to hold the whole log: when start() had caught up with it. */
   private caughtUpMs?: number;
@@ -131,7 +131,7 @@ export class ProjectionRunner implements OnApplicationShutdown {
     this.caughtUpMs = Date.now();
     this.started = true;
     this.follow();
-    this.outages.following(this.checkpoint);
+    if (this.subscription) this.outages.following(this.checkpoint);
     if (this.unsaved > 0) await this.persist();
     const ms = performance.now() - started;
     this.logger.log(
@@ -307,7 +307,7 @@ export class ProjectionRunner implements OnApplicationShutdown {
     }
     if (failedAtOnce || !subscription) return this.stopped(failedAtOnce?.error);
     this.subscription = subscription;
-    if (this.outages.state.state === 'down') {
+    if (this.outages.inOutage) {
       // Opening is not proof: a store that is still away fails the subscription a moment later.
       const opened = subscription;
       this.unconfirmed = opened;

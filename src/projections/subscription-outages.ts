@@ -20,6 +20,11 @@ export class SubscriptionOutages {
     private readonly backoff: BackoffOptions,
   ) {}
 
+  /** Between a failure and the subscription that shows it works again. */
+  get inOutage(): boolean {
+    return this.outage !== undefined;
+  }
+
   get state(): FollowState {
     if (this.outage) return { state: 'down', ...this.outage };
     if (this.followingSinceMs === undefined) return { state: 'down', sinceMs: 0, reason: 'not started', attempts: 0 };

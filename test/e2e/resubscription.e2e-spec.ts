@@ -107,6 +107,32 @@ describe.each(stops)('a log subscription that %s', (_, stop) => {
   });
 });
 
+describe('a rebuild asked for during an outage', () => {
+  it('swaps in a model built up to the live checkpoint; the runner then follows on from there once, applying nothing twice', async () => {
+    const { app, writer, faults, runner } = await startPair();
+    const announced: string[] = [];
+    runner.updates$.subscribe((update) => announced.push(update.position));
+    const before = await post(app, 'EST', 'RUS');
+    faults.refuse(new Error('14 UNAVAILABLE: No connection established'));
+    await faults.endAll();
+    const during = await post(writer, 'LVA', 'RUS');
+    await waitFor(() => faults.refused >= 2, 'two refused attempts to resubscribe');
+
+    const rebuilt = await app.request('POST', '/admin/projections/rebuild');
+    const stillDown = runner.following.state;
+    faults.accept();
+    const after = await post(writer, 'LTU', 'RUS');
+    await waitFor(() => runner.position === after.position && runner.following.state === 'following', 'the runner to follow the log again');
+
+    expect(rebuilt.status).toBe(200);
+    expect(rebuilt.json).toMatchObject({ events: 1, checkpoint: before.position });
+    expect(stillDown).toBe('down');
+    // Each event announced once, by the model that was live when it was applied.
+    expect(announced).toEqual([before.position, during.position, after.position]);
+    expect((await app.request('GET', '/admin/projections')).json.projections[0]).toMatchObject({ hash: (await freshRebuild(app.file)).hash, events: 3 });
+  });
+});
+
 describe('a real fault in the SQLite file', () => {
   it('stops the subscription on a row it cannot read, keeps trying while it is there, and follows the log again once it is repaired', async () => {
     const app = await startTestApp({ clock, app: { resubscribeBackoff: backoff } });
