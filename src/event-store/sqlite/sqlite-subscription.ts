@@ -114,10 +114,12 @@ export class SqliteSubscription implements Subscription {
       }
     } catch (error) {
       // A failed read (the file locked, unreadable, a row that does not parse) or handler ends
-      // delivery here, and the subscriber is told, so that it can subscribe again.
+      // delivery here, and the subscriber is told, so that it can subscribe again; unless it
+      // closed the subscription itself meanwhile (the port's contract).
+      const closedOnPurpose = this.closed;
       this.closed = true;
       this.queue.length = 0;
-      this.options.onError?.(error);
+      if (!closedOnPurpose) this.options.onError?.(error);
     }
   }
 
