@@ -316,7 +316,7 @@ export class ProjectionRunner implements OnApplicationShutdown {
     }
   }
 
-  /** An event from the subscription or a catch-up: applied unless already applied (a subscription may hand over an event twice). */
+  /** An event from the subscription: applied unless already applied (after a resubscription a store may hand over again what it delivered). */
   private deliver(event: StoredEvent): void {
     if (this.unconfirmed) this.confirm(this.unconfirmed);
     if (this.checkpoint !== null && this.store.comparePositions(event.position, this.checkpoint) <= 0) return;
