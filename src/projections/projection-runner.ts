@@ -7,6 +7,7 @@ import { EVENT_STORE, type EventStore, type StoredEvent, type Subscription } fro
 import { saveSnapshot, UnusableSnapshotError } from './read-model-snapshot.js';
 import { READ_MODEL_VERSION, RelationsReadModel, type LogAddress, type ReadModelParts } from './relations.read-model.js';
 import { DEFAULT_RESUBSCRIBE_BACKOFF, type BackoffOptions } from './retry-backoff.js';
+import { PositionWaiters } from './position-waiters.js';
 import { SubscriptionOutages, type FollowState } from './subscription-outages.js';
 import { logIdentity, restoreSnapshot } from './snapshot-restore.js';
 
@@ -84,7 +85,7 @@ export class ProjectionRunner implements OnApplicationShutdown {
   private swapping = false;
   /** When the model was last known to hold the whole log: when start() had caught up with it. */
   private caughtUpMs?: number;
-  private waiters: { position: string; resolve: () => void }[] = [];
+  private readonly waiters: PositionWaiters;
   private unsaved = 0;
   private snapshotTimer?: NodeJS.Timeout;
   private lastSnapshot: ProjectionStatus['lastSnapshot'] = null;
@@ -99,6 +100,7 @@ export class ProjectionRunner implements OnApplicationShutdown {
   ) {
     this.model = this.emptyModel();
     this.outages = new SubscriptionOutages(this.logger, backoff);
+    this.waiters = new PositionWaiters((a, b) => store.comparePositions(a, b));
   }
 
   get readModel(): RelationsReadModel {
@@ -199,21 +201,7 @@ export class ProjectionRunner implements OnApplicationShutdown {
 
   /** Resolves true once the read model has applied `position`, false after `timeoutMs`. */
   waitFor(position: string, timeoutMs: number): Promise<boolean> {
-    if (this.reached(position)) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const waiter = {
-        position,
-        resolve: () => {
-          clearTimeout(timer);
-          resolve(true);
-        },
-      };
-      const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w !== waiter);
-        resolve(false);
-      }, timeoutMs);
-      this.waiters.push(waiter);
-    });
+    return this.waiters.wait(position, this.checkpoint, timeoutMs);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -369,13 +357,7 @@ export class ProjectionRunner implements OnApplicationShutdown {
       const relationEvent = { type: event.type, data: event.data } as unknown as RelationEvent;
       this.updates$.next({ pairKey, event: relationEvent, position: event.position, eventId: event.eventId });
     }
-    if (this.waiters.length > 0) {
-      const done = this.waiters.filter((w) => this.reached(w.position));
-      if (done.length > 0) {
-        this.waiters = this.waiters.filter((w) => !done.includes(w));
-        for (const waiter of done) waiter.resolve();
-      }
-    }
+    this.waiters.applied(event.position);
   }
 
   private scheduleSnapshot(): void {
@@ -415,9 +397,5 @@ export class ProjectionRunner implements OnApplicationShutdown {
     while (page.events.length === 0 && page.next !== null) page = await this.store.readAll(page.next, 1);
     this.firstEvent = page.events[0];
     return this.firstEvent;
-  }
-
-  private reached(position: string): boolean {
-    return this.checkpoint !== null && this.store.comparePositions(this.checkpoint, position) >= 0;
   }
 }
