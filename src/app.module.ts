@@ -4,11 +4,13 @@ import { EventsController } from './events/events.controller.js';
 import { openEventStore, type EventStoreConfig } from './event-store/event-store.config.js';
 import { EVENT_STORE, type EventStore } from './event-store/event-store.port.js';
 import { HealthController } from './health/health.controller.js';
+import { READINESS_BOUNDS, ReadinessCheck, type ReadinessBounds } from './health/readiness.js';
 import { IncidentReporter } from './incidents/incident-reporter.service.js';
 import { HttpCommandRunner } from './incidents/http-command-runner.js';
 import { SecurityModule, type SecurityOptions } from './http/security.module.js';
 import { IncidentsController } from './incidents/incidents.controller.js';
-import { ProjectionRunner, READ_MODEL_FILE } from './projections/projection-runner.js';
+import { ProjectionRunner, READ_MODEL_FILE, RESUBSCRIBE_BACKOFF } from './projections/projection-runner.js';
+import type { BackoffOptions } from './projections/retry-backoff.js';
 import { AdminController } from './admin/admin.controller.js';
 import { RelationsController } from './relations/relations.controller.js';
 import { CatalogController } from './dashboard/catalog.controller.js';
@@ -22,6 +24,10 @@ export interface AppOptions extends SecurityOptions {
   clock?: Clock;
   /** Where the read model is persisted between runs; omitted = rebuilt from the log at every start. */
   readModelFile?: string;
+  /** How far the read model may trail the log and GET /health/ready still answer 200; defaults 1000 events, 30 s. */
+  readiness?: ReadinessBounds;
+  /** Delays between attempts to resubscribe to the log; default 100 ms doubling to 30 s. */
+  resubscribeBackoff?: BackoffOptions;
   /** GET /events/stream tuning (heartbeat interval, slow-client limit); defaults suit production. */
   liveStream?: LiveStreamOptions;
 }
@@ -46,7 +52,10 @@ export class AppModule {
         { provide: EVENT_STORE, useFactory: () => openEventStore(options.eventStore) },
         { provide: CLOCK, useValue: options.clock ?? systemClock },
         ...(options.readModelFile ? [{ provide: READ_MODEL_FILE, useValue: options.readModelFile }] : []),
+        ...(options.readiness ? [{ provide: READINESS_BOUNDS, useValue: options.readiness }] : []),
+        ...(options.resubscribeBackoff ? [{ provide: RESUBSCRIBE_BACKOFF, useValue: options.resubscribeBackoff }] : []),
         ProjectionRunner,
+        ReadinessCheck,
         IncidentReporter,
         HttpCommandRunner,
         LiveFeed,

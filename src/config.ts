@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { CreateAppOptions } from './app.js';
 import { authConfigFromEnv } from './auth/auth.config.js';
 import { eventStoreConfigFromEnv } from './event-store/event-store.config.js';
+import { DEFAULT_READINESS_BOUNDS } from './health/readiness.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, parseCorsOrigins } from './http/http-hardening.js';
 import { parseTrustProxy } from './http/trust-proxy.js';
 
@@ -30,6 +31,10 @@ export function appOptionsFromEnv(env: NodeJS.ProcessEnv): CreateAppOptions {
     },
     corsOrigins: parseCorsOrigins(env.CORS_ORIGINS),
     requestTimeoutMs: positiveInteger(env, 'REQUEST_TIMEOUT_MS', DEFAULT_REQUEST_TIMEOUT_MS),
+    readiness: {
+      maxLagEvents: positiveInteger(env, 'READINESS_MAX_LAG_EVENTS', DEFAULT_READINESS_BOUNDS.maxLagEvents),
+      maxLagSeconds: positiveInteger(env, 'READINESS_MAX_LAG_SECONDS', DEFAULT_READINESS_BOUNDS.maxLagSeconds),
+    },
   };
 }
 

@@ -296,6 +296,40 @@ export class HealthDocument {
   readModel!: ReadModelHealthDocument;
 }
 
+export class SubscriptionStateDocument {
+  @ApiProperty({ enum: ['following', 'down'], example: 'following' })
+  state!: 'following' | 'down';
+  @ApiProperty({ type: String, nullable: true, format: 'date-time', description: 'Following since (or down since, in a 503)' })
+  since!: string | null;
+}
+
+export class LagDocument {
+  @ApiProperty({ description: 'Events in the log not yet applied (counted up to the bound + 1)', example: 0 })
+  events!: number;
+  @ApiProperty({ description: 'How long the oldest of them has waited, in seconds', example: 0 })
+  seconds!: number;
+}
+
+export class ReadinessBoundsDocument {
+  @ApiProperty({ description: 'READINESS_MAX_LAG_EVENTS', example: 1000 })
+  events!: number;
+  @ApiProperty({ description: 'READINESS_MAX_LAG_SECONDS', example: 30 })
+  seconds!: number;
+}
+
+export class ReadinessDocument {
+  @ApiProperty({ example: 'ready' })
+  status!: string;
+  @ApiProperty({ type: SubscriptionStateDocument })
+  subscription!: SubscriptionStateDocument;
+  @ApiProperty({ type: String, nullable: true, description: 'Position of the last event the read model applied', example: '14' })
+  checkpoint!: string | null;
+  @ApiProperty({ type: LagDocument })
+  behind!: LagDocument;
+  @ApiProperty({ type: ReadinessBoundsDocument })
+  bounds!: ReadinessBoundsDocument;
+}
+
 export class SnapshotDocument {
   @ApiProperty({ example: '14' })
   checkpoint!: string;

@@ -59,7 +59,13 @@ export interface SubscribeOptions {
   after: string | null;
   /** Awaited for each event, one at a time, in global order (back-pressure). */
   onEvent(event: StoredEvent): Promise<void> | void;
-  /** Called when delivery stops because of an error (the handler's or the store's). */
+  /**
+   * Called once when delivery stops for any reason other than `close()`: the handler threw or
+   * rejected, the store failed (a read, the connection, the server going away), or the stream
+   * ended cleanly (then with an Error saying so). Nothing is delivered after it, and the adapter
+   * does not resubscribe by itself: the subscriber decides (the projection runner subscribes
+   * again from its checkpoint, with backoff). Never called after `close()` has been called.
+   */
   onError?(error: unknown): void;
 }
 

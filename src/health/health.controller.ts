@@ -1,19 +1,37 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { Public } from '../auth/requires-role.decorator.js';
-import { HealthDocument } from '../docs/response.schemas.js';
+import { ProblemDocument } from '../docs/problem.schema.js';
+import { HealthDocument, ReadinessDocument } from '../docs/response.schemas.js';
 import { NoQueryParameters } from '../http/no-query-parameters.js';
+import { PROBLEM_CONTENT_TYPE, ProblemException } from '../http/problem.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
+import { ReadinessCheck } from './readiness.js';
 
-/** Public even when reads need a key: liveness probes carry no credentials. */
+const NOT_READY_EXAMPLE = {
+  type: 'https://demarche.dev/problems/not-ready',
+  title: 'Not ready: the read model does not follow the log',
+  status: 503,
+  detail: 'The log subscription is down since 2026-12-02T16:40:00.000Z (database is locked); resubscribing from checkpoint 42, 3 attempt(s) so far',
+  reason: 'subscription-down',
+  subscription: { state: 'down', since: '2026-12-02T16:40:00.000Z', reason: 'database is locked', attempts: 3 },
+  checkpoint: '42',
+  behind: null,
+  bounds: { events: 1000, seconds: 30 },
+};
+
+/** Public even when reads need a key: probes carry no credentials. */
 @ApiTags('operations')
 @Controller('health')
 @Public()
 export class HealthController {
-  constructor(private readonly projections: ProjectionRunner) {}
+  constructor(
+    private readonly projections: ProjectionRunner,
+    private readonly readiness: ReadinessCheck,
+  ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Liveness, and how far the read model has got' })
+  @ApiOperation({ summary: 'Liveness, and how far the read model has got (for liveness probes: the process answers)' })
   @ApiOkResponse({ type: HealthDocument })
   health(@Query() _query: NoQueryParameters) {
     return {
@@ -24,5 +42,27 @@ export class HealthController {
         pairs: this.projections.readModel.pairCount,
       },
     };
+  }
+
+  @Get('ready')
+  @ApiOperation({
+    summary: 'Readiness: whether this instance follows the log (for load balancers)',
+    description: '503 while the log subscription is down or the read model trails the log by more than READINESS_MAX_LAG_EVENTS events or READINESS_MAX_LAG_SECONDS seconds.',
+  })
+  @ApiOkResponse({ type: ReadinessDocument })
+  @ApiResponse({
+    status: 503,
+    description: 'Not ready: `reason` is subscription-down, lagging or log-unreadable; `detail` says since when and why',
+    content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(ProblemDocument) }, example: NOT_READY_EXAMPLE } },
+  })
+  async ready(@Query() _query: NoQueryParameters) {
+    const { ready, reason, detail, ...figures } = await this.readiness.check();
+    if (!ready) {
+      throw new ProblemException(
+        { type: NOT_READY_EXAMPLE.type, title: NOT_READY_EXAMPLE.title, status: 503, detail: detail ?? 'Not ready', reason, ...figures },
+        { 'retry-after': '5' },
+      );
+    }
+    return { status: 'ready', ...figures };
   }
 }

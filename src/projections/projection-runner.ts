@@ -4,8 +4,12 @@ import { Subject } from 'rxjs';
 import type { RelationEvent } from '../domain/incident.js';
 import { relationStateProjection } from '../domain/relation-state.projection.js';
 import { EVENT_STORE, type EventStore, type StoredEvent, type Subscription } from '../event-store/event-store.port.js';
-import { openSnapshot, saveSnapshot } from './read-model-snapshot.js';
-import { READ_MODEL_VERSION, RelationsReadModel, type ReadModelParts } from './relations.read-model.js';
+import { saveSnapshot, UnusableSnapshotError } from './read-model-snapshot.js';
+import { READ_MODEL_VERSION, RelationsReadModel, type LogAddress, type ReadModelParts } from './relations.read-model.js';
+import { DEFAULT_RESUBSCRIBE_BACKOFF, type BackoffOptions } from './retry-backoff.js';
+import { PositionWaiters } from './position-waiters.js';
+import { SubscriptionOutages, type FollowState } from './subscription-outages.js';
+import { logIdentity, restoreSnapshot } from './snapshot-restore.js';
 
 export interface ReadModelUpdate {
   pairKey: string;
@@ -31,6 +35,8 @@ export interface RebuildProgress {
 
 /** Where the read model is persisted between runs; absent = rebuild from the log at every start. */
 export const READ_MODEL_FILE = Symbol('ReadModelFile');
+/** BackoffOptions for resubscribing after the log subscription stopped; absent = DEFAULT_RESUBSCRIBE_BACKOFF. */
+export const RESUBSCRIBE_BACKOFF = Symbol('ResubscribeBackoff');
 
 /**
  * Page size when reading the log. Small enough that a page's parsed events die young (cheap to
@@ -45,31 +51,56 @@ export const LOG_PAGE_SIZE = 1_000;
  * at most a minute of events.
  */
 const SNAPSHOT_AFTER_MS = 60_000;
+/**
+ * A subscription opened during an outage ends it once it delivers an event, or once it has
+ * stayed up this long: a store that is still away fails a new subscription within moments, and
+ * counting it back at once would log an outage and a recovery per attempt.
+ */
+const RESUBSCRIBED_CONFIRM_MS = 1_000;
 
 /**
  * Keeps the read model following the store's global log: restores the persisted copy, catches up
  * from its checkpoint before the app serves, then follows a catch-up subscription, so incidents
- * appended by any process sharing the store show up. Owns rebuilds and snapshots.
+ * appended by any process sharing the store show up. When the subscription stops (the store went
+ * away, a read failed, the stream ended), it subscribes again from its checkpoint, with capped
+ * exponential backoff, for as long as the process lives. Owns rebuilds and snapshots.
  */
 @Injectable()
 export class ProjectionRunner implements OnApplicationShutdown {
   readonly updates$ = new Subject<ReadModelUpdate>();
   private model: RelationsReadModel;
   private checkpoint: string | null = null;
+  /** The event at the checkpoint: what a snapshot records to be recognised by this log only. */
+  private lastApplied: LogAddress | null = null;
   private subscription?: Subscription;
-  private waiters: { position: string; resolve: () => void }[] = [];
+  /** Set once start() has caught up: from then on the model follows the log (or tries to). */
+  private started = false;
+  private stopping = false;
+  private readonly outages: SubscriptionOutages;
+  private resumeTimer?: NodeJS.Timeout;
+  /** The subscription opened during an outage, until it shows that it works. */
+  private unconfirmed?: Subscription;
+  private confirmTimer?: NodeJS.Timeout;
+  /** Set while a rebuild swaps its model in: no resubscription meanwhile (the rebuild follows on from its own end). */
+  private swapping = false;
+  /** When the model was last known to hold the whole log: when start() had caught up with it. */
+  private caughtUpMs?: number;
+  private readonly waiters: PositionWaiters;
   private unsaved = 0;
   private snapshotTimer?: NodeJS.Timeout;
   private lastSnapshot: ProjectionStatus['lastSnapshot'] = null;
-  private fingerprint?: string;
+  private firstEvent?: StoredEvent;
   private rebuilding?: Promise<{ events: number; ms: number; hash: string }>;
   private readonly logger = new Logger(ProjectionRunner.name);
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Optional() @Inject(READ_MODEL_FILE) private readonly snapshotFile?: string,
+    @Optional() @Inject(RESUBSCRIBE_BACKOFF) private readonly backoff: BackoffOptions = DEFAULT_RESUBSCRIBE_BACKOFF,
   ) {
     this.model = this.emptyModel();
+    this.outages = new SubscriptionOutages(this.logger, backoff);
+    this.waiters = new PositionWaiters((a, b) => store.comparePositions(a, b));
   }
 
   get readModel(): RelationsReadModel {
@@ -81,15 +112,28 @@ export class ProjectionRunner implements OnApplicationShutdown {
     return this.checkpoint;
   }
 
+  /** Whether the model follows the log, or since when and why not. */
+  get following(): FollowState {
+    return this.outages.state;
+  }
+
+  /** When the model was last known to hold the whole log (epoch ms), if ever. */
+  get caughtUpAtMs(): number | undefined {
+    return this.caughtUpMs;
+  }
+
   /** Restores the persisted read model when it is still valid, catches up with the log, then follows it. */
   async start(): Promise<{ restored: number; replayed: number; ms: number }> {
     const started = performance.now();
     const restored = await this.restore();
-    const caughtUp = await this.catchUp(this.model, this.checkpoint);
+    const caughtUp = await this.catchUp((event) => this.model.apply(event), this.checkpoint);
     const replayed = caughtUp.events;
-    this.checkpoint = caughtUp.position;
+    if (caughtUp.last) this.noteApplied(caughtUp.last);
     if (replayed > 0) this.unsaved += replayed;
+    this.caughtUpMs = Date.now();
+    this.started = true;
     this.follow();
+    if (this.subscription) this.outages.following(this.checkpoint);
     if (this.unsaved > 0) await this.persist();
     const ms = performance.now() - started;
     this.logger.log(
@@ -114,25 +158,30 @@ export class ProjectionRunner implements OnApplicationShutdown {
   private async rebuildBeside(onProgress: (progress: RebuildProgress) => void): Promise<{ events: number; ms: number; hash: string }> {
     const started = performance.now();
     const fresh = this.emptyModel();
+    const apply = (event: StoredEvent) => fresh.apply(event);
     // While the live model follows the log, build up to wherever it has got to (it moves on meanwhile).
-    const upToLive = this.subscription ? () => this.checkpoint : undefined;
-    const built = await this.catchUp(fresh, null, { onProgress, until: upToLive, yieldBetweenPages: true });
+    const upToLive = this.started ? () => this.checkpoint : undefined;
+    const built = await this.catchUp(apply, null, { onProgress, until: upToLive, yieldBetweenPages: true });
     // Stop the live model, bring the fresh one to the very same event, swap, and follow on from
     // there: every event is announced once, by the model that was live when it was applied.
-    await this.subscription?.close();
-    this.subscription = undefined;
-    let rest: { events: number; position: string | null };
+    this.swapping = true;
+    let rest: Awaited<ReturnType<ProjectionRunner['catchUp']>>;
     try {
-      rest = await this.catchUp(fresh, built.position, { until: upToLive });
+      await this.unsubscribe();
+      rest = await this.catchUp(apply, built.last?.position ?? null, { until: upToLive });
     } catch (error) {
-      this.follow();
+      this.swapping = false;
+      if (this.started) this.stopped(error);
       throw error;
     }
     const events = built.events + rest.events;
     onProgress({ events });
     this.model = fresh;
-    this.checkpoint = rest.position;
-    this.follow();
+    const last = rest.last ?? built.last;
+    this.checkpoint = last?.position ?? null;
+    this.lastApplied = last;
+    this.swapping = false;
+    if (this.started) this.follow();
     await this.persist();
     return { events, ms: performance.now() - started, hash: fresh.hash() };
   }
@@ -152,25 +201,14 @@ export class ProjectionRunner implements OnApplicationShutdown {
 
   /** Resolves true once the read model has applied `position`, false after `timeoutMs`. */
   waitFor(position: string, timeoutMs: number): Promise<boolean> {
-    if (this.reached(position)) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const waiter = {
-        position,
-        resolve: () => {
-          clearTimeout(timer);
-          resolve(true);
-        },
-      };
-      const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w !== waiter);
-        resolve(false);
-      }, timeoutMs);
-      this.waiters.push(waiter);
-    });
+    return this.waiters.wait(position, this.checkpoint, timeoutMs);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.subscription?.close();
+    this.stopping = true;
+    clearTimeout(this.resumeTimer);
+    clearTimeout(this.confirmTimer);
+    await this.unsubscribe();
     clearTimeout(this.snapshotTimer);
     if (this.unsaved > 0) await this.persist();
     this.updates$.complete();
@@ -185,94 +223,141 @@ export class ProjectionRunner implements OnApplicationShutdown {
     );
   }
 
-  /** Number of events restored from the snapshot (0 when there was none or it could not be used). */
+  /**
+   * Number of events restored from the snapshot: 0 when there is none, or when it cannot be
+   * trusted whole, which is said in one log line (the caller then rebuilds from the log).
+   */
   private async restore(): Promise<number> {
     if (!this.snapshotFile) return 0;
-    const snapshot = openSnapshot(this.snapshotFile);
-    if (!snapshot) return 0;
-    const { header } = snapshot;
-    const fingerprint = await this.logFingerprint();
-    if (header.version !== READ_MODEL_VERSION || header.logFingerprint !== fingerprint || !this.store.isPosition(header.checkpoint)) {
-      this.logger.log(
-        header.version !== READ_MODEL_VERSION
-          ? `Read model code changed (v${header.version} → v${READ_MODEL_VERSION}): rebuilding from the log`
-          : 'Persisted read model belongs to another log: rebuilding from the log',
-      );
-      return 0;
-    }
-    let restored = 0;
+    let restored: Awaited<ReturnType<typeof restoreSnapshot>>;
     try {
-      const parts = Object.fromEntries(snapshot.parts() as [string, unknown][]) as unknown as ReadModelParts;
-      this.model = this.emptyModel(parts);
-      restored = this.model.eventCount;
+      restored = await restoreSnapshot(this.snapshotFile, this.store, await this.logStart(), (parts) => this.emptyModel(parts));
     } catch (error) {
-      this.logger.warn(`Persisted read model is damaged (${String(error)}): rebuilding from the log`);
-      this.model = this.emptyModel();
+      if (!(error instanceof UnusableSnapshotError)) throw error;
+      this.logger.warn(`Persisted read model ${this.snapshotFile} discarded: ${error.message}. Rebuilding it from the log.`);
       return 0;
     }
-    this.checkpoint = header.checkpoint;
-    this.lastSnapshot = { checkpoint: header.checkpoint, savedAt: header.savedAt };
-    return restored;
+    if (!restored) return 0;
+    const { model, header } = restored;
+    this.model = model;
+    this.noteApplied(header.log.checkpoint);
+    this.lastSnapshot = { checkpoint: header.log.checkpoint.position, savedAt: header.savedAt };
+    return model.eventCount;
   }
 
   /**
-   * Applies the log after `after` to `model`, page by page, up to the end of the log or up to
+   * Hands the log after `after` to `apply`, page by page, up to the end of the log or up to
    * `until()` (asked before each page). Pages follow each other strictly, so no event is applied
-   * twice. Returns how many events were applied and the position of the last.
+   * twice. Returns how many events were applied and the last of them.
    */
   private async catchUp(
-    model: RelationsReadModel,
+    apply: (event: StoredEvent) => void,
     after: string | null,
     options: { onProgress?: (p: RebuildProgress) => void; until?: () => string | null; yieldBetweenPages?: boolean } = {},
-  ): Promise<{ events: number; position: string | null }> {
+  ): Promise<{ events: number; last: StoredEvent | null }> {
     let events = 0;
-    let position = after;
+    let last: StoredEvent | null = null;
     for (let page = await this.store.readAll(after, LOG_PAGE_SIZE); ; page = await this.store.readAll(page.next, LOG_PAGE_SIZE)) {
       const until = options.until ? options.until() : undefined;
       const beyond = (event: StoredEvent) => until !== undefined && (until === null || this.store.comparePositions(event.position, until) > 0);
       // Only the page that reaches `until` needs checking event by event.
-      const last = page.events.at(-1);
-      const bounded = last !== undefined && beyond(last);
+      const final = page.events.at(-1);
+      const bounded = final !== undefined && beyond(final);
       for (const event of page.events) {
-        if (bounded && beyond(event)) return { events, position };
-        model.apply(event);
-        position = event.position;
+        if (bounded && beyond(event)) return { events, last };
+        apply(event);
+        last = event;
         events++;
       }
       options.onProgress?.({ events });
-      if (page.next === null || bounded) return { events, position };
+      if (page.next === null || bounded) return { events, last };
       if (options.yieldBetweenPages) await nextTurn();
     }
   }
 
   private follow(): void {
-    this.subscription = this.store.subscribeToAll({
-      after: this.checkpoint,
-      onEvent: (event) => {
-        // A subscription may hand over an event or two that was already applied.
-        if (this.checkpoint !== null && this.store.comparePositions(event.position, this.checkpoint) <= 0) return;
-        this.applyLive(event);
-        this.unsaved++;
-        this.scheduleSnapshot();
-      },
-      onError: (error) => this.logger.error(`log subscription stopped: ${String(error)}`),
-    });
+    clearTimeout(this.resumeTimer);
+    this.resumeTimer = undefined;
+    let subscription: Subscription | undefined;
+    let failedAtOnce: { error: unknown } | undefined;
+    try {
+      subscription = this.store.subscribeToAll({
+        after: this.checkpoint,
+        onEvent: (event) => this.deliver(event),
+        onError: (error) => {
+          // A subscription closed or replaced on purpose may still report; only the current one counts.
+          if (subscription === undefined) failedAtOnce = { error };
+          else if (subscription === this.subscription) this.stopped(error);
+        },
+      });
+    } catch (error) {
+      failedAtOnce = { error };
+    }
+    if (failedAtOnce || !subscription) return this.stopped(failedAtOnce?.error);
+    this.subscription = subscription;
+    if (this.outages.inOutage) {
+      // Opening is not proof: a store that is still away fails the subscription a moment later.
+      const opened = subscription;
+      this.unconfirmed = opened;
+      this.confirmTimer = setTimeout(() => this.confirm(opened), RESUBSCRIBED_CONFIRM_MS);
+      this.confirmTimer.unref();
+    }
+  }
+
+  /** An event from the subscription: applied unless already applied (after a resubscription a store may hand over again what it delivered). */
+  private deliver(event: StoredEvent): void {
+    if (this.unconfirmed) this.confirm(this.unconfirmed);
+    if (this.checkpoint !== null && this.store.comparePositions(event.position, this.checkpoint) <= 0) return;
+    this.applyLive(event);
+    this.unsaved++;
+    this.scheduleSnapshot();
+  }
+
+  /** Delivery stopped other than by close(): note the outage (logged once) and try again after a backoff delay. */
+  private stopped(error: unknown): void {
+    this.subscription = undefined;
+    clearTimeout(this.confirmTimer);
+    this.unconfirmed = undefined;
+    if (this.stopping) return;
+    clearTimeout(this.resumeTimer);
+    this.resumeTimer = setTimeout(() => this.resume(), this.outages.failed(error, this.checkpoint));
+    this.resumeTimer.unref();
+  }
+
+  /** Subscribes again from the checkpoint, unless a rebuild swapping its model in (which follows on from it) or shutdown came first. */
+  private resume(): void {
+    this.resumeTimer = undefined;
+    if (!this.stopping && !this.swapping && !this.subscription) this.follow();
+  }
+
+  /** The subscription opened during an outage has shown it works (delivered an event, or stayed up a while): the outage is over. */
+  private confirm(subscription: Subscription): void {
+    clearTimeout(this.confirmTimer);
+    this.unconfirmed = undefined;
+    if (subscription === this.subscription) this.outages.following(this.checkpoint);
+  }
+
+  /** Closes the subscription on purpose: it is forgotten first, so that whatever it reports while closing is not an outage. */
+  private async unsubscribe(): Promise<void> {
+    const subscription = this.subscription;
+    this.subscription = undefined;
+    await subscription?.close();
+  }
+
+  private noteApplied(event: LogAddress): void {
+    this.checkpoint = event.position;
+    this.lastApplied = event;
   }
 
   private applyLive(event: StoredEvent): void {
     const pairKey = this.model.apply(event);
     this.checkpoint = event.position;
+    this.lastApplied = event;
     if (pairKey !== null) {
       const relationEvent = { type: event.type, data: event.data } as unknown as RelationEvent;
       this.updates$.next({ pairKey, event: relationEvent, position: event.position, eventId: event.eventId });
     }
-    if (this.waiters.length > 0) {
-      const done = this.waiters.filter((w) => this.reached(w.position));
-      if (done.length > 0) {
-        this.waiters = this.waiters.filter((w) => !done.includes(w));
-        for (const waiter of done) waiter.resolve();
-      }
-    }
+    this.waiters.applied(event.position);
   }
 
   private scheduleSnapshot(): void {
@@ -287,27 +372,30 @@ export class ProjectionRunner implements OnApplicationShutdown {
     clearTimeout(this.snapshotTimer);
     this.snapshotTimer = undefined;
     if (!this.snapshotFile || this.checkpoint === null) return;
-    const logFingerprint = await this.logFingerprint();
+    const first = await this.logStart();
     // From here on synchronous, so the events written are exactly those up to the checkpoint.
-    const checkpoint = this.checkpoint;
-    if (!logFingerprint || checkpoint === null) return;
+    const last = this.lastApplied;
+    if (!first || !last) return;
     const savedAt = new Date().toISOString();
     try {
-      saveSnapshot(this.snapshotFile, { version: READ_MODEL_VERSION, logFingerprint, checkpoint, savedAt, parts: Object.entries(this.model.toParts()) });
-      this.lastSnapshot = { checkpoint, savedAt };
+      saveSnapshot(this.snapshotFile, { version: READ_MODEL_VERSION, log: logIdentity(first, last), savedAt, parts: Object.entries(this.model.toParts()) });
+      this.lastSnapshot = { checkpoint: last.position, savedAt };
       this.unsaved = 0;
     } catch (error) {
       this.logger.warn(`could not persist the read model: ${String(error)}`);
     }
   }
 
-  /** The log's first event id; it never changes once the log has one, so it is asked for once. */
-  private async logFingerprint(): Promise<string | undefined> {
-    this.fingerprint ??= (await this.store.readAll(null, 1)).events[0]?.eventId;
-    return this.fingerprint;
-  }
-
-  private reached(position: string): boolean {
-    return this.checkpoint !== null && this.store.comparePositions(this.checkpoint, position) >= 0;
+  /**
+   * The log's first event; it never changes once the log has one, so it is asked for once. A
+   * page may come back empty before the end of the log (EventStoreDB skips its own records a
+   * bounded number at a time), so the pages are followed until an event or the end.
+   */
+  private async logStart(): Promise<StoredEvent | undefined> {
+    if (this.firstEvent) return this.firstEvent;
+    let page = await this.store.readAll(null, 1);
+    while (page.events.length === 0 && page.next !== null) page = await this.store.readAll(page.next, 1);
+    this.firstEvent = page.events[0];
+    return this.firstEvent;
   }
 }

@@ -51,7 +51,7 @@ describe('npm run replay', () => {
     expect(stdout).toMatch(/^Read model: 14 incidents in 3 relations, checkpoint 14$/m);
     expect(stdout).toContain(`Hash: ${served.hash}\n`);
     expect(stdout).toContain(`Persisted to ${join(dir, 'read-model.snapshot')}`);
-    expect(loadSnapshot(join(dir, 'read-model.snapshot'))).toMatchObject({ checkpoint: '14' });
+    expect(loadSnapshot(join(dir, 'read-model.snapshot'))).toMatchObject({ log: { checkpoint: { position: '14' } } });
   });
 
   it('prints the pair’s state as of a date as a table, with the figures the API gives', async () => {

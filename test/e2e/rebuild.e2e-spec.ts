@@ -9,6 +9,7 @@ import { LOG_PAGE_SIZE, ProjectionRunner } from '../../src/projections/projectio
 import { loadSnapshot, saveSnapshot } from '../../src/projections/read-model-snapshot.js';
 import { READ_MODEL_VERSION } from '../../src/projections/relations.read-model.js';
 import { loadSeeds } from '../../src/seeding/seed-loader.js';
+import { freshRebuild } from '../support/fresh-rebuild.js';
 import { countEvents, fixedClock, startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
@@ -150,7 +151,7 @@ describe('a rebuild while the app is live', () => {
       const rebuilt = await rebuilding;
       const after = await post(app, '2023-12-30T10:00:00Z', '/incidents', report({ actor: 'LTU', target: 'RUS', summary: 'Vilnius accuses Moscow' }));
       subscription.unsubscribe();
-      const { status: fromScratch } = await rebuildFromScratch();
+      const fromScratch = await freshRebuild(join(dir, 'demarche.db'));
 
       expect(servedDuring.status).toBe(200);
       expect(servedDuring.json.incidentCount).toBe(1);
@@ -179,7 +180,7 @@ describe('restarting', () => {
 
     const second = await startApp(dir);
     try {
-      expect(persisted).toMatchObject({ version: READ_MODEL_VERSION, checkpoint: '18' });
+      expect(persisted).toMatchObject({ version: READ_MODEL_VERSION, log: { checkpoint: { position: '18' } } });
       expect(Object.fromEntries(persisted.parts as [string, unknown][])).toMatchObject({ events: 18 });
       expect(logLines).toContainEqual(expect.stringMatching(/^Read model ready: 18 events restored from the snapshot, 0 replayed from the log/));
       // Nothing was replayed, so nothing new was persisted: the snapshot in use is the one the first run saved.
@@ -199,13 +200,13 @@ describe('restarting', () => {
     await other.request('POST', '/incidents', report({ actor: 'EST', target: 'RUS', summary: 'Tallinn accuses Moscow' }));
     await other.request('POST', '/incidents', report({ actor: 'LVA', target: 'RUS', summary: 'Riga accuses Moscow' }));
     await other.close();
-    const { hash: expected } = (await rebuildFromScratch()).status;
+    const { hash: expected } = await freshRebuild(join(dir, 'demarche.db'));
 
     const { outcome, status: restarted } = await startRunner();
 
     expect(outcome).toMatchObject({ restored: 18, replayed: 2 });
     expect(restarted).toMatchObject({ hash: expected, checkpoint: '20', lastSnapshot: { checkpoint: '20' } });
-    expect(loadSnapshot(join(dir, 'read-model.snapshot'))).toMatchObject({ checkpoint: '20', parts: expect.arrayContaining([['events', 20]]) });
+    expect(loadSnapshot(join(dir, 'read-model.snapshot'))).toMatchObject({ log: { checkpoint: { position: '20' } }, parts: expect.arrayContaining([['events', 20]]) });
   });
 
   const untrustworthy: { name: string; spoil(snapshotFile: string): void }[] = [
@@ -221,7 +222,7 @@ describe('restarting', () => {
       name: 'taken from another log',
       spoil(file) {
         const snapshot = loadSnapshot(file)!;
-        saveSnapshot(file, { ...snapshot, logFingerprint: '00000000-0000-4000-8000-000000000000', parts: snapshot.parts.slice(0, 3) });
+        saveSnapshot(file, { ...snapshot, log: { ...snapshot.log, first: { eventId: '00000000-0000-4000-8000-000000000000', position: '1' } }, parts: snapshot.parts.slice(0, 3) });
       },
     },
     { name: 'that cannot be read', spoil: (file) => writeFileSync(file, 'not a snapshot') },
@@ -249,7 +250,7 @@ describe('restarting', () => {
       expect(outcome).toMatchObject({ restored: 0, replayed: 18 });
       expect(restarted).toMatchObject({ hash, checkpoint, version: READ_MODEL_VERSION });
       // The replacement is persisted, so the next start restores it.
-      expect(loadSnapshot(join(dir, 'read-model.snapshot'))).toMatchObject({ version: READ_MODEL_VERSION, checkpoint });
+      expect(loadSnapshot(join(dir, 'read-model.snapshot'))).toMatchObject({ version: READ_MODEL_VERSION, log: { checkpoint: { position: checkpoint } } });
       expect(await status(second)).toMatchObject({ hash, checkpoint });
       expect(await views(second)).toEqual(before);
     } finally {
@@ -265,19 +266,6 @@ async function startRunner() {
   try {
     const outcome = await runner.start();
     return { outcome, status: runner.status() };
-  } finally {
-    await runner.onApplicationShutdown();
-    await store.close();
-  }
-}
-
-/** A rebuild from the whole log, persisting nothing. */
-async function rebuildFromScratch() {
-  const store = new SqliteEventStore({ file: join(dir, 'demarche.db') });
-  const runner = new ProjectionRunner(store);
-  try {
-    const rebuilt = await runner.rebuild();
-    return { rebuilt, status: runner.status() };
   } finally {
     await runner.onApplicationShutdown();
     await store.close();

@@ -98,8 +98,9 @@ export class SqliteSubscription implements Subscription {
           this.handling = undefined;
           await handling;
         }
-        if (this.failure) throw this.failure.error;
+        // Closed on purpose: whatever failed meanwhile is not reported (the port's contract).
         if (this.closed) return;
+        if (this.failure) throw this.failure.error;
         const head = this.queue[0];
         if (head && head.before <= this.at) {
           this.queue.shift();
@@ -112,9 +113,13 @@ export class SqliteSubscription implements Subscription {
         }
       }
     } catch (error) {
+      // A failed read (the file locked, unreadable, a row that does not parse) or handler ends
+      // delivery here, and the subscriber is told, so that it can subscribe again; unless it
+      // closed the subscription itself meanwhile (the port's contract).
+      const closedOnPurpose = this.closed;
       this.closed = true;
       this.queue.length = 0;
-      this.options.onError?.(error);
+      if (!closedOnPurpose) this.options.onError?.(error);
     }
   }
 
