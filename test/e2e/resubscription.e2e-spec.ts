@@ -118,7 +118,7 @@ describe('a rebuild asked for during an outage', () => {
     const during = await post(writer, 'LVA', 'RUS');
     await waitFor(() => faults.refused >= 2, 'two refused attempts to resubscribe');
 
-    const rebuilt = await app.request('POST', '/admin/projections/rebuild');
+    const rebuilt = await app.request('POST', '/admin/projections/rebuild', '', { 'content-type': 'application/json' });
     const stillDown = runner.following.state;
     faults.accept();
     const after = await post(writer, 'LTU', 'RUS');
