@@ -6,10 +6,26 @@ import { pairKey } from '../domain/relation-pair.js';
 import { EVENT_STORE, type EventStore, type StoredEvent } from '../event-store/event-store.port.js';
 import { ProjectionRunner, type ReadModelUpdate } from '../projections/projection-runner.js';
 import { perspectiveOf } from '../relations/relation-query.js';
-import { asRelationEvent, kindOf, relationSummary, type LiveRelationSummary, type LiveUpdate } from './live-update.js';
+import { asRelationEvent, kindOf, relationSummary, updateMessage, type LiveRelationSummary, type LiveUpdate } from './live-update.js';
+import { ReplayPacer } from './replay-pacer.js';
+import { encodeSse } from './sse-connection.js';
 
-/** Page size when replaying the log to a reconnecting client. */
-const REPLAY_PAGE = 500;
+/**
+ * Page size when replaying the log to a reconnecting client: what a replay holds while its client
+ * does not read (about 100–200 KB parsed), so 500 stalled replays hold tens of megabytes, not more.
+ */
+const REPLAY_PAGE = 100;
+/** How far past the read model's position a resume point is looked for in the log before the stream resets. */
+const LOOKAHEAD_PAGES = 10;
+
+/** A live update with its `update` message encoded once for every client. */
+export interface OutgoingUpdate {
+  position: string;
+  text: string;
+}
+
+/** Where a client's resume point stands in this log. */
+export type ResumeCheck = { known: true } | { known: false; reason: 'past-end' | 'not-an-event' };
 
 /**
  * The read model's updates as messages for live clients: each applied report, correction or
@@ -20,7 +36,13 @@ const REPLAY_PAGE = 500;
 export class LiveFeed {
   /** Live updates in log order, from the moment of subscription on. */
   readonly updates$: Observable<LiveUpdate>;
+  /** The same, encoded once however many clients listen. */
+  readonly outgoing$: Observable<OutgoingUpdate>;
   private readonly logger = new Logger(LiveFeed.name);
+  private readonly pacer = new ReplayPacer();
+  /** Replayed updates carry the pair as it is now; one copy per pair serves every replaying client. */
+  private readonly summaries = new Map<string, LiveRelationSummary | null>();
+  private summariesValidFor = '';
 
   constructor(
     private readonly projections: ProjectionRunner,
@@ -30,6 +52,10 @@ export class LiveFeed {
     // Mapped synchronously as the runner applies the event, so the score is the one right after it.
     this.updates$ = projections.updates$.pipe(
       map((update) => this.live(update)),
+      share(),
+    );
+    this.outgoing$ = this.updates$.pipe(
+      map((update) => ({ position: update.position, text: encodeSse(updateMessage(update)) })),
       share(),
     );
   }
@@ -48,19 +74,45 @@ export class LiveFeed {
   }
 
   /**
+   * Whether a well-formed resume point belongs to this log. At or before the read model's position
+   * it is taken as is (the port reads only forwards, so a position between two events cannot be
+   * told from one on an event: resuming after it misses nothing either way). Beyond it, the client
+   * may have been served by an instance further ahead, so the log is read on from the read model's
+   * position: the point must be the position of an event there. A position past the end of the
+   * log (a client from before a database restore) is not.
+   */
+  async check(position: string): Promise<ResumeCheck> {
+    const head = this.position;
+    if (head !== null && this.store.comparePositions(position, head) <= 0) return { known: true };
+    let cursor = head;
+    for (let pages = 0; pages < LOOKAHEAD_PAGES; pages++) {
+      const page = await this.store.readAll(cursor, REPLAY_PAGE);
+      for (const stored of page.events) {
+        const order = this.store.comparePositions(stored.position, position);
+        if (order === 0) return { known: true };
+        if (order > 0) return { known: false, reason: 'not-an-event' };
+      }
+      if (page.next === null) break;
+      cursor = page.next;
+    }
+    return { known: false, reason: 'past-end' };
+  }
+
+  /**
    * The updates a client missed: relation events of the global log strictly after `after`
-   * (null = from the start) and up to `through` included, read from the store in pages.
-   * `through` must be a position the read model has applied, so every amendment finds its pair.
+   * (null = from the start) and up to `through` included, read from the store in pages, each page
+   * when the pacer gives it a turn. `through` must be a position the read model has applied, so
+   * every amendment finds its pair.
    */
   async *replay(after: string | null, through: string | null): AsyncGenerator<LiveUpdate> {
     if (through === null) return;
-    const summaries = new Map<string, LiveRelationSummary | null>();
     let cursor = after;
     for (;;) {
+      await this.pacer.turn();
       const page = await this.store.readAll(cursor, REPLAY_PAGE);
       for (const stored of page.events) {
         if (this.store.comparePositions(stored.position, through) > 0) return;
-        const update = this.fromLog(stored, summaries);
+        const update = this.fromLog(stored);
         if (update) yield update;
       }
       if (page.next === null) return;
@@ -80,22 +132,35 @@ export class LiveFeed {
     };
   }
 
-  private fromLog(stored: StoredEvent, summaries: Map<string, LiveRelationSummary | null>): LiveUpdate | null {
+  private fromLog(stored: StoredEvent): LiveUpdate | null {
     const event = asRelationEvent(stored);
     if (!event) return null;
     const key = this.pairOf(event);
     if (!key) return null;
-    // Replayed updates carry the pair as it is now: the score right after an old event is history.
-    if (!summaries.has(key)) summaries.set(key, this.summary(key));
     return {
       position: stored.position,
       eventId: stored.eventId,
       kind: kindOf(event),
       pairKey: key,
       event,
-      relation: summaries.get(key)!,
+      relation: this.summaryNow(key),
       replayed: true,
     };
+  }
+
+  /**
+   * The pair as it is now (the score right after an old event is history), shared by every
+   * replaying client until the read model moves on or the second changes (scores decay with time).
+   */
+  private summaryNow(key: string): LiveRelationSummary | null {
+    const validFor = `${this.position}@${Math.floor(this.clock.now().getTime() / 1000)}`;
+    if (validFor !== this.summariesValidFor) {
+      this.summaries.clear();
+      this.summariesValidFor = validFor;
+    }
+    let summary = this.summaries.get(key);
+    if (summary === undefined) this.summaries.set(key, (summary = this.summary(key)));
+    return summary;
   }
 
   private pairOf(event: RelationEvent): string | undefined {
