@@ -3,6 +3,7 @@ import type { CreateAppOptions } from './app.js';
 import { authConfigFromEnv } from './auth/auth.config.js';
 import { eventStoreConfigFromEnv } from './event-store/event-store.config.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, parseCorsOrigins } from './http/http-hardening.js';
+import { DEFAULT_LIVE_STREAM_LIMITS } from './live/live-stream.options.js';
 
 /** Writes per minute and client address unless RATE_LIMIT_PER_MINUTE says otherwise. */
 export const DEFAULT_WRITES_PER_MINUTE = 600;
@@ -22,6 +23,11 @@ export function appOptionsFromEnv(env: NodeJS.ProcessEnv): CreateAppOptions {
     },
     corsOrigins: parseCorsOrigins(env.CORS_ORIGINS),
     requestTimeoutMs: positiveInteger(env, 'REQUEST_TIMEOUT_MS', DEFAULT_REQUEST_TIMEOUT_MS),
+    liveStream: {
+      drainTimeoutMs: positiveInteger(env, 'LIVE_STREAM_DRAIN_TIMEOUT_MS', DEFAULT_LIVE_STREAM_LIMITS.drainTimeoutMs),
+      perClient: positiveInteger(env, 'LIVE_STREAMS_PER_CLIENT', DEFAULT_LIVE_STREAM_LIMITS.perClient),
+      total: positiveInteger(env, 'LIVE_STREAMS_TOTAL', DEFAULT_LIVE_STREAM_LIMITS.total),
+    },
   };
 }
 

@@ -10,27 +10,7 @@ import { LiveFeed } from './live-feed.service.js';
 import { runLiveSession, START_OF_LOG, type SessionStart } from './live-session.js';
 import { SseConnection } from './sse-connection.js';
 import { StreamRegistry } from './stream-registry.js';
-
-export interface LiveStreamOptions {
-  /** Interval of the keep-alive comment; default 15 s. */
-  heartbeatMs?: number;
-  /** Bytes a client may leave queued in the server before it is disconnected (it resumes from the log); default 1 MiB. */
-  maxBufferedBytes?: number;
-  /** How long a client whose socket is full may take to read before it is disconnected; default 30 s. */
-  drainTimeoutMs?: number;
-  /** Open streams per client address; default 20 (see DEFAULT_LIVE_STREAM_LIMITS). */
-  perClient?: number;
-  /** Open streams in all; default 1000. */
-  total?: number;
-}
-
-/**
- * Per address: one stream per open dashboard tab, and a browser keeps at most 6 connections to a
- * host anyway, so 20 lets a few people behind one address work while no address can take more
- * than 2% of the total. In all: each stream is a socket (a file descriptor) and up to ~1 MiB of
- * queue; 1000 stays well under common descriptor limits and bounds what slow clients can hold.
- */
-export const DEFAULT_LIVE_STREAM_LIMITS = { perClient: 20, total: 1000, drainTimeoutMs: 30_000 } as const;
+import { DEFAULT_LIVE_STREAM_LIMITS, type LiveStreamOptions } from './live-stream.options.js';
 
 export const LIVE_STREAM_OPTIONS = Symbol('LiveStreamOptions');
 
