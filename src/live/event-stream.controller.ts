@@ -55,7 +55,7 @@ export class EventStreamController implements BeforeApplicationShutdown {
   ) {
     this.heartbeatMs = options.heartbeatMs ?? 15_000;
     this.limits = {
-      maxBufferedBytes: options.maxBufferedBytes ?? 1024 * 1024,
+      maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_LIVE_STREAM_LIMITS.maxBufferedBytes,
       drainTimeoutMs: options.drainTimeoutMs ?? DEFAULT_LIVE_STREAM_LIMITS.drainTimeoutMs,
     };
     this.streams = new StreamRegistry({

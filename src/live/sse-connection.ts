@@ -114,7 +114,13 @@ export class SseConnection {
 
   private armDrainTimer(): void {
     if (this.drainTimer) return;
-    this.drainTimer = setTimeout(() => this.drop(), this.limits.drainTimeoutMs);
+    this.drainTimer = setTimeout(() => {
+      // Timers run before pending I/O: after a long busy tick the 'drain' may be waiting just
+      // behind this timer. Look again once I/O has been polled before dropping a client that reads.
+      setImmediate(() => {
+        if (this.waitingForDrain) this.drop();
+      });
+    }, this.limits.drainTimeoutMs);
     this.drainTimer.unref();
   }
 
