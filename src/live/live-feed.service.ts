@@ -11,10 +11,13 @@ import { ReplayPacer } from './replay-pacer.js';
 import { encodeSse } from './sse-connection.js';
 
 /**
- * Page size when replaying the log to a reconnecting client: what a replay holds while its client
- * does not read (about 100–200 KB parsed), so 500 stalled replays hold tens of megabytes, not more.
+ * Page size when replaying the log to a reconnecting client: small, so one step of a replay fits
+ * the pacer's slice, and what a replay holds while its client does not read stays small (about
+ * 100–300 KB parsed).
  */
 const REPLAY_PAGE = 100;
+/** How long a replayed pair summary is reused; computing one is 0.1–1 ms on a busy pair. */
+const SUMMARY_TTL_MS = 10_000;
 /** How far past the read model's position a resume point is looked for in the log before the stream resets. */
 const LOOKAHEAD_PAGES = 10;
 
@@ -150,10 +153,11 @@ export class LiveFeed {
 
   /**
    * The pair as it is now (the score right after an old event is history), shared by every
-   * replaying client until the read model moves on or the second changes (scores decay with time).
+   * replaying client until the read model moves on or SUMMARY_TTL_MS passes (scores decay with
+   * time, by half in 30 days: ten seconds change nothing a reader sees).
    */
   private summaryNow(key: string): LiveRelationSummary | null {
-    const validFor = `${this.position}@${Math.floor(this.clock.now().getTime() / 1000)}`;
+    const validFor = `${this.position}@${Math.floor(this.clock.now().getTime() / SUMMARY_TTL_MS)}`;
     if (validFor !== this.summariesValidFor) {
       this.summaries.clear();
       this.summariesValidFor = validFor;
