@@ -7,6 +7,7 @@ import { EVENT_STORE, type EventStore, type StoredEvent } from '../event-store/e
 import { ProjectionRunner, type ReadModelUpdate } from '../projections/projection-runner.js';
 import { perspectiveOf } from '../relations/relation-query.js';
 import { asRelationEvent, kindOf, relationSummary, updateMessage, type LiveRelationSummary, type LiveUpdate } from './live-update.js';
+import { EncodedPageCache, type EncodedPage } from './encoded-page-cache.js';
 import { ReplayPacer } from './replay-pacer.js';
 import { encodeSse } from './sse-connection.js';
 
@@ -16,6 +17,8 @@ import { encodeSse } from './sse-connection.js';
  * 100–300 KB parsed).
  */
 const REPLAY_PAGE = 100;
+/** Encoded replay pages kept for other clients: the first ~20,000 typical updates of a stretch of the log. */
+const ENCODED_PAGES_BYTES = 32 * 1024 * 1024;
 /** How long a replayed pair summary is reused; computing one is 0.1–1 ms on a busy pair. */
 const SUMMARY_TTL_MS = 10_000;
 /** How far past the read model's position a resume point is looked for in the log before the stream resets. */
@@ -45,7 +48,8 @@ export class LiveFeed {
   private readonly pacer = new ReplayPacer();
   /** Replayed updates carry the pair as it is now; one copy per pair serves every replaying client. */
   private readonly summaries = new Map<string, LiveRelationSummary | null>();
-  private summariesValidFor = '';
+  private summariesGeneration = '';
+  private readonly encodedPages = new EncodedPageCache(ENCODED_PAGES_BYTES);
 
   constructor(
     private readonly projections: ProjectionRunner,
@@ -102,25 +106,48 @@ export class LiveFeed {
   }
 
   /**
-   * The updates a client missed: relation events of the global log strictly after `after`
-   * (null = from the start) and up to `through` included, read from the store in pages, each page
-   * when the pacer gives it a turn. `through` must be a position the read model has applied, so
-   * every amendment finds its pair.
+   * The updates a client missed, page by page: relation events of the global log strictly after
+   * `after` (null = from the start) and up to `through` included, each page read from the store
+   * (or the cache of encoded pages) when the pacer gives it a turn. `through` must be a position
+   * the read model has applied, so every amendment finds its pair. Pages without a relation
+   * update are not yielded.
    */
-  async *replay(after: string | null, through: string | null): AsyncGenerator<LiveUpdate> {
+  async *replayPages(after: string | null, through: string | null): AsyncGenerator<EncodedPage> {
     if (through === null) return;
     let cursor = after;
     for (;;) {
       await this.pacer.turn();
-      const page = await this.store.readAll(cursor, REPLAY_PAGE);
-      for (const stored of page.events) {
-        if (this.store.comparePositions(stored.position, through) > 0) return;
-        const update = this.fromLog(stored);
-        if (update) yield update;
-      }
-      if (page.next === null) return;
+      const generation = this.generation();
+      const cached = this.encodedPages.get(cursor, generation);
+      const page = cached && this.store.comparePositions(cached.lastEvent, through) <= 0 ? cached : await this.readPage(cursor, through, generation);
+      if (page === null) return;
+      if (page.updates > 0) yield page;
+      if (page.next === null || this.store.comparePositions(page.lastEvent, through) >= 0) return;
       cursor = page.next;
     }
+  }
+
+  /** One page from the store, encoded up to `through`; cached when all of it is. null = nothing after `cursor`. */
+  private async readPage(cursor: string | null, through: string, generation: string): Promise<EncodedPage | null> {
+    const { events, next } = await this.store.readAll(cursor, REPLAY_PAGE);
+    let text = '';
+    let updates = 0;
+    let lastUpdate: string | null = null;
+    let lastEvent: string | null = null;
+    for (const stored of events) {
+      if (this.store.comparePositions(stored.position, through) > 0) break;
+      lastEvent = stored.position;
+      const update = this.fromLog(stored);
+      if (!update) continue;
+      text += encodeSse(updateMessage(update));
+      updates++;
+      lastUpdate = update.position;
+    }
+    if (lastEvent === null) return null;
+    const whole = lastEvent === events[events.length - 1].position;
+    const page = { text, updates, lastUpdate, lastEvent, next: whole ? next : null };
+    if (whole) this.encodedPages.set(cursor, generation, page);
+    return page;
   }
 
   private live(update: ReadModelUpdate): LiveUpdate {
@@ -157,14 +184,19 @@ export class LiveFeed {
    * time, by half in 30 days: ten seconds change nothing a reader sees).
    */
   private summaryNow(key: string): LiveRelationSummary | null {
-    const validFor = `${this.position}@${Math.floor(this.clock.now().getTime() / SUMMARY_TTL_MS)}`;
-    if (validFor !== this.summariesValidFor) {
+    const generation = this.generation();
+    if (generation !== this.summariesGeneration) {
       this.summaries.clear();
-      this.summariesValidFor = validFor;
+      this.summariesGeneration = generation;
     }
     let summary = this.summaries.get(key);
     if (summary === undefined) this.summaries.set(key, (summary = this.summary(key)));
     return summary;
+  }
+
+  /** What replayed messages depend on besides the log: the read model's position and the summaries' time window. */
+  private generation(): string {
+    return `${this.position}@${Math.floor(this.clock.now().getTime() / SUMMARY_TTL_MS)}`;
   }
 
   private pairOf(event: RelationEvent): string | undefined {

@@ -1,5 +1,4 @@
 import type { LiveFeed, OutgoingUpdate, ResumeCheck } from './live-feed.service.js';
-import { updateMessage } from './live-update.js';
 import type { SseConnection } from './sse-connection.js';
 
 /** The `id` of the `ready` (or `reset`) message when nothing has been applied yet: resume from the start of the log. */
@@ -60,11 +59,13 @@ export async function runLiveSession(connection: SseConnection, feed: LiveFeed, 
   if (start.after !== undefined) {
     try {
       for (;;) {
-        for await (const update of feed.replay(lastSent, through)) {
+        for await (const page of feed.replayPages(lastSent, through)) {
           if (connection.closed) return;
-          await connection.sendPaced(updateMessage(update));
-          lastSent = update.position;
-          replayed++;
+          const flowing = connection.send(page.text);
+          lastSent = page.lastUpdate;
+          replayed += page.updates;
+          // The socket is full: read no further in the log until the client has taken it in.
+          if (!flowing) await connection.drained();
         }
         if (!overflowed) break;
         // What was let go is in the log up to here: read on instead.

@@ -83,11 +83,6 @@ export class SseConnection {
     return flowing;
   }
 
-  /** Writes, then waits while the socket is full: for replaying a long stretch of the log. */
-  async sendPaced(message: SseMessage): Promise<void> {
-    if (!this.send(message)) await this.drained();
-  }
-
   /** Resolves once the socket has room again, or the connection is closed. */
   drained(): Promise<void> {
     if (this.closed || !this.waitingForDrain) return Promise.resolve();

@@ -135,12 +135,12 @@ describe('GET /events/stream', () => {
     for (let i = 0; i < 4; i++) await report();
     // Hold the replay at its start, so that the writes below are applied to the read model meanwhile.
     const feed = t.app.get(LiveFeed);
-    const replay = feed.replay.bind(feed);
+    const replay = feed.replayPages.bind(feed);
     let release!: () => void;
     const gate = new Promise<void>((resolve) => {
       release = resolve;
     });
-    feed.replay = async function* (after, through) {
+    feed.replayPages = async function* (after, through) {
       await gate;
       yield* replay(after, through);
     };
