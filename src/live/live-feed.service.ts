@@ -13,8 +13,8 @@ import { encodeSse } from './sse-connection.js';
 
 /**
  * Page size when replaying the log to a reconnecting client: small, so one step of a replay fits
- * the pacer's slice, and what a replay holds while its client does not read stays small (about
- * 100–300 KB parsed).
+ * the pacer's slice, and a client that does not read holds one encoded page (100 updates, about
+ * 100–450 KB, shared through the cache with every client replaying the same stretch).
  */
 const REPLAY_PAGE = 100;
 /** Encoded replay pages kept for other clients: the first ~20,000 typical updates of a stretch of the log. */

@@ -7,6 +7,7 @@
 import { jest } from '@jest/globals';
 import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store.port.js';
 import { EventStreamController } from '../../src/live/event-stream.controller.js';
+import { LiveFeed } from '../../src/live/live-feed.service.js';
 import type { StreamStats } from '../../src/live/stream-registry.js';
 import { ProjectionRunner } from '../../src/projections/projection-runner.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -105,6 +106,33 @@ describe('GET /events/stream with clients that do not read', () => {
     expect(reader.isClosed).toBe(false);
     expect(streamStats(t).open).toBe(1);
     reader.close();
+  });
+});
+
+describe('GET /events/stream while writes pour in during a replay', () => {
+  it('lets go of held live updates past the bound and reads them from the log instead: every event once, in order', async () => {
+    t = await startTestApp();
+    const before = await appendLargeLog(t, 10);
+    // Hold the replay at its start while 1,500 events are applied: more than the 1,000 a stream holds back.
+    const feed = t.app.get(LiveFeed);
+    const replayPages = feed.replayPages.bind(feed);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    feed.replayPages = async function* (after, through) {
+      await gate;
+      yield* replayPages(after, through);
+    };
+    const client = await SseClient.open(streamUrl(t), { 'last-event-id': before[4] });
+    const during = await appendLargeLog(t, 1_500, 100);
+    release();
+    const ready = await client.ready(30_000);
+    const expected = [...before.slice(5), ...during];
+    expect(ready).toMatchObject({ position: during.at(-1), replayed: expected.length });
+    expect(client.updates.map((u) => u.position)).toEqual(expected);
+    const after = await appendLargeLog(t, 3);
+    await client.until(() => client.updates.length === expected.length + 3);
+    expect(client.updates.slice(expected.length).map((u) => [u.position, u.replayed])).toEqual(after.map((p) => [p, false]));
+    client.close();
   });
 });
 
