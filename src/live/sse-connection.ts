@@ -63,8 +63,9 @@ export class SseConnection {
     return this.drainTimer !== undefined;
   }
 
+  /** Runs `handler` once the connection is closed, at once if the client left before the stream opened. */
   onClose(handler: () => void): void {
-    if (this.closedFlag) handler();
+    if (this.closed) handler();
     else this.closeHandlers.push(handler);
   }
 
