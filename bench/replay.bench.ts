@@ -23,13 +23,13 @@
  * --reuse skips generation when DIR already holds a generated store (e.g. from --keep);
  * --profile runs the rebuild worker and the servers under --cpu-prof and says where the profiles went.
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { freePort, peakRss, stop } from './bench-process.js';
 import type { GeneratedLog } from './replay-generate.js';
 import type { LatencyStats, RawScanResult, RebuildResult } from './replay-worker.js';
 
@@ -101,17 +101,6 @@ function phase<T>(name: string, phaseOptions: object, execArgv: string[] = []): 
   });
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 interface ServerRun {
   readyMs: number;
   restored?: number;
@@ -159,24 +148,6 @@ async function serve(label: string): Promise<ServerRun> {
   } finally {
     await stop(server, exited);
   }
-}
-
-/** Peak RSS so far of a child, from Linux's /proc (VmHWM); undefined elsewhere. */
-function peakRss(child: ChildProcess): number | undefined {
-  try {
-    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-    return match ? Number(match[1]) / 1024 : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-async function stop(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
-  if (child.exitCode !== null) return;
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 const stats = (s: LatencyStats) =>

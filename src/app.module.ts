@@ -15,7 +15,8 @@ import { AdminController } from './admin/admin.controller.js';
 import { RelationsController } from './relations/relations.controller.js';
 import { CatalogController } from './dashboard/catalog.controller.js';
 import { DashboardController } from './dashboard/dashboard.controller.js';
-import { EventStreamController, LIVE_STREAM_OPTIONS, type LiveStreamOptions } from './live/event-stream.controller.js';
+import { EventStreamController, LIVE_STREAM_OPTIONS } from './live/event-stream.controller.js';
+import type { LiveStreamOptions } from './live/live-stream.options.js';
 import { LiveFeed } from './live/live-feed.service.js';
 
 /** `auth` (SecurityOptions) defaults to loopback-only writes. */
@@ -28,7 +29,7 @@ export interface AppOptions extends SecurityOptions {
   readiness?: ReadinessBounds;
   /** Delays between attempts to resubscribe to the log; default 100 ms doubling to 30 s. */
   resubscribeBackoff?: BackoffOptions;
-  /** GET /events/stream tuning (heartbeat interval, slow-client limit); defaults suit production. */
+  /** GET /events/stream tuning (heartbeat, slow clients, stream limits); defaults suit production. */
   liveStream?: LiveStreamOptions;
 }
 

@@ -5,6 +5,7 @@ import { eventStoreConfigFromEnv } from './event-store/event-store.config.js';
 import { DEFAULT_READINESS_BOUNDS } from './health/readiness.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, parseCorsOrigins } from './http/http-hardening.js';
 import { parseTrustProxy } from './http/trust-proxy.js';
+import { DEFAULT_LIVE_STREAM_LIMITS } from './live/live-stream.options.js';
 
 /** Writes per minute and client address unless RATE_LIMIT_PER_MINUTE says otherwise. */
 export const DEFAULT_WRITES_PER_MINUTE = 600;
@@ -34,6 +35,11 @@ export function appOptionsFromEnv(env: NodeJS.ProcessEnv): CreateAppOptions {
     readiness: {
       maxLagEvents: positiveInteger(env, 'READINESS_MAX_LAG_EVENTS', DEFAULT_READINESS_BOUNDS.maxLagEvents),
       maxLagSeconds: positiveInteger(env, 'READINESS_MAX_LAG_SECONDS', DEFAULT_READINESS_BOUNDS.maxLagSeconds),
+    },
+    liveStream: {
+      drainTimeoutMs: positiveInteger(env, 'LIVE_STREAM_DRAIN_TIMEOUT_MS', DEFAULT_LIVE_STREAM_LIMITS.drainTimeoutMs),
+      perClient: positiveInteger(env, 'LIVE_STREAMS_PER_CLIENT', DEFAULT_LIVE_STREAM_LIMITS.perClient),
+      total: positiveInteger(env, 'LIVE_STREAMS_TOTAL', DEFAULT_LIVE_STREAM_LIMITS.total),
     },
   };
 }

@@ -1,25 +1,18 @@
-import { Controller, Get, Headers, Inject, Optional, Query, Res, type BeforeApplicationShutdown } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, Optional, Query, Req, Res, type BeforeApplicationShutdown } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { normalizeIP } from '@fastify/rate-limit';
 import { IsOptional, IsString } from 'class-validator';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { OutgoingHttpHeaders } from 'node:http';
 import { validationProblem } from '../http/problem.js';
 import { ApiProblems } from '../docs/problem.schema.js';
 import { LiveFeed } from './live-feed.service.js';
-import type { LiveUpdate } from './live-update.js';
+import { runLiveSession, START_OF_LOG, type SessionStart } from './live-session.js';
 import { SseConnection } from './sse-connection.js';
-
-export interface LiveStreamOptions {
-  /** Interval of the keep-alive comment; default 15 s. */
-  heartbeatMs?: number;
-  /** Bytes a client may leave unread before it is disconnected (it resumes from the log); default 1 MiB. */
-  maxBufferedBytes?: number;
-}
+import { StreamRegistry } from './stream-registry.js';
+import { DEFAULT_LIVE_STREAM_LIMITS, type LiveStreamOptions } from './live-stream.options.js';
 
 export const LIVE_STREAM_OPTIONS = Symbol('LiveStreamOptions');
-
-/** The `id` of the `ready` message when nothing has been applied yet: resume from the start of the log. */
-export const START_OF_LOG = 'start';
 
 export class EventStreamQuery {
   /** For clients that cannot set headers on the first request; `Last-Event-ID` wins when both are sent. */
@@ -52,16 +45,23 @@ const STREAM_EXAMPLE = [
 @ApiTags('live')
 @Controller('events')
 export class EventStreamController implements BeforeApplicationShutdown {
-  private readonly connections = new Set<SseConnection>();
+  readonly streams: StreamRegistry;
   private readonly heartbeatMs: number;
-  private readonly maxBufferedBytes: number;
+  private readonly limits: { maxBufferedBytes: number; drainTimeoutMs: number };
 
   constructor(
     private readonly feed: LiveFeed,
     @Optional() @Inject(LIVE_STREAM_OPTIONS) options: LiveStreamOptions = {},
   ) {
     this.heartbeatMs = options.heartbeatMs ?? 15_000;
-    this.maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
+    this.limits = {
+      maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_LIVE_STREAM_LIMITS.maxBufferedBytes,
+      drainTimeoutMs: options.drainTimeoutMs ?? DEFAULT_LIVE_STREAM_LIMITS.drainTimeoutMs,
+    };
+    this.streams = new StreamRegistry({
+      perClient: options.perClient ?? DEFAULT_LIVE_STREAM_LIMITS.perClient,
+      total: options.total ?? DEFAULT_LIVE_STREAM_LIMITS.total,
+    });
   }
 
   @Get('stream')
@@ -71,68 +71,37 @@ export class EventStreamController implements BeforeApplicationShutdown {
       'Every report, correction and retraction applied to the read model, in log order, as an `update` event whose `id` is its log position ' +
       "and whose data holds the event and the pair's new score and level. Without Last-Event-ID the stream starts with what happens next; " +
       'with it (browsers send it when they reconnect), the missed updates are replayed from the log first (`replayed: true`). ' +
-      'A `ready` event marks the switch to live. A `: heartbeat` comment is sent every 15 s.',
+      'A resume point past the end of this log (e.g. from before a database restore) opens the stream with a `reset` event: reload your data. ' +
+      'A `ready` event marks the switch to live. A `: heartbeat` comment is sent every 15 s. ' +
+      'Streams are limited per client address (429) and in all (503), both with Retry-After.',
   })
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: `Resume after this log position (\`${START_OF_LOG}\` = from the start of the log)` })
   @ApiOkResponse({ description: 'An endless text/event-stream', content: { 'text/event-stream': { schema: { type: 'string' }, example: STREAM_EXAMPLE } } })
-  @ApiProblems(400)
+  @ApiProblems(400, 429, 503)
   async stream(
     @Query() query: EventStreamQuery,
     @Headers('last-event-id') lastEventId: string | undefined,
+    @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const resumeAfter = this.resumePoint(lastEventId, query.after);
+    const after = this.resumePoint(lastEventId, query.after);
+    // Counted before anything is awaited, so a burst of connections cannot all slip under the limits.
+    const release = this.streams.admit(clientAddress(request));
+    let start: SessionStart;
+    try {
+      start = await this.sessionStart(after);
+    } catch (error) {
+      release();
+      throw error;
+    }
     const connection = this.open(reply);
-    // Updates the read model applies from now on are held back until the replay is done.
-    const through = this.feed.position;
-    let lastSent: string | null = resumeAfter === undefined ? through : resumeAfter;
-    let replaying = true;
-    const held: LiveUpdate[] = [];
-    const isNew = (update: LiveUpdate) => lastSent === null || this.feed.comparePositions(update.position, lastSent) > 0;
-    const subscription = this.feed.updates$.subscribe({
-      next: (update) => {
-        if (replaying) held.push(update);
-        else if (isNew(update)) {
-          connection.send(updateMessage(update));
-          lastSent = update.position;
-        }
-      },
-      complete: () => connection.end(),
-      error: () => connection.end(),
-    });
-    const heartbeat = setInterval(() => connection.comment('heartbeat'), this.heartbeatMs);
-    reply.raw.on('close', () => {
-      subscription.unsubscribe();
-      clearInterval(heartbeat);
-      this.connections.delete(connection);
-    });
-
-    let replayed = 0;
-    if (resumeAfter !== undefined) {
-      try {
-        for await (const update of this.feed.replay(resumeAfter, through)) {
-          if (connection.closed) return;
-          await connection.sendPaced(updateMessage(update));
-          lastSent = update.position;
-          replayed++;
-        }
-      } catch {
-        connection.end();
-        return;
-      }
-    }
-    for (const update of held.splice(0)) {
-      if (!isNew(update)) continue;
-      connection.send(updateMessage(update));
-      lastSent = update.position;
-    }
-    replaying = false;
-    connection.send({ id: lastSent ?? START_OF_LOG, event: 'ready', data: { position: lastSent, replayed } });
+    this.streams.track(connection, release);
+    await runLiveSession(connection, this.feed, start, this.heartbeatMs);
   }
 
   beforeApplicationShutdown(): void {
     // Open streams would otherwise keep the HTTP server from closing.
-    for (const connection of this.connections) connection.end();
+    this.streams.endAll();
   }
 
   /** undefined = live only; null = the whole log; else a position to resume after. */
@@ -146,6 +115,13 @@ export class EventStreamController implements BeforeApplicationShutdown {
     return value;
   }
 
+  /** A resume point this log does not hold resets the client (a 400 would only make EventSource retry it for ever). */
+  private async sessionStart(after: string | null | undefined): Promise<SessionStart> {
+    if (after === undefined || after === null) return { after };
+    const check = await this.feed.check(after);
+    return check.known ? { after } : { after: undefined, reset: check.reason };
+  }
+
   private open(reply: FastifyReply): SseConnection {
     reply.hijack();
     // Headers set by hooks (CORS, security headers) are kept: hijacking bypasses Fastify's send.
@@ -156,13 +132,14 @@ export class EventStreamController implements BeforeApplicationShutdown {
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     });
-    const connection = new SseConnection(reply.raw, this.maxBufferedBytes);
-    this.connections.add(connection);
+    const connection = new SseConnection(reply.raw, this.limits);
     connection.send('retry: 2000\n\n');
     return connection;
   }
 }
 
-function updateMessage(update: LiveUpdate) {
-  return { id: update.position, event: 'update', data: update };
+/** The connection's address, IPv6 by /64 as the rate limiter counts it; proxy headers are not trusted. */
+function clientAddress(request: FastifyRequest): string {
+  const address = request.ip ?? request.socket.remoteAddress;
+  return address ? normalizeIP(address) : 'unknown';
 }

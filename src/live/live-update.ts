@@ -62,3 +62,8 @@ export function asRelationEvent(stored: StoredEvent): RelationEvent | null {
   }
   return null;
 }
+
+/** The SSE message of an update: its id is the log position, where a reconnecting client resumes. */
+export function updateMessage(update: LiveUpdate) {
+  return { id: update.position, event: 'update', data: update };
+}

@@ -4,6 +4,7 @@
  * and comment, and lets a test wait for what it expects.
  */
 import { request, type IncomingMessage } from 'node:http';
+import { connect, type Socket } from 'node:net';
 
 export interface SseMessage {
   /** The last event id in force when the message was dispatched. */
@@ -36,10 +37,13 @@ export class SseClient {
     });
   }
 
-  /** Opens GET `url` and resolves once the response head has arrived (any status). */
-  static open(url: string, headers: Record<string, string> = {}): Promise<SseClient> {
+  /**
+   * Opens GET `url` and resolves once the response head has arrived (any status). `localAddress`
+   * (e.g. 127.0.0.2: all of 127/8 is loopback) makes the server see another client address.
+   */
+  static open(url: string, headers: Record<string, string> = {}, { localAddress }: { localAddress?: string } = {}): Promise<SseClient> {
     return new Promise((resolve, reject) => {
-      const req = request(url, { headers: { accept: 'text/event-stream', ...headers } }, (response) => resolve(new SseClient(response)));
+      const req = request(url, { headers: { accept: 'text/event-stream', ...headers }, localAddress }, (response) => resolve(new SseClient(response)));
       req.on('error', reject);
       req.end();
     });
@@ -126,6 +130,47 @@ export class SseClient {
   private notify(): void {
     const waiters = this.waiters.splice(0);
     for (const waiter of waiters) waiter();
+  }
+}
+
+/**
+ * A client that asks for a stream and never reads a byte of the answer: its socket is paused from
+ * the start, so the kernel's buffers fill and the server's writes stop being taken.
+ */
+export class StalledClient {
+  /** Resolves when the server has closed (or reset) the connection. */
+  readonly closed: Promise<void>;
+  private closedFlag = false;
+
+  private constructor(readonly socket: Socket) {
+    socket.pause();
+    socket.on('error', () => undefined);
+    this.closed = new Promise((resolve) =>
+      socket.on('close', () => {
+        this.closedFlag = true;
+        resolve();
+      }),
+    );
+  }
+
+  static open(url: string, headers: Record<string, string> = {}): Promise<StalledClient> {
+    const { hostname, port, pathname, search } = new URL(url);
+    return new Promise((resolve, reject) => {
+      const socket = connect(Number(port), hostname, () => {
+        const lines = [`GET ${pathname}${search} HTTP/1.1`, `Host: ${hostname}:${port}`, 'Accept: text/event-stream', ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
+        socket.write(`${lines.join('\r\n')}\r\n\r\n`);
+        resolve(new StalledClient(socket));
+      });
+      socket.once('error', reject);
+    });
+  }
+
+  get isClosed(): boolean {
+    return this.closedFlag;
+  }
+
+  close(): void {
+    this.socket.destroy();
   }
 }
 

@@ -135,12 +135,12 @@ describe('GET /events/stream', () => {
     for (let i = 0; i < 4; i++) await report();
     // Hold the replay at its start, so that the writes below are applied to the read model meanwhile.
     const feed = t.app.get(LiveFeed);
-    const replay = feed.replay.bind(feed);
+    const replay = feed.replayPages.bind(feed);
     let release!: () => void;
     const gate = new Promise<void>((resolve) => {
       release = resolve;
     });
-    feed.replay = async function* (after, through) {
+    feed.replayPages = async function* (after, through) {
       await gate;
       yield* replay(after, through);
     };
@@ -202,6 +202,58 @@ describe('GET /events/stream', () => {
     const byQuery = await stream({}, '?after=-1');
     expect(byQuery.status).toBe(400);
     expect(JSON.parse(await byQuery.text()).errors).toEqual([{ field: 'after', message: expect.stringContaining('not a position') }]);
+  });
+
+  it('opens with a reset, then goes live from the head, for a Last-Event-ID past the end of the log (a client from before a restore)', async () => {
+    const written = [await report(), await report()];
+    const head = written[1].position;
+    const client = await stream({ 'last-event-id': String(Number(head) + 40) });
+    expect(client.status).toBe(200);
+    const ready = await client.ready();
+    const [reset] = client.messages.filter((m) => m.event === 'reset');
+    // Told to reload, and moved to this log's head so that its next reconnection resumes there.
+    expect(reset).toMatchObject({ id: head, json: { reason: 'past-end', position: head } });
+    expect(client.messages.map((m) => m.event)).toEqual(['reset', 'ready']);
+    expect(ready).toMatchObject({ position: head, replayed: 0, id: head });
+    const next = await report();
+    await client.until(() => client.updates.length === 1, 5_000, 'the next live update');
+    expect(client.updates[0]).toMatchObject({ position: next.position, replayed: false });
+    client.close();
+
+    // The same for ?after=, and for an empty log the reset says "start".
+    const byQuery = await stream({}, `?after=${Number(next.position) + 1}`);
+    await byQuery.ready();
+    expect(byQuery.messages.find((m) => m.event === 'reset')).toMatchObject({ id: next.position });
+    byQuery.close();
+  });
+
+  it('resets a client on an empty log that remembers a position, with the id "start"', async () => {
+    const client = await stream({ 'last-event-id': '7' });
+    await client.ready();
+    expect(client.messages.filter((m) => m.event !== 'update').map((m) => [m.event, m.id])).toEqual([
+      ['reset', 'start'],
+      ['ready', 'start'],
+    ]);
+    const first = await report();
+    await client.until(() => client.updates.length === 1);
+    expect(client.updates[0].position).toBe(first.position);
+    client.close();
+  });
+
+  it('resumes without a reset a client that is ahead of this read model but not of the log (served by another instance)', async () => {
+    const first = await report();
+    // Appended behind the read model's back, as another process sharing the file would: the log has it, this read model not yet.
+    const runner = t.app.get(ProjectionRunner);
+    const applied = runner.position;
+    const feed = t.app.get(LiveFeed);
+    Object.defineProperty(feed, 'position', { get: () => applied, configurable: true });
+    const second = await report();
+    expect(Number(second.position)).toBeGreaterThan(Number(first.position));
+    const client = await stream({ 'last-event-id': second.position });
+    const ready = await client.ready();
+    expect(client.messages.some((m) => m.event === 'reset')).toBe(false);
+    expect(ready).toMatchObject({ position: second.position, replayed: 0 });
+    client.close();
   });
 
   it('sends a heartbeat comment while nothing happens', async () => {

@@ -5,11 +5,14 @@ import { authHeaders } from './api.js';
 /**
  * Follows the live stream until stop() is called.
  * onUpdate(update) gets every `update` message in log order; onReady() fires each time the server
- * has caught this client up; onStatus(state, detail) tells 'connecting' | 'live' | 'reconnecting' | 'offline'.
+ * has caught this client up; onReset(info) when the server does not know this client's position
+ * (its log was restored or replaced): what the page shows may be gone, so it must reload;
+ * onStatus(state, detail) tells 'connecting' | 'live' | 'reconnecting' | 'offline'.
  */
-export function followLive({ onUpdate, onReady = () => {}, onStatus = () => {} }) {
+export function followLive({ onUpdate, onReady = () => {}, onReset = () => {}, onStatus = () => {} }) {
   let lastEventId = null;
   let retryMs = 2000;
+  let retryAfterMs = 0;
   let stopped = false;
   let controller;
   let failures = 0;
@@ -23,11 +26,13 @@ export function followLive({ onUpdate, onReady = () => {}, onStatus = () => {} }
         if (lastEventId !== null) headers['last-event-id'] = lastEventId;
         const response = await fetch('/events/stream', { headers, signal: controller.signal, cache: 'no-store' });
         if (response.status === 400 && lastEventId !== null) {
-          // The server no longer knows our position (a different log): start afresh, and have the page reload its data.
+          // The server refuses our position (a different kind of log): start afresh, and have the page reload its data.
           lastEventId = null;
-          onReady({ reset: true });
+          onReset({ reason: 'refused' });
           continue;
         }
+        // Too many streams (429 from this address, 503 in all): wait at least as long as the server asks.
+        retryAfterMs = 1000 * (Number(response.headers.get('retry-after')) || 0);
         if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
         await readStream(response.body, {
           onId: (id) => {
@@ -37,7 +42,10 @@ export function followLive({ onUpdate, onReady = () => {}, onStatus = () => {} }
             retryMs = ms;
           },
           onMessage: (message) => {
-            if (message.event === 'ready') {
+            if (message.event === 'reset') {
+              // The reset's id (already taken as lastEventId) is the head of the server's log: live from there.
+              onReset(JSON.parse(message.data));
+            } else if (message.event === 'ready') {
               failures = 0;
               onStatus('live');
               onReady(JSON.parse(message.data));
@@ -54,7 +62,7 @@ export function followLive({ onUpdate, onReady = () => {}, onStatus = () => {} }
       if (stopped) return;
       failures = Math.max(failures, 1);
       // Back off a little more after each failure, with jitter, up to 30 s.
-      const wait = Math.min(30_000, retryMs * 2 ** Math.min(failures - 1, 4)) * (0.75 + Math.random() * 0.5);
+      const wait = Math.max(retryAfterMs, Math.min(30_000, retryMs * 2 ** Math.min(failures - 1, 4)) * (0.75 + Math.random() * 0.5));
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }
@@ -121,9 +129,10 @@ export function showLiveStatus(state, detail) {
 
 /**
  * Subscribe first, then load: nothing recorded in between can be missed. Loads once the stream
- * is live (or after 1.5 s if it is slow to answer), and again whenever the stream had to reset.
+ * is live (or after 1.5 s if it is slow to answer), and again whenever the stream had to reset
+ * (after `onReset`, for what the page keeps besides what `load` redraws).
  */
-export function followLiveThenLoad({ onUpdate, load }) {
+export function followLiveThenLoad({ onUpdate, load, onReset = () => {} }) {
   let firstReady;
   const ready = new Promise((resolve) => {
     firstReady = resolve;
@@ -131,9 +140,10 @@ export function followLiveThenLoad({ onUpdate, load }) {
   followLive({
     onUpdate,
     onStatus: showLiveStatus,
-    onReady: (info) => {
-      firstReady();
-      if (info.reset) load();
+    onReady: () => firstReady(),
+    onReset: (info) => {
+      onReset(info);
+      load();
     },
   });
   Promise.race([ready, new Promise((resolve) => setTimeout(resolve, 1500))]).then(load);

@@ -194,4 +194,11 @@ function addToFeed(update) {
   if (update.kind === 'reported') announce(`New incident: ${typeLabel(event.type)}, ${data.actor} to ${data.target}.`);
 }
 
-followLiveThenLoad({ onUpdate, load });
+// A reset means the server's log is not the one these feed items came from: they may be gone.
+function onReset() {
+  fill($('#feed'));
+  $('#feed-empty').hidden = false;
+  announce('The server’s data changed; the overview was reloaded.');
+}
+
+followLiveThenLoad({ onUpdate, load, onReset });
