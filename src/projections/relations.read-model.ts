@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { CountryCode } from '../domain/countries.js';
-import { contributionOf, multiplierOf, type Contribution } from '../domain/escalation.js';
+import { contributionOf, ESCALATION_LEVELS, explained, multiplierOf, type Contribution } from '../domain/escalation.js';
 import type { TimelinePoint } from '../domain/relation-history.js';
 import { type AmendmentEvent, type IncidentCorrected, type IncidentData, type IncidentDetails, type IncidentEvent } from '../domain/incident.js';
 import { INCIDENT_CATALOG, INCIDENT_TYPES, type IncidentInContext, type IncidentType } from '../domain/incident-catalog.js';
@@ -14,7 +14,7 @@ import type { StoredEvent } from '../event-store/event-store.port.js';
 import { ChunkedColumn, Column, IncidentIdIndex, PositionColumn, StringPool } from './incident-table.js';
 
 /** Version of the read model's code: bump it when folding changes, and persisted copies are rebuilt. */
-export const READ_MODEL_VERSION = 3;
+export const READ_MODEL_VERSION = 4;
 
 /** Where an event sits in the store. */
 export interface LogAddress {
@@ -114,9 +114,15 @@ interface PairEntry {
 
 /** `flags` bit: the incident has corrections or a retraction. */
 const FLAG_AMENDED = 1;
+/** `flags` bit: the actor is the pair's second country (what facts need of incidents whose details are not kept). */
+const FLAG_ACTOR_IS_B = 2;
+/** `flags` bit: the incident answers one with corrections or a retraction, which may move when it counts from. */
+const FLAG_CAUSE_AMENDED = 4;
 const TYPE_ORDINALS = new Map<string, number>(INCIDENT_TYPES.map((type, i) => [type, i]));
 /** Types whose details the read side needs at hand: for their effect on the facts, or for their weight. */
-const KEEPS_DETAILS = INCIDENT_TYPES.map((type) => INCIDENT_CATALOG[type].effect !== undefined || INCIDENT_CATALOG[type].magnitude !== undefined);
+const KEEPS_DETAILS = INCIDENT_TYPES.map((type) => INCIDENT_CATALOG[type].effectReadsDetails === true || INCIDENT_CATALOG[type].magnitude !== undefined);
+/** Rank of each level, for ordering pairs: rupture first. */
+const LEVEL_RANK = new Map<string, number>(ESCALATION_LEVELS.map((band, rank) => [band.level, rank]));
 /** m_i of the types whose weight does not depend on their details. */
 const FIXED_MULTIPLIER = INCIDENT_TYPES.map((type) => multiplierOf(type, { details: {} } as unknown as IncidentData));
 
@@ -262,20 +268,29 @@ export class RelationsReadModel {
   relationFigures(a: CountryCode, b: CountryCode, perspective: Perspective): RelationView | undefined {
     const entry = this.entry(a, b);
     if (!entry) return undefined;
-    const { state, figures } = this.figures(entry, perspective);
-    return relationView(state, { ...figures, topContributors: [] }, perspective.atIso);
+    const { view, state, figures } = this.figures(entry, perspective);
+    return relationView(state, explained(figures, view.index.conditionsAt(perspective.atMs), []), perspective.atIso);
   }
 
   async relations(filter: RelationFilter, perspective: Perspective): Promise<RelationView[]> {
     const views: RelationView[] = [];
+    const latestAt = new Map<RelationView, number>();
     for (const entry of this.pairs) {
       if (filter.country && entry.a !== filter.country && entry.b !== filter.country) continue;
       const view = await this.describe(entry, perspective);
       if (view.incidentCount === 0) continue;
       if (filter.level && view.escalation.level !== filter.level) continue;
       views.push(view);
+      latestAt.set(view, this.believedView(entry, perspective.knownAtMs).index.latestBy(perspective.atMs));
     }
-    return views.sort((x, y) => y.escalation.score - x.escalation.score || x.pair.join().localeCompare(y.pair.join()));
+    // Level first (the bands an analyst reads), then score, then the pair that moved last.
+    return views.sort(
+      (x, y) =>
+        LEVEL_RANK.get(y.escalation.level)! - LEVEL_RANK.get(x.escalation.level)! ||
+        y.escalation.score - x.escalation.score ||
+        (latestAt.get(y) ?? -Infinity) - (latestAt.get(x) ?? -Infinity) ||
+        x.pair.join().localeCompare(y.pair.join()),
+    );
   }
 
   /** Score and level at each instant (sorted), with the incidents arriving at each. */
@@ -285,7 +300,7 @@ export class RelationsReadModel {
     const view = this.believedView(entry, knownAtMs);
     let arrived = 0;
     const points = instants.map((atMs) => {
-      const { score, level } = view.index.escalationAt(atMs, view.index.severedAsOf(atMs));
+      const { score, level } = view.index.escalationAt(atMs);
       const occurred = view.index.occurredBy(atMs);
       const incidents = view.index.sortedBetween(arrived, occurred);
       arrived = occurred;
@@ -352,9 +367,11 @@ export class RelationsReadModel {
     this.positions.push(stored.position);
     this.recordedMs.push(recordedMs);
     const date = this.dates.intern(data.occurredOn);
-    this.atMs.push(referenceInstant(this.periodOf(date), recordedMs));
+    const causeRow = data.inResponseTo === undefined ? undefined : this.ids.get(data.inResponseTo);
+    this.atMs.push(referenceInstant(this.periodOf(date), recordedMs, causeRow === undefined ? undefined : this.causeAtMs(causeRow)));
     this.occurredOn.push(date);
-    this.flags.push(0);
+    const causeAmended = causeRow !== undefined && (this.flags.get(causeRow) & FLAG_AMENDED) !== 0;
+    this.flags.push((data.actor === entry.b ? FLAG_ACTOR_IS_B : 0) | (causeAmended ? FLAG_CAUSE_AMENDED : 0));
     this.type.push(ordinal);
     if (KEEPS_DETAILS[ordinal]) {
       const { incidentId, actor, target, details, inResponseTo } = data;
@@ -406,6 +423,14 @@ export class RelationsReadModel {
     if (list) list.push(amendment);
     else this.amendmentsOf.set(amendment.row, [amendment]);
     this.flags.set(amendment.row, this.flags.get(amendment.row) | FLAG_AMENDED);
+    // Answers to an amended expulsion may count from another instant now: they are read through belief().
+    if (INCIDENT_TYPES[this.type.get(amendment.row)] !== 'DiplomatsExpelled') return;
+    const id = this.ids.idOf(amendment.row);
+    const reports = this.pairs[this.pairOfRow.get(amendment.row)].reports;
+    for (let i = 0; i < reports.length; i++) {
+      const row = reports.data[i];
+      if (this.effectData.get(row)?.inResponseTo === id) this.flags.set(row, this.flags.get(row) | FLAG_CAUSE_AMENDED);
+    }
   }
 
   private addPair(entry: PairEntry): number {
@@ -438,9 +463,26 @@ export class RelationsReadModel {
     return KEEPS_DETAILS[ordinal] ? multiplierOf(INCIDENT_TYPES[ordinal], this.effectData.get(row)!) : FIXED_MULTIPLIER[ordinal];
   }
 
+  /**
+   * Reference instant of the incident `causeRow` as believed at `knownAtMs` (undefined once
+   * retracted): an answer to it counts no earlier (occurrence.ts).
+   */
+  private causeAtMs(causeRow: number, knownAtMs = Infinity): number | undefined {
+    if ((this.flags.get(causeRow) & FLAG_AMENDED) === 0) return this.atMs.get(causeRow);
+    const cause = this.belief(causeRow, knownAtMs);
+    return cause.retracted ? undefined : cause.atMs;
+  }
+
+  /** The row of the incident `row` answers, if any. */
+  private causeRowOf(row: number): number | undefined {
+    const cause = this.effectData.get(row)?.inResponseTo;
+    return cause === undefined ? undefined : this.ids.get(cause);
+  }
+
   /** What is believed of `row` once everything recorded by `knownAtMs` is known. */
   private belief(row: number, knownAtMs = Infinity): Belief {
     const type = INCIDENT_TYPES[this.type.get(row)];
+    const flags = this.flags.get(row);
     const original: Belief = {
       retracted: false,
       atMs: this.atMs.get(row),
@@ -448,7 +490,13 @@ export class RelationsReadModel {
       occurredOn: this.dates.get(this.occurredOn.get(row)),
       effectData: this.effectData.get(row),
     };
-    if ((this.flags.get(row) & FLAG_AMENDED) === 0) return original;
+    if ((flags & (FLAG_AMENDED | FLAG_CAUSE_AMENDED)) === 0) return original;
+    const causeRow = this.causeRowOf(row);
+    const causeAtMs = causeRow === undefined ? undefined : this.causeAtMs(causeRow, knownAtMs);
+    if ((flags & FLAG_CAUSE_AMENDED) !== 0) {
+      original.atMs = referenceInstant(this.periodOf(this.occurredOn.get(row)), this.recordedMs.get(row), causeAtMs);
+    }
+    if ((flags & FLAG_AMENDED) === 0) return original;
     let belief = original;
     for (const amendment of this.amendmentsOf.get(row) ?? []) {
       if (amendment.recordedMs > knownAtMs || belief.retracted) continue;
@@ -460,7 +508,7 @@ export class RelationsReadModel {
       belief = {
         retracted: false,
         occurredOn: occurredOn ?? belief.occurredOn,
-        atMs: occurredOn !== undefined ? referenceInstant(parseOccurrence(occurredOn), this.recordedMs.get(row)) : belief.atMs,
+        atMs: occurredOn !== undefined ? referenceInstant(parseOccurrence(occurredOn), this.recordedMs.get(row), causeAtMs) : belief.atMs,
         multiplier: details !== undefined ? multiplierOf(type, { details } as IncidentData) : belief.multiplier,
         effectData: belief.effectData && details !== undefined ? { ...belief.effectData, details } : belief.effectData,
       };
@@ -489,7 +537,7 @@ export class RelationsReadModel {
     for (let i = 0; i < entry.reports.length; i++) {
       const row = reports[i];
       if (this.recordedMs.get(row) > (knownAtMs ?? Infinity)) continue;
-      if ((this.flags.get(row) & FLAG_AMENDED) !== 0) {
+      if ((this.flags.get(row) & (FLAG_AMENDED | FLAG_CAUSE_AMENDED)) !== 0) {
         const belief = this.belief(row, knownAtMs);
         if (belief.retracted) continue;
         beliefs.set(row, belief);
@@ -543,7 +591,7 @@ export class RelationsReadModel {
       inContext: (i): IncidentInContext => {
         const r = row(i);
         const belief = beliefs.get(r);
-        return { type: INCIDENT_TYPES[this.type.get(r)], data: (belief?.effectData ?? this.effectData.get(r))!, atMs: belief?.atMs ?? this.atMs.get(r) };
+        return { type: INCIDENT_TYPES[this.type.get(r)], data: belief?.effectData ?? this.effectData.get(r) ?? this.whoDidWhat(r), atMs: belief?.atMs ?? this.atMs.get(r) };
       },
     };
   }
@@ -554,16 +602,25 @@ export class RelationsReadModel {
     // Without asOf/knownAt the state holds every incident; with either, those occurred by the instant of the view.
     const stateAt = asOfMs === undefined && knownAtMs === undefined ? Infinity : atMs;
     const state = view.index.stateAsOf(stateAt, (i) => this.refOf(view, view.rows.data[i]));
-    return { view, state, figures: view.index.escalationAt(atMs, state.facts.severed) };
+    return { view, state, figures: view.index.escalationAt(atMs) };
   }
 
   private async describe(entry: PairEntry, perspective: Perspective): Promise<RelationView> {
     const { knownAtMs, atMs, atIso } = perspective;
     const { view, state, figures } = this.figures(entry, perspective);
-    const rows = view.index.topContributorsAt(atMs).map(({ index }) => view.rows.data[index]);
+    const ranked = view.index.topContributorsAt(atMs).map(({ index }) => index);
+    const rows = ranked.map((index) => view.rows.data[index]);
     const events = await this.believedEvents(view, rows, knownAtMs);
-    const topContributors: Contribution[] = events.map((event) => contributionOf(scoredIncident(event), atMs));
-    return relationView(state, { ...figures, topContributors }, atIso);
+    // Each incident where the index counts it (an answer no earlier than what it answers).
+    const topContributors: Contribution[] = events.map((event, i) => contributionOf({ ...scoredIncident(event), atMs: this.columnsOf(view.rows, view.beliefs).atMs(ranked[i]) }, atMs));
+    return relationView(state, explained(figures, view.index.conditionsAt(atMs), topContributors), atIso);
+  }
+
+  /** What the effect of an incident whose details are not kept reads: who did it to whom. */
+  private whoDidWhat(row: number): IncidentData {
+    const { a, b } = this.pairs[this.pairOfRow.get(row)];
+    const actorIsB = (this.flags.get(row) & FLAG_ACTOR_IS_B) !== 0;
+    return { incidentId: this.ids.idOf(row), actor: actorIsB ? b : a, target: actorIsB ? a : b, details: {} } as unknown as IncidentData;
   }
 
   private refOf(view: BelievedView, row: number): IncidentRef {
