@@ -74,10 +74,10 @@ export interface IncidentTypeDefinition {
   /** How the incident changes the relation's state. */
   effect?(facts: RelationFacts, incident: IncidentInContext): RelationFacts;
   /**
-   * The effect reads the details or `inResponseTo` (not only who did it to whom, and when): the
-   * read side keeps those of such incidents in memory, and only those.
+   * Whether the effect reads this incident's details or `inResponseTo` (not only who did it to
+   * whom, and when): the read side keeps those of such incidents in memory, and only those.
    */
-  effectReadsDetails?: boolean;
+  effectReadsDetails?(data: IncidentData): boolean;
 }
 
 export const SANCTION_SCOPES = [
@@ -144,8 +144,14 @@ export class AgreementDetails {
   place?: string;
 }
 
+export class AgreementSignedDetails extends AgreementDetails {
+  /** A peace agreement: it ends the armed hostilities under way (other agreements signed in wartime do not). */
+  @IsOmittable() @IsBoolean()
+  peaceAgreement?: boolean;
+}
+
 const expulsion: Pick<IncidentTypeDefinition, 'details' | 'magnitude' | 'violation' | 'effect' | 'effectReadsDetails'> = {
-  effectReadsDetails: true,
+  effectReadsDetails: () => true,
   details: ExpulsionDetails,
   magnitude: (data) => 1 + Math.log10(Math.max(1, Number(data.details.diplomats ?? 1))),
   violation: (facts, { data }) =>
@@ -263,7 +269,7 @@ const definitions: IncidentTypeDefinition[] = [
     type: 'SanctionsImposed', cameo: '163', cameoName: 'Impose embargo, boycott, or sanctions', goldstein: -8,
     description: 'The actor imposes sanctions on the target.',
     details: SanctionsDetails,
-    effectReadsDetails: true,
+    effectReadsDetails: () => true,
     effect: (facts, incident) => {
       const { data } = incident;
       const imposed = data.details.scope as string[];
@@ -276,7 +282,7 @@ const definitions: IncidentTypeDefinition[] = [
     type: 'SanctionsEased', cameo: '085', cameoName: 'Ease economic sanctions, boycott, embargo', goldstein: 7,
     description: 'The actor lifts some or all of its sanctions on the target (all when no scope is given).',
     details: SanctionsEasedDetails,
-    effectReadsDetails: true,
+    effectReadsDetails: () => true,
     violation: (facts, { data }) => {
       const inForce = facts.sanctions[data.actor] ?? [];
       if (inForce.length === 0) return `${data.actor} has no sanctions in force against ${data.target}`;
@@ -344,9 +350,10 @@ const definitions: IncidentTypeDefinition[] = [
   },
   {
     type: 'AgreementSigned', cameo: '057', cameoName: 'Sign formal agreement', goldstein: 8,
-    description: 'The actor signs a formal agreement with the target; signed while armed hostilities are under way, it ends them (a peace agreement).',
-    details: AgreementDetails,
-    effect: hostilitiesEnded,
+    description: 'The actor signs a formal agreement with the target; a peace agreement (details.peaceAgreement) ends the armed hostilities under way.',
+    details: AgreementSignedDetails,
+    effectReadsDetails: (data) => data.details.peaceAgreement === true,
+    effect: (facts, { data }) => (data.details.peaceAgreement === true ? hostilitiesEnded(facts) : facts),
   },
 ];
 

@@ -73,7 +73,9 @@ export function parseOccurrence(occurredOn: string): Occurrence & Period {
  */
 export function referenceInstant(period: Period, recordedAtMs: number, causeAtMs = -Infinity): number {
   const end = Math.min(period.endMs, recordedAtMs);
-  const start = Math.min(Math.max(period.startMs, causeAtMs), end);
+  const start = Math.max(period.startMs, causeAtMs);
+  // No feasible part left (a cause dated after the period, amended since): never before the cause.
+  if (start >= end) return Math.max(end, causeAtMs);
   return start + Math.floor((end - start) / 2);
 }
 

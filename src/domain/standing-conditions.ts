@@ -1,4 +1,4 @@
-import { countryName, type CountryCode } from './countries.js';
+import { countryShortName as countryName, type CountryCode } from './countries.js';
 import { ambassadorOf, conditionKey, type RelationFacts, type Since } from './relation-facts.js';
 
 /**

@@ -119,8 +119,8 @@ const FLAG_ACTOR_IS_B = 2;
 /** `flags` bit: the incident answers one with corrections or a retraction, which may move when it counts from. */
 const FLAG_CAUSE_AMENDED = 4;
 const TYPE_ORDINALS = new Map<string, number>(INCIDENT_TYPES.map((type, i) => [type, i]));
-/** Types whose details the read side needs at hand: for their effect on the facts, or for their weight. */
-const KEEPS_DETAILS = INCIDENT_TYPES.map((type) => INCIDENT_CATALOG[type].effectReadsDetails === true || INCIDENT_CATALOG[type].magnitude !== undefined);
+/** Types whose weight depends on their details: the read side keeps those at hand. */
+const WEIGHS_BY_DETAILS = INCIDENT_TYPES.map((type) => INCIDENT_CATALOG[type].magnitude !== undefined);
 /** Rank of each level, for ordering pairs: rupture first. */
 const LEVEL_RANK = new Map<string, number>(ESCALATION_LEVELS.map((band, rank) => [band.level, rank]));
 /** m_i of the types whose weight does not depend on their details. */
@@ -373,7 +373,8 @@ export class RelationsReadModel {
     const causeAmended = causeRow !== undefined && (this.flags.get(causeRow) & FLAG_AMENDED) !== 0;
     this.flags.push((data.actor === entry.b ? FLAG_ACTOR_IS_B : 0) | (causeAmended ? FLAG_CAUSE_AMENDED : 0));
     this.type.push(ordinal);
-    if (KEEPS_DETAILS[ordinal]) {
+    // What the effect on the facts or the weight reads; the rest stays in the store.
+    if (WEIGHS_BY_DETAILS[ordinal] || INCIDENT_CATALOG[INCIDENT_TYPES[ordinal]].effectReadsDetails?.(data)) {
       const { incidentId, actor, target, details, inResponseTo } = data;
       this.effectData.set(row, { incidentId, actor, target, details, ...(inResponseTo !== undefined ? { inResponseTo } : {}) } as IncidentData);
     }
@@ -460,7 +461,7 @@ export class RelationsReadModel {
   /** m_i of the escalation score, as first reported. */
   private multiplierOf(row: number): number {
     const ordinal = this.type.get(row);
-    return KEEPS_DETAILS[ordinal] ? multiplierOf(INCIDENT_TYPES[ordinal], this.effectData.get(row)!) : FIXED_MULTIPLIER[ordinal];
+    return WEIGHS_BY_DETAILS[ordinal] ? multiplierOf(INCIDENT_TYPES[ordinal], this.effectData.get(row)!) : FIXED_MULTIPLIER[ordinal];
   }
 
   /**
@@ -510,7 +511,8 @@ export class RelationsReadModel {
         occurredOn: occurredOn ?? belief.occurredOn,
         atMs: occurredOn !== undefined ? referenceInstant(parseOccurrence(occurredOn), this.recordedMs.get(row), causeAtMs) : belief.atMs,
         multiplier: details !== undefined ? multiplierOf(type, { details } as IncidentData) : belief.multiplier,
-        effectData: belief.effectData && details !== undefined ? { ...belief.effectData, details } : belief.effectData,
+        // A correction may give an effect details it reads (a peace agreement): from then on they are kept.
+        effectData: details !== undefined && INCIDENT_CATALOG[type].effect !== undefined ? { ...(belief.effectData ?? this.whoDidWhat(row)), details } : belief.effectData,
       };
     }
     return belief;
