@@ -156,6 +156,11 @@ export class RelationIndex {
     return countNotAfter(this.at.data, this.at.length, asOfMs);
   }
 
+  /** Reference instant of the earliest incident indexed; Infinity when none is. */
+  earliest(): number {
+    return this.at.length === 0 ? Infinity : this.at.data[0];
+  }
+
   /** Reference instant of the latest incident occurred by `asOfMs`; −Infinity when none had. */
   latestBy(asOfMs: number): number {
     const count = this.occurredBy(asOfMs);

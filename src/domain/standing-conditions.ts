@@ -90,7 +90,7 @@ export function standingConditions(facts: RelationFacts, pair: readonly [Country
   }
   if (facts.hostilities && facts.since[conditionKey.hostilities]) {
     const since = facts.since[conditionKey.hostilities];
-    add('hostilities', since, T.hostilities, `Armed hostilities under way ${on(since)} (${countryName(since.by)}'s offensive), no ceasefire since`);
+    add('hostilities', since, T.hostilities, `Armed hostilities under way ${on(since)}, begun by ${possessive(since.by)} offensive`);
   }
   // Severed or downgraded relations already say that no ambassador is in post.
   if (!facts.severed && !facts.downgraded) {

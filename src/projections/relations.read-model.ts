@@ -293,6 +293,28 @@ export class RelationsReadModel {
     );
   }
 
+  /**
+   * The pair's believed incidents at `knownAtMs`, indexed by occurrence, with the type of each (by
+   * its index in the index's order given): what queries over a pair's history read (see relation-months.ts).
+   */
+  pairIndex(a: CountryCode, b: CountryCode, knownAtMs?: number): { index: RelationIndex; typeOf(i: number): IncidentType } | undefined {
+    const entry = this.entry(a, b);
+    if (!entry) return undefined;
+    const { index, rows } = this.believedView(entry, knownAtMs);
+    return { index, typeOf: (i) => INCIDENT_TYPES[this.type.get(rows.data[i])] };
+  }
+
+  /** Reference instant of the earliest incident believed at `knownAtMs` among the pairs with `country` (all pairs by default). */
+  firstIncidentAt(country?: CountryCode, knownAtMs?: number): number | undefined {
+    let first: number | undefined;
+    for (const entry of this.pairs) {
+      if (country && entry.a !== country && entry.b !== country) continue;
+      const { index } = this.believedView(entry, knownAtMs);
+      if (index.size > 0 && (first === undefined || index.earliest() < first)) first = index.earliest();
+    }
+    return first;
+  }
+
   /** Score and level at each instant (sorted), with the incidents arriving at each. */
   async timeline(a: CountryCode, b: CountryCode, instants: readonly number[], knownAtMs?: number): Promise<TimelinePoint[] | undefined> {
     const entry = this.entry(a, b);

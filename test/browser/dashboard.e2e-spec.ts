@@ -203,7 +203,7 @@ if (!haveChromium) {
     await form.getByLabel('URL').fill('https://example.org/news/restored');
     await form.getByRole('button', { name: 'Report incident' }).click();
     await form.locator('.error-summary .problem-detail').waitFor();
-    await expect(form.locator('.error-summary .problem-detail').textContent()).resolves.toContain('relations between AZE and FRA are not severed');
+    await expect(form.locator('.error-summary .problem-detail').textContent()).resolves.toContain('relations between AZE and FRA are neither severed nor downgraded');
     await expect(form.locator('.field-error').count()).resolves.toBe(0);
   });
 
