@@ -142,7 +142,7 @@ export class ContributionDocument {
 
 export class ConditionDocument {
   @ApiProperty({
-    enum: ['relations_severed', 'relations_downgraded', 'hostilities', 'ambassador_recalled', 'ambassador_expelled', 'sanctions', 'expulsion_unanswered'],
+    enum: ['relations_severed', 'relations_downgraded', 'hostilities', 'ambassador_recalled', 'ambassador_expelled', 'ambassador_post_vacant', 'sanctions', 'expulsion_unanswered'],
     example: 'expulsion_unanswered',
   })
   kind!: string;
@@ -220,7 +220,7 @@ export class MonthsDocument {
 export class SideDocument {
   @ApiProperty({ example: 'AZE' })
   country!: string;
-  @ApiProperty({ enum: ['in_post', 'recalled', 'expelled'], description: "This country's ambassador to the other", example: 'in_post' })
+  @ApiProperty({ enum: ['in_post', 'recalled', 'expelled', 'vacant'], description: "This country's ambassador to the other (vacant: relations restored, no ambassador appointed yet)", example: 'in_post' })
   ambassador!: string;
   @ApiProperty({ description: "The other country's diplomats this country expelled", example: 2 })
   diplomatsExpelled!: number;

@@ -226,7 +226,7 @@ const definitions: IncidentTypeDefinition[] = [
   },
   {
     type: 'AmbassadorReturned', cameo: '050', cameoName: 'Engage in diplomatic cooperation', goldstein: 3.5,
-    description: 'The actor sends its ambassador back to the target after a recall or expulsion.',
+    description: 'The actor sends its ambassador back to the target after a recall or expulsion, or fills a post left vacant.',
     details: null,
     violation: (facts, { data }) => {
       if (facts.severed) return `relations between ${data.actor} and ${data.target} are severed; restore them first`;
@@ -263,7 +263,16 @@ const definitions: IncidentTypeDefinition[] = [
     details: null,
     violation: (facts, { data }) =>
       facts.severed || facts.downgraded ? undefined : `relations between ${data.actor} and ${data.target} are neither severed nor downgraded`,
-    effect: (facts) => ended(ended({ ...facts, severed: false, downgraded: false }, conditionKey.severed), conditionKey.downgraded),
+    effect: (facts, incident) => {
+      // Ambassadors who left with the relations (not in an earlier protest) leave their posts vacant until they return.
+      const cutOff = new Set([facts.since[conditionKey.severed]?.incidentId, facts.since[conditionKey.downgraded]?.incidentId]);
+      let next = ended(ended({ ...facts, severed: false, downgraded: false }, conditionKey.severed), conditionKey.downgraded);
+      for (const country of [incident.data.actor, incident.data.target]) {
+        const since = facts.since[conditionKey.ambassador(country)];
+        if (ambassadorOf(facts, country) === 'recalled' && since && cutOff.has(since.incidentId)) next = withAmbassador(next, country, 'vacant', sinceOf(incident));
+      }
+      return next;
+    },
   },
   {
     type: 'SanctionsImposed', cameo: '163', cameoName: 'Impose embargo, boycott, or sanctions', goldstein: -8,

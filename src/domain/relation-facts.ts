@@ -8,7 +8,11 @@ import type { CountryCode } from './countries.js';
  * reports it; standing-conditions.ts turns it into the tension the escalation score carries.
  */
 
-export type AmbassadorStatus = 'in_post' | 'recalled' | 'expelled';
+/**
+ * `vacant`: the post is empty pending an appointment — after relations cut off by a severance or
+ * downgrade are restored. Not a protest, unlike a recall or an expulsion.
+ */
+export type AmbassadorStatus = 'in_post' | 'recalled' | 'expelled' | 'vacant';
 export type RelationsStatus = 'normal' | 'downgraded' | 'severed';
 
 export interface Expulsion {

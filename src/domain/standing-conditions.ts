@@ -28,6 +28,11 @@ export const CONDITION_TENSIONS = Object.freeze({
   ambassadorRecalled: 5,
   /** One side's ambassador expelled by the other: more hostile than a recall (score 24). */
   ambassadorExpelled: 7,
+  /**
+   * One side's post left vacant after relations cut off were restored, pending an appointment:
+   * calm on its own (score 4) — the relations are mending, the embassy is open.
+   */
+  ambassadorPostVacant: 1,
   /** Sanctions one side has in force on the other: the first scope… */
   sanctionsFirstScope: 4,
   /** …each further scope… */
@@ -51,6 +56,7 @@ export type ConditionKind =
   | 'hostilities'
   | 'ambassador_recalled'
   | 'ambassador_expelled'
+  | 'ambassador_post_vacant'
   | 'sanctions'
   | 'expulsion_unanswered';
 
@@ -99,7 +105,8 @@ export function standingConditions(facts: RelationFacts, pair: readonly [Country
       const since = facts.since[conditionKey.ambassador(country)];
       if (status === 'in_post' || !since) continue;
       if (status === 'recalled') add('ambassador_recalled', since, T.ambassadorRecalled, `${possessive(country)} ambassador withdrawn ${on(since)}`, country);
-      else add('ambassador_expelled', since, T.ambassadorExpelled, `${possessive(country)} ambassador expelled by ${countryName(since.by)} ${on(since)}`, country);
+      else if (status === 'expelled') add('ambassador_expelled', since, T.ambassadorExpelled, `${possessive(country)} ambassador expelled by ${countryName(since.by)} ${on(since)}`, country);
+      else add('ambassador_post_vacant', since, T.ambassadorPostVacant, `${possessive(country)} ambassadorial post vacant since relations were restored on ${dayOf(since.atMs)}`, country);
     }
   }
   for (const country of Object.keys(facts.sanctions).sort()) {
@@ -140,6 +147,7 @@ export function conditionTension(facts: RelationFacts, atMs: number): number {
       const status = facts.ambassadors[country];
       if (status === 'recalled') tension += T.ambassadorRecalled;
       else if (status === 'expelled') tension += T.ambassadorExpelled;
+      else if (status === 'vacant') tension += T.ambassadorPostVacant;
     }
   }
   if (facts.hostilities) tension += T.hostilities;

@@ -94,6 +94,8 @@ describe('calibration on real episodes', () => {
   it('Saudi Arabia–Qatar reads rupture from the June 2017 severance through three and a half years without incidents, and not after the Al-Ula restoration', () => {
     for (const day of ['2017-06-05', '2017-12-31', '2018-06-30', '2019-06-30', '2020-06-30', '2021-01-04']) expect([day, levelOn(saudiQatar, day)]).toEqual([day, 'rupture']);
     for (const day of ['2021-01-05', '2021-03-01', '2021-12-31']) expect(levelOn(saudiQatar, day)).not.toBe('rupture');
+    // Mending: the embassies' posts wait for new ambassadors — calm, not a protest.
+    expect(on(saudiQatar, '2021-06-30')).toMatchObject({ level: 'calm', conditions: [{ kind: 'ambassador_post_vacant' }, { kind: 'ambassador_post_vacant' }] });
     // The severance is what keeps it there, named as an analyst would.
     expect(on(saudiQatar, '2019-06-30').conditions[0]).toMatchObject({
       kind: 'relations_severed',

@@ -160,8 +160,12 @@ describe('escalation levels', () => {
       aReport('DiplomaticRelationsSevered', { occurredOn: '2024-01-01' }),
       aReport('DiplomaticRelationsRestored', { occurredOn: '2024-02-01' }),
     ]);
-    // Restored, but both ambassadors are still away (5 each): strained, no longer rupture.
-    expect(escalationOf(restored, noon('2024-05-30'))).toMatchObject({ level: 'strained', tension: 10 });
+    // Restored; the ambassadors who left with the relations have not returned yet: their posts are vacant (1 each).
+    expect(escalationOf(restored, noon('2024-05-30'))).toMatchObject({ level: 'calm', tension: 2 });
+    expect(escalationOf(restored, noon('2024-05-30')).conditions.map((c) => c.description)).toEqual([
+      "Azerbaijan's ambassadorial post vacant since relations were restored on 1 Feb 2024",
+      "France's ambassadorial post vacant since relations were restored on 1 Feb 2024",
+    ]);
     const returned = record([
       aReport('DiplomaticRelationsSevered', { occurredOn: '2024-01-01' }),
       aReport('DiplomaticRelationsRestored', { occurredOn: '2024-02-01' }),

@@ -208,6 +208,22 @@ describe('relation decider', () => {
     });
   });
 
+  describe('DiplomaticRelationsRestored after a severance', () => {
+    it('leaves vacant the posts of ambassadors who left with the relations, and lets them be filled', () => {
+      const severed = anIncident('DiplomaticRelationsSevered', { occurredOn: '2024-03-01' });
+      const restored = anIncident('DiplomaticRelationsRestored', { occurredOn: '2024-04-01' });
+      expect(stateAfter([severed, restored]).facts.ambassadors).toEqual({ AZE: 'vacant', FRA: 'vacant' });
+      given([severed, restored]).when(aReport('AmbassadorReturned', { occurredOn: '2024-06-01' })).then([anIncident('AmbassadorReturned', { occurredOn: '2024-06-01' })]);
+    });
+
+    it('keeps an ambassador recalled in protest before the severance recalled after it', () => {
+      const recall = anIncident('AmbassadorRecalled', { actor: 'FRA', target: 'AZE', occurredOn: '2024-02-01' });
+      const severed = anIncident('DiplomaticRelationsSevered', { occurredOn: '2024-03-01' });
+      const restored = anIncident('DiplomaticRelationsRestored', { occurredOn: '2024-04-01' });
+      expect(stateAfter([recall, severed, restored]).facts.ambassadors).toEqual({ AZE: 'vacant', FRA: 'recalled' });
+    });
+  });
+
   describe('CeasefireDeclared', () => {
     const offensive = anIncident('MilitaryOffensive', { occurredOn: '2024-03-01' });
 

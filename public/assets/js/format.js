@@ -104,7 +104,7 @@ export function typeLabel(type) {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-export const AMBASSADOR = { in_post: 'In post', recalled: 'Recalled', expelled: 'Expelled' };
+export const AMBASSADOR = { in_post: 'In post', recalled: 'Recalled', expelled: 'Expelled', vacant: 'Post vacant' };
 export const RELATIONS = { normal: 'Normal', downgraded: 'Downgraded', severed: 'Severed' };
 
 /** A pair key AZE-FRA from a URL segment, or null. */
