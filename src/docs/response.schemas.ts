@@ -239,6 +239,8 @@ export class IncidentRefDocument {
   type!: string;
   @ApiProperty({ example: '2023-12-26' })
   occurredOn!: string;
+  @ApiProperty({ description: 'The day it counts from: the middle of the part of its reported period where it can have happened, after what it answers', example: '2023-12-26' })
+  countsFrom!: string;
 }
 
 export class RelationDocument {

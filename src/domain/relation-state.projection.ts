@@ -104,6 +104,9 @@ export function foldRelation(a: CountryCode, b: CountryCode, events: readonly In
   return inOccurrenceOrder(events).reduce(relationStateProjection.evolve, relationStateProjection.initialState(a, b));
 }
 
+/** An incident as a view names it; `countsFrom` is the day (UTC) of its reference instant. */
+export type IncidentRefView = Omit<IncidentRef, 'atMs'> & { countsFrom: string };
+
 export interface SideView {
   country: CountryCode;
   ambassador: AmbassadorStatus;
@@ -121,8 +124,8 @@ export interface RelationView {
   /** One entry per country: what it has done to the other (expulsions, sanctions) and its ambassador. */
   sides: [SideView, SideView];
   countsByType: Partial<Record<IncidentType, number>>;
-  firstIncident: Omit<IncidentRef, 'atMs'> | null;
-  lastIncident: Omit<IncidentRef, 'atMs'> | null;
+  firstIncident: IncidentRefView | null;
+  lastIncident: IncidentRefView | null;
   incidentCount: number;
 }
 
@@ -163,8 +166,9 @@ function side(facts: RelationFacts, country: CountryCode, other: CountryCode): S
   };
 }
 
-function withoutInstant(ref: IncidentRef | null) {
+/** The incident as a view names it: the day it counts from instead of the instant (which answers and vague dates move). */
+function withoutInstant(ref: IncidentRef | null): IncidentRefView | null {
   if (!ref) return null;
-  const { atMs: _ignored, ...rest } = ref;
-  return rest;
+  const { atMs, ...rest } = ref;
+  return { ...rest, countsFrom: new Date(atMs).toISOString().slice(0, 10) };
 }

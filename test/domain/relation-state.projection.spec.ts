@@ -152,8 +152,9 @@ describe('relation-state projection', () => {
         { country: 'FRA', ambassador: 'in_post', diplomatsExpelled: 5, expulsions: 2, unansweredExpulsions: 1, sanctionsInForce: ['economic'] },
       ],
       countsByType: foldRelation('AZE', 'FRA', story).countsByType,
-      firstIncident: { incidentId: id(11), type: 'Accusation', occurredOn: '2023' },
-      lastIncident: { incidentId: id(13), type: 'TalksHeld', occurredOn: '2024-05' },
+      // Each with the day it counts from: the year's middle, the middle of May (both recorded on 1 June 2024).
+      firstIncident: { incidentId: id(11), type: 'Accusation', occurredOn: '2023', countsFrom: '2023-07-02' },
+      lastIncident: { incidentId: id(13), type: 'TalksHeld', occurredOn: '2024-05', countsFrom: '2024-05-16' },
       incidentCount: 15,
     });
     expect(view.escalation.topContributors.length).toBeGreaterThan(0);

@@ -77,7 +77,7 @@ describe('correcting an incident', () => {
 
     const now = await view();
     expect(now.json.sides[0]).toMatchObject({ country: 'AZE', diplomatsExpelled: 4, expulsions: 1 });
-    expect(now.json.firstIncident).toEqual({ incidentId: expulsion.incidentId, type: 'DiplomatsExpelled', occurredOn: '2023-12-22' });
+    expect(now.json.firstIncident).toEqual({ incidentId: expulsion.incidentId, type: 'DiplomatsExpelled', occurredOn: '2023-12-22', countsFrom: '2023-12-22' });
 
     const knownAfter = await view('?knownAt=2023-12-28T09:00:00Z');
     expect(knownAfter.text).toBe(knownBefore.text);

@@ -74,7 +74,7 @@ describe('a late report, seen as of and as known at', () => {
 
     const asOfAfter = await get('/relations/AZE/FRA?asOf=2023-12-01');
     expect(asOfAfter.json).toMatchObject({ at: '2023-12-01T23:59:59.999Z', incidentCount: 1, countsByType: { MeetingBoycotted: 1 } });
-    expect(asOfAfter.json.firstIncident).toEqual({ incidentId: late.incidentId, type: 'MeetingBoycotted', occurredOn: '2023-11-20' });
+    expect(asOfAfter.json.firstIncident).toEqual({ incidentId: late.incidentId, type: 'MeetingBoycotted', occurredOn: '2023-11-20', countsFrom: '2023-11-20' });
     // Scored at the as-of instant, decayed from when it happened (noon on 20 November), not from when it was reported.
     const [boycott] = asOfAfter.json.escalation.topContributors;
     const remaining = Math.pow(2, -(ms('2023-12-01T23:59:59.999Z') - ms('2023-11-20T12:00:00Z')) / HALF_LIFE_MS);
