@@ -101,6 +101,9 @@ export class ReciprocalExpulsionDetails extends ExpulsionDetails {
 export class SummonsDetails {
   @IsOmittable() @IsString() @Length(1, 200)
   ambassadorName?: string;
+  /** The incident the summons protests (its id): the summons counts no earlier than it. */
+  @IsOmittable() @IsUUID()
+  inResponseTo?: string;
 }
 
 export class BoycottDetails {

@@ -14,8 +14,8 @@ export function inContext(event: IncidentEvent, causeAtMs?: number): IncidentInC
 
 /**
  * Every incident in context, each answer counted no earlier than the incident it answers among
- * `events` (in the order given). An answered incident never answers another (a reciprocal
- * expulsion closes its exchange), so one level of causes is all there is.
+ * `events` (given in report order). An answer is reported after what it answers, so a chain (a
+ * summons protesting a reciprocal expulsion, which answers an expulsion) resolves in one pass.
  */
 export function inContexts(events: readonly IncidentEvent[]): IncidentInContext[] {
   const alone = events.map((event) => inContext(event));
@@ -23,7 +23,10 @@ export function inContexts(events: readonly IncidentEvent[]): IncidentInContext[
   const atOf = new Map(alone.map((incident) => [incident.data.incidentId, incident.atMs]));
   return events.map((event, i) => {
     const cause = event.data.inResponseTo;
-    return cause === undefined || !atOf.has(cause) ? alone[i] : inContext(event, atOf.get(cause));
+    if (cause === undefined || !atOf.has(cause)) return alone[i];
+    const incident = inContext(event, atOf.get(cause));
+    atOf.set(event.data.incidentId, incident.atMs);
+    return incident;
   });
 }
 

@@ -213,7 +213,9 @@ function reportIncident(command: ReportIncident, state: RelationDecisionState): 
     );
     if (answered) type = 'ReciprocalExpulsion';
   }
-  const inResponseTo = answered?.incidentId;
+  // Any other incident may name what it protests (a summons over an expulsion): it must be there, and not later.
+  const protested = answered === undefined && typeof named === 'string' ? incidentProtested(state, command, period.endMs, named) : undefined;
+  const inResponseTo = answered?.incidentId ?? protested;
   // An answer counts no earlier than what it answers (occurrence.ts).
   if (answered) atMs = referenceInstant(period, recordedMs, answered.atMs);
 
@@ -271,6 +273,18 @@ function violationsInOccurrenceOrder(incidents: IncidentEvent[]): { incident: In
     facts = applyIncident(facts, incident);
   }
   return violations;
+}
+
+/** The id of the incident a report names as the one it protests, checked: recorded in the pair, and not after the report's period. */
+function incidentProtested(state: RelationDecisionState, command: ReportIncident, responseEndMs: number, named: string): string {
+  const believed = believedIncidentsOf(state);
+  const index = believed.findIndex((incident) => incident.data.incidentId === named);
+  const { type, actor, target } = command;
+  if (index < 0) throw new RelationRuleViolation(`${type} rejected: no incident ${named} is recorded between ${actor} and ${target}`);
+  if (inContexts(believed)[index].atMs >= responseEndMs) {
+    throw new RelationRuleViolation(`${type} rejected: incident ${named} happened after this ${type} (${command.occurredOn})`);
+  }
+  return named;
 }
 
 /** The expulsion a reciprocal expulsion answers: the one it names, else the latest unanswered one. */

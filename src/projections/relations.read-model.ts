@@ -151,6 +151,8 @@ export class RelationsReadModel {
   /** The actors, target and details of incidents whose type changes the facts or weighs by its details, by row. */
   private readonly effectData: Map<number, IncidentData>;
   private readonly amendmentsOf = new Map<number, Amendment[]>();
+  /** The rows answering each row (a reciprocal expulsion, a summons in protest): they move when it does. */
+  private readonly answersTo = new Map<number, number[]>();
   private readonly pairs: PairEntry[] = [];
   private readonly pairByStream = new Map<string, number>();
   private readonly pairByKey = new Map<string, number>();
@@ -179,6 +181,7 @@ export class RelationsReadModel {
     this.flags = saved ? ChunkedColumn.from(Uint8Array, saved.flags) : new ChunkedColumn(Uint8Array);
     this.dates = new StringPool(saved?.dates);
     this.effectData = new Map(saved?.effectData);
+    for (const [row, data] of this.effectData) if (data.inResponseTo !== undefined) this.noteAnswer(row, data.inResponseTo);
     this.streamOfKeyedEvent = new Map(saved?.streamOfKeyedEvent);
     this.events = saved?.events ?? 0;
     for (const pair of saved?.pairs ?? []) {
@@ -392,13 +395,14 @@ export class RelationsReadModel {
     const causeRow = data.inResponseTo === undefined ? undefined : this.ids.get(data.inResponseTo);
     this.atMs.push(referenceInstant(this.periodOf(date), recordedMs, causeRow === undefined ? undefined : this.causeAtMs(causeRow)));
     this.occurredOn.push(date);
-    const causeAmended = causeRow !== undefined && (this.flags.get(causeRow) & FLAG_AMENDED) !== 0;
+    const causeAmended = causeRow !== undefined && (this.flags.get(causeRow) & (FLAG_AMENDED | FLAG_CAUSE_AMENDED)) !== 0;
     this.flags.push((data.actor === entry.b ? FLAG_ACTOR_IS_B : 0) | (causeAmended ? FLAG_CAUSE_AMENDED : 0));
     this.type.push(ordinal);
-    // What the effect on the facts or the weight reads; the rest stays in the store.
-    if (WEIGHS_BY_DETAILS[ordinal] || INCIDENT_CATALOG[INCIDENT_TYPES[ordinal]].effectReadsDetails?.(data)) {
+    // What the effect on the facts or the weight reads, and what an answer answers; the rest stays in the store.
+    if (WEIGHS_BY_DETAILS[ordinal] || data.inResponseTo !== undefined || INCIDENT_CATALOG[INCIDENT_TYPES[ordinal]].effectReadsDetails?.(data)) {
       const { incidentId, actor, target, details, inResponseTo } = data;
       this.effectData.set(row, { incidentId, actor, target, details, ...(inResponseTo !== undefined ? { inResponseTo } : {}) } as IncidentData);
+      if (inResponseTo !== undefined) this.noteAnswer(row, inResponseTo);
     }
     entry.reports.push(row);
     this.noteEvent(entry, stored, recordedMs);
@@ -446,14 +450,24 @@ export class RelationsReadModel {
     if (list) list.push(amendment);
     else this.amendmentsOf.set(amendment.row, [amendment]);
     this.flags.set(amendment.row, this.flags.get(amendment.row) | FLAG_AMENDED);
-    // Answers to an amended expulsion may count from another instant now: they are read through belief().
-    if (INCIDENT_TYPES[this.type.get(amendment.row)] !== 'DiplomatsExpelled') return;
-    const id = this.ids.idOf(amendment.row);
-    const reports = this.pairs[this.pairOfRow.get(amendment.row)].reports;
-    for (let i = 0; i < reports.length; i++) {
-      const row = reports.data[i];
-      if (this.effectData.get(row)?.inResponseTo === id) this.flags.set(row, this.flags.get(row) | FLAG_CAUSE_AMENDED);
+    this.flagAnswers(amendment.row);
+  }
+
+  /** Answers to an amended incident (and answers to them) may count from another instant now: they are read through belief(). */
+  private flagAnswers(row: number): void {
+    for (const answer of this.answersTo.get(row) ?? []) {
+      if ((this.flags.get(answer) & FLAG_CAUSE_AMENDED) !== 0) continue;
+      this.flags.set(answer, this.flags.get(answer) | FLAG_CAUSE_AMENDED);
+      this.flagAnswers(answer);
     }
+  }
+
+  private noteAnswer(row: number, causeId: string): void {
+    const cause = this.ids.get(causeId);
+    if (cause === undefined) return;
+    const answers = this.answersTo.get(cause);
+    if (answers) answers.push(row);
+    else this.answersTo.set(cause, [row]);
   }
 
   private addPair(entry: PairEntry): number {
@@ -491,7 +505,7 @@ export class RelationsReadModel {
    * retracted): an answer to it counts no earlier (occurrence.ts).
    */
   private causeAtMs(causeRow: number, knownAtMs = Infinity): number | undefined {
-    if ((this.flags.get(causeRow) & FLAG_AMENDED) === 0) return this.atMs.get(causeRow);
+    if ((this.flags.get(causeRow) & (FLAG_AMENDED | FLAG_CAUSE_AMENDED)) === 0) return this.atMs.get(causeRow);
     const cause = this.belief(causeRow, knownAtMs);
     return cause.retracted ? undefined : cause.atMs;
   }

@@ -6,7 +6,7 @@ import type { IncidentType } from '../../src/domain/incident-catalog.js';
 import type { ReportIncident } from '../../src/domain/relation.decider.js';
 import { describeRelation, foldRelation, scoredIncidents } from '../../src/domain/relation-state.projection.js';
 import { relationAsOf } from '../../src/domain/relation-history.js';
-import { aReport, record } from './decider-harness.js';
+import { aReport, incidentId, record } from './decider-harness.js';
 
 /**
  * Calibration: real episodes from the public record, recorded through the real decider, read as an
@@ -143,10 +143,15 @@ describe('the seed story on the calibration scale', () => {
   const seeds = JSON.parse(readFileSync(new URL('../../seeds/2023-12-azerbaijan-france.json', import.meta.url), 'utf8')) as {
     incidents: { type: IncidentType; actor: string; target: string; occurredOn: string; details?: ReportIncident['details'] }[];
   };
+  const story = seeds.incidents.filter((i) => [i.actor, i.target].sort().join('-') === 'AZE-FRA');
+  // As the seed loader does: an answer names what it answers by its key.
+  const idOf = new Map(story.map((i, n) => [(i as { key?: string }).key, incidentId(n + 1)]));
   const azeFra = record(
-    seeds.incidents
-      .filter((i) => [i.actor, i.target].sort().join('-') === 'AZE-FRA')
-      .map((i) => aReport(i.type, { actor: i.actor, target: i.target, occurredOn: i.occurredOn, details: i.details ?? {}, recordedAt: RECORDED })),
+    story.map((i, n) => {
+      const answers = i.details?.inResponseTo;
+      const details = typeof answers === 'string' ? { ...i.details, inResponseTo: idOf.get(answers)! } : (i.details ?? {});
+      return aReport(i.type, { incidentId: incidentId(n + 1), actor: i.actor, target: i.target, occurredOn: i.occurredOn, details, recordedAt: RECORDED });
+    }),
   );
 
   it('reads strained on 28 December 2023, Azerbaijan’s expulsion still unanswered, and calm today with nothing standing', () => {
@@ -157,13 +162,17 @@ describe('the seed story on the calibration scale', () => {
     expect({ level: today.level, conditions: today.conditions }).toEqual({ level: 'calm', conditions: [] });
   });
 
-  it('counts France’s reciprocal expulsion ("2023-12") after the Azerbaijani expulsion of 26 December it answers', () => {
+  it('counts France’s reciprocal expulsion and its summons in protest ("2023-12") after the Azerbaijani expulsion of 26 December', () => {
     const scored = scoredIncidents(azeFra);
     const answer = scored.find((i) => i.type === 'ReciprocalExpulsion')!;
     const cause = scored.find((i) => i.incidentId === answer.context.data.inResponseTo)!;
+    const protest = scored.find((i) => i.type === 'AmbassadorSummoned' && i.actor === 'FRA')!;
     expect(cause.occurredOn).toBe('2023-12-26');
-    expect(answer.atMs).toBeGreaterThan(cause.atMs);
-    expect(new Date(answer.atMs).toISOString()).toBe('2023-12-29T06:00:00.000Z');
+    expect(protest.context.data.inResponseTo).toBe(cause.incidentId);
+    for (const response of [answer, protest]) {
+      expect(response.atMs).toBeGreaterThan(cause.atMs);
+      expect(new Date(response.atMs).toISOString()).toBe('2023-12-29T06:00:00.000Z');
+    }
     // So on 28 December France had not answered yet; by the 30th it had.
     expect(foldRelation('AZE', 'FRA', azeFra).facts.expulsions.map((e) => e.by)).toEqual(['AZE', 'FRA']);
     expect(on(azeFra, '2023-12-30').conditions).toEqual([]);

@@ -254,9 +254,12 @@ describe('the seed story: Azerbaijan and France, December 2023', () => {
   };
   const azeFra = seeds.incidents.filter((i) => [i.actor, i.target].sort().join('-') === 'AZE-FRA');
   const keyOf = new Map<string, string>();
+  const idOf = new Map(azeFra.map((seed, n) => [seed.key, incidentId(n + 1)]));
   const events = record(
     azeFra.map((seed, n) => {
       keyOf.set(incidentId(n + 1), seed.key);
+      // As the seed loader does: an answer names what it answers by its key.
+      const answers = seed.details?.inResponseTo;
       return aReport(seed.type, {
         incidentId: incidentId(n + 1),
         actor: seed.actor,
@@ -264,7 +267,7 @@ describe('the seed story: Azerbaijan and France, December 2023', () => {
         occurredOn: seed.occurredOn,
         summary: seed.summary,
         sources: seed.sources,
-        details: seed.details ?? {},
+        details: typeof answers === 'string' ? { ...seed.details, inResponseTo: idOf.get(answers)! } : (seed.details ?? {}),
         recordedAt: '2024-01-15T00:00:00Z',
       });
     }),

@@ -191,11 +191,17 @@ const instants = fc
   .uniqueArray(fc.integer({ min: SPAN_START - 30 * DAY_MS, max: SPAN_START + (SPAN_DAYS + 90) * DAY_MS }), { minLength: 1, maxLength: 40 })
   .map((points) => points.sort((x, y) => x - y));
 
-/** Each reciprocal expulsion answering the expulsion reported just before it, if any: a cause to count after. */
+/**
+ * Causes to count after: each reciprocal expulsion answers the expulsion reported last before it,
+ * each summons protests the incident reported just before it (chains included), if any.
+ */
 const withAnswers = (incidents: IncidentEvent[]): IncidentEvent[] =>
   incidents.map((incident, i) => {
-    const cause = incidents.slice(0, i).reverse().find((earlier) => earlier.type === 'DiplomatsExpelled');
-    return incident.type === 'ReciprocalExpulsion' && cause ? { ...incident, data: { ...incident.data, inResponseTo: cause.data.incidentId } } : incident;
+    const cause =
+      incident.type === 'ReciprocalExpulsion' ? incidents.slice(0, i).reverse().find((earlier) => earlier.type === 'DiplomatsExpelled')
+      : incident.type === 'AmbassadorSummoned' ? incidents[i - 1]
+      : undefined;
+    return cause ? { ...incident, data: { ...incident.data, inResponseTo: cause.data.incidentId } } : incident;
   });
 
 /** The incidents as a RelationIndex reads them. */

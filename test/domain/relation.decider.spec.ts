@@ -224,6 +224,23 @@ describe('relation decider', () => {
     });
   });
 
+  describe('a summons in protest of an incident', () => {
+    it('names the incident it protests, which must be recorded in the pair', () => {
+      given([fraExpels(1, '2024-04-20')])
+        .when(aReport('AmbassadorSummoned', { incidentId: incidentId(2), occurredOn: '2024-04', details: { inResponseTo: incidentId(1) } }))
+        .then([anIncident('AmbassadorSummoned', { incidentId: incidentId(2), occurredOn: '2024-04', precision: 'month', details: {}, inResponseTo: incidentId(1) })]);
+      given([fraExpels(1, '2024-04-20')])
+        .when(aReport('AmbassadorSummoned', { details: { inResponseTo: incidentId(9) } }))
+        .thenRejects(RelationRuleViolation, new RegExp(`^AmbassadorSummoned rejected: no incident ${incidentId(9)} is recorded between AZE and FRA$`));
+    });
+
+    it('is rejected when what it protests happened after it', () => {
+      given([fraExpels(1, '2024-05-20')])
+        .when(aReport('AmbassadorSummoned', { occurredOn: '2024-05-10', details: { inResponseTo: incidentId(1) } }))
+        .thenRejects(RelationRuleViolation, new RegExp(`^AmbassadorSummoned rejected: incident ${incidentId(1)} happened after this AmbassadorSummoned`));
+    });
+  });
+
   describe('CeasefireDeclared', () => {
     const offensive = anIncident('MilitaryOffensive', { occurredOn: '2024-03-01' });
 
