@@ -335,7 +335,8 @@ const definitions: IncidentTypeDefinition[] = [
     type: 'MilitaryOffensive', cameo: '190', cameoName: 'Use conventional military force', goldstein: -10,
     description: 'The actor launches a military offensive against the target or forces it backs; armed hostilities are under way until a ceasefire or agreement.',
     details: OperationDetails,
-    effect: (facts, incident) => begun({ ...facts, hostilities: true }, conditionKey.hostilities, sinceOf(incident)),
+    // Another offensive during hostilities changes nothing that stands (they keep their start).
+    effect: (facts, incident) => (facts.hostilities ? facts : begun({ ...facts, hostilities: true }, conditionKey.hostilities, sinceOf(incident))),
   },
   {
     type: 'CeasefireDeclared', cameo: '0871', cameoName: 'Declare truce, ceasefire', goldstein: 9,

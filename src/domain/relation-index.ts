@@ -55,6 +55,11 @@ export interface IncidentColumns {
   multiplier(i: number): number;
   /** Asked only for incidents whose type changes the facts. */
   inContext(i: number): IncidentInContext;
+  /**
+   * Whether this incident of a type that changes the facts does (an agreement only when it is a
+   * peace agreement); absent: every incident of such a type does. Skipping the others keeps folds short.
+   */
+  changesFacts?(i: number): boolean;
 }
 
 /** A top contributor: the incident's index in the order given, and its contribution rounded as listed. */
@@ -234,7 +239,7 @@ export class RelationIndex {
     const type = this.incidents.type(i);
     const ordinal = typeOrdinal(type);
     this.heaviest = Math.max(this.heaviest, Math.abs(SIGNED_WEIGHT[ordinal] * this.incidents.multiplier(i)));
-    if (CHANGES_FACTS[ordinal]) {
+    if (CHANGES_FACTS[ordinal] && (this.incidents.changesFacts?.(i) ?? true)) {
       this.factual.push(this.incidents.inContext(i));
       this.factualAt.push(atMs);
       if (this.factual.length % CHECKPOINT_EVERY === 0) {

@@ -121,6 +121,8 @@ const FLAG_CAUSE_AMENDED = 4;
 const TYPE_ORDINALS = new Map<string, number>(INCIDENT_TYPES.map((type, i) => [type, i]));
 /** Types whose weight depends on their details: the read side keeps those at hand. */
 const WEIGHS_BY_DETAILS = INCIDENT_TYPES.map((type) => INCIDENT_CATALOG[type].magnitude !== undefined);
+/** Types whose effect needs details the read side keeps only when they matter (a peace agreement): without them, no effect. */
+const EFFECT_NEEDS_KEPT_DETAILS = INCIDENT_TYPES.map((type) => INCIDENT_CATALOG[type].effect !== undefined && INCIDENT_CATALOG[type].effectReadsDetails !== undefined);
 /** Rank of each level, for ordering pairs: rupture first. */
 const LEVEL_RANK = new Map<string, number>(ESCALATION_LEVELS.map((band, rank) => [band.level, rank]));
 /** m_i of the types whose weight does not depend on their details. */
@@ -603,7 +605,7 @@ export class RelationsReadModel {
       // Occurrence order, ties in report order: the first is the earliest, the last the latest reported of the latest.
       if (first < 0 || atMs < incidents.atMs(first)) first = i;
       if (last < 0 || atMs >= incidents.atMs(last)) last = i;
-      if (changesFacts(type)) factual.push(i);
+      if (changesFacts(type) && incidents.changesFacts!(i)) factual.push(i);
     }
     factual.sort((x, y) => incidents.atMs(x) - incidents.atMs(y) || x - y);
     const view = { beliefs } as BelievedView;
@@ -626,6 +628,10 @@ export class RelationsReadModel {
       atMs: (i) => beliefs.get(row(i))?.atMs ?? this.atMs.get(row(i)),
       type: (i) => INCIDENT_TYPES[this.type.get(row(i))],
       multiplier: (i) => beliefs.get(row(i))?.multiplier ?? this.multiplierOf(row(i)),
+      changesFacts: (i) => {
+        const r = row(i);
+        return !EFFECT_NEEDS_KEPT_DETAILS[this.type.get(r)] || (beliefs.get(r)?.effectData ?? this.effectData.get(r)) !== undefined;
+      },
       inContext: (i): IncidentInContext => {
         const r = row(i);
         const belief = beliefs.get(r);
