@@ -70,6 +70,9 @@ describe('npm run replay', () => {
     expect(row('…still unanswered')).toEqual(['…still unanswered', String(view.sides[0].unansweredExpulsions), String(view.sides[1].unansweredExpulsions)]);
     expect(row('Sanctions it has in force')).toEqual(['Sanctions it has in force', '—', '—']);
     for (const [type, count] of Object.entries(view.countsByType)) expect(row(type)).toEqual([type, String(count)]);
+    // The standing conditions, each with the points of the score the API gives it.
+    expect(view.escalation.conditions.length).toBeGreaterThan(0);
+    for (const condition of view.escalation.conditions) expect(row(condition.description)).toEqual([condition.description, condition.points.toFixed(1)]);
     const contributors = stdout.slice(stdout.indexOf('Top contributors'));
     for (const contributor of view.escalation.topContributors) expect(contributors).toContain(contributor.occurredOn);
     expect(contributors.split('\n').filter((line) => line.trim())).toHaveLength(1 + view.escalation.topContributors.length);
