@@ -112,6 +112,8 @@ export class RelationIndex {
   private readonly factualAt = new GrowableFloat64();
   /** factsCheckpoints[c]: facts folded over the first c × CHECKPOINT_EVERY factual incidents. */
   private readonly factsCheckpoints: RelationFacts[] = [noFacts];
+  /** The facts of the first `count` factual incidents, last folded (appending later incidents leaves them true). */
+  private lastFacts?: { count: number; facts: RelationFacts };
   /** The largest |signed weight × m| of any incident: bounds what an older incident can contribute. */
   private heaviest = 0;
   private lastIndex = -1;
@@ -287,8 +289,12 @@ export class RelationIndex {
   /** The facts folded over the incidents occurred by `asOfMs`. */
   factsAsOf(asOfMs: number): RelationFacts {
     const count = countNotAfter(this.factualAt.data, this.factualAt.length, asOfMs);
+    // A view asks for the facts of one instant several times (score, conditions, state): fold them once.
+    if (this.lastFacts?.count === count) return this.lastFacts.facts;
     const c = Math.floor(count / CHECKPOINT_EVERY);
-    return this.foldFacts(this.factsCheckpoints[c], c * CHECKPOINT_EVERY, count);
+    const facts = this.foldFacts(this.factsCheckpoints[c], c * CHECKPOINT_EVERY, count);
+    this.lastFacts = { count, facts };
+    return facts;
   }
 
   private foldFacts(facts: RelationFacts, from: number, to: number): RelationFacts {
