@@ -198,6 +198,10 @@ export class MonthJudgementDocument {
   scoreAfter!: number;
   @ApiProperty({ example: 14.7 })
   change!: number;
+  @ApiProperty({ description: 'The highest score within the month (right after one of its incidents)', example: 52.1 })
+  peak!: number;
+  @ApiProperty({ description: 'The day of the peak', example: '2023-12-31' })
+  peakOn!: string;
   @ApiProperty({ example: 5 })
   conflictIncidents!: number;
   @ApiProperty({ example: 0 })

@@ -193,6 +193,11 @@ export class RelationIndex {
     return standingConditions(this.factsAsOf(atMs), [this.a, this.b], atMs);
   }
 
+  /** Reference instants of the `from`-th to before the `to`-th incident in occurrence order. */
+  instantsBetween(from: number, to: number): Float64Array {
+    return this.at.data.slice(from, to);
+  }
+
   /** The incidents (indices in the order given) from the `from`-th to before the `to`-th in occurrence order. */
   sortedBetween(from: number, to: number): number[] {
     return Array.from(this.order.data.subarray(from, to));

@@ -5,6 +5,8 @@ import { judgeMonth, type MonthEnd, type MonthJudgement } from '../domain/monthl
 import type { RelationIndex } from '../domain/relation-index.js';
 import type { Perspective, RelationsReadModel } from './relations.read-model.js';
 
+const DAY_MS = 86_400_000;
+
 /** A calendar month to judge: its first instant, and the instant it is judged at (its end, or now for the month under way). */
 export interface MonthSpan {
   /** YYYY-MM */
@@ -29,8 +31,25 @@ export function monthlyJudgements(
     const to = index.occurredBy(endMs);
     let conflict = 0;
     for (const i of index.sortedBetween(from, to)) if (isConflict(typeOf(i))) conflict++;
-    return judgeMonth(month, monthEnd(index, startMs - 1), monthEnd(index, endMs), { conflict, cooperation: to - from - conflict });
+    const before = monthEnd(index, startMs - 1);
+    return judgeMonth(month, before, monthEnd(index, endMs), { conflict, cooperation: to - from - conflict }, peakOf(index, from, to, before.score, month));
   });
+}
+
+/**
+ * The highest score within a month: right after one of its incidents, since between incidents the
+ * score only decays. One look per day with incidents (after its last), so a busy month costs at most 31.
+ */
+function peakOf(index: RelationIndex, from: number, to: number, scoreBefore: number, month: string): { score: number; day: string } {
+  let peak = { score: scoreBefore, day: `${month}-01` };
+  const instants = index.instantsBetween(from, to);
+  for (let k = 0; k < instants.length; k++) {
+    const day = Math.floor(instants[k] / DAY_MS);
+    if (k + 1 < instants.length && Math.floor(instants[k + 1] / DAY_MS) === day) continue;
+    const score = Math.round(scoreOf(index.pressureAt(instants[k])) * 10) / 10;
+    if (score > peak.score) peak = { score, day: new Date(instants[k]).toISOString().slice(0, 10) };
+  }
+  return peak;
 }
 
 /** The judgement of the month of `perspective`, up to its instant: this month's arrow. */

@@ -6,6 +6,7 @@ import type { IncidentType } from '../../src/domain/incident-catalog.js';
 import type { ReportIncident } from '../../src/domain/relation.decider.js';
 import { describeRelation, foldRelation, scoredIncidents } from '../../src/domain/relation-state.projection.js';
 import { relationAsOf } from '../../src/domain/relation-history.js';
+import { judgeMonth } from '../../src/domain/monthly-judgement.js';
 import { aReport, incidentId, record } from './decider-harness.js';
 
 /**
@@ -136,6 +137,46 @@ describe('calibration on real episodes', () => {
     expect(scoreOn(russiaUkraine)).toBeGreaterThan(scoreOn(colombiaIsrael));
     expect(scoreOn(colombiaIsrael)).toBeGreaterThan(scoreOn(chinaLithuania));
     expect(scoreOn(chinaLithuania)).toBeGreaterThan(scoreOn(saudiQatar));
+  });
+});
+
+describe('monthly judgements on real episodes', () => {
+  /** The month `month` (YYYY-MM) against the end of the month before, as GET …/months judges it. */
+  function month(events: IncidentEvent[], monthKey: string) {
+    const [y, m] = monthKey.split('-').map(Number);
+    const end = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    const before = on(events, end(Date.UTC(y, m - 1, 0)));
+    const after = on(events, end(Date.UTC(y, m, 0)));
+    const inMonth = events.filter((e) => e.data.occurredOn.startsWith(monthKey)).length;
+    // The peak from the end of each day of the month (the API looks right after each day's last incident).
+    const peak = days(`${monthKey}-01`, end(Date.UTC(y, m, 0)))
+      .map((day) => ({ day, score: on(events, day).score }))
+      .reduce((best, point) => (point.score > best.score ? point : best), { day: `${monthKey}-01`, score: before.score });
+    return judgeMonth(monthKey, before, after, { conflict: inMonth, cooperation: 0 }, peak);
+  }
+
+  it('judges April 2022 deteriorated for Russia–Ukraine although the score barely moves near 100: sanctions began', () => {
+    const april = month(russiaUkraine, '2022-04');
+    expect(Math.abs(april.change)).toBeLessThan(5);
+    expect(april.judgement).toBe('deteriorated');
+    expect(april.reasons).toContain("Began: Ukraine's trade sanctions on Russia in force since 9 Apr 2022");
+  });
+
+  it('judges India–Pakistan: April and May 2025 deteriorated — May flared up although it ended with a ceasefire —, June improved', () => {
+    expect(month(indiaPakistan, '2025-04').judgement).toBe('deteriorated');
+    const may = month(indiaPakistan, '2025-05');
+    expect(may.change).toBeLessThan(5);
+    expect(may).toMatchObject({ judgement: 'deteriorated', peakOn: '2025-05-08' });
+    expect(may.reasons).toContain(`Flared up: ${may.peak} on 2025-05-08, from ${may.scoreBefore}`);
+    expect(month(indiaPakistan, '2025-06')).toMatchObject({ judgement: 'improved', reasons: [expect.stringMatching(/^Momentum down .*earlier incidents fading$/)] });
+  });
+
+  it('judges January 2021 improved for Saudi Arabia–Qatar: the severance and the sanctions ended', () => {
+    const january = month(saudiQatar, '2021-01');
+    expect(january.judgement).toBe('improved');
+    expect(january.reasons).toEqual(
+      expect.arrayContaining(['Ended: Diplomatic relations severed by Saudi Arabia since 5 Jun 2017', "Ended: Saudi Arabia's trade, travel sanctions on Qatar in force since 5 Jun 2017"]),
+    );
   });
 });
 

@@ -76,7 +76,7 @@ describe('a relation under the condition model', () => {
     const december = response.months[1];
     expect(december.conflictIncidents).toBeGreaterThanOrEqual(4);
     // The expulsion was made and answered within the month: no condition stands at either end, the momentum says it.
-    expect(december.reasons).toEqual(['Momentum up (4 → 18.4): 5 conflict incidents']);
+    expect(december.reasons).toEqual(['Momentum up (4 → 18.9): 5 conflict incidents']);
     expect(response.months[0].reasons).toEqual(['Momentum down (5.1 → 4): 1 conflict incident, earlier incidents fading']);
     expect(response.months[2].reasons).toEqual([expect.stringMatching(/^Momentum down .*: no new incidents, earlier incidents fading$/)]);
 
