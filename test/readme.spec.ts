@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { INCIDENT_CATALOG, INCIDENT_TYPES } from '../src/domain/incident-catalog.js';
-import { ESCALATION_CONSTANTS } from '../src/domain/escalation.js';
+import { ESCALATION_CONSTANTS, ESCALATION_LEVELS } from '../src/domain/escalation.js';
+import { CONDITION_TENSIONS as T } from '../src/domain/standing-conditions.js';
 
 /** The README's catalogue and constants are what analysts read first: they must match the code. */
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
@@ -30,6 +31,19 @@ describe('README', () => {
     expect(readme).toContain(`| m (tit-for-tat) | × ${ESCALATION_CONSTANTS.reciprocalMultiplier} |`);
     expect(readme).toContain(`| α | ${ESCALATION_CONSTANTS.cooperationOffset} |`);
     expect(readme).toContain(`| S | ${ESCALATION_CONSTANTS.saturation} |`);
+  });
+
+  it('documents the standing conditions’ tensions and the level bands the code uses', () => {
+    expect(readme).toContain(`| relations severed | DiplomaticRelationsSevered | DiplomaticRelationsRestored | ${T.severed} |`);
+    expect(readme).toContain(`| DiplomaticRelationsDowngraded | DiplomaticRelationsRestored | ${T.downgraded} |`);
+    expect(readme).toContain(`| MilitaryOffensive | CeasefireDeclared, AgreementSigned with \`peaceAgreement\` | ${T.hostilities} |`);
+    expect(readme).toContain(`| AmbassadorReturned | ${T.ambassadorRecalled} per side |`);
+    expect(readme).toContain(`| AmbassadorReturned | ${T.ambassadorExpelled} per side |`);
+    expect(readme).toContain(`| AmbassadorReturned | ${T.ambassadorPostVacant} per side |`);
+    expect(readme).toContain(`| ${T.sanctionsFirstScope} for the first scope, +${T.sanctionsFurtherScope} per further scope, at most ${T.sanctionsMostPerSide} per side |`);
+    expect(readme).toContain(`| ${T.unansweredExpulsion}, halving every ${T.unansweredExpulsionHalfLifeDays} days, lapsing after ${T.unansweredExpulsionLapseDays} |`);
+    const bands = ESCALATION_LEVELS.slice(1).map((band, i) => `${ESCALATION_LEVELS[i].level} < ${band.from} ≤ `).join('') + ESCALATION_LEVELS[ESCALATION_LEVELS.length - 1].level;
+    expect(readme).toContain(bands);
   });
 
   it('shows the two commands', () => {

@@ -231,7 +231,7 @@ export function formatRelation(view: RelationView, request: Pick<ReplayRequest, 
       ['Level', escalation.level],
       ['Trend', `${escalation.trend.direction}, ${signed(escalation.trend.change)} over ${escalation.trend.windowDays} days (was ${escalation.trend.scoreThen})`],
       ['Relations', view.relations],
-      ['Pressure', `conflict ${escalation.conflict}, cooperation ${escalation.cooperation}`],
+      ['Pressure', `${escalation.pressure}: standing conditions ${escalation.tension} + momentum ${escalation.momentum} (conflict ${escalation.conflict}, cooperation ${escalation.cooperation})`],
       ['Incidents', `${view.incidentCount}${view.firstIncident ? `, from ${view.firstIncident.occurredOn} to ${view.lastIncident!.occurredOn}` : ''}`],
     ],
     ['left', 'left'],
@@ -253,13 +253,17 @@ export function formatRelation(view: RelationView, request: Pick<ReplayRequest, 
   const counts = Object.entries(view.countsByType).sort(([x, n], [y, m]) => m - n || x.localeCompare(y));
   const byType = table([['Incidents by type', 'Count'], ...counts.map(([type, n]) => [type, String(n)])], ['left', 'right']);
 
+  const conditions = escalation.conditions.length
+    ? table([['Standing conditions', 'Points'], ...escalation.conditions.map((c) => [c.description, c.points.toFixed(1)])], ['left', 'right'])
+    : 'Standing conditions: none';
+
   const contributors = escalation.topContributors.length
     ? table(
         [
           ['Top contributors', 'Points', 'Left', 'Occurred', 'Who', 'Summary'],
           ...escalation.topContributors.map((c) => [
             c.type,
-            signed(c.contribution),
+            signed(c.points),
             `${Math.round(c.remaining * 100)}%`,
             c.occurredOn,
             `${c.actor}→${c.target}`,
@@ -270,7 +274,7 @@ export function formatRelation(view: RelationView, request: Pick<ReplayRequest, 
       )
     : 'Top contributors: none';
 
-  return [`${a}–${b}  ${countryName(a)} – ${countryName(b)}`, when, '', overview, '', sides, '', byType, '', contributors].join('\n');
+  return [`${a}–${b}  ${countryName(a)} – ${countryName(b)}`, when, '', overview, '', sides, '', byType, '', conditions, '', contributors].join('\n');
 }
 
 /** Columns padded to their widest cell, two spaces apart. */

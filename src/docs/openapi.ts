@@ -12,13 +12,16 @@ const DOCS_CSP = contentSecurityPolicyHeader({ styleSrc: ["'self'", "'unsafe-inl
 const DESCRIPTION = `
 An event-sourced tracker of diplomatic incidents between countries. Incidents are reported as
 commands, recorded as events in one stream per country pair, and folded into each relation's
-state and escalation score (calm <10 ≤ friction <30 ≤ strained <55 ≤ crisis <80 ≤ rupture).
+state and escalation score: the tension of the conditions standing (relations severed or
+downgraded, ambassadors away, sanctions, hostilities, unanswered expulsions) plus the decaying
+momentum of incidents; the level follows the score (calm <10 ≤ friction <30 ≤ strained <55 ≤
+crisis <80 ≤ rupture).
 
 Every error is \`application/problem+json\` (RFC 9457); validation errors list each broken rule in
 \`errors[]\` by field path (\`details.diplomats\`, \`sources[0].url\`).
 
-The seed story is December 2023 (Azerbaijan and France expel each other's diplomats): scores
-decay with a 30-day half-life, so read it with \`asOf=2023-12-28\`.
+The seed story is December 2023 (Azerbaijan and France expel each other's diplomats): incidents'
+weight halves every 30 days, so read it with \`asOf=2023-12-28\`.
 
 The dashboard is at [/](/); live updates stream from [/events/stream](/events/stream).
 `.trim();

@@ -110,7 +110,7 @@ const PROBLEM_EXAMPLES: Record<number, { description: string; example: Record<st
       type: 'https://demarche.dev/problems/relation-rule',
       title: 'The relation does not allow this incident',
       status: 422,
-      detail: 'DiplomaticRelationsRestored rejected: relations between AZE and FRA are not severed',
+      detail: 'DiplomaticRelationsRestored rejected: relations between AZE and FRA are neither severed nor downgraded',
       instance: '/incidents',
     },
   },

@@ -134,29 +134,97 @@ export class ContributionDocument {
   remaining!: number;
   @ApiProperty({ description: 'Points of net conflict pressure this incident adds; negative for cooperation', example: 4.91 })
   contribution!: number;
+  @ApiProperty({ description: "Points of the score it accounts for: the score's share its part of the pressure is (none while cooperation outweighs conflict)", example: 14.2 })
+  points!: number;
   @ApiProperty({ example: 'DiplomatsExpelled AZE→FRA (2023-12-26): Goldstein -4 × 1.3, 94% of its weight left after 2 days' })
   explanation!: string;
 }
 
+export class ConditionDocument {
+  @ApiProperty({
+    enum: ['relations_severed', 'relations_downgraded', 'hostilities', 'ambassador_recalled', 'ambassador_expelled', 'ambassador_post_vacant', 'sanctions', 'expulsion_unanswered'],
+    example: 'expulsion_unanswered',
+  })
+  kind!: string;
+  @ApiProperty({ description: 'The side it concerns: who severed, downgraded or attacked; whose ambassador; who sanctions; who expelled', example: 'AZE' })
+  country!: string;
+  @ApiProperty({ description: 'The day it began', example: '2023-12-26' })
+  since!: string;
+  @ApiProperty({ format: 'uuid', description: 'The incident that began it', example: EXPULSION_ID })
+  incidentId!: string;
+  @ApiPropertyOptional({ type: [String], description: 'Sanction scopes in force (sanctions only)', example: ['economic'] })
+  scopes?: string[];
+  @ApiProperty({ description: 'Points of pressure it adds; constant while it stands (an unanswered expulsion fades over months)', example: 3 })
+  tension!: number;
+  @ApiProperty({ description: 'Points of the score it accounts for', example: 9.8 })
+  points!: number;
+  @ApiProperty({ example: "Azerbaijan's expulsion of 2 diplomats of France on 26 Dec 2023, not answered yet" })
+  description!: string;
+}
+
 export class EscalationDocument {
-  @ApiProperty({ minimum: 0, maximum: 100, example: 50.7 })
+  @ApiProperty({ minimum: 0, maximum: 100, example: 43.1 })
   score!: number;
-  @ApiProperty({ enum: LEVELS, description: 'calm <10 ≤ friction <30 ≤ strained <55 ≤ crisis <80 ≤ rupture (or severed relations)', example: 'strained' })
+  @ApiProperty({ enum: LEVELS, description: 'A function of the score alone: calm <10 ≤ friction <30 ≤ strained <55 ≤ crisis <80 ≤ rupture', example: 'strained' })
   level!: string;
-  @ApiProperty({ example: 17.7 })
+  @ApiProperty({ description: 'Tension + momentum: what the score transforms, 100·(1 − e^(−pressure/25))', example: 14.1 })
+  pressure!: number;
+  @ApiProperty({ description: "The standing conditions' tension", example: 2.95 })
+  tension!: number;
+  @ApiProperty({ description: "The incidents' decaying momentum, max(0, conflict − 0.5·cooperation)", example: 11.15 })
+  momentum!: number;
+  @ApiProperty({ example: 11.2 })
   conflict!: number;
   @ApiProperty({ example: 0 })
   cooperation!: number;
   @ApiProperty({ type: TrendDocument })
   trend!: TrendDocument;
+  @ApiProperty({ type: [ConditionDocument], description: 'Every standing condition, heaviest first' })
+  conditions!: ConditionDocument[];
   @ApiProperty({ type: [ContributionDocument] })
   topContributors!: ContributionDocument[];
+  @ApiProperty({ description: 'Points of the incidents not listed; conditions + listed incidents + this = the score', example: 2.3 })
+  otherIncidentsPoints!: number;
+}
+
+export class MonthJudgementDocument {
+  @ApiProperty({ example: '2023-12' })
+  month!: string;
+  @ApiProperty({ enum: ['deteriorated', 'improved', 'unchanged'], example: 'deteriorated' })
+  judgement!: string;
+  @ApiProperty({ description: 'Score at the end of the month before', example: 20.5 })
+  scoreBefore!: number;
+  @ApiProperty({ description: 'Score at the end of the month (now, for the month under way)', example: 35.2 })
+  scoreAfter!: number;
+  @ApiProperty({ example: 14.7 })
+  change!: number;
+  @ApiProperty({ description: 'The highest score within the month (right after one of its incidents)', example: 52.1 })
+  peak!: number;
+  @ApiProperty({ description: 'The day of the peak', example: '2023-12-31' })
+  peakOn!: string;
+  @ApiProperty({ example: 5 })
+  conflictIncidents!: number;
+  @ApiProperty({ example: 0 })
+  cooperationIncidents!: number;
+  @ApiProperty({ type: [String], example: ['Momentum up (7.5 → 12.1): 5 conflict incidents'] })
+  reasons!: string[];
+}
+
+export class MonthsDocument {
+  @ApiProperty({ type: [String], example: ['AZE', 'FRA'] })
+  pair!: string[];
+  @ApiProperty({ example: '2023-09' })
+  from!: string;
+  @ApiProperty({ example: '2024-01' })
+  to!: string;
+  @ApiProperty({ type: [MonthJudgementDocument] })
+  months!: MonthJudgementDocument[];
 }
 
 export class SideDocument {
   @ApiProperty({ example: 'AZE' })
   country!: string;
-  @ApiProperty({ enum: ['in_post', 'recalled', 'expelled'], description: "This country's ambassador to the other", example: 'in_post' })
+  @ApiProperty({ enum: ['in_post', 'recalled', 'expelled', 'vacant'], description: "This country's ambassador to the other (vacant: relations restored, no ambassador appointed yet)", example: 'in_post' })
   ambassador!: string;
   @ApiProperty({ description: "The other country's diplomats this country expelled", example: 2 })
   diplomatsExpelled!: number;
@@ -175,6 +243,8 @@ export class IncidentRefDocument {
   type!: string;
   @ApiProperty({ example: '2023-12-26' })
   occurredOn!: string;
+  @ApiProperty({ description: 'The day it counts from: the middle of the part of its reported period where it can have happened, after what it answers', example: '2023-12-26' })
+  countsFrom!: string;
 }
 
 export class RelationDocument {
@@ -198,6 +268,10 @@ export class RelationDocument {
   incidentCount!: number;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, example: { AZE: 'Azerbaijan', FRA: 'France' } })
   names!: Record<string, string>;
+  @ApiProperty({ type: MonthJudgementDocument, nullable: true, description: 'This month so far against the end of last month (the month of asOf when given)' })
+  thisMonth!: MonthJudgementDocument | null;
+  @ApiPropertyOptional({ type: String, nullable: true, description: "Day the pair's first incident counts from: the earliest asOf that shows it", example: '2023-07-02' })
+  firstIncidentOn?: string | null;
   @ApiPropertyOptional({ type: String, nullable: true, example: '2023-12-28' })
   asOf?: string | null;
   @ApiPropertyOptional({ type: String, nullable: true, example: null })
@@ -211,9 +285,11 @@ export class RelationListDocument {
   asOf!: string | null;
   @ApiProperty({ type: String, nullable: true, example: null })
   knownAt!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Day the first incident (of the pairs asked about) counts from: the earliest asOf with anything to show', example: '2023-07-02' })
+  firstIncidentOn!: string | null;
   @ApiProperty({ example: 3 })
   total!: number;
-  @ApiProperty({ type: [RelationDocument], description: 'Highest score first' })
+  @ApiProperty({ type: [RelationDocument], description: 'Highest level first, then highest score, then the latest incident' })
   items!: RelationDocument[];
 }
 

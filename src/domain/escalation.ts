@@ -1,18 +1,24 @@
-import { INCIDENT_CATALOG, type IncidentType } from './incident-catalog.js';
+import { INCIDENT_CATALOG, type IncidentInContext, type IncidentType } from './incident-catalog.js';
 import type { IncidentData } from './incident.js';
+import { applyIncident } from './incident-effects.js';
+import { noFacts, type RelationFacts } from './relation-facts.js';
+import { conditionTension, standingConditions, type StandingCondition } from './standing-conditions.js';
 
 /**
- * The escalation score of a relation at an instant: a pure function of its incidents.
+ * The escalation score of a relation at an instant: one saturating transform of one pressure.
  *
  *   decay_i(t) = 2^(−(t − t_i)/H)                        for incidents with t_i ≤ t
- *   C(t) = Σ max(0, −g_i)·m_i·decay_i(t)                  conflict pressure
+ *   C(t) = Σ max(0, −g_i)·m_i·decay_i(t)                  conflict pressure of incidents
  *   K(t) = Σ max(0,  g_i)·m_i·decay_i(t)                  cooperation
- *   score(t) = 100·(1 − e^(−max(0, C − α·K)/S))
+ *   M(t) = max(0, C − α·K)                                momentum: recent incidents, decaying
+ *   T(t) = Σ tension of the conditions standing at t      relations severed, sanctions, war… (standing-conditions.ts)
+ *   score(t) = 100·(1 − e^(−(T + M)/S))
  *
  * g_i is the Goldstein weight of the incident's CAMEO code; m_i multiplies tit-for-tat
- * (reciprocal) conflict and magnitude (1 + log10 of diplomats expelled).
- * With these constants the December 2023 Azerbaijan–France story (two expulsions, two summonses,
- * a boycott and a run of accusations) reads as "strained" (≈51) on 28 December 2023.
+ * (reciprocal) conflict and magnitude (1 + log10 of diplomats expelled). Cooperation offsets the
+ * heat of recent conflict, not a standing condition: only the incident that ends a condition
+ * (relations restored, a ceasefire…) removes its tension. The level is a function of the score
+ * alone, so a severed relation reads rupture because its condition scores it there.
  */
 export const ESCALATION_CONSTANTS = Object.freeze({
   /** H: days for an incident's weight to halve. */
@@ -21,7 +27,7 @@ export const ESCALATION_CONSTANTS = Object.freeze({
   reciprocalMultiplier: 1.5,
   /** α: how much one point of cooperation offsets a point of conflict. */
   cooperationOffset: 0.5,
-  /** S: conflict pressure at which the score reaches 63. */
+  /** S: pressure at which the score reaches 63; rupture (80) needs S·ln 5 ≈ 40.2. */
   saturation: 25,
   /** The trend compares the score now with the score this many days earlier. */
   trendWindowDays: 30,
@@ -56,6 +62,8 @@ export interface ScoredIncident {
   atMs: number;
   /** m_i */
   multiplier: number;
+  /** The incident as its effect on the facts reads it (for the standing conditions). */
+  context: IncidentInContext;
 }
 
 export interface Contribution {
@@ -71,22 +79,49 @@ export interface Contribution {
   remaining: number;
   /** Points of net conflict pressure (C − α·K) this incident adds now; negative for cooperation. */
   contribution: number;
+  /** Points of the score it accounts for (see `explained`). */
+  points: number;
   explanation: string;
+}
+
+/** A standing condition as a response shows it: since when, and the points of the score it accounts for. */
+export interface ConditionContribution extends Omit<StandingCondition, 'sinceMs'> {
+  /** The day it began, YYYY-MM-DD. */
+  since: string;
+  points: number;
 }
 
 export interface Escalation {
   score: number;
   level: EscalationLevel;
+  /** T + M: the pressure the score transforms. */
+  pressure: number;
+  /** T: the standing conditions' tension. */
+  tension: number;
+  /** M = max(0, C − α·K): the incidents' decaying momentum. */
+  momentum: number;
   conflict: number;
   cooperation: number;
   trend: { direction: Trend; change: number; windowDays: number; scoreThen: number };
+  /** Every standing condition, heaviest first; with the incidents' points, the points add up to the score. */
+  conditions: ConditionContribution[];
   topContributors: Contribution[];
+  /** Points of the incidents not listed (each too small to list), so the parts add up to the score. */
+  otherIncidentsPoints: number;
 }
+
+/** C and K of the incidents, and T of the conditions, at one instant. */
+export interface Pressure {
+  conflict: number;
+  cooperation: number;
+  tension: number;
+}
+
+export type EscalationFigures = Omit<Escalation, 'conditions' | 'topContributors' | 'otherIncidentsPoints'>;
 
 const DAY_MS = 86_400_000;
 
-export function levelFor(score: number, severed: boolean): EscalationLevel {
-  if (severed) return 'rupture';
+export function levelFor(score: number): EscalationLevel {
   let level: EscalationLevel = 'calm';
   for (const band of ESCALATION_LEVELS) if (score >= band.from) level = band.level;
   return level;
@@ -96,8 +131,8 @@ function decay(atMs: number, incidentMs: number): number {
   return Math.pow(2, -(atMs - incidentMs) / (ESCALATION_CONSTANTS.halfLifeDays * DAY_MS));
 }
 
-/** C − α·K at `atMs`, with each incident's signed share of it. */
-function pressure(incidents: readonly ScoredIncident[], atMs: number) {
+/** C and K at `atMs`. */
+function incidentPressure(incidents: readonly ScoredIncident[], atMs: number) {
   let conflict = 0;
   let cooperation = 0;
   for (const incident of incidents) {
@@ -110,35 +145,56 @@ function pressure(incidents: readonly ScoredIncident[], atMs: number) {
   return { conflict, cooperation };
 }
 
-export function scoreFromPressure(conflict: number, cooperation: number): number {
-  const net = Math.max(0, conflict - ESCALATION_CONSTANTS.cooperationOffset * cooperation);
-  return 100 * (1 - Math.exp(-net / ESCALATION_CONSTANTS.saturation));
+/** M = max(0, C − α·K). */
+export function momentumOf({ conflict, cooperation }: { conflict: number; cooperation: number }): number {
+  return Math.max(0, conflict - ESCALATION_CONSTANTS.cooperationOffset * cooperation);
+}
+
+export function scoreOf(pressure: Pressure): number {
+  return 100 * (1 - Math.exp(-(pressure.tension + momentumOf(pressure)) / ESCALATION_CONSTANTS.saturation));
+}
+
+/** The facts folded over the incidents occurred by `atMs`, in occurrence order. */
+function factsAt(incidents: readonly ScoredIncident[], atMs: number): RelationFacts {
+  return incidents
+    .filter((incident) => incident.atMs <= atMs)
+    .map((incident, index) => ({ incident, index }))
+    .sort((x, y) => x.incident.atMs - y.incident.atMs || x.index - y.index)
+    .reduce((facts, { incident }) => applyIncident(facts, incident.context), noFacts);
+}
+
+/** C, K and T at `atMs`, from scratch (the reference the RelationIndex is held to). */
+export function pressureAt(incidents: readonly ScoredIncident[], atMs: number): Pressure {
+  return { ...incidentPressure(incidents, atMs), tension: conditionTension(factsAt(incidents, atMs), atMs) };
 }
 
 export function scoreAt(incidents: readonly ScoredIncident[], atMs: number): number {
-  const { conflict, cooperation } = pressure(incidents, atMs);
-  return scoreFromPressure(conflict, cooperation);
+  return scoreOf(pressureAt(incidents, atMs));
 }
 
-export function escalationAt(incidents: readonly ScoredIncident[], atMs: number, severed: boolean): Escalation {
-  const now = pressure(incidents, atMs);
-  const then = pressure(incidents, atMs - ESCALATION_CONSTANTS.trendWindowDays * DAY_MS);
-  return { ...escalationFigures(now, then, severed), topContributors: topContributors(incidents, atMs) };
+/** The escalation of `pair` at `atMs`, from its incidents (reference implementation: a pass over them all). */
+export function escalationAt(incidents: readonly ScoredIncident[], atMs: number, pair: readonly [string, string]): Escalation {
+  const now = pressureAt(incidents, atMs);
+  const then = pressureAt(incidents, atMs - ESCALATION_CONSTANTS.trendWindowDays * DAY_MS);
+  const conditions = standingConditions(factsAt(incidents, atMs), pair, atMs);
+  return explained(escalationFigures(now, then), conditions, topContributors(incidents, atMs).map((incident) => contributionOf(incident, atMs)));
 }
-
-export type Pressure = { conflict: number; cooperation: number };
 
 /** Score, level, pressures and trend from the pressure now and `trendWindowDays` earlier. */
-export function escalationFigures(now: Pressure, then: Pressure, severed: boolean): Omit<Escalation, 'topContributors'> {
-  const score = scoreFromPressure(now.conflict, now.cooperation);
+export function escalationFigures(now: Pressure, then: Pressure): EscalationFigures {
+  const score = scoreOf(now);
   const { trendWindowDays, trendThreshold } = ESCALATION_CONSTANTS;
-  const scoreThen = scoreFromPressure(then.conflict, then.cooperation);
+  const scoreThen = scoreOf(then);
   const change = score - scoreThen;
   const direction: Trend = change >= trendThreshold ? 'deteriorated' : change <= -trendThreshold ? 'improved' : 'unchanged';
+  const momentum = momentumOf(now);
   // The level follows the score as shown, so 29.96 reads "30.0, strained", never "30.0, friction".
   return {
     score: round(score),
-    level: levelFor(round(score), severed),
+    level: levelFor(round(score)),
+    pressure: round(now.tension + momentum, 2),
+    tension: round(now.tension, 2),
+    momentum: round(momentum, 2),
     conflict: round(now.conflict),
     cooperation: round(now.cooperation),
     trend: { direction, change: round(change), windowDays: trendWindowDays, scoreThen: round(scoreThen) },
@@ -146,10 +202,53 @@ export function escalationFigures(now: Pressure, then: Pressure, severed: boolea
 }
 
 /**
+ * The figures with what accounts for the score: each condition and each listed incident gets the
+ * share of the score its share of the pressure is — points_x = score × part_x / (T + M), where a
+ * condition's part is its tension and an incident's its signed contribution to C − α·K (none
+ * while cooperation outweighs conflict and M is 0); the incidents not listed share the rest of M.
+ * The saturating transform is not additive, so proportional shares are the one allocation that
+ * keeps every part's sign and ratio; rounded to 0.1 by largest remainder, the parts add up to the
+ * score exactly as shown.
+ */
+export function explained(figures: EscalationFigures, conditions: readonly StandingCondition[], contributions: readonly Contribution[]): Escalation {
+  const { momentum } = figures;
+  // Unrounded pressures from the parts themselves, so the shares add up whatever the rounding of the figures.
+  const conditionParts = conditions.map((condition) => condition.tension);
+  const momentumShown = momentum > 0;
+  const incidentParts = contributions.map((contribution) => (momentumShown ? contribution.contribution : 0));
+  const listed = incidentParts.reduce((sum, part) => sum + part, 0);
+  const otherPart = momentumShown ? momentum - listed : 0;
+  const total = conditionParts.reduce((sum, part) => sum + part, 0) + (momentumShown ? momentum : 0);
+  const shares = [...conditionParts, ...incidentParts, otherPart].map((part) => (total > 0 ? (figures.score * part) / total : 0));
+  const points = roundedToTotal(shares, total > 0 ? figures.score : 0);
+  return {
+    ...figures,
+    conditions: conditions.map(({ sinceMs, tension: t, ...condition }, i) => ({
+      ...condition,
+      since: new Date(sinceMs).toISOString().slice(0, 10),
+      tension: round(t, 2),
+      points: points[i],
+    })),
+    topContributors: contributions.map((contribution, i) => ({ ...contribution, points: points[conditions.length + i] })),
+    otherIncidentsPoints: points[points.length - 1],
+  };
+}
+
+/** `values` rounded to 0.1 so that they add up to `total` (largest remainder). */
+function roundedToTotal(values: readonly number[], total: number): number[] {
+  const tenths = values.map((value) => Math.floor(value * 10 + 1e-9));
+  let missing = Math.round(total * 10) - tenths.reduce((sum, t) => sum + t, 0);
+  const byRemainder = values.map((value, i) => ({ i, remainder: value * 10 - tenths[i] })).sort((x, y) => y.remainder - x.remainder);
+  for (let k = 0; missing > 0 && byRemainder.length > 0; k = (k + 1) % byRemainder.length, missing--) tenths[byRemainder[k].i]++;
+  for (let k = byRemainder.length - 1; missing < 0 && byRemainder.length > 0; k = (k - 1 + byRemainder.length) % byRemainder.length, missing++) tenths[byRemainder[k].i]--;
+  return tenths.map((t) => t / 10);
+}
+
+/**
  * The incidents adding most to the pressure, largest first (ties in the order given). Ranked on
  * the bare number, so only the few listed become Contribution objects with their explanation.
  */
-function topContributors(incidents: readonly ScoredIncident[], atMs: number): Contribution[] {
+function topContributors(incidents: readonly ScoredIncident[], atMs: number): ScoredIncident[] {
   const { topContributors: wanted, negligibleContribution } = ESCALATION_CONSTANTS;
   const top: { incident: ScoredIncident; size: number }[] = [];
   for (const incident of incidents) {
@@ -162,7 +261,7 @@ function topContributors(incidents: readonly ScoredIncident[], atMs: number): Co
     top.splice(at, 0, { incident, size });
     if (top.length > wanted) top.pop();
   }
-  return top.map(({ incident }) => contributionOf(incident, atMs));
+  return top.map(({ incident }) => incident);
 }
 
 /** Points of net pressure (C − α·K) one unit of the incident's weight adds: negative for cooperation. */
@@ -170,7 +269,8 @@ export function signedWeight(goldstein: number): number {
   return goldstein < 0 ? -goldstein : -ESCALATION_CONSTANTS.cooperationOffset * goldstein;
 }
 
-export function contributionOf(incident: ScoredIncident, atMs: number): Contribution {
+/** An incident's contribution at `atMs`, before its points are allocated (see `explained`). */
+export function contributionOf(incident: Omit<ScoredIncident, 'context'>, atMs: number): Contribution {
   const goldstein = INCIDENT_CATALOG[incident.type].goldstein;
   const remaining = decay(atMs, incident.atMs);
   const contribution = signedWeight(goldstein) * incident.multiplier * remaining;
@@ -187,6 +287,7 @@ export function contributionOf(incident: ScoredIncident, atMs: number): Contribu
     multiplier: round(incident.multiplier, 3),
     remaining: round(remaining, 3),
     contribution: round(contribution, 2),
+    points: 0,
     explanation:
       `${incident.type} ${incident.actor}→${incident.target} (${incident.occurredOn}): Goldstein ${goldstein}${multiplier}, ` +
       `${Math.round(remaining * 100)}% of its weight left after ${days} days`,

@@ -4,8 +4,12 @@ import { IsText } from './text.js';
 import type { IncidentData } from './incident.js';
 import {
   ambassadorOf,
+  begun,
+  conditionKey,
+  ended,
   withAmbassador,
   type RelationFacts,
+  type Since,
 } from './relation-facts.js';
 
 /**
@@ -35,6 +39,8 @@ export const INCIDENT_TYPES = [
   'ArmsDealSigned',
   'TalksHeld',
   'AgreementSigned',
+  'DiplomaticRelationsDowngraded',
+  'CeasefireDeclared',
 ] as const;
 
 export type IncidentType = (typeof INCIDENT_TYPES)[number];
@@ -68,6 +74,11 @@ export interface IncidentTypeDefinition {
   violation?(facts: RelationFacts, incident: IncidentInContext): string | undefined;
   /** How the incident changes the relation's state. */
   effect?(facts: RelationFacts, incident: IncidentInContext): RelationFacts;
+  /**
+   * Whether the effect reads this incident's details or `inResponseTo` (not only who did it to
+   * whom, and when): the read side keeps those of such incidents in memory, and only those.
+   */
+  effectReadsDetails?(data: IncidentData): boolean;
 }
 
 export const SANCTION_SCOPES = [
@@ -91,6 +102,9 @@ export class ReciprocalExpulsionDetails extends ExpulsionDetails {
 export class SummonsDetails {
   @IsOmittable() @IsText(200)
   ambassadorName?: string;
+  /** The incident the summons protests (its id): the summons counts no earlier than it. */
+  @IsOmittable() @IsUUID()
+  inResponseTo?: string;
 }
 
 export class BoycottDetails {
@@ -135,14 +149,22 @@ export class AgreementDetails {
   place?: string;
 }
 
-const expulsion: Pick<IncidentTypeDefinition, 'details' | 'magnitude' | 'violation' | 'effect'> = {
+export class AgreementSignedDetails extends AgreementDetails {
+  /** A peace agreement: it ends the armed hostilities under way (other agreements signed in wartime do not). */
+  @IsOmittable() @IsBoolean()
+  peaceAgreement?: boolean;
+}
+
+const expulsion: Pick<IncidentTypeDefinition, 'details' | 'magnitude' | 'violation' | 'effect' | 'effectReadsDetails'> = {
+  effectReadsDetails: () => true,
   details: ExpulsionDetails,
   magnitude: (data) => 1 + Math.log10(Math.max(1, Number(data.details.diplomats ?? 1))),
   violation: (facts, { data }) =>
     data.details.includesAmbassador && ambassadorOf(facts, data.target) !== 'in_post'
       ? `${data.target}'s ambassador is not in post in ${data.actor}, so cannot be expelled`
       : undefined,
-  effect: (facts, { data, atMs }) => {
+  effect: (facts, incident) => {
+    const { data, atMs } = incident;
     const expelled = {
       incidentId: data.incidentId,
       by: data.actor,
@@ -152,9 +174,27 @@ const expulsion: Pick<IncidentTypeDefinition, 'details' | 'magnitude' | 'violati
       ...(data.inResponseTo ? { answers: data.inResponseTo } : {}),
     };
     const next = { ...facts, expulsions: [...facts.expulsions, expelled] };
-    return data.details.includesAmbassador ? withAmbassador(next, data.target, 'expelled') : next;
+    return data.details.includesAmbassador ? withAmbassador(next, data.target, 'expelled', sinceOf(incident)) : next;
   },
 };
+
+/** The standing condition an incident begins: from its reference instant, by its actor. */
+function sinceOf({ data, atMs }: IncidentInContext): Since {
+  return { atMs, incidentId: data.incidentId, by: data.actor };
+}
+
+/** Both sides' ambassadors still in post leave with the relations (severed or downgraded to chargé level). */
+function withAmbassadorsWithdrawn(facts: RelationFacts, incident: IncidentInContext): RelationFacts {
+  let next = facts;
+  for (const country of [incident.data.actor, incident.data.target]) {
+    if (ambassadorOf(next, country) === 'in_post') next = withAmbassador(next, country, 'recalled', sinceOf(incident));
+  }
+  return next;
+}
+
+function hostilitiesEnded(facts: RelationFacts): RelationFacts {
+  return facts.hostilities ? ended({ ...facts, hostilities: false }, conditionKey.hostilities) : facts;
+}
 
 const definitions: IncidentTypeDefinition[] = [
   {
@@ -187,19 +227,20 @@ const definitions: IncidentTypeDefinition[] = [
       ambassadorOf(facts, data.actor) !== 'in_post'
         ? `${data.actor}'s ambassador to ${data.target} is already ${ambassadorOf(facts, data.actor).replace('_', ' ')}`
         : undefined,
-    effect: (facts, { data }) => withAmbassador(facts, data.actor, 'recalled'),
+    effect: (facts, incident) => withAmbassador(facts, incident.data.actor, 'recalled', sinceOf(incident)),
   },
   {
     type: 'AmbassadorReturned', cameo: '050', cameoName: 'Engage in diplomatic cooperation', goldstein: 3.5,
-    description: 'The actor sends its ambassador back to the target after a recall or expulsion.',
+    description: 'The actor sends its ambassador back to the target after a recall or expulsion, or fills a post left vacant.',
     details: null,
     violation: (facts, { data }) => {
       if (facts.severed) return `relations between ${data.actor} and ${data.target} are severed; restore them first`;
+      if (facts.downgraded) return `relations between ${data.actor} and ${data.target} are downgraded below ambassador level; restore them first`;
       return ambassadorOf(facts, data.actor) === 'in_post'
         ? `${data.actor}'s ambassador to ${data.target} was neither recalled nor expelled`
         : undefined;
     },
-    effect: (facts, { data }) => withAmbassador(facts, data.actor, 'in_post'),
+    effect: (facts, incident) => withAmbassador(facts, incident.data.actor, 'in_post', sinceOf(incident)),
   },
   {
     type: 'DiplomaticRelationsSevered', cameo: '161', cameoName: 'Reduce or break diplomatic relations', goldstein: -4,
@@ -207,36 +248,55 @@ const definitions: IncidentTypeDefinition[] = [
     details: null,
     violation: (facts, { data }) =>
       facts.severed ? `relations between ${data.actor} and ${data.target} are already severed` : undefined,
-    effect: (facts, { data }) => {
-      const recalled = (country: string) => (ambassadorOf(facts, country) === 'in_post' ? 'recalled' : ambassadorOf(facts, country));
-      return {
-        ...facts,
-        severed: true,
-        ambassadors: { ...facts.ambassadors, [data.actor]: recalled(data.actor), [data.target]: recalled(data.target) },
-      };
+    // Severance supersedes a downgrade: restoring relations afterwards restores them in full.
+    effect: (facts, incident) =>
+      begun(ended(withAmbassadorsWithdrawn({ ...facts, severed: true, downgraded: false }, incident), conditionKey.downgraded), conditionKey.severed, sinceOf(incident)),
+  },
+  {
+    type: 'DiplomaticRelationsDowngraded', cameo: '161', cameoName: 'Reduce or break diplomatic relations', goldstein: -4,
+    description: "The actor downgrades diplomatic relations with the target below ambassador level (e.g. to chargé d'affaires); both ambassadors leave.",
+    details: null,
+    violation: (facts, { data }) => {
+      if (facts.severed) return `relations between ${data.actor} and ${data.target} are severed`;
+      return facts.downgraded ? `relations between ${data.actor} and ${data.target} are already downgraded` : undefined;
     },
+    effect: (facts, incident) => begun(withAmbassadorsWithdrawn({ ...facts, downgraded: true }, incident), conditionKey.downgraded, sinceOf(incident)),
   },
   {
     type: 'DiplomaticRelationsRestored', cameo: '054', cameoName: 'Grant diplomatic recognition', goldstein: 6,
-    description: 'The actor restores diplomatic relations with the target.',
+    description: 'The actor restores diplomatic relations with the target after they were severed or downgraded; ambassadors return with AmbassadorReturned.',
     details: null,
     violation: (facts, { data }) =>
-      facts.severed ? undefined : `relations between ${data.actor} and ${data.target} are not severed`,
-    effect: (facts) => ({ ...facts, severed: false }),
+      facts.severed || facts.downgraded ? undefined : `relations between ${data.actor} and ${data.target} are neither severed nor downgraded`,
+    effect: (facts, incident) => {
+      // Ambassadors who left with the relations (not in an earlier protest) leave their posts vacant until they return.
+      const cutOff = new Set([facts.since[conditionKey.severed]?.incidentId, facts.since[conditionKey.downgraded]?.incidentId]);
+      let next = ended(ended({ ...facts, severed: false, downgraded: false }, conditionKey.severed), conditionKey.downgraded);
+      for (const country of [incident.data.actor, incident.data.target]) {
+        const since = facts.since[conditionKey.ambassador(country)];
+        if (ambassadorOf(facts, country) === 'recalled' && since && cutOff.has(since.incidentId)) next = withAmbassador(next, country, 'vacant', sinceOf(incident));
+      }
+      return next;
+    },
   },
   {
     type: 'SanctionsImposed', cameo: '163', cameoName: 'Impose embargo, boycott, or sanctions', goldstein: -8,
     description: 'The actor imposes sanctions on the target.',
     details: SanctionsDetails,
-    effect: (facts, { data }) => {
-      const inForce = new Set([...(facts.sanctions[data.actor] ?? []), ...(data.details.scope as string[])]);
-      return { ...facts, sanctions: { ...facts.sanctions, [data.actor]: [...inForce].sort() } };
+    effectReadsDetails: () => true,
+    effect: (facts, incident) => {
+      const { data } = incident;
+      const imposed = data.details.scope as string[];
+      const inForce = new Set([...(facts.sanctions[data.actor] ?? []), ...imposed]);
+      const next = { ...facts, sanctions: { ...facts.sanctions, [data.actor]: [...inForce].sort() } };
+      return imposed.reduce((f, scope) => begun(f, conditionKey.sanction(data.actor, scope), sinceOf(incident)), next);
     },
   },
   {
     type: 'SanctionsEased', cameo: '085', cameoName: 'Ease economic sanctions, boycott, embargo', goldstein: 7,
     description: 'The actor lifts some or all of its sanctions on the target (all when no scope is given).',
     details: SanctionsEasedDetails,
+    effectReadsDetails: () => true,
     violation: (facts, { data }) => {
       const inForce = facts.sanctions[data.actor] ?? [];
       if (inForce.length === 0) return `${data.actor} has no sanctions in force against ${data.target}`;
@@ -246,9 +306,11 @@ const definitions: IncidentTypeDefinition[] = [
         : undefined;
     },
     effect: (facts, { data }) => {
-      const eased = data.details.scope as string[] | undefined;
-      const remaining = eased ? (facts.sanctions[data.actor] ?? []).filter((s) => !eased.includes(s)) : [];
-      return { ...facts, sanctions: { ...facts.sanctions, [data.actor]: remaining } };
+      const inForce = facts.sanctions[data.actor] ?? [];
+      const eased = (data.details.scope as string[] | undefined) ?? inForce;
+      const remaining = inForce.filter((s) => !eased.includes(s));
+      const next = { ...facts, sanctions: { ...facts.sanctions, [data.actor]: remaining } };
+      return eased.reduce((f, scope) => ended(f, conditionKey.sanction(data.actor, scope)), next);
     },
   },
   {
@@ -273,8 +335,18 @@ const definitions: IncidentTypeDefinition[] = [
   },
   {
     type: 'MilitaryOffensive', cameo: '190', cameoName: 'Use conventional military force', goldstein: -10,
-    description: 'The actor launches a military offensive against the target or forces it backs.',
+    description: 'The actor launches a military offensive against the target or forces it backs; armed hostilities are under way until a ceasefire or agreement.',
     details: OperationDetails,
+    // Another offensive during hostilities changes nothing that stands (they keep their start).
+    effect: (facts, incident) => (facts.hostilities ? facts : begun({ ...facts, hostilities: true }, conditionKey.hostilities, sinceOf(incident))),
+  },
+  {
+    type: 'CeasefireDeclared', cameo: '0871', cameoName: 'Declare truce, ceasefire', goldstein: 9,
+    description: 'The actor declares a truce or ceasefire with the target: the armed hostilities under way end.',
+    details: AgreementDetails,
+    violation: (facts, { data }) =>
+      facts.hostilities ? undefined : `no armed hostilities are under way between ${data.actor} and ${data.target}`,
+    effect: hostilitiesEnded,
   },
   {
     type: 'MilitaryAidPledged', cameo: '0332', cameoName: 'Express intent to provide military aid', goldstein: 5.2,
@@ -293,8 +365,10 @@ const definitions: IncidentTypeDefinition[] = [
   },
   {
     type: 'AgreementSigned', cameo: '057', cameoName: 'Sign formal agreement', goldstein: 8,
-    description: 'The actor signs a formal agreement with the target.',
-    details: AgreementDetails,
+    description: 'The actor signs a formal agreement with the target; a peace agreement (details.peaceAgreement) ends the armed hostilities under way.',
+    details: AgreementSignedDetails,
+    effectReadsDetails: (data) => data.details.peaceAgreement === true,
+    effect: (facts, { data }) => (data.details.peaceAgreement === true ? hostilitiesEnded(facts) : facts),
   },
 ];
 

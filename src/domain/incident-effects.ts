@@ -3,10 +3,31 @@ import { INCIDENT_CATALOG, type IncidentInContext } from './incident-catalog.js'
 import { parseOccurrence, referenceInstant } from './occurrence.js';
 import { noFacts, type RelationFacts } from './relation-facts.js';
 
-/** The incident with its reference instant (see occurrence.ts), as rules and effects see it. */
-export function inContext(event: IncidentEvent): IncidentInContext {
+/**
+ * The incident with its reference instant (see occurrence.ts), as rules and effects see it;
+ * `causeAtMs` is the reference instant of the incident it answers (`inResponseTo`), if known.
+ */
+export function inContext(event: IncidentEvent, causeAtMs?: number): IncidentInContext {
   const period = parseOccurrence(event.data.occurredOn);
-  return { type: event.type, data: event.data, atMs: referenceInstant(period, Date.parse(event.data.recordedAt)) };
+  return { type: event.type, data: event.data, atMs: referenceInstant(period, Date.parse(event.data.recordedAt), causeAtMs) };
+}
+
+/**
+ * Every incident in context, each answer counted no earlier than the incident it answers among
+ * `events` (given in report order). An answer is reported after what it answers, so a chain (a
+ * summons protesting a reciprocal expulsion, which answers an expulsion) resolves in one pass.
+ */
+export function inContexts(events: readonly IncidentEvent[]): IncidentInContext[] {
+  const alone = events.map((event) => inContext(event));
+  if (!events.some((event) => event.data.inResponseTo !== undefined)) return alone;
+  const atOf = new Map(alone.map((incident) => [incident.data.incidentId, incident.atMs]));
+  return events.map((event, i) => {
+    const cause = event.data.inResponseTo;
+    if (cause === undefined || !atOf.has(cause)) return alone[i];
+    const incident = inContext(event, atOf.get(cause));
+    atOf.set(event.data.incidentId, incident.atMs);
+    return incident;
+  });
 }
 
 /** Applies an incident's catalogued effect; the decider and the state projection share it. */
@@ -17,8 +38,8 @@ export function applyIncident(facts: RelationFacts, incident: IncidentInContext)
 
 /** Incidents sorted by reference instant; ties keep the order given (log order). */
 export function inOccurrenceOrder(events: readonly IncidentEvent[]): IncidentInContext[] {
-  return events
-    .map((event, index) => ({ incident: inContext(event), index }))
+  return inContexts(events)
+    .map((incident, index) => ({ incident, index }))
     .sort((x, y) => x.incident.atMs - y.incident.atMs || x.index - y.index)
     .map(({ incident }) => incident);
 }

@@ -1,7 +1,8 @@
 /**
  * When an incident happened, at the precision the reporting gives ("in late October" is only a
  * month). Every occurrence is a half-open period [start, end); the single instant used to order,
- * score and time-travel an incident is the middle of that period (see `referenceInstant`).
+ * score and time-travel an incident is the middle of the part of it where the incident can have
+ * happened (see `referenceInstant`).
  */
 
 export type DatePrecision = 'year' | 'month' | 'day' | 'instant';
@@ -62,13 +63,20 @@ export function parseOccurrence(occurredOn: string): Occurrence & Period {
 }
 
 /**
- * The one instant an incident counts from — for ordering, decay and as-of views: the middle of
- * its reported period (an unbiased guess when only the month or year is known), but never later
- * than when it was recorded, since nothing is reported before it happens.
+ * The one instant an incident counts from — for ordering, decay and as-of views: the middle of the
+ * part of its reported period in which it can have happened (an unbiased guess when only the month
+ * or year is known). That feasible part starts no earlier than the incident it answers (a
+ * reciprocal expulsion cannot precede the expulsion it answers: `causeAtMs`) and ends no later than
+ * when it was recorded, since nothing is reported before it happens. "2023-12" answering an
+ * expulsion of 26 December 12:00 and recorded in 2026 counts from 29 December 06:00, not from the
+ * 16th.
  */
-export function referenceInstant(period: Period, recordedAtMs: number): number {
-  const middle = period.startMs + Math.floor((period.endMs - period.startMs) / 2);
-  return Math.min(middle, recordedAtMs);
+export function referenceInstant(period: Period, recordedAtMs: number, causeAtMs = -Infinity): number {
+  const end = Math.min(period.endMs, recordedAtMs);
+  const start = Math.max(period.startMs, causeAtMs);
+  // No feasible part left (a cause dated after the period, amended since): never before the cause.
+  if (start >= end) return Math.max(end, causeAtMs);
+  return start + Math.floor((end - start) / 2);
 }
 
 /** A report cannot describe a period that has not begun yet. */

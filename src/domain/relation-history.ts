@@ -1,16 +1,11 @@
 import type { CountryCode } from './countries.js';
-import {
-  ESCALATION_CONSTANTS,
-  levelFor,
-  scoreFromPressure,
-  type EscalationLevel,
-  type ScoredIncident,
-} from './escalation.js';
+import { ESCALATION_CONSTANTS, levelFor, scoreOf, type EscalationLevel, type ScoredIncident } from './escalation.js';
 import type { IncidentEvent, RelationEvent } from './incident.js';
 import { INCIDENT_CATALOG } from './incident-catalog.js';
-import { applyIncident, believedIncidents, inContext } from './incident-effects.js';
+import { applyIncident, believedIncidents } from './incident-effects.js';
 import { noFacts } from './relation-facts.js';
-import { foldRelation, scoredIncident, type RelationState } from './relation-state.projection.js';
+import { foldRelation, scoredIncidents, type RelationState } from './relation-state.projection.js';
+import { conditionTension } from './standing-conditions.js';
 
 /**
  * Time travel over a pair's stream. Two clocks: `knownAt` keeps only what had been recorded by
@@ -36,8 +31,9 @@ export interface RelationSnapshot {
 
 /** The pair's state from the incidents that had occurred by `asOfMs`. */
 export function relationAsOf(a: CountryCode, b: CountryCode, incidents: readonly IncidentEvent[], asOfMs = Infinity): RelationSnapshot {
-  const occurred = incidents.filter((incident) => inContext(incident).atMs <= asOfMs);
-  return { state: foldRelation(a, b, occurred), scored: occurred.map(scoredIncident) };
+  const scored = scoredIncidents(incidents);
+  const occurred = incidents.filter((_, i) => scored[i].atMs <= asOfMs);
+  return { state: foldRelation(a, b, occurred), scored: scored.filter((incident) => incident.atMs <= asOfMs) };
 }
 
 export type TimelineInterval = 'day' | 'week' | 'month';
@@ -79,11 +75,13 @@ function stepFrom(fromMs: number, interval: TimelineInterval, step: number): num
 
 /**
  * Score and level at each instant in one pass: conflict and cooperation pressure decay
- * multiplicatively between points, so the cost is O(points + incidents), not their product.
+ * multiplicatively between points and the facts are folded as incidents arrive, so the cost is
+ * O(points + incidents), not their product; the conditions standing at each point add their tension.
  */
 export function relationTimeline(incidents: readonly IncidentEvent[], instants: readonly number[]): TimelinePoint[] {
+  const scored = scoredIncidents(incidents);
   const ordered = incidents
-    .map((event, index) => ({ event, index, scored: scoredIncident(event) }))
+    .map((event, index) => ({ event, index, scored: scored[index] }))
     .sort((x, y) => x.scored.atMs - y.scored.atMs || x.index - y.index);
   const halfLifeMs = ESCALATION_CONSTANTS.halfLifeDays * DAY_MS;
   let conflict = 0;
@@ -102,11 +100,11 @@ export function relationTimeline(incidents: readonly IncidentEvent[], instants: 
       const weight = Math.abs(g) * scored.multiplier * Math.pow(2, -(atMs - scored.atMs) / halfLifeMs);
       if (g < 0) conflict += weight;
       else cooperation += weight;
-      facts = applyIncident(facts, inContext(event));
+      facts = applyIncident(facts, scored.context);
       arrived.push(event);
     }
     lastMs = atMs;
-    const score = Math.round(scoreFromPressure(conflict, cooperation) * 10) / 10;
-    return { atMs, score, level: levelFor(score, facts.severed), incidents: arrived };
+    const score = Math.round(scoreOf({ conflict, cooperation, tension: conditionTension(facts, atMs) }) * 10) / 10;
+    return { atMs, score, level: levelFor(score), incidents: arrived };
   });
 }

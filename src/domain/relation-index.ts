@@ -1,21 +1,24 @@
 import type { CountryCode } from './countries.js';
-import { ESCALATION_CONSTANTS, escalationFigures, signedWeight, type Escalation } from './escalation.js';
+import { ESCALATION_CONSTANTS, escalationFigures, signedWeight, type EscalationFigures, type Pressure } from './escalation.js';
 import { INCIDENT_CATALOG, INCIDENT_TYPES, type IncidentInContext, type IncidentType } from './incident-catalog.js';
 import { applyIncident } from './incident-effects.js';
 import { noFacts, type RelationFacts } from './relation-facts.js';
 import { pairOf } from './relation-pair.js';
+import { conditionTension, standingConditions, type StandingCondition } from './standing-conditions.js';
 import type { IncidentRef, RelationState } from './relation-state.projection.js';
 
 /**
  * One pair's believed incidents indexed by when they happened, so the relation as of any instant
  * costs a binary search and at most CHECKPOINT_EVERY steps instead of a pass over the history.
  * It answers exactly what `relationAsOf` + `escalationAt` answer over the same incidents (the
- * reference implementations, kept as the test oracle), in O(log n + CHECKPOINT_EVERY):
+ * reference implementations, kept as the test oracle), in O(log n + CHECKPOINT_EVERY) (plus the
+ * pair's expulsions, for those still unanswered):
  *
  * - incidents sorted by reference instant (ties in the order given), with every
  *   CHECKPOINT_EVERY-th prefix's conflict and cooperation pressure (as of its last incident),
  *   counts per type, and — over the few incidents whose type changes the facts — the folded facts;
- * - pressure at t = the checkpoint's pressure decayed to t plus the incidents after it;
+ * - pressure at t = the checkpoint's pressure decayed to t plus the incidents after it, plus the
+ *   tension of the conditions standing in the facts as of t;
  * - top contributors: scanning back from the newest incident occurred by t, stopping once even
  *   the heaviest incident of the pair, that old, could not make the list.
  *
@@ -52,6 +55,11 @@ export interface IncidentColumns {
   multiplier(i: number): number;
   /** Asked only for incidents whose type changes the facts. */
   inContext(i: number): IncidentInContext;
+  /**
+   * Whether this incident of a type that changes the facts does (an agreement only when it is a
+   * peace agreement); absent: every incident of such a type does. Skipping the others keeps folds short.
+   */
+  changesFacts?(i: number): boolean;
 }
 
 /** A top contributor: the incident's index in the order given, and its contribution rounded as listed. */
@@ -59,8 +67,6 @@ export interface RankedContributor {
   index: number;
   size: number;
 }
-
-export type EscalationFigures = Omit<Escalation, 'topContributors'>;
 
 class GrowableFloat64 {
   data = new Float64Array(16);
@@ -106,6 +112,8 @@ export class RelationIndex {
   private readonly factualAt = new GrowableFloat64();
   /** factsCheckpoints[c]: facts folded over the first c × CHECKPOINT_EVERY factual incidents. */
   private readonly factsCheckpoints: RelationFacts[] = [noFacts];
+  /** The facts of the first `count` factual incidents, last folded (appending later incidents leaves them true). */
+  private lastFacts?: { count: number; facts: RelationFacts };
   /** The largest |signed weight × m| of any incident: bounds what an older incident can contribute. */
   private heaviest = 0;
   private lastIndex = -1;
@@ -155,6 +163,17 @@ export class RelationIndex {
     return countNotAfter(this.at.data, this.at.length, asOfMs);
   }
 
+  /** Reference instant of the earliest incident indexed; Infinity when none is. */
+  earliest(): number {
+    return this.at.length === 0 ? Infinity : this.at.data[0];
+  }
+
+  /** Reference instant of the latest incident occurred by `asOfMs`; −Infinity when none had. */
+  latestBy(asOfMs: number): number {
+    const count = this.occurredBy(asOfMs);
+    return count === 0 ? -Infinity : this.at.data[count - 1];
+  }
+
   /** The pair's state from the incidents occurred by `asOfMs`; `refOf` names an incident (by its index in the order given). */
   stateAsOf(asOfMs: number, refOf: (index: number) => IncidentRef): RelationState {
     const count = this.occurredBy(asOfMs);
@@ -169,9 +188,14 @@ export class RelationIndex {
     };
   }
 
-  /** Whether relations were severed as of `asOfMs`. */
-  severedAsOf(asOfMs: number): boolean {
-    return this.factsAsOf(asOfMs).severed;
+  /** The conditions standing at `atMs`, with their tension then. */
+  conditionsAt(atMs: number): StandingCondition[] {
+    return standingConditions(this.factsAsOf(atMs), [this.a, this.b], atMs);
+  }
+
+  /** Reference instants of the `from`-th to before the `to`-th incident in occurrence order. */
+  instantsBetween(from: number, to: number): Float64Array {
+    return this.at.data.slice(from, to);
   }
 
   /** The incidents (indices in the order given) from the `from`-th to before the `to`-th in occurrence order. */
@@ -180,13 +204,13 @@ export class RelationIndex {
   }
 
   /** Score, level, pressures and trend at `atMs`, from the incidents occurred by then. */
-  escalationAt(atMs: number, severed: boolean): EscalationFigures {
-    return escalationFigures(this.pressureAt(atMs), this.pressureAt(atMs - ESCALATION_CONSTANTS.trendWindowDays * DAY_MS), severed);
+  escalationAt(atMs: number): EscalationFigures {
+    return escalationFigures(this.pressureAt(atMs), this.pressureAt(atMs - ESCALATION_CONSTANTS.trendWindowDays * DAY_MS));
   }
 
-  /** Conflict and cooperation pressure at `atMs` (C and K of escalation.ts). */
-  pressureAt(atMs: number): { conflict: number; cooperation: number } {
-    return this.pressureOver(this.occurredBy(atMs), atMs);
+  /** The incidents' conflict and cooperation pressure and the conditions' tension at `atMs` (C, K and T of escalation.ts). */
+  pressureAt(atMs: number): Pressure {
+    return { ...this.pressureOver(this.occurredBy(atMs), atMs), tension: conditionTension(this.factsAsOf(atMs), atMs) };
   }
 
   /**
@@ -222,7 +246,7 @@ export class RelationIndex {
     const type = this.incidents.type(i);
     const ordinal = typeOrdinal(type);
     this.heaviest = Math.max(this.heaviest, Math.abs(SIGNED_WEIGHT[ordinal] * this.incidents.multiplier(i)));
-    if (CHANGES_FACTS[ordinal]) {
+    if (CHANGES_FACTS[ordinal] && (this.incidents.changesFacts?.(i) ?? true)) {
       this.factual.push(this.incidents.inContext(i));
       this.factualAt.push(atMs);
       if (this.factual.length % CHECKPOINT_EVERY === 0) {
@@ -267,10 +291,15 @@ export class RelationIndex {
     return counts;
   }
 
-  private factsAsOf(asOfMs: number): RelationFacts {
+  /** The facts folded over the incidents occurred by `asOfMs`. */
+  factsAsOf(asOfMs: number): RelationFacts {
     const count = countNotAfter(this.factualAt.data, this.factualAt.length, asOfMs);
+    // A view asks for the facts of one instant several times (score, conditions, state): fold them once.
+    if (this.lastFacts?.count === count) return this.lastFacts.facts;
     const c = Math.floor(count / CHECKPOINT_EVERY);
-    return this.foldFacts(this.factsCheckpoints[c], c * CHECKPOINT_EVERY, count);
+    const facts = this.foldFacts(this.factsCheckpoints[c], c * CHECKPOINT_EVERY, count);
+    this.lastFacts = { count, facts };
+    return facts;
   }
 
   private foldFacts(facts: RelationFacts, from: number, to: number): RelationFacts {

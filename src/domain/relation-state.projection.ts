@@ -1,8 +1,8 @@
 import type { CountryCode } from './countries.js';
 import { escalationAt, multiplierOf, type Escalation, type ScoredIncident } from './escalation.js';
 import type { IncidentEvent } from './incident.js';
-import type { IncidentType } from './incident-catalog.js';
-import { applyIncident, inContext, inOccurrenceOrder } from './incident-effects.js';
+import type { IncidentInContext, IncidentType } from './incident-catalog.js';
+import { applyIncident, inContext, inContexts, inOccurrenceOrder } from './incident-effects.js';
 import {
   ambassadorOf,
   noFacts,
@@ -49,8 +49,9 @@ export const relationStateProjection = {
       incidentCount: 0,
     };
   },
-  evolve(state: RelationState, event: IncidentEvent): RelationState {
-    const incident = inContext(event);
+  /** Folds one incident; given in context (see `inContexts`), it keeps the instant it was given. */
+  evolve(state: RelationState, event: IncidentEvent | IncidentInContext): RelationState {
+    const incident = 'atMs' in event ? event : inContext(event, causeAtMs(state.facts, event));
     const { data, type, atMs } = incident;
     const ref: IncidentRef = { incidentId: data.incidentId, type, occurredOn: data.occurredOn, atMs };
     return {
@@ -64,9 +65,21 @@ export const relationStateProjection = {
   },
 };
 
-/** What the escalation score needs of each incident (kept beside the fold, not in it, so folding stays linear). */
+/**
+ * What the escalation score needs of each incident (kept beside the fold, not in it, so folding
+ * stays linear), each answer counted no earlier than the incident it answers among `events`.
+ */
+export function scoredIncidents(events: readonly IncidentEvent[]): ScoredIncident[] {
+  return inContexts(events).map(scoredInContext);
+}
+
+/** One incident's ScoredIncident, on its own (an answer's cause unknown: see `scoredIncidents`). */
 export function scoredIncident(event: IncidentEvent): ScoredIncident {
-  const { type, data, atMs } = inContext(event);
+  return scoredInContext(inContext(event));
+}
+
+function scoredInContext(context: IncidentInContext): ScoredIncident {
+  const { type, data, atMs } = context;
   return {
     incidentId: data.incidentId,
     type,
@@ -76,13 +89,23 @@ export function scoredIncident(event: IncidentEvent): ScoredIncident {
     summary: data.summary,
     atMs,
     multiplier: multiplierOf(type, data),
+    context,
   };
+}
+
+/** The reference instant of the expulsion an answer answers, when the facts hold it. */
+function causeAtMs(facts: RelationFacts, event: IncidentEvent): number | undefined {
+  const cause = event.data.inResponseTo;
+  return cause === undefined ? undefined : facts.expulsions.find((e) => e.incidentId === cause)?.atMs;
 }
 
 /** Folds incidents in occurrence order (ties keep the order given, i.e. log order). */
 export function foldRelation(a: CountryCode, b: CountryCode, events: readonly IncidentEvent[]): RelationState {
   return inOccurrenceOrder(events).reduce(relationStateProjection.evolve, relationStateProjection.initialState(a, b));
 }
+
+/** An incident as a view names it; `countsFrom` is the day (UTC) of its reference instant. */
+export type IncidentRefView = Omit<IncidentRef, 'atMs'> & { countsFrom: string };
 
 export interface SideView {
   country: CountryCode;
@@ -101,8 +124,8 @@ export interface RelationView {
   /** One entry per country: what it has done to the other (expulsions, sanctions) and its ambassador. */
   sides: [SideView, SideView];
   countsByType: Partial<Record<IncidentType, number>>;
-  firstIncident: Omit<IncidentRef, 'atMs'> | null;
-  lastIncident: Omit<IncidentRef, 'atMs'> | null;
+  firstIncident: IncidentRefView | null;
+  lastIncident: IncidentRefView | null;
   incidentCount: number;
 }
 
@@ -112,7 +135,7 @@ export function describeRelation(
   atMs: number,
   atIso: string,
 ): RelationView {
-  return relationView(state, escalationAt(scored, atMs, state.facts.severed), atIso);
+  return relationView(state, escalationAt(scored, atMs, state.pair), atIso);
 }
 
 /** The view of a folded state with its escalation already scored (e.g. by a RelationIndex). */
@@ -143,8 +166,9 @@ function side(facts: RelationFacts, country: CountryCode, other: CountryCode): S
   };
 }
 
-function withoutInstant(ref: IncidentRef | null) {
+/** The incident as a view names it: the day it counts from instead of the instant (which answers and vague dates move). */
+function withoutInstant(ref: IncidentRef | null): IncidentRefView | null {
   if (!ref) return null;
-  const { atMs: _ignored, ...rest } = ref;
-  return rest;
+  const { atMs, ...rest } = ref;
+  return { ...rest, countsFrom: new Date(atMs).toISOString().slice(0, 10) };
 }

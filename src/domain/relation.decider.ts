@@ -11,7 +11,7 @@ import {
   type Source,
 } from './incident.js';
 import { INCIDENT_CATALOG, type IncidentInContext, type IncidentType } from './incident-catalog.js';
-import { applyIncident, believedIncidents, foldFacts, inContext, inOccurrenceOrder } from './incident-effects.js';
+import { applyIncident, believedIncidents, foldFacts, inContext, inContexts, inOccurrenceOrder } from './incident-effects.js';
 import { parseOccurrence, referenceInstant } from './occurrence.js';
 import { noFacts, unansweredExpulsions, type Expulsion, type RelationFacts } from './relation-facts.js';
 
@@ -94,7 +94,8 @@ export function evolve(state: RelationDecisionState, event: RelationEvent): Rela
   const history = { event, earlier: state.history };
   if (!isAmendment(event)) {
     if (!seenByRules(event.type)) return { ...state, history };
-    const incident = inContext(event);
+    const cause = event.data.inResponseTo;
+    const incident = inContext(event, cause === undefined ? undefined : state.facts.expulsions.find((e) => e.incidentId === cause)?.atMs);
     if (incident.atMs >= state.latestAtMs) {
       return { history, facts: applyIncident(state.facts, incident), latestAtMs: incident.atMs };
     }
@@ -105,7 +106,7 @@ export function evolve(state: RelationDecisionState, event: RelationEvent): Rela
   return {
     history,
     facts: foldFacts(seen),
-    latestAtMs: Math.max(-Infinity, ...seen.map((incident) => inContext(incident).atMs)),
+    latestAtMs: Math.max(-Infinity, ...inContexts(seen).map((incident) => incident.atMs)),
   };
 }
 
@@ -198,22 +199,25 @@ function retractIncident(command: RetractIncident, state: RelationDecisionState)
 function reportIncident(command: ReportIncident, state: RelationDecisionState): IncidentEvent {
   const { facts } = state;
   const period = parseOccurrence(command.occurredOn);
-  const atMs = referenceInstant(period, Date.parse(command.recordedAt));
+  const recordedMs = Date.parse(command.recordedAt);
+  let atMs = referenceInstant(period, recordedMs);
   const { inResponseTo: named, ...details } = command.details;
 
   let type = command.type;
-  let inResponseTo: string | undefined;
+  let answered: Expulsion | undefined;
   if (command.type === 'ReciprocalExpulsion') {
-    inResponseTo = expulsionAnswered(facts, command, period.endMs, typeof named === 'string' ? named : undefined).incidentId;
+    answered = expulsionAnswered(facts, command, period.endMs, typeof named === 'string' ? named : undefined);
   } else if (command.type === 'DiplomatsExpelled') {
-    const answered = unansweredExpulsions(facts, command.target, command.actor).find(
+    answered = unansweredExpulsions(facts, command.target, command.actor).find(
       (e) => e.atMs <= period.endMs && atMs - e.atMs <= RECIPROCITY_WINDOW_DAYS * DAY_MS,
     );
-    if (answered) {
-      type = 'ReciprocalExpulsion';
-      inResponseTo = answered.incidentId;
-    }
+    if (answered) type = 'ReciprocalExpulsion';
   }
+  // Any other incident may name what it protests (a summons over an expulsion): it must be there, and not later.
+  const protested = answered === undefined && typeof named === 'string' ? incidentProtested(state, command, period.endMs, named) : undefined;
+  const inResponseTo = answered?.incidentId ?? protested;
+  // An answer counts no earlier than what it answers (occurrence.ts).
+  if (answered) atMs = referenceInstant(period, recordedMs, answered.atMs);
 
   const data: IncidentData = {
     incidentId: command.incidentId,
@@ -269,6 +273,18 @@ function violationsInOccurrenceOrder(incidents: IncidentEvent[]): { incident: In
     facts = applyIncident(facts, incident);
   }
   return violations;
+}
+
+/** The id of the incident a report names as the one it protests, checked: recorded in the pair, and not after the report's period. */
+function incidentProtested(state: RelationDecisionState, command: ReportIncident, responseEndMs: number, named: string): string {
+  const believed = believedIncidentsOf(state);
+  const index = believed.findIndex((incident) => incident.data.incidentId === named);
+  const { type, actor, target } = command;
+  if (index < 0) throw new RelationRuleViolation(`${type} rejected: no incident ${named} is recorded between ${actor} and ${target}`);
+  if (inContexts(believed)[index].atMs >= responseEndMs) {
+    throw new RelationRuleViolation(`${type} rejected: incident ${named} happened after this ${type} (${command.occurredOn})`);
+  }
+  return named;
 }
 
 /** The expulsion a reciprocal expulsion answers: the one it names, else the latest unanswered one. */

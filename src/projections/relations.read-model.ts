@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { CountryCode } from '../domain/countries.js';
-import { contributionOf, multiplierOf, type Contribution } from '../domain/escalation.js';
+import { contributionOf, ESCALATION_LEVELS, explained, multiplierOf, type Contribution } from '../domain/escalation.js';
 import type { TimelinePoint } from '../domain/relation-history.js';
 import { type AmendmentEvent, type IncidentCorrected, type IncidentData, type IncidentDetails, type IncidentEvent } from '../domain/incident.js';
 import { INCIDENT_CATALOG, INCIDENT_TYPES, type IncidentInContext, type IncidentType } from '../domain/incident-catalog.js';
@@ -14,7 +14,7 @@ import type { StoredEvent } from '../event-store/event-store.port.js';
 import { ChunkedColumn, Column, IncidentIdIndex, PositionColumn, StringPool } from './incident-table.js';
 
 /** Version of the read model's code: bump it when folding changes, and persisted copies are rebuilt. */
-export const READ_MODEL_VERSION = 3;
+export const READ_MODEL_VERSION = 4;
 
 /** Where an event sits in the store. */
 export interface LogAddress {
@@ -114,9 +114,17 @@ interface PairEntry {
 
 /** `flags` bit: the incident has corrections or a retraction. */
 const FLAG_AMENDED = 1;
+/** `flags` bit: the actor is the pair's second country (what facts need of incidents whose details are not kept). */
+const FLAG_ACTOR_IS_B = 2;
+/** `flags` bit: the incident answers one with corrections or a retraction, which may move when it counts from. */
+const FLAG_CAUSE_AMENDED = 4;
 const TYPE_ORDINALS = new Map<string, number>(INCIDENT_TYPES.map((type, i) => [type, i]));
-/** Types whose details the read side needs at hand: for their effect on the facts, or for their weight. */
-const KEEPS_DETAILS = INCIDENT_TYPES.map((type) => INCIDENT_CATALOG[type].effect !== undefined || INCIDENT_CATALOG[type].magnitude !== undefined);
+/** Types whose weight depends on their details: the read side keeps those at hand. */
+const WEIGHS_BY_DETAILS = INCIDENT_TYPES.map((type) => INCIDENT_CATALOG[type].magnitude !== undefined);
+/** Types whose effect needs details the read side keeps only when they matter (a peace agreement): without them, no effect. */
+const EFFECT_NEEDS_KEPT_DETAILS = INCIDENT_TYPES.map((type) => INCIDENT_CATALOG[type].effect !== undefined && INCIDENT_CATALOG[type].effectReadsDetails !== undefined);
+/** Rank of each level, for ordering pairs: rupture first. */
+const LEVEL_RANK = new Map<string, number>(ESCALATION_LEVELS.map((band, rank) => [band.level, rank]));
 /** m_i of the types whose weight does not depend on their details. */
 const FIXED_MULTIPLIER = INCIDENT_TYPES.map((type) => multiplierOf(type, { details: {} } as unknown as IncidentData));
 
@@ -145,6 +153,8 @@ export class RelationsReadModel {
   /** The actors, target and details of incidents whose type changes the facts or weighs by its details, by row. */
   private readonly effectData: Map<number, IncidentData>;
   private readonly amendmentsOf = new Map<number, Amendment[]>();
+  /** The rows answering each row (a reciprocal expulsion, a summons in protest): they move when it does. */
+  private readonly answersTo = new Map<number, number[]>();
   private readonly pairs: PairEntry[] = [];
   private readonly pairByStream = new Map<string, number>();
   private readonly pairByKey = new Map<string, number>();
@@ -173,6 +183,7 @@ export class RelationsReadModel {
     this.flags = saved ? ChunkedColumn.from(Uint8Array, saved.flags) : new ChunkedColumn(Uint8Array);
     this.dates = new StringPool(saved?.dates);
     this.effectData = new Map(saved?.effectData);
+    for (const [row, data] of this.effectData) if (data.inResponseTo !== undefined) this.noteAnswer(row, data.inResponseTo);
     this.streamOfKeyedEvent = new Map(saved?.streamOfKeyedEvent);
     this.events = saved?.events ?? 0;
     for (const pair of saved?.pairs ?? []) {
@@ -262,20 +273,51 @@ export class RelationsReadModel {
   relationFigures(a: CountryCode, b: CountryCode, perspective: Perspective): RelationView | undefined {
     const entry = this.entry(a, b);
     if (!entry) return undefined;
-    const { state, figures } = this.figures(entry, perspective);
-    return relationView(state, { ...figures, topContributors: [] }, perspective.atIso);
+    const { view, state, figures } = this.figures(entry, perspective);
+    return relationView(state, explained(figures, view.index.conditionsAt(perspective.atMs), []), perspective.atIso);
   }
 
   async relations(filter: RelationFilter, perspective: Perspective): Promise<RelationView[]> {
     const views: RelationView[] = [];
+    const latestAt = new Map<RelationView, number>();
     for (const entry of this.pairs) {
       if (filter.country && entry.a !== filter.country && entry.b !== filter.country) continue;
       const view = await this.describe(entry, perspective);
       if (view.incidentCount === 0) continue;
       if (filter.level && view.escalation.level !== filter.level) continue;
       views.push(view);
+      latestAt.set(view, this.believedView(entry, perspective.knownAtMs).index.latestBy(perspective.atMs));
     }
-    return views.sort((x, y) => y.escalation.score - x.escalation.score || x.pair.join().localeCompare(y.pair.join()));
+    // Level first (the bands an analyst reads), then score, then the pair that moved last.
+    return views.sort(
+      (x, y) =>
+        LEVEL_RANK.get(y.escalation.level)! - LEVEL_RANK.get(x.escalation.level)! ||
+        y.escalation.score - x.escalation.score ||
+        (latestAt.get(y) ?? -Infinity) - (latestAt.get(x) ?? -Infinity) ||
+        x.pair.join().localeCompare(y.pair.join()),
+    );
+  }
+
+  /**
+   * The pair's believed incidents at `knownAtMs`, indexed by occurrence, with the type of each (by
+   * its index in the index's order given): what queries over a pair's history read (see relation-months.ts).
+   */
+  pairIndex(a: CountryCode, b: CountryCode, knownAtMs?: number): { index: RelationIndex; typeOf(i: number): IncidentType } | undefined {
+    const entry = this.entry(a, b);
+    if (!entry) return undefined;
+    const { index, rows } = this.believedView(entry, knownAtMs);
+    return { index, typeOf: (i) => INCIDENT_TYPES[this.type.get(rows.data[i])] };
+  }
+
+  /** Reference instant of the earliest incident believed at `knownAtMs` among the pairs with `country` (all pairs by default). */
+  firstIncidentAt(country?: CountryCode, knownAtMs?: number): number | undefined {
+    let first: number | undefined;
+    for (const entry of this.pairs) {
+      if (country && entry.a !== country && entry.b !== country) continue;
+      const { index } = this.believedView(entry, knownAtMs);
+      if (index.size > 0 && (first === undefined || index.earliest() < first)) first = index.earliest();
+    }
+    return first;
   }
 
   /** Score and level at each instant (sorted), with the incidents arriving at each. */
@@ -285,7 +327,7 @@ export class RelationsReadModel {
     const view = this.believedView(entry, knownAtMs);
     let arrived = 0;
     const points = instants.map((atMs) => {
-      const { score, level } = view.index.escalationAt(atMs, view.index.severedAsOf(atMs));
+      const { score, level } = view.index.escalationAt(atMs);
       const occurred = view.index.occurredBy(atMs);
       const incidents = view.index.sortedBetween(arrived, occurred);
       arrived = occurred;
@@ -352,13 +394,17 @@ export class RelationsReadModel {
     this.positions.push(stored.position);
     this.recordedMs.push(recordedMs);
     const date = this.dates.intern(data.occurredOn);
-    this.atMs.push(referenceInstant(this.periodOf(date), recordedMs));
+    const causeRow = data.inResponseTo === undefined ? undefined : this.ids.get(data.inResponseTo);
+    this.atMs.push(referenceInstant(this.periodOf(date), recordedMs, causeRow === undefined ? undefined : this.causeAtMs(causeRow)));
     this.occurredOn.push(date);
-    this.flags.push(0);
+    const causeAmended = causeRow !== undefined && (this.flags.get(causeRow) & (FLAG_AMENDED | FLAG_CAUSE_AMENDED)) !== 0;
+    this.flags.push((data.actor === entry.b ? FLAG_ACTOR_IS_B : 0) | (causeAmended ? FLAG_CAUSE_AMENDED : 0));
     this.type.push(ordinal);
-    if (KEEPS_DETAILS[ordinal]) {
+    // What the effect on the facts or the weight reads, and what an answer answers; the rest stays in the store.
+    if (WEIGHS_BY_DETAILS[ordinal] || data.inResponseTo !== undefined || INCIDENT_CATALOG[INCIDENT_TYPES[ordinal]].effectReadsDetails?.(data)) {
       const { incidentId, actor, target, details, inResponseTo } = data;
       this.effectData.set(row, { incidentId, actor, target, details, ...(inResponseTo !== undefined ? { inResponseTo } : {}) } as IncidentData);
+      if (inResponseTo !== undefined) this.noteAnswer(row, inResponseTo);
     }
     entry.reports.push(row);
     this.noteEvent(entry, stored, recordedMs);
@@ -406,6 +452,24 @@ export class RelationsReadModel {
     if (list) list.push(amendment);
     else this.amendmentsOf.set(amendment.row, [amendment]);
     this.flags.set(amendment.row, this.flags.get(amendment.row) | FLAG_AMENDED);
+    this.flagAnswers(amendment.row);
+  }
+
+  /** Answers to an amended incident (and answers to them) may count from another instant now: they are read through belief(). */
+  private flagAnswers(row: number): void {
+    for (const answer of this.answersTo.get(row) ?? []) {
+      if ((this.flags.get(answer) & FLAG_CAUSE_AMENDED) !== 0) continue;
+      this.flags.set(answer, this.flags.get(answer) | FLAG_CAUSE_AMENDED);
+      this.flagAnswers(answer);
+    }
+  }
+
+  private noteAnswer(row: number, causeId: string): void {
+    const cause = this.ids.get(causeId);
+    if (cause === undefined) return;
+    const answers = this.answersTo.get(cause);
+    if (answers) answers.push(row);
+    else this.answersTo.set(cause, [row]);
   }
 
   private addPair(entry: PairEntry): number {
@@ -435,12 +499,29 @@ export class RelationsReadModel {
   /** m_i of the escalation score, as first reported. */
   private multiplierOf(row: number): number {
     const ordinal = this.type.get(row);
-    return KEEPS_DETAILS[ordinal] ? multiplierOf(INCIDENT_TYPES[ordinal], this.effectData.get(row)!) : FIXED_MULTIPLIER[ordinal];
+    return WEIGHS_BY_DETAILS[ordinal] ? multiplierOf(INCIDENT_TYPES[ordinal], this.effectData.get(row)!) : FIXED_MULTIPLIER[ordinal];
+  }
+
+  /**
+   * Reference instant of the incident `causeRow` as believed at `knownAtMs` (undefined once
+   * retracted): an answer to it counts no earlier (occurrence.ts).
+   */
+  private causeAtMs(causeRow: number, knownAtMs = Infinity): number | undefined {
+    if ((this.flags.get(causeRow) & (FLAG_AMENDED | FLAG_CAUSE_AMENDED)) === 0) return this.atMs.get(causeRow);
+    const cause = this.belief(causeRow, knownAtMs);
+    return cause.retracted ? undefined : cause.atMs;
+  }
+
+  /** The row of the incident `row` answers, if any. */
+  private causeRowOf(row: number): number | undefined {
+    const cause = this.effectData.get(row)?.inResponseTo;
+    return cause === undefined ? undefined : this.ids.get(cause);
   }
 
   /** What is believed of `row` once everything recorded by `knownAtMs` is known. */
   private belief(row: number, knownAtMs = Infinity): Belief {
     const type = INCIDENT_TYPES[this.type.get(row)];
+    const flags = this.flags.get(row);
     const original: Belief = {
       retracted: false,
       atMs: this.atMs.get(row),
@@ -448,7 +529,13 @@ export class RelationsReadModel {
       occurredOn: this.dates.get(this.occurredOn.get(row)),
       effectData: this.effectData.get(row),
     };
-    if ((this.flags.get(row) & FLAG_AMENDED) === 0) return original;
+    if ((flags & (FLAG_AMENDED | FLAG_CAUSE_AMENDED)) === 0) return original;
+    const causeRow = this.causeRowOf(row);
+    const causeAtMs = causeRow === undefined ? undefined : this.causeAtMs(causeRow, knownAtMs);
+    if ((flags & FLAG_CAUSE_AMENDED) !== 0) {
+      original.atMs = referenceInstant(this.periodOf(this.occurredOn.get(row)), this.recordedMs.get(row), causeAtMs);
+    }
+    if ((flags & FLAG_AMENDED) === 0) return original;
     let belief = original;
     for (const amendment of this.amendmentsOf.get(row) ?? []) {
       if (amendment.recordedMs > knownAtMs || belief.retracted) continue;
@@ -460,9 +547,10 @@ export class RelationsReadModel {
       belief = {
         retracted: false,
         occurredOn: occurredOn ?? belief.occurredOn,
-        atMs: occurredOn !== undefined ? referenceInstant(parseOccurrence(occurredOn), this.recordedMs.get(row)) : belief.atMs,
+        atMs: occurredOn !== undefined ? referenceInstant(parseOccurrence(occurredOn), this.recordedMs.get(row), causeAtMs) : belief.atMs,
         multiplier: details !== undefined ? multiplierOf(type, { details } as IncidentData) : belief.multiplier,
-        effectData: belief.effectData && details !== undefined ? { ...belief.effectData, details } : belief.effectData,
+        // A correction may give an effect details it reads (a peace agreement): from then on they are kept.
+        effectData: details !== undefined && INCIDENT_CATALOG[type].effect !== undefined ? { ...(belief.effectData ?? this.whoDidWhat(row)), details } : belief.effectData,
       };
     }
     return belief;
@@ -489,7 +577,7 @@ export class RelationsReadModel {
     for (let i = 0; i < entry.reports.length; i++) {
       const row = reports[i];
       if (this.recordedMs.get(row) > (knownAtMs ?? Infinity)) continue;
-      if ((this.flags.get(row) & FLAG_AMENDED) !== 0) {
+      if ((this.flags.get(row) & (FLAG_AMENDED | FLAG_CAUSE_AMENDED)) !== 0) {
         const belief = this.belief(row, knownAtMs);
         if (belief.retracted) continue;
         beliefs.set(row, belief);
@@ -517,7 +605,7 @@ export class RelationsReadModel {
       // Occurrence order, ties in report order: the first is the earliest, the last the latest reported of the latest.
       if (first < 0 || atMs < incidents.atMs(first)) first = i;
       if (last < 0 || atMs >= incidents.atMs(last)) last = i;
-      if (changesFacts(type)) factual.push(i);
+      if (changesFacts(type) && incidents.changesFacts!(i)) factual.push(i);
     }
     factual.sort((x, y) => incidents.atMs(x) - incidents.atMs(y) || x - y);
     const view = { beliefs } as BelievedView;
@@ -540,10 +628,14 @@ export class RelationsReadModel {
       atMs: (i) => beliefs.get(row(i))?.atMs ?? this.atMs.get(row(i)),
       type: (i) => INCIDENT_TYPES[this.type.get(row(i))],
       multiplier: (i) => beliefs.get(row(i))?.multiplier ?? this.multiplierOf(row(i)),
+      changesFacts: (i) => {
+        const r = row(i);
+        return !EFFECT_NEEDS_KEPT_DETAILS[this.type.get(r)] || (beliefs.get(r)?.effectData ?? this.effectData.get(r)) !== undefined;
+      },
       inContext: (i): IncidentInContext => {
         const r = row(i);
         const belief = beliefs.get(r);
-        return { type: INCIDENT_TYPES[this.type.get(r)], data: (belief?.effectData ?? this.effectData.get(r))!, atMs: belief?.atMs ?? this.atMs.get(r) };
+        return { type: INCIDENT_TYPES[this.type.get(r)], data: belief?.effectData ?? this.effectData.get(r) ?? this.whoDidWhat(r), atMs: belief?.atMs ?? this.atMs.get(r) };
       },
     };
   }
@@ -554,16 +646,25 @@ export class RelationsReadModel {
     // Without asOf/knownAt the state holds every incident; with either, those occurred by the instant of the view.
     const stateAt = asOfMs === undefined && knownAtMs === undefined ? Infinity : atMs;
     const state = view.index.stateAsOf(stateAt, (i) => this.refOf(view, view.rows.data[i]));
-    return { view, state, figures: view.index.escalationAt(atMs, state.facts.severed) };
+    return { view, state, figures: view.index.escalationAt(atMs) };
   }
 
   private async describe(entry: PairEntry, perspective: Perspective): Promise<RelationView> {
     const { knownAtMs, atMs, atIso } = perspective;
     const { view, state, figures } = this.figures(entry, perspective);
-    const rows = view.index.topContributorsAt(atMs).map(({ index }) => view.rows.data[index]);
+    const ranked = view.index.topContributorsAt(atMs).map(({ index }) => index);
+    const rows = ranked.map((index) => view.rows.data[index]);
     const events = await this.believedEvents(view, rows, knownAtMs);
-    const topContributors: Contribution[] = events.map((event) => contributionOf(scoredIncident(event), atMs));
-    return relationView(state, { ...figures, topContributors }, atIso);
+    // Each incident where the index counts it (an answer no earlier than what it answers).
+    const topContributors: Contribution[] = events.map((event, i) => contributionOf({ ...scoredIncident(event), atMs: this.columnsOf(view.rows, view.beliefs).atMs(ranked[i]) }, atMs));
+    return relationView(state, explained(figures, view.index.conditionsAt(atMs), topContributors), atIso);
+  }
+
+  /** What the effect of an incident whose details are not kept reads: who did it to whom. */
+  private whoDidWhat(row: number): IncidentData {
+    const { a, b } = this.pairs[this.pairOfRow.get(row)];
+    const actorIsB = (this.flags.get(row) & FLAG_ACTOR_IS_B) !== 0;
+    return { incidentId: this.ids.idOf(row), actor: actorIsB ? b : a, target: actorIsB ? a : b, details: {} } as unknown as IncidentData;
   }
 
   private refOf(view: BelievedView, row: number): IncidentRef {

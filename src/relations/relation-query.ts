@@ -1,7 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString } from 'class-validator';
 import type { Clock } from '../clock.js';
-import { parseOccurrence } from '../domain/occurrence.js';
+import { isInFuture, parseOccurrence } from '../domain/occurrence.js';
+import { validationProblem } from '../http/problem.js';
 import { IsOccurrenceDate } from '../http/validators.js';
 import type { Perspective } from '../projections/relations.read-model.js';
 
@@ -36,6 +37,10 @@ export function endOf(date: string): number {
 }
 
 export function perspectiveOf(query: TimeTravelQuery, clock: Clock): Perspective {
+  // Tomorrow's relation is a forecast, not a record: refuse it rather than score incidents' decay into the future.
+  if (query.asOf !== undefined && isInFuture(parseOccurrence(query.asOf), clock.now().getTime())) {
+    throw validationProblem([{ field: 'asOf', message: `must not be in the future; ${query.asOf} has not begun yet (omit asOf for now)` }]);
+  }
   const asOfMs = query.asOf !== undefined ? endOf(query.asOf) : undefined;
   const knownAtMs = query.knownAt !== undefined ? endOf(query.knownAt) : undefined;
   const atMs = asOfMs ?? knownAtMs ?? clock.now().getTime();

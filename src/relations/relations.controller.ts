@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, NotFoundException, Param, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { IsIn, IsOptional } from 'class-validator';
+import { IsIn, IsOptional, Matches } from 'class-validator';
 import { CLOCK, type Clock } from '../clock.js';
 import { countryName, isCountryCode } from '../domain/countries.js';
 import { ESCALATION_LEVELS } from '../domain/escalation.js';
@@ -10,18 +10,21 @@ import { timelineInstants, type TimelineInterval } from '../domain/relation-hist
 import type { RelationView } from '../domain/relation-state.projection.js';
 import { ApiPairParams } from '../docs/api-params.js';
 import { ApiProblems } from '../docs/problem.schema.js';
-import { RelationDocument, RelationListDocument, TimelineDocument } from '../docs/response.schemas.js';
+import { MonthsDocument, RelationDocument, RelationListDocument, TimelineDocument } from '../docs/response.schemas.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
 import { revisionETag } from '../http/entity-tags.js';
 import { ProblemException, validationProblem, type FieldError } from '../http/problem.js';
 import { IsCountryCode, IsOccurrenceDate } from '../http/validators.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
+import { monthlyJudgements, monthSoFar, monthSpans } from '../projections/relation-months.js';
 import { endOf, perspectiveOf, TimeTravelQuery } from './relation-query.js';
 
 const LEVELS = ESCALATION_LEVELS.map((band) => band.level);
 const INTERVALS: TimelineInterval[] = ['day', 'week', 'month'];
 /** Most points one timeline request may ask for. */
 export const MAX_TIMELINE_POINTS = 2_000;
+/** Most months one request for monthly judgements may cover (50 years). */
+export const MAX_MONTHS = 600;
 /** How long `minPosition` may hold a read before answering 503. */
 const MIN_POSITION_WAIT_MS = 2_000;
 
@@ -55,6 +58,22 @@ export class TimelineQuery {
   knownAt?: string;
 }
 
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+export class MonthsQuery {
+  @ApiPropertyOptional({ description: "First month (YYYY-MM); default: the month of the pair's first incident", example: '2023-09' })
+  @IsOptional() @Matches(MONTH, { message: 'must be a month, YYYY-MM (e.g. 2023-12)' })
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'Last month (YYYY-MM), not after the current one; default: the current month (judged up to now)', example: '2024-01' })
+  @IsOptional() @Matches(MONTH, { message: 'must be a month, YYYY-MM (e.g. 2023-12)' })
+  to?: string;
+
+  @ApiPropertyOptional({ description: 'Only what had been recorded by the end of this date', example: '2023-12-31' })
+  @IsOptional() @IsOccurrenceDate()
+  knownAt?: string;
+}
+
 @ApiTags('relations')
 @Controller('relations')
 export class RelationsController {
@@ -71,8 +90,15 @@ export class RelationsController {
   async list(@Query() query: ListRelationsQuery) {
     await this.awaitPosition(query.minPosition);
     const perspective = perspectiveOf(query, this.clock);
-    const items = (await this.projections.readModel.relations(query, perspective)).map(withNames);
-    return { at: perspective.atIso, asOf: query.asOf ?? null, knownAt: query.knownAt ?? null, total: items.length, items };
+    const readModel = this.projections.readModel;
+    const items = (await readModel.relations(query, perspective)).map((view) => ({
+      ...withNames(view),
+      thisMonth: monthSoFar(readModel, view.pair[0], view.pair[1], perspective) ?? null,
+    }));
+    // So an empty list before the log's first incident can say so, and offer that date.
+    const first = readModel.firstIncidentAt(query.country, perspective.knownAtMs);
+    const firstIncidentOn = first === undefined ? null : new Date(first).toISOString().slice(0, 10);
+    return { at: perspective.atIso, asOf: query.asOf ?? null, knownAt: query.knownAt ?? null, firstIncidentOn, total: items.length, items };
   }
 
   @Get(':a/:b')
@@ -83,12 +109,51 @@ export class RelationsController {
   async get(@Param('a') a: string, @Param('b') b: string, @Query() query: TimeTravelQuery, @Res({ passthrough: true }) reply: FastifyReply) {
     checkPair(a, b);
     await this.awaitPosition(query.minPosition);
-    const view = await this.projections.readModel.relation(a, b, perspectiveOf(query, this.clock));
+    const perspective = perspectiveOf(query, this.clock);
+    const readModel = this.projections.readModel;
+    const view = await readModel.relation(a, b, perspective);
     if (!view) throw new NotFoundException(`No incidents are recorded between ${a} and ${b}`);
+    const first = readModel.pairIndex(a, b, perspective.knownAtMs)?.index.earliest();
     // The current view's version, for If-Match on writes; a view of the past is not something to write against.
     const revision = this.projections.readModel.streamRevision(a, b);
     if (query.asOf === undefined && query.knownAt === undefined && revision !== undefined) reply.header('etag', revisionETag(revision));
-    return { ...withNames(view), asOf: query.asOf ?? null, knownAt: query.knownAt ?? null };
+    return {
+      ...withNames(view),
+      thisMonth: monthSoFar(readModel, a, b, perspective) ?? null,
+      // The pair's first incident as known: what an asOf before it is offered instead.
+      firstIncidentOn: first === undefined || first === Infinity ? null : new Date(first).toISOString().slice(0, 10),
+      asOf: query.asOf ?? null,
+      knownAt: query.knownAt ?? null,
+    };
+  }
+
+  @Get(':a/:b/months')
+  @ApiOperation({
+    summary: 'Monthly judgements: deteriorated, improved or unchanged, with the reasons',
+    description: 'Each month against the end of the month before: conditions begun or ended, momentum up or down (CrisisWatch-style).',
+  })
+  @ApiPairParams()
+  @ApiOkResponse({ type: MonthsDocument })
+  @ApiProblems(400, 404)
+  async months(@Param('a') a: string, @Param('b') b: string, @Query() query: MonthsQuery) {
+    checkPair(a, b);
+    const readModel = this.projections.readModel;
+    const nowMs = this.clock.now().getTime();
+    const knownAtMs = query.knownAt ? endOf(query.knownAt) : undefined;
+    const first = readModel.pairIndex(a, b, knownAtMs)?.index.earliest();
+    if (first === undefined) throw new NotFoundException(`No incidents are recorded between ${a} and ${b}`);
+    const currentMonth = new Date(nowMs).toISOString().slice(0, 7);
+    const from = query.from ?? (first === Infinity ? currentMonth : new Date(first).toISOString().slice(0, 7));
+    const to = query.to ?? currentMonth;
+    const errors: FieldError[] = [];
+    if (to > currentMonth) errors.push({ field: 'to', message: `must not be after the current month (${currentMonth})` });
+    if (from > currentMonth) errors.push({ field: 'from', message: `must not be after the current month (${currentMonth})` });
+    else if (from > to) errors.push({ field: 'to', message: 'must not be before from' });
+    if (errors.length > 0) throw validationProblem(errors);
+    const spans = monthSpans(from, to, nowMs);
+    if (spans.length > MAX_MONTHS) throw validationProblem([{ field: 'from', message: `from ${from} to ${to} is more than ${MAX_MONTHS} months; narrow the range` }]);
+    const [x, y] = [a, b].sort();
+    return { pair: [x, y], from, to, months: monthlyJudgements(readModel, a, b, spans, knownAtMs) ?? [] };
   }
 
   @Get(':a/:b/timeline')

@@ -30,9 +30,15 @@ export async function loadSeeds(app: INestApplicationContext, directory = seedsD
   const outcome: SeedOutcome = { recorded: 0, alreadyPresent: 0 };
   for (const file of readdirSync(directory).filter((name) => name.endsWith('.json')).sort()) {
     const seeds = JSON.parse(readFileSync(join(directory, file), 'utf8')) as SeedFile;
+    // A seed names the incident it answers by its key (`details.inResponseTo`); the server gives incidents their ids.
+    const incidentIdOf = new Map<string, string>();
     for (const { key, ...report } of seeds.incidents) {
-      const dto = (await pipe.transform(report, { type: 'body', metatype: ReportIncidentDto })) as ReportIncidentDto;
+      const details = report.details as Record<string, unknown> | undefined;
+      const answered = typeof details?.inResponseTo === 'string' ? incidentIdOf.get(details.inResponseTo) : undefined;
+      const body = answered ? { ...report, details: { ...details, inResponseTo: answered } } : report;
+      const dto = (await pipe.transform(body, { type: 'body', metatype: ReportIncidentDto })) as ReportIncidentDto;
       const result = await reporter.report(dto, { eventId: uuidv5(`${file}#${key}`, SEED_NAMESPACE) });
+      incidentIdOf.set(key, result.incidentId);
       if (result.replayed) outcome.alreadyPresent++;
       else outcome.recorded++;
     }

@@ -90,21 +90,33 @@ if (!haveChromium) {
   let overview: Page;
   let pairPage: Page;
 
-  it('lists every pair, highest escalation first, and travels back to when the story happened', async () => {
+  it('lists every pair, highest level first, and travels back to when the story happened', async () => {
     overview = await open('/');
     await shot(overview, '01-overview-today');
-    // Today the 2023 story has faded: the page says so and offers the date of the last incident.
-    await expect(overview.locator('#as-of-hint').textContent()).resolves.toContain('26 Dec 2023');
-    await overview.getByRole('button', { name: /Last incident · 26 Dec 2023/ }).click();
-    await overview.waitForURL(/asOf=2023-12-26/);
-    await overview.waitForFunction(() => document.querySelector('#relations-caption')?.textContent?.includes('26 Dec 2023'));
+    // Today the 2023 story is old news: the banner says so (recency, not scores) and offers the day the last
+    // incident counts from — France's answer, "2023-12", counted after the expulsion of 26 December it answers.
+    const hint = overview.locator('#as-of-hint');
+    await expect(hint.textContent()).resolves.toContain('No incident in the 30 days before today: the latest counts from 29 Dec 2023');
+    // …while the Karabakh offensive's hostilities, never ended by a recorded ceasefire, still stand: not "every relation calm".
+    await expect(hint.textContent()).resolves.toContain('what still stands (conditions in 1 pair)');
+    await expect(overview.locator('#relations-body tr').first().getAttribute('data-pair')).resolves.toBe('ARM-AZE');
+    await expect(overview.locator('tr[data-pair="ARM-AZE"] .badge').textContent()).resolves.toBe('crisis');
+    // The bands' legend comes from GET /catalog.
+    await expect(overview.locator('#level-legend').textContent()).resolves.toBe('calm <10 ≤ friction <30 ≤ strained <55 ≤ crisis <80 ≤ rupture');
+    await overview.getByRole('button', { name: /Last incident · 29 Dec 2023/ }).click();
+    await overview.waitForURL(/asOf=2023-12-29/);
+    await overview.waitForFunction(() => document.querySelector('#relations-caption')?.textContent?.includes('29 Dec 2023'));
 
+    // Level first: the hostilities (crisis) above the expulsions (strained) above the arms deals (calm).
     const rows = overview.locator('#relations-body tr');
     await expect(rows.count()).resolves.toBe(3);
-    await expect(rows.first().getAttribute('data-pair')).resolves.toBe('AZE-FRA');
+    await expect(rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-pair')))).resolves.toEqual(['ARM-AZE', 'AZE-FRA', 'ARM-FRA']);
     const row = overview.locator('tr[data-pair="AZE-FRA"]');
     await expect(row.locator('.badge').textContent()).resolves.toBe('strained');
     await expect(row.locator('.trend').textContent()).resolves.toMatch(/▲ \+\d+\.\d/);
+    // This month's arrow: December 2023 deteriorated, with its reasons in the title.
+    await expect(row.locator('.this-month .judgement').textContent()).resolves.toMatch(/^▲ deteriorated/);
+    await expect(row.locator('.this-month .judgement').getAttribute('title')).resolves.toMatch(/^Momentum up \(.*\): \d+ conflict incidents$/);
     await expect(row.locator('th').textContent()).resolves.toContain('Azerbaijan – France');
     // Its chart (the 180-day sparkline) is drawn.
     await row.locator('.spark canvas').waitFor();
@@ -114,7 +126,7 @@ if (!haveChromium) {
 
     // Filters: by level, then by country.
     await overview.selectOption('#filter-level', 'calm');
-    await expect(rows.count()).resolves.toBe(2);
+    await expect(rows.count()).resolves.toBe(1);
     await overview.selectOption('#filter-level', '');
     await overview.selectOption('#filter-country', 'ARM');
     await expect(overview.locator('#relations-body tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-pair')))).resolves.toEqual(['ARM-AZE', 'ARM-FRA']);
@@ -126,7 +138,7 @@ if (!haveChromium) {
     const link = overview.locator('tr[data-pair="AZE-FRA"] a.pair-link');
     await link.focus();
     await overview.keyboard.press('Enter');
-    await overview.waitForURL(/\/pairs\/AZE-FRA\?asOf=2023-12-26/);
+    await overview.waitForURL(/\/pairs\/AZE-FRA\?asOf=2023-12-29/);
     await overview.waitForSelector('body[data-loaded="true"]');
     pairPage = overview;
     await pairPage.goto('/pairs/AZE-FRA?asOf=2023-12-28');
@@ -163,15 +175,30 @@ if (!haveChromium) {
     expect(tooltip).toMatch(/(Diplomats expelled|Reciprocal expulsion|Ambassador summoned|Accusation)/);
     await shot(pairPage, '03-pair-chart-hover', false);
 
-    // From the keyboard: End goes to the last marker and reads it out.
+    // From the keyboard: End goes to the last marker and reads it out — France's answer, counted from 29 December,
+    // after the expulsion it answers; ← from it steps back to 26 December's expulsion.
     await pairPage.locator('#chart').focus();
     await pairPage.keyboard.press('End');
+    await expect(pairPage.locator('#chart-describe').textContent()).resolves.toMatch(/Marker \d+ of \d+: 29 Dec 2023/);
+    await expect(pairPage.locator('#chart-tooltip').textContent()).resolves.toContain("France expels two diplomats of Azerbaijan's embassy in Paris");
+    await pairPage.keyboard.press('ArrowLeft');
     await expect(pairPage.locator('#chart-describe').textContent()).resolves.toMatch(/Marker \d+ of \d+: 26 Dec 2023/);
     await expect(pairPage.locator('#chart-tooltip').textContent()).resolves.toContain('Azerbaijan declares two French embassy employees personae non gratae');
 
+    // What drives the score on 28 December: Azerbaijan's expulsion, standing unanswered, and the incidents; the points add up.
+    await expect(pairPage.locator('table.conditions tbody tr').evaluateAll((trs) => trs.map((tr) => tr.querySelector('th')?.textContent))).resolves.toEqual([
+      "Azerbaijan's expulsion of 2 diplomats of France on 26 Dec 2023, not answered yet",
+    ]);
     const contributors = pairPage.locator('table.contributors tbody tr');
     await expect(contributors.count()).resolves.toBe(5);
     await expect(contributors.first().locator('td.explanation').textContent()).resolves.toMatch(/Goldstein -?\d.*% of its weight left after \d+ days/);
+    const points = await pairPage.locator('table.conditions td.num, table.contributors td.num.conflict, table.contributors td.num.cooperation').evaluateAll((tds) =>
+      tds.map((td) => Number((td.textContent ?? '').replace('−', '-'))),
+    );
+    const others = Number(((await pairPage.locator('table.contributors caption').textContent()) ?? '').match(/the others: ([+−-]?[\d.]+)/)?.[1].replace('−', '-') ?? 0);
+    expect(Math.round((points.reduce((sum, p) => sum + p, 0) + others) * 10) / 10).toBe(score);
+    // Month by month, newest first: December 2023 deteriorated.
+    await expect(pairPage.locator('#months-table tbody tr[data-month="2023-12"]').getAttribute('data-judgement')).resolves.toBe('deteriorated');
     await expect(pairPage.locator('#incidents-table tbody tr').count()).resolves.toBe(11);
     await pairPage.mouse.move(0, 0);
     await shot(pairPage, '04-pair-page');
@@ -203,7 +230,7 @@ if (!haveChromium) {
     await form.getByLabel('URL').fill('https://example.org/news/restored');
     await form.getByRole('button', { name: 'Report incident' }).click();
     await form.locator('.error-summary .problem-detail').waitFor();
-    await expect(form.locator('.error-summary .problem-detail').textContent()).resolves.toContain('relations between AZE and FRA are not severed');
+    await expect(form.locator('.error-summary .problem-detail').textContent()).resolves.toContain('relations between AZE and FRA are neither severed nor downgraded');
     await expect(form.locator('.field-error').count()).resolves.toBe(0);
   });
 
@@ -233,7 +260,8 @@ if (!haveChromium) {
     await expect(watcher.locator('#incidents-table tbody tr').count()).resolves.toBe(rowsBefore + 1);
     await watcher.waitForFunction((before) => Number(document.querySelector('#score-value')?.textContent) > before, scoreBefore);
     await expect(watcher.locator('.side-card[data-country="AZE"]').textContent()).resolves.toMatch(/Expelled FRA diplomats\s*5 in 2 expulsions/);
-    await expect(watcher.locator('.side-card[data-country="AZE"]').textContent()).resolves.toMatch(/Unanswered by FRA\s*1 expulsion/);
+    // As of 28 December France has not answered yet (its answer counts from the 29th): both expulsions await it.
+    await expect(watcher.locator('.side-card[data-country="AZE"]').textContent()).resolves.toMatch(/Unanswered by FRA\s*2 expulsions/);
     await expect(watcher.evaluate(() => (window as any).__sameDocument)).resolves.toBe(true);
     await expect(watcher.locator('#announcer').textContent()).resolves.toContain('New incident: Diplomats expelled, AZE to FRA');
     await newRow.scrollIntoViewIfNeeded();

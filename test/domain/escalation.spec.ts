@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { escalationAt, levelFor, scoreAt, type ScoredIncident } from '../../src/domain/escalation.js';
+import { levelFor, scoreAt, scoreOf, type ScoredIncident } from '../../src/domain/escalation.js';
 import type { IncidentEvent } from '../../src/domain/incident.js';
 import { INCIDENT_TYPES, SANCTION_SCOPES, type IncidentType } from '../../src/domain/incident-catalog.js';
 import type { ReportIncident } from '../../src/domain/relation.decider.js';
-import { describeRelation, foldRelation, scoredIncident } from '../../src/domain/relation-state.projection.js';
+import { describeRelation, foldRelation, scoredIncident, scoredIncidents } from '../../src/domain/relation-state.projection.js';
+import { conditionTension } from '../../src/domain/standing-conditions.js';
 import { aReport, incidentId, record, recordNext } from './decider-harness.js';
 
 const DAY_MS = 86_400_000;
@@ -15,15 +16,15 @@ const FRA_AZE = { actor: 'FRA', target: 'AZE' };
 
 /** The escalation a user reads for the pair at `atMs`, from events recorded through the real decider. */
 function escalationOf(events: readonly IncidentEvent[], atMs: number) {
-  return describeRelation(foldRelation('AZE', 'FRA', events), events.map(scoredIncident), atMs, new Date(atMs).toISOString()).escalation;
+  return describeRelation(foldRelation('AZE', 'FRA', events), scoredIncidents(events), atMs, new Date(atMs).toISOString()).escalation;
 }
 
 describe('escalation score', () => {
   it('matches a hand computation: two expulsions of ten diplomats a half-life ago, offset by talks today', () => {
     const events = record([
       aReport('DiplomatsExpelled', { incidentId: incidentId(1), ...FRA_AZE, occurredOn: '2024-03-01', details: { diplomats: 10 } }),
-      // Same day, the other way: recorded as a ReciprocalExpulsion answering incidentId(1).
-      aReport('DiplomatsExpelled', { incidentId: incidentId(2), ...AZE_FRA, occurredOn: '2024-03-01', details: { diplomats: 10 } }),
+      // Same day, the other way (at noon, right after FRA's): recorded as a ReciprocalExpulsion answering incidentId(1).
+      aReport('DiplomatsExpelled', { incidentId: incidentId(2), ...AZE_FRA, occurredOn: '2024-03-01T12:00:00Z', details: { diplomats: 10 } }),
       aReport('TalksHeld', { incidentId: incidentId(3), ...AZE_FRA, occurredOn: '2024-03-31' }),
     ]);
     expect(events.map((e) => e.type)).toEqual(['DiplomatsExpelled', 'ReciprocalExpulsion', 'TalksHeld']);
@@ -36,36 +37,46 @@ describe('escalation score', () => {
      *   C = 4 + 6 = 10;  net = max(0, C − 0.5·K) = 10 − 3.5 = 6.5
      *   score = 100·(1 − e^(−6.5/25)) = 100·(1 − e^(−0.26)) = 100·(1 − 0.7710516) = 22.89484
      * Thirty days earlier (2024-03-01T12:00Z): C = 4·2 + 4·3 = 20, K = 0 → 100·(1 − e^(−0.8)) = 55.06710.
+     * Nothing stands: AZE answered FRA's expulsion, so T = 0 and the pressure is the momentum, 6.5.
+     * Points: each incident's share of the pressure, of the score: 22.89·6/6.5 = 21.13, 22.89·4/6.5 = 14.09,
+     * 22.89·(−3.5)/6.5 = −12.33; rounded to add up to 22.9: 21.1 + 14.1 − 12.3.
      */
     const atMs = noon('2024-03-31');
     expect(scoreAt(events.map(scoredIncident), atMs)).toBeCloseTo(22.89484, 4);
     expect(escalationOf(events, atMs)).toEqual({
       score: 22.9,
       level: 'friction',
+      pressure: 6.5,
+      tension: 0,
+      momentum: 6.5,
       conflict: 10,
       cooperation: 7,
       trend: { direction: 'improved', change: -32.2, windowDays: 30, scoreThen: 55.1 },
+      conditions: [],
+      otherIncidentsPoints: 0,
       topContributors: [
         {
           incidentId: incidentId(2),
           type: 'ReciprocalExpulsion',
           actor: 'AZE',
           target: 'FRA',
-          occurredOn: '2024-03-01',
+          occurredOn: '2024-03-01T12:00:00Z',
           summary: 'Reported incident, AZE against FRA',
           goldstein: -4,
           multiplier: 3,
           remaining: 0.5,
           contribution: 6,
-          explanation: 'ReciprocalExpulsion AZE→FRA (2024-03-01): Goldstein -4 × 3, 50% of its weight left after 30 days',
+          points: 21.1,
+          explanation: 'ReciprocalExpulsion AZE→FRA (2024-03-01T12:00:00Z): Goldstein -4 × 3, 50% of its weight left after 30 days',
         },
-        expect.objectContaining({ incidentId: incidentId(1), multiplier: 2, remaining: 0.5, contribution: 4 }),
+        expect.objectContaining({ incidentId: incidentId(1), multiplier: 2, remaining: 0.5, contribution: 4, points: 14.1 }),
         expect.objectContaining({
           incidentId: incidentId(3),
           goldstein: 7,
           multiplier: 1,
           remaining: 1,
           contribution: -3.5,
+          points: -12.3,
           explanation: 'TalksHeld AZE→FRA (2024-03-31): Goldstein 7, 100% of its weight left after 0 days',
         }),
       ],
@@ -77,7 +88,36 @@ describe('escalation score', () => {
       aReport('MilitaryOffensive', { ...AZE_FRA, occurredOn: '2024-03-01' }),
       aReport('SanctionsImposed', { ...FRA_AZE, occurredOn: '2024-04-01' }),
     ]);
-    expect(escalationOf(events, noon('2024-03-01'))).toMatchObject({ score: 33, conflict: 10, topContributors: [{ type: 'MilitaryOffensive' }] });
+    // The offensive's momentum (10) and the hostilities it began (30): 100·(1 − e^(−40/25)) = 79.8. No sanctions yet.
+    expect(escalationOf(events, noon('2024-03-01'))).toMatchObject({
+      score: 79.8,
+      conflict: 10,
+      tension: 30,
+      conditions: [{ kind: 'hostilities', since: '2024-03-01' }],
+      topContributors: [{ type: 'MilitaryOffensive' }],
+    });
+  });
+
+  it('adds the tension of standing conditions to the momentum, and splits the score between them so the parts add up', () => {
+    const events = record([
+      aReport('SanctionsImposed', { ...FRA_AZE, occurredOn: '2024-01-10', details: { scope: ['economic', 'financial', 'trade'] } }),
+      aReport('AmbassadorRecalled', { ...AZE_FRA, occurredOn: '2024-02-01' }),
+      aReport('Accusation', { ...FRA_AZE, occurredOn: '2024-05-01' }),
+      aReport('TalksHeld', { ...AZE_FRA, occurredOn: '2024-04-01' }),
+      aReport('PublicCondemnation', { ...FRA_AZE, occurredOn: '2024-01-15' }),
+    ]);
+    const escalation = escalationOf(events, noon('2024-05-01'));
+    // T = sanctions 4 + 2·2 = 8, Azerbaijan's ambassador withdrawn 5: 13, not decayed three months on.
+    expect(escalation.tension).toBe(13);
+    expect(escalation.score).toBeCloseTo(scoreOf({ conflict: escalation.conflict, cooperation: escalation.cooperation, tension: 13 }), 0);
+    expect(escalation.conditions.map(({ description, tension }) => [description, tension])).toEqual([
+      ["France's economic, financial, trade sanctions on Azerbaijan in force since 10 Jan 2024", 8],
+      ["Azerbaijan's ambassador withdrawn since 1 Feb 2024", 5],
+    ]);
+    const parts = [...escalation.conditions, ...escalation.topContributors].reduce((sum, part) => sum + part.points, escalation.otherIncidentsPoints);
+    expect(Math.round(parts * 10) / 10).toBe(escalation.score);
+    // Shares follow the pressure: the sanctions (8) account for 8/5 of the ambassador's (5).
+    expect(escalation.conditions[0].points / escalation.conditions[1].points).toBeCloseTo(8 / 5, 1);
   });
 });
 
@@ -94,28 +134,45 @@ describe('escalation levels', () => {
     [80, 'rupture'],
     [100, 'rupture'],
   ] as const)('a score of %d reads %s', (score, level) => {
-    expect(levelFor(score, false)).toBe(level);
+    expect(levelFor(score)).toBe(level);
   });
 
   it.each([
     ['an accusation', 'Accusation', 7.7, 'calm'], // C = 2 → 100·(1 − e^(−2/25)) = 7.69
-    ['sanctions', 'SanctionsImposed', 27.4, 'friction'], // C = 8 → 27.39
-    ['a military offensive', 'MilitaryOffensive', 33, 'strained'], // C = 10 → 32.97
+    ['sanctions', 'SanctionsImposed', 38.1, 'strained'], // C = 8, and sanctions in force T = 4 → 38.12
+    ['a military offensive', 'MilitaryOffensive', 79.8, 'crisis'], // C = 10, and hostilities under way T = 30 → 79.81
   ] as const)('%s on the day reads %s', (_what, type: IncidentType, score, level) => {
     const events = record([aReport(type, { occurredOn: '2024-05-01' })]);
     expect(escalationOf(events, noon('2024-05-01'))).toMatchObject({ score, level });
   });
 
-  it('reads rupture whatever the score while relations are severed, and not once they are restored', () => {
+  it('reads rupture while relations are severed, through the severance’s own tension, and not once they are restored', () => {
     const severed = record([aReport('DiplomaticRelationsSevered', { occurredOn: '2024-01-01' })]);
-    expect(levelFor(0, true)).toBe('rupture');
-    // 150 days later the severance's own weight is down to 2^(−5): C = 4/32 = 0.125, a score of 0.5.
-    expect(escalationOf(severed, noon('2024-05-30'))).toMatchObject({ score: 0.5, level: 'rupture' });
+    // 150 days later the incident's weight is down to 2^(−5) (C = 0.125), but the severance stands: T = 42 → 81.5.
+    expect(escalationOf(severed, noon('2024-05-30'))).toMatchObject({
+      score: 81.5,
+      level: 'rupture',
+      tension: 42,
+      // 81.5 × 42 / 42.13: the severance accounts for nearly all of it, the old incident's momentum for the rest.
+      conditions: [{ kind: 'relations_severed', description: 'Diplomatic relations severed by Azerbaijan since 1 Jan 2024', points: 81.2 }],
+    });
     const restored = record([
       aReport('DiplomaticRelationsSevered', { occurredOn: '2024-01-01' }),
       aReport('DiplomaticRelationsRestored', { occurredOn: '2024-02-01' }),
     ]);
-    expect(escalationOf(restored, noon('2024-05-30')).level).toBe('calm');
+    // Restored; the ambassadors who left with the relations have not returned yet: their posts are vacant (1 each).
+    expect(escalationOf(restored, noon('2024-05-30'))).toMatchObject({ level: 'calm', tension: 2 });
+    expect(escalationOf(restored, noon('2024-05-30')).conditions.map((c) => c.description)).toEqual([
+      "Azerbaijan's ambassadorial post vacant since relations were restored on 1 Feb 2024",
+      "France's ambassadorial post vacant since relations were restored on 1 Feb 2024",
+    ]);
+    const returned = record([
+      aReport('DiplomaticRelationsSevered', { occurredOn: '2024-01-01' }),
+      aReport('DiplomaticRelationsRestored', { occurredOn: '2024-02-01' }),
+      aReport('AmbassadorReturned', { ...AZE_FRA, occurredOn: '2024-02-10' }),
+      aReport('AmbassadorReturned', { ...FRA_AZE, occurredOn: '2024-02-10' }),
+    ]);
+    expect(escalationOf(returned, noon('2024-05-30'))).toMatchObject({ level: 'calm', tension: 0, conditions: [] });
   });
 });
 
@@ -126,9 +183,15 @@ describe('escalation trend', () => {
   });
 
   it('has improved when the score fell by 5 points or more', () => {
-    // C: 10 then, 5 now → 32.97 then, 18.13 now.
-    const events = record([aReport('MilitaryOffensive', { occurredOn: '2024-04-01' })]);
-    expect(escalationOf(events, noon('2024-05-01')).trend).toEqual({ direction: 'improved', change: -14.8, windowDays: 30, scoreThen: 33 });
+    // C: 5 then, 2.5 now → 18.13 then, 9.52 now.
+    const events = record([aReport('MeetingBoycotted', { occurredOn: '2024-04-01' })]);
+    expect(escalationOf(events, noon('2024-05-01')).trend).toEqual({ direction: 'improved', change: -8.6, windowDays: 30, scoreThen: 18.1 });
+  });
+
+  it('counts a condition that began in the window: a ceasefire improves the trend although the fighting is recent', () => {
+    const events = record([aReport('MilitaryOffensive', { occurredOn: '2024-04-20' }), aReport('CeasefireDeclared', { occurredOn: '2024-04-25' })]);
+    expect(escalationOf(events, noon('2024-05-01')).trend.direction).toBe('deteriorated');
+    expect(escalationOf(events, noon('2024-05-25'))).toMatchObject({ tension: 0, trend: { direction: 'improved' } });
   });
 
   it('is unchanged when the score moved by less than 5 points', () => {
@@ -191,9 +254,12 @@ describe('the seed story: Azerbaijan and France, December 2023', () => {
   };
   const azeFra = seeds.incidents.filter((i) => [i.actor, i.target].sort().join('-') === 'AZE-FRA');
   const keyOf = new Map<string, string>();
+  const idOf = new Map(azeFra.map((seed, n) => [seed.key, incidentId(n + 1)]));
   const events = record(
     azeFra.map((seed, n) => {
       keyOf.set(incidentId(n + 1), seed.key);
+      // As the seed loader does: an answer names what it answers by its key.
+      const answers = seed.details?.inResponseTo;
       return aReport(seed.type, {
         incidentId: incidentId(n + 1),
         actor: seed.actor,
@@ -201,7 +267,7 @@ describe('the seed story: Azerbaijan and France, December 2023', () => {
         occurredOn: seed.occurredOn,
         summary: seed.summary,
         sources: seed.sources,
-        details: seed.details ?? {},
+        details: typeof answers === 'string' ? { ...seed.details, inResponseTo: idOf.get(answers)! } : (seed.details ?? {}),
         recordedAt: '2024-01-15T00:00:00Z',
       });
     }),
@@ -217,9 +283,11 @@ describe('the seed story: Azerbaijan and France, December 2023', () => {
 
   it('reads strained, and deteriorating, on 28 December 2023', () => {
     const escalation = escalationOf(events, at('2023-12-28T12:00:00Z'));
-    // Measured 51.1 with the constants of escalation.ts (strained: 30 ≤ score < 55).
+    // Strained: 30 ≤ score < 55. France's answer ("2023-12") counts from the 29th, after the expulsion it answers,
+    // so on the 28th Azerbaijan's expulsion is the heaviest incident and stands unanswered.
     expect({ level: escalation.level, trend: escalation.trend.direction }).toEqual({ level: 'strained', trend: 'deteriorated' });
-    expect(escalation.topContributors[0]).toMatchObject({ type: 'ReciprocalExpulsion', actor: 'FRA', target: 'AZE' });
+    expect(escalation.topContributors[0]).toMatchObject({ type: 'DiplomatsExpelled', actor: 'AZE', target: 'FRA' });
+    expect(escalation.conditions).toEqual([expect.objectContaining({ kind: 'expulsion_unanswered', country: 'AZE', since: '2023-12-26' })]);
   });
 });
 
@@ -281,6 +349,13 @@ describe('escalation laws (property-based)', () => {
 
   const instant = fc.integer({ min: START_MS - 60 * DAY_MS, max: START_MS + 800 * DAY_MS });
 
+  /** The report that records `event` again (the stream's events as commands, to extend it through the decider). */
+  const commandOf = (event: IncidentEvent): ReportIncident => {
+    const { incidentId: id, actor, target, occurredOn, summary, sources, details, inResponseTo, recordedAt } = event.data;
+    const type = event.data.postedType ?? event.type;
+    return aReport(type, { incidentId: id, actor, target, occurredOn, summary, sources, recordedAt, details: inResponseTo && type === 'ReciprocalExpulsion' ? { ...details, inResponseTo } : details });
+  };
+
   const mirrored = (event: IncidentEvent): IncidentEvent => ({
     type: event.type,
     data: { ...event.data, actor: event.data.target, target: event.data.actor },
@@ -290,7 +365,7 @@ describe('escalation laws (property-based)', () => {
     fc.assert(
       fc.property(stream, instant, (events, atMs) => {
         const view = (a: string, b: string, evs: IncidentEvent[]) =>
-          describeRelation(foldRelation(a, b, evs), evs.map(scoredIncident), atMs, 'at');
+          describeRelation(foldRelation(a, b, evs), scoredIncidents(evs), atMs, 'at');
         expect(foldRelation('FRA', 'AZE', events)).toEqual(foldRelation('AZE', 'FRA', events));
         expect(view('FRA', 'AZE', events)).toEqual(view('AZE', 'FRA', events));
 
@@ -301,9 +376,17 @@ describe('escalation laws (property-based)', () => {
           { ...original.sides[1], country: 'AZE' },
           { ...original.sides[0], country: 'FRA' },
         ]);
-        const { topContributors: _a, ...escalation } = original.escalation;
-        const { topContributors: _b, ...swappedEscalation } = swapped.escalation;
+        // The same conditions with the sides swapped: same kinds, tensions and points.
+        const { topContributors: _a, conditions, ...escalation } = original.escalation;
+        const { topContributors: _b, conditions: swappedConditions, ...swappedEscalation } = swapped.escalation;
         expect(swappedEscalation).toEqual(escalation);
+        const other = (country: string) => (country === 'AZE' ? 'FRA' : 'AZE');
+        // Points equal up to the last 0.1 that rounding to the total gives one of two equal parts.
+        const weights = (list: typeof conditions, side: (country: string) => string) =>
+          list.map(({ kind, country, tension, points }) => ({ key: `${kind} ${side(country)} ${tension}`, points })).sort((x, y) => x.key.localeCompare(y.key));
+        const [mine, theirs] = [weights(swappedConditions, (country) => country), weights(conditions, other)];
+        expect(mine.map((c) => c.key)).toEqual(theirs.map((c) => c.key));
+        mine.forEach((c, i) => expect(Math.abs(c.points - theirs[i].points)).toBeLessThanOrEqual(0.1 + 1e-9));
         expect(swapped.relations).toBe(original.relations);
       }),
       { numRuns: 200 },
@@ -315,8 +398,8 @@ describe('escalation laws (property-based)', () => {
       fc.property(stream, reportOf(ALWAYS_ACCEPTED_CONFLICT), (events, report) => {
         const { includesAmbassador: _notAlwaysAccepted, ...details } = report.details as ReportIncident['details'];
         const added = recordNext(events, toCommand({ ...report, details }, 1000));
-        const before = events.map(scoredIncident);
-        const incident = scoredIncident(added);
+        const before = scoredIncidents(events);
+        const incident = scoredIncidents([...events, added])[events.length];
         expect(scoreAt([...before, incident], incident.atMs)).toBeGreaterThanOrEqual(scoreAt(before, incident.atMs));
       }),
       { numRuns: 200 },
@@ -327,39 +410,74 @@ describe('escalation laws (property-based)', () => {
     fc.assert(
       fc.property(stream, reportOf(COOPERATION), (events, report) => {
         const added = recordNext(events, toCommand(report, 1000));
-        const before = events.map(scoredIncident);
-        const incident = scoredIncident(added);
+        const before = scoredIncidents(events);
+        const incident = scoredIncidents([...events, added])[events.length];
         expect(scoreAt([...before, incident], incident.atMs)).toBeLessThanOrEqual(scoreAt(before, incident.atMs));
       }),
       { numRuns: 200 },
     );
   });
 
-  it('only decays with no new incidents, to under 0.5 three years after the last one', () => {
+  it('only decays with no new incidents, down to what the standing conditions hold — to zero when none stands', () => {
     fc.assert(
       fc.property(
         stream,
         fc.integer({ min: 0, max: 365 * DAY_MS }),
         fc.integer({ min: 0, max: 365 * DAY_MS }),
         (events, wait, further) => {
-          const scored: ScoredIncident[] = events.map(scoredIncident);
+          const scored: ScoredIncident[] = scoredIncidents(events);
           const lastMs = Math.max(START_MS, ...scored.map((i) => i.atMs));
           const t1 = lastMs + wait;
           const t2 = t1 + further;
           // 1e-9 absorbs floating-point noise when conflict and cooperation cancel exactly.
           expect(scoreAt(scored, t2)).toBeLessThanOrEqual(scoreAt(scored, t1) + 1e-9);
-          expect(scoreAt(scored, lastMs + 3 * 365 * DAY_MS)).toBeLessThan(0.5);
+          const later = lastMs + 3 * 365 * DAY_MS;
+          const standing = conditionTension(foldRelation('AZE', 'FRA', events).facts, later);
+          expect(scoreAt(scored, later) - scoreOf({ conflict: 0, cooperation: 0, tension: standing })).toBeLessThan(0.5);
+          if (standing === 0) expect(scoreAt(scored, later)).toBeLessThan(0.5);
         },
       ),
       { numRuns: 200 },
     );
   });
 
+  it('keeps a standing condition’s tension while it stands, however long no incident comes', () => {
+    fc.assert(
+      fc.property(stream, fc.integer({ min: 0, max: 3 * 365 * DAY_MS }), (events, further) => {
+        const lastMs = Math.max(START_MS, ...scoredIncidents(events).map((i) => i.atMs));
+        // Unanswered expulsions are the one condition that fades (slowly): see standing-conditions.ts.
+        const lasting = (atMs: number) =>
+          escalationOf(events, atMs).conditions.filter((c) => c.kind !== 'expulsion_unanswered').map(({ description, tension }) => ({ description, tension }));
+        expect(lasting(lastMs + further)).toEqual(lasting(lastMs));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('never raises the score at its instant when a condition ends (relations restored, ambassador back, sanctions eased, ceasefire)', () => {
+    const ENDING: IncidentType[] = ['DiplomaticRelationsRestored', 'AmbassadorReturned', 'SanctionsEased', 'CeasefireDeclared'];
+    let ended = 0;
+    fc.assert(
+      fc.property(stream, reportOf(ENDING), (events, report) => {
+        const [added] = record([...events.map(commandOf), toCommand(report, 1000)], { skipRejected: true }).slice(events.length);
+        fc.pre(added !== undefined);
+        const before = scoredIncidents(events);
+        const incident = scoredIncidents([...events, added])[events.length];
+        // Restoring relations may leave ambassadors still to return: other conditions show, never a heavier total.
+        expect(escalationOf([...events, added], incident.atMs).tension).toBeLessThanOrEqual(escalationOf(events, incident.atMs).tension);
+        expect(scoreAt([...before, incident], incident.atMs)).toBeLessThanOrEqual(scoreAt(before, incident.atMs) + 1e-9);
+        ended++;
+      }),
+      { numRuns: 300 },
+    );
+    expect(ended).toBeGreaterThan(30);
+  });
+
   it('keeps the score within [0, 100], now and 30 days earlier', () => {
     fc.assert(
       fc.property(stream, instant, (events, atMs) => {
         const escalation = escalationOf(events, atMs);
-        for (const score of [escalation.score, escalation.trend.scoreThen, scoreAt(events.map(scoredIncident), atMs)]) {
+        for (const score of [escalation.score, escalation.trend.scoreThen, scoreAt(scoredIncidents(events), atMs)]) {
           expect(score).toBeGreaterThanOrEqual(0);
           expect(score).toBeLessThanOrEqual(100);
         }

@@ -60,6 +60,8 @@ describe('incident catalogue', () => {
     ['TalksHeld', '046', 7],
     ['AgreementSigned', '057', 8],
     ['MilitaryOffensive', '190', -10],
+    ['DiplomaticRelationsDowngraded', '161', -4],
+    ['CeasefireDeclared', '0871', 9],
   ] as const)('%s is CAMEO %s with Goldstein %d, as the issue specifies', (type, cameo, goldstein) => {
     expect({ cameo: INCIDENT_CATALOG[type].cameo, goldstein: INCIDENT_CATALOG[type].goldstein }).toEqual({ cameo, goldstein });
   });
@@ -69,7 +71,7 @@ describe('incident catalogue', () => {
     expect(conflict.sort()).toEqual(
       [
         'AmbassadorSummoned', 'DiplomatsExpelled', 'ReciprocalExpulsion', 'MeetingBoycotted', 'AmbassadorRecalled',
-        'DiplomaticRelationsSevered', 'SanctionsImposed', 'PublicCondemnation', 'Accusation', 'ThreatIssued',
+        'DiplomaticRelationsSevered', 'DiplomaticRelationsDowngraded', 'SanctionsImposed', 'PublicCondemnation', 'Accusation', 'ThreatIssued',
         'OppositionRallied', 'MilitaryOffensive',
       ].sort(),
     );

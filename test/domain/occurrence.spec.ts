@@ -85,13 +85,29 @@ describe('referenceInstant', () => {
     expect(referenceInstant(parseOccurrence(occurredOn), recordedLater)).toBe(at(middle));
   });
 
-  it('is never later than the moment the incident was recorded', () => {
+  it('is the middle of the part of the period before the incident was recorded, nothing being reported before it happens', () => {
     const recordedAt = at('2023-12-10T08:00:00Z');
-    expect(referenceInstant(parseOccurrence('2023-12'), recordedAt)).toBe(recordedAt);
-    expect(referenceInstant(parseOccurrence('2023'), at('2023-03-01T00:00:00Z'))).toBe(at('2023-03-01T00:00:00Z'));
-    expect(referenceInstant(parseOccurrence('2023'), recordedAt)).toBe(at('2023-07-02T12:00:00Z'));
-    expect(referenceInstant(parseOccurrence('2023-12-10'), recordedAt)).toBe(recordedAt);
+    // Recorded on 10 December: it happened between 1 December and then; the middle is 5 December 16:00.
+    expect(referenceInstant(parseOccurrence('2023-12'), recordedAt)).toBe(at('2023-12-05T16:00:00Z'));
+    expect(referenceInstant(parseOccurrence('2023'), at('2023-03-01T00:00:00Z'))).toBe(at('2023-01-30T12:00:00Z'));
+    expect(referenceInstant(parseOccurrence('2023'), recordedAt)).toBe(at('2023-06-21T16:00:00Z'));
+    expect(referenceInstant(parseOccurrence('2023-12-10'), recordedAt)).toBe(at('2023-12-10T04:00:00Z'));
     expect(referenceInstant(parseOccurrence('2023-12-09'), recordedAt)).toBe(at('2023-12-09T12:00:00Z'));
+    for (const occurredOn of ['2023', '2023-12', '2023-12-10']) expect(referenceInstant(parseOccurrence(occurredOn), recordedAt)).toBeLessThanOrEqual(recordedAt);
+  });
+
+  it('is after the incident it answers: the middle of what is left of the period after the cause', () => {
+    const recordedLater = at('2026-12-02T16:00:00Z');
+    // The seed story: Azerbaijan expels two French diplomats on 26 December 2023 (noon); France answers "in December".
+    const azerbaijanExpels = referenceInstant(parseOccurrence('2023-12-26'), recordedLater);
+    const franceAnswers = referenceInstant(parseOccurrence('2023-12'), recordedLater, azerbaijanExpels);
+    expect(franceAnswers).toBe(at('2023-12-29T06:00:00Z'));
+    expect(franceAnswers).toBeGreaterThan(azerbaijanExpels);
+    // A cause before the period leaves the period as it is; a day-precise answer keeps its day.
+    expect(referenceInstant(parseOccurrence('2023-12'), recordedLater, at('2023-11-20T00:00:00Z'))).toBe(at('2023-12-16T12:00:00Z'));
+    expect(referenceInstant(parseOccurrence('2023-12-26'), recordedLater, azerbaijanExpels)).toBe(at('2023-12-26T18:00:00Z'));
+    // Between the cause and the recording.
+    expect(referenceInstant(parseOccurrence('2023-12'), at('2023-12-28T12:00:00Z'), azerbaijanExpels)).toBe(at('2023-12-27T12:00:00Z'));
   });
 });
 

@@ -45,7 +45,7 @@ describe('relation-state projection', () => {
   it('starts empty for a pair, whichever way round it is named', () => {
     expect(relationStateProjection.initialState('FRA', 'AZE')).toEqual({
       pair: ['AZE', 'FRA'],
-      facts: { severed: false, ambassadors: {}, expulsions: [], sanctions: {} },
+      facts: { severed: false, downgraded: false, hostilities: false, ambassadors: {}, expulsions: [], sanctions: {}, since: {} },
       countsByType: {},
       firstIncident: null,
       lastIncident: null,
@@ -66,6 +66,13 @@ describe('relation-state projection', () => {
           { incidentId: id(5), by: 'FRA', of: 'AZE', diplomats: 3, atMs: noon('2024-02-01') },
         ],
         sanctions: { FRA: ['economic'], AZE: ['trade'] },
+        downgraded: false,
+        hostilities: false,
+        // What still stands, since when and begun by which incident: the relations and ambassadors were restored.
+        since: {
+          'sanction:FRA:economic': { atMs: noon('2024-02-05'), incidentId: id(6), by: 'FRA' },
+          'sanction:AZE:trade': { atMs: noon('2024-02-22'), incidentId: id(9), by: 'AZE' },
+        },
       },
       countsByType: {
         PublicCondemnation: 1,
@@ -130,8 +137,13 @@ describe('relation-state projection', () => {
         level: expect.any(String),
         conflict: expect.any(Number),
         cooperation: expect.any(Number),
+        pressure: expect.any(Number),
+        tension: expect.any(Number),
+        momentum: expect.any(Number),
         trend: { direction: expect.any(String), change: expect.any(Number), windowDays: 30, scoreThen: expect.any(Number) },
+        conditions: expect.any(Array),
         topContributors: expect.any(Array),
+        otherIncidentsPoints: expect.any(Number),
       },
       relations: 'normal',
       sides: [
@@ -140,11 +152,18 @@ describe('relation-state projection', () => {
         { country: 'FRA', ambassador: 'in_post', diplomatsExpelled: 5, expulsions: 2, unansweredExpulsions: 1, sanctionsInForce: ['economic'] },
       ],
       countsByType: foldRelation('AZE', 'FRA', story).countsByType,
-      firstIncident: { incidentId: id(11), type: 'Accusation', occurredOn: '2023' },
-      lastIncident: { incidentId: id(13), type: 'TalksHeld', occurredOn: '2024-05' },
+      // Each with the day it counts from: the year's middle, the middle of May (both recorded on 1 June 2024).
+      firstIncident: { incidentId: id(11), type: 'Accusation', occurredOn: '2023', countsFrom: '2023-07-02' },
+      lastIncident: { incidentId: id(13), type: 'TalksHeld', occurredOn: '2024-05', countsFrom: '2024-05-16' },
       incidentCount: 15,
     });
     expect(view.escalation.topContributors.length).toBeGreaterThan(0);
+    // Still standing on 1 June: sanctions both ways and FRA's unanswered expulsion of 1 February.
+    expect(view.escalation.conditions.map((c) => c.description)).toEqual([
+      "Azerbaijan's trade sanctions on France in force since 22 Feb 2024",
+      "France's economic sanctions on Azerbaijan in force since 5 Feb 2024",
+      "France's expulsion of 3 diplomats of Azerbaijan on 1 Feb 2024, not answered yet",
+    ]);
   });
 
   it('describes a pair in the middle of the winter: FRA’s ambassador recalled, sanctions both ways, FRA’s last expulsion unanswered', () => {
@@ -169,8 +188,13 @@ describe('relation-state projection', () => {
         level: 'calm',
         conflict: 0,
         cooperation: 0,
+        pressure: 0,
+        tension: 0,
+        momentum: 0,
         trend: { direction: 'unchanged', change: 0, windowDays: 30, scoreThen: 0 },
+        conditions: [],
         topContributors: [],
+        otherIncidentsPoints: 0,
       },
       relations: 'normal',
       sides: [
@@ -212,12 +236,15 @@ describe('relation-state projection', () => {
     const STATEFUL: IncidentType[] = [
       'AmbassadorRecalled', 'AmbassadorReturned', 'DiplomaticRelationsSevered', 'DiplomaticRelationsRestored',
       'SanctionsImposed', 'SanctionsEased', 'DiplomatsExpelled', 'ReciprocalExpulsion',
+      'DiplomaticRelationsDowngraded', 'MilitaryOffensive', 'CeasefireDeclared', 'AgreementSigned',
     ];
     const readable = (facts: RelationFacts) => ({
       relations: relationsStatus(facts),
       ambassadors: { AZE: ambassadorOf(facts, 'AZE'), FRA: ambassadorOf(facts, 'FRA') },
       sanctions: { AZE: [...(facts.sanctions.AZE ?? [])].sort(), FRA: [...(facts.sanctions.FRA ?? [])].sort() },
       unanswered: { AZE: unansweredExpulsions(facts, 'AZE', 'FRA').length, FRA: unansweredExpulsions(facts, 'FRA', 'AZE').length },
+      hostilities: facts.hostilities,
+      standing: Object.keys(facts.since).sort(),
     });
     const report = fc.record({ type: fc.constantFrom(...STATEFUL), azeActs: fc.boolean(), day: fc.integer({ min: 1, max: 28 }) });
     fc.assert(

@@ -151,13 +151,13 @@ describe('relation decider', () => {
     it('rejects restoring relations that were never severed', () => {
       given([anIncident('AmbassadorRecalled', { occurredOn: '2024-03-01' })])
         .when(aReport('DiplomaticRelationsRestored'))
-        .thenRejects(RelationRuleViolation, /^DiplomaticRelationsRestored rejected: relations between AZE and FRA are not severed$/);
+        .thenRejects(RelationRuleViolation, /^DiplomaticRelationsRestored rejected: relations between AZE and FRA are neither severed nor downgraded$/);
     });
 
     it('rejects restoring relations a second time', () => {
       given([severed, anIncident('DiplomaticRelationsRestored', { occurredOn: '2024-04-01' })])
         .when(aReport('DiplomaticRelationsRestored'))
-        .thenRejects(RelationRuleViolation, /are not severed/);
+        .thenRejects(RelationRuleViolation, /are neither severed nor downgraded/);
     });
 
     it('rejects severing relations that are already severed, by either side', () => {
@@ -170,6 +170,108 @@ describe('relation decider', () => {
       given([severed, anIncident('DiplomaticRelationsRestored', { occurredOn: '2024-04-01' })])
         .when(aReport('DiplomaticRelationsSevered'))
         .then([anIncident('DiplomaticRelationsSevered')]);
+    });
+  });
+
+  describe('DiplomaticRelationsDowngraded', () => {
+    const downgraded = anIncident('DiplomaticRelationsDowngraded', { occurredOn: '2024-03-01' });
+
+    it('downgrades normal relations, and relations restored after a downgrade', () => {
+      given([]).when(aReport('DiplomaticRelationsDowngraded')).then([anIncident('DiplomaticRelationsDowngraded')]);
+      given([downgraded, anIncident('DiplomaticRelationsRestored', { occurredOn: '2024-04-01' })])
+        .when(aReport('DiplomaticRelationsDowngraded'))
+        .then([anIncident('DiplomaticRelationsDowngraded')]);
+    });
+
+    it('is ended by restoring relations (either side)', () => {
+      given([downgraded])
+        .when(aReport('DiplomaticRelationsRestored', { actor: 'FRA', target: 'AZE' }))
+        .then([anIncident('DiplomaticRelationsRestored', { actor: 'FRA', target: 'AZE' })]);
+    });
+
+    it('rejects downgrading relations already downgraded or severed', () => {
+      given([downgraded])
+        .when(aReport('DiplomaticRelationsDowngraded', { actor: 'FRA', target: 'AZE' }))
+        .thenRejects(RelationRuleViolation, /^DiplomaticRelationsDowngraded rejected: relations between FRA and AZE are already downgraded$/);
+      given([anIncident('DiplomaticRelationsSevered', { occurredOn: '2024-03-01' })])
+        .when(aReport('DiplomaticRelationsDowngraded'))
+        .thenRejects(RelationRuleViolation, /^DiplomaticRelationsDowngraded rejected: relations between AZE and FRA are severed$/);
+    });
+
+    it('rejects an ambassador returning while relations stay downgraded, and lets one return once they are restored', () => {
+      given([downgraded])
+        .when(aReport('AmbassadorReturned'))
+        .thenRejects(RelationRuleViolation, /^AmbassadorReturned rejected: relations between AZE and FRA are downgraded below ambassador level; restore them first$/);
+      given([downgraded, anIncident('DiplomaticRelationsRestored', { occurredOn: '2024-04-01' })])
+        .when(aReport('AmbassadorReturned'))
+        .then([anIncident('AmbassadorReturned')]);
+    });
+  });
+
+  describe('DiplomaticRelationsRestored after a severance', () => {
+    it('leaves vacant the posts of ambassadors who left with the relations, and lets them be filled', () => {
+      const severed = anIncident('DiplomaticRelationsSevered', { occurredOn: '2024-03-01' });
+      const restored = anIncident('DiplomaticRelationsRestored', { occurredOn: '2024-04-01' });
+      expect(stateAfter([severed, restored]).facts.ambassadors).toEqual({ AZE: 'vacant', FRA: 'vacant' });
+      given([severed, restored]).when(aReport('AmbassadorReturned', { occurredOn: '2024-06-01' })).then([anIncident('AmbassadorReturned', { occurredOn: '2024-06-01' })]);
+    });
+
+    it('keeps an ambassador recalled in protest before the severance recalled after it', () => {
+      const recall = anIncident('AmbassadorRecalled', { actor: 'FRA', target: 'AZE', occurredOn: '2024-02-01' });
+      const severed = anIncident('DiplomaticRelationsSevered', { occurredOn: '2024-03-01' });
+      const restored = anIncident('DiplomaticRelationsRestored', { occurredOn: '2024-04-01' });
+      expect(stateAfter([recall, severed, restored]).facts.ambassadors).toEqual({ AZE: 'vacant', FRA: 'recalled' });
+    });
+  });
+
+  describe('a summons in protest of an incident', () => {
+    it('names the incident it protests, which must be recorded in the pair', () => {
+      given([fraExpels(1, '2024-04-20')])
+        .when(aReport('AmbassadorSummoned', { incidentId: incidentId(2), occurredOn: '2024-04', details: { inResponseTo: incidentId(1) } }))
+        .then([anIncident('AmbassadorSummoned', { incidentId: incidentId(2), occurredOn: '2024-04', precision: 'month', details: {}, inResponseTo: incidentId(1) })]);
+      given([fraExpels(1, '2024-04-20')])
+        .when(aReport('AmbassadorSummoned', { details: { inResponseTo: incidentId(9) } }))
+        .thenRejects(RelationRuleViolation, new RegExp(`^AmbassadorSummoned rejected: no incident ${incidentId(9)} is recorded between AZE and FRA$`));
+    });
+
+    it('is rejected when what it protests happened after it', () => {
+      given([fraExpels(1, '2024-05-20')])
+        .when(aReport('AmbassadorSummoned', { occurredOn: '2024-05-10', details: { inResponseTo: incidentId(1) } }))
+        .thenRejects(RelationRuleViolation, new RegExp(`^AmbassadorSummoned rejected: incident ${incidentId(1)} happened after this AmbassadorSummoned`));
+    });
+  });
+
+  describe('CeasefireDeclared', () => {
+    const offensive = anIncident('MilitaryOffensive', { occurredOn: '2024-03-01' });
+
+    it('ends armed hostilities begun by a military offensive, declared by either side', () => {
+      given([offensive])
+        .when(aReport('CeasefireDeclared', { actor: 'FRA', target: 'AZE' }))
+        .then([anIncident('CeasefireDeclared', { actor: 'FRA', target: 'AZE' })]);
+    });
+
+    it('is rejected when no armed hostilities are under way: none begun, or already ended', () => {
+      given([])
+        .when(aReport('CeasefireDeclared'))
+        .thenRejects(RelationRuleViolation, /^CeasefireDeclared rejected: no armed hostilities are under way between AZE and FRA$/);
+      given([offensive, anIncident('CeasefireDeclared', { occurredOn: '2024-03-05' })])
+        .when(aReport('CeasefireDeclared'))
+        .thenRejects(RelationRuleViolation, /no armed hostilities are under way/);
+      given([offensive, anIncident('AgreementSigned', { occurredOn: '2024-03-05', details: { peaceAgreement: true } })])
+        .when(aReport('CeasefireDeclared'))
+        .thenRejects(RelationRuleViolation, /no armed hostilities are under way/);
+    });
+
+    it('is still needed after an agreement that is not a peace agreement (a grain deal signed in wartime)', () => {
+      given([offensive, anIncident('AgreementSigned', { occurredOn: '2024-03-05', details: { agreement: 'Grain export deal' } })])
+        .when(aReport('CeasefireDeclared'))
+        .then([anIncident('CeasefireDeclared')]);
+    });
+
+    it('is rejected when dated before the offensive it would end', () => {
+      given([offensive])
+        .when(aReport('CeasefireDeclared', { occurredOn: '2024-02-20' }))
+        .thenRejects(RelationRuleViolation, /no armed hostilities are under way/);
     });
   });
 

@@ -268,7 +268,8 @@ describe('GET /events', () => {
 
 describe('GET /relations', () => {
   beforeEach(async () => {
-    // On the clock's own day, so nothing has decayed: offensive ≈ 33 (strained), ten expelled ≈ 27 (friction), accusation ≈ 8 (calm).
+    // On the clock's own day, so nothing has decayed: the offensive (10) and the hostilities it began (30) ≈ 80 (crisis),
+    // ten expelled (8) and not answered yet (3) ≈ 36 (strained), an accusation ≈ 8 (calm).
     await report(incident({ actor: 'AZE', target: 'FRA', occurredOn: '2024-06-01' }));
     await report(incident({ type: 'MilitaryOffensive', actor: 'AZE', target: 'ARM', occurredOn: '2024-06-01', details: {} }));
     await report(expulsion('FRA', 'DEU', '2024-06-01', 10));
@@ -284,7 +285,8 @@ describe('GET /relations', () => {
     expect(pairs(response.json.items)).toEqual(['ARM-AZE', 'DEU-FRA', 'AZE-FRA']);
     const scores = response.json.items.map((item: { escalation: { score: number } }) => item.escalation.score);
     expect([...scores].sort((x, y) => y - x)).toEqual(scores);
-    expect(response.json.items.map((item: { escalation: { level: string } }) => item.escalation.level)).toEqual(['strained', 'friction', 'calm']);
+    expect(response.json.items.map((item: { escalation: { level: string } }) => item.escalation.level)).toEqual(['crisis', 'strained', 'calm']);
+    expect(response.json.items[0].escalation.conditions).toEqual([expect.objectContaining({ kind: 'hostilities', country: 'AZE', since: '2024-06-01' })]);
     expect(response.json.items[0].names).toEqual({ ARM: 'Armenia', AZE: 'Azerbaijan' });
   });
 
@@ -292,10 +294,24 @@ describe('GET /relations', () => {
     const france = await t.request('GET', '/relations?country=FRA');
     const strained = await t.request('GET', '/relations?level=strained');
     const crisis = await t.request('GET', '/relations?level=crisis');
+    const rupture = await t.request('GET', '/relations?level=rupture');
 
     expect(pairs(france.json.items)).toEqual(['DEU-FRA', 'AZE-FRA']);
-    expect(pairs(strained.json.items)).toEqual(['ARM-AZE']);
-    expect(crisis.json).toMatchObject({ total: 0, items: [] });
+    expect(pairs(strained.json.items)).toEqual(['DEU-FRA']);
+    expect(pairs(crisis.json.items)).toEqual(['ARM-AZE']);
+    expect(rupture.json).toMatchObject({ total: 0, items: [] });
+  });
+
+  it('puts a relation severed long ago, with no incident since, at the top: rupture, by its standing severance', async () => {
+    await report(incident({ type: 'DiplomaticRelationsSevered', actor: 'COL', target: 'ISR', occurredOn: '2024-05-02', details: {} }));
+
+    const response = await t.request('GET', '/relations');
+
+    expect(pairs(response.json.items)).toEqual(['COL-ISR', 'ARM-AZE', 'DEU-FRA', 'AZE-FRA']);
+    expect(response.json.items[0].escalation).toMatchObject({
+      level: 'rupture',
+      conditions: [{ kind: 'relations_severed', description: 'Diplomatic relations severed by Colombia since 2 May 2024' }],
+    });
   });
 });
 

@@ -70,6 +70,9 @@ describe('npm run replay', () => {
     expect(row('…still unanswered')).toEqual(['…still unanswered', String(view.sides[0].unansweredExpulsions), String(view.sides[1].unansweredExpulsions)]);
     expect(row('Sanctions it has in force')).toEqual(['Sanctions it has in force', '—', '—']);
     for (const [type, count] of Object.entries(view.countsByType)) expect(row(type)).toEqual([type, String(count)]);
+    // Recorded on the 28th, France's answer counts from the 27th: nothing stands as of the end of the 27th.
+    expect(view.escalation.conditions).toEqual([]);
+    expect(stdout).toContain('Standing conditions: none');
     const contributors = stdout.slice(stdout.indexOf('Top contributors'));
     for (const contributor of view.escalation.topContributors) expect(contributors).toContain(contributor.occurredOn);
     expect(contributors.split('\n').filter((line) => line.trim())).toHaveLength(1 + view.escalation.topContributors.length);
@@ -82,6 +85,9 @@ describe('npm run replay', () => {
     expect(before.stdout).toContain('as of 2023-12-27 (2023-12-27T23:59:59.999Z), as known at 2023-12-28T11:00:00Z');
     expect(before.stdout).toMatch(/^Incidents\s+0$/m);
     expect(before.stdout).toContain('Top contributors: none');
+    // As of the 26th, France had not answered yet (its answer counts from the 27th): the expulsion stands, with its points.
+    const standing = await replay('--pair', 'AZE-FRA', '--as-of', '2023-12-26');
+    expect(standing.stdout).toMatch(/^Azerbaijan's expulsion of 2 diplomats of France on 26 Dec 2023, not answered yet\s{2,}\d+\.\d$/m);
     expect(after.stdout).toMatch(new RegExp(`^Incidents\\s+${served.knownAt.incidentCount}, from `, 'm'));
     expect(after.stdout).toMatch(new RegExp(`^Score\\s+${served.knownAt.escalation.score} / 100$`, 'm'));
   });

@@ -34,7 +34,7 @@ describe('loading the seeds', () => {
     expect(listed.json.items).toHaveLength(SEED_INCIDENTS);
   });
 
-  it('shows the December 2023 tit-for-tat: two diplomats expelled each way, none unanswered, relations strained', async () => {
+  it('shows the December 2023 tit-for-tat: two diplomats expelled each way, none unanswered, at its height at noon on the 28th', async () => {
     await loadSeeds(t.app);
 
     const response = await t.request('GET', '/relations/AZE/FRA');
@@ -46,7 +46,12 @@ describe('loading the seeds', () => {
       expect.objectContaining({ country: 'FRA', diplomatsExpelled: 2, expulsions: 1, unansweredExpulsions: 0 }),
     ]);
     expect(response.json.countsByType).toMatchObject({ DiplomatsExpelled: 1, ReciprocalExpulsion: 1 });
-    expect(response.json.escalation.level).toBe('strained');
+    // Recorded on the 28th, France's answer and its summons in protest ("2023-12") can only have happened between
+    // Azerbaijan's expulsion (26th, noon) and then: they count from the 27th, fresh. At noon on the 28th the
+    // exchange is at its height, on the crisis threshold (55.1); by the end of the day it reads strained.
+    expect(response.json.escalation).toMatchObject({ score: 55.1, level: 'crisis', conditions: [] });
+    const endOfDay = await t.request('GET', '/relations/AZE/FRA?asOf=2023-12-28');
+    expect(endOfDay.json.escalation.level).toBe('strained');
   });
 });
 

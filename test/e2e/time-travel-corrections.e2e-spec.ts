@@ -77,7 +77,7 @@ describe('correcting an incident', () => {
 
     const now = await view();
     expect(now.json.sides[0]).toMatchObject({ country: 'AZE', diplomatsExpelled: 4, expulsions: 1 });
-    expect(now.json.firstIncident).toEqual({ incidentId: expulsion.incidentId, type: 'DiplomatsExpelled', occurredOn: '2023-12-22' });
+    expect(now.json.firstIncident).toEqual({ incidentId: expulsion.incidentId, type: 'DiplomatsExpelled', occurredOn: '2023-12-22', countsFrom: '2023-12-22' });
 
     const knownAfter = await view('?knownAt=2023-12-28T09:00:00Z');
     expect(knownAfter.text).toBe(knownBefore.text);
@@ -135,9 +135,10 @@ describe('correcting an incident', () => {
     const log = await events();
     expect(log[2].data.changes).toEqual({ summary: 'Baku expels two French embassy staff' });
     expect(log[3].data.changes).toEqual({ occurredOn: '2023-12', precision: 'month' });
-    // Counted from the middle of December — but no later than it was first recorded, on 26 December at 18:00.
-    expect((await view('?asOf=2023-12-16T11:59:59.999Z')).json.incidentCount).toBe(0);
-    expect((await view('?asOf=2023-12-16T12:00:00Z')).json.incidentCount).toBe(1);
+    // Counted from the middle of the part of December it can have happened in: from the 1st to when it was
+    // first recorded, 26 December at 18:00 — so from 13 December 21:00, not from the middle of the month.
+    expect((await view('?asOf=2023-12-13T20:59:59.999Z')).json.incidentCount).toBe(0);
+    expect((await view('?asOf=2023-12-13T21:00:00Z')).json.incidentCount).toBe(1);
   });
 });
 

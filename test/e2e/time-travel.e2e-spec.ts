@@ -74,7 +74,7 @@ describe('a late report, seen as of and as known at', () => {
 
     const asOfAfter = await get('/relations/AZE/FRA?asOf=2023-12-01');
     expect(asOfAfter.json).toMatchObject({ at: '2023-12-01T23:59:59.999Z', incidentCount: 1, countsByType: { MeetingBoycotted: 1 } });
-    expect(asOfAfter.json.firstIncident).toEqual({ incidentId: late.incidentId, type: 'MeetingBoycotted', occurredOn: '2023-11-20' });
+    expect(asOfAfter.json.firstIncident).toEqual({ incidentId: late.incidentId, type: 'MeetingBoycotted', occurredOn: '2023-11-20', countsFrom: '2023-11-20' });
     // Scored at the as-of instant, decayed from when it happened (noon on 20 November), not from when it was reported.
     const [boycott] = asOfAfter.json.escalation.topContributors;
     const remaining = Math.pow(2, -(ms('2023-12-01T23:59:59.999Z') - ms('2023-11-20T12:00:00Z')) / HALF_LIFE_MS);
@@ -189,12 +189,13 @@ describe('timelines', () => {
   });
 
   it('scores each point exactly as the relation asOf that instant does', async () => {
-    const response = await timeline('from=2023-09-01&to=2024-02-29&interval=day');
+    // Up to the clock's day: a view as of a later day would be a forecast, which the API refuses.
+    const response = await timeline('from=2023-09-01&to=2023-12-28&interval=day');
     const { points } = response.json as { points: { at: string; score: number; level: string }[] };
 
     const direct = await Promise.all(points.map((point) => t.request('GET', `/relations/AZE/FRA?asOf=${point.at}`)));
 
-    expect(points).toHaveLength(182);
+    expect(points).toHaveLength(119);
     expect(points.some((point) => point.level === 'strained')).toBe(true);
     expect(points.map((point) => ({ at: point.at, score: point.score, level: point.level }))).toEqual(
       direct.map((view, i) => ({ at: points[i].at, score: view.json.escalation.score, level: view.json.escalation.level })),

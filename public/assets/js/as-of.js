@@ -84,7 +84,7 @@ export function mountAsOf(container, { onChange }) {
       asOf
         ? ['Showing the state as it stood at the end of ', h('strong', {}, humanDate(asOf)), ' (UTC). ']
         : ['Showing the state ', h('strong', {}, 'today'), ` (${humanDate(today)}). `],
-      'Scores fade with a 30-day half-life, so an old crisis reads calm today: travel back to see it.',
+      "Incidents' weight halves every 30 days while standing conditions (relations severed, sanctions, war) hold theirs: travel back to see an old crisis.",
     );
     for (const button of container.querySelectorAll('button[data-day], button[data-today]')) {
       const active = button.dataset.today !== undefined ? !asOf : button.dataset.day === asOf;

@@ -1,14 +1,21 @@
 // How Demarche's numbers and dates read on screen.
+import { catalog } from './api.js';
 import { h } from './dom.js';
 
-/** The escalation bands, as in src/domain/escalation.ts. */
-export const LEVELS = [
-  { level: 'calm', from: 0, to: 10 },
-  { level: 'friction', from: 10, to: 30 },
-  { level: 'strained', from: 30, to: 55 },
-  { level: 'crisis', from: 55, to: 80 },
-  { level: 'rupture', from: 80, to: 100 },
-];
+/**
+ * The escalation bands, [{ level, from, to }], filled from GET /catalog (the server's one
+ * definition) once `levelsReady` resolves; pages await it before drawing bands or legends.
+ */
+export const LEVELS = [];
+export const levelsReady = catalog().then(({ levels }) => {
+  LEVELS.splice(0, LEVELS.length, ...levels.map(({ level, from, below }) => ({ level, from, to: below ?? 100 })));
+  return LEVELS;
+});
+
+/** "calm < 10 ≤ friction < 30 ≤ …" as badges: the legend of the bands. */
+export function levelLegend() {
+  return LEVELS.flatMap((band, i) => [levelBadge(band.level), i < LEVELS.length - 1 ? ` <${band.to} ≤ ` : '']);
+}
 
 /** Band fills for charts: light enough for the score line to stay readable on top. */
 export const BAND_FILLS = {
@@ -43,6 +50,21 @@ const TREND = {
   improved: { arrow: '▼', word: 'better' },
   unchanged: { arrow: '▶', word: 'steady' },
 };
+
+/** A monthly judgement as an arrow and a word, its reasons in the title (and said to screen readers). */
+export function judgementCell(judgement) {
+  if (!judgement) return h('span', { class: 'muted small' }, '–');
+  const { arrow } = TREND[judgement.judgement] ?? TREND.unchanged;
+  const reasons = judgement.reasons.length > 0 ? judgement.reasons.join('; ') : 'nothing moved';
+  return h(
+    'span',
+    { class: `judgement trend-${judgement.judgement}`, title: reasons, dataset: { month: judgement.month } },
+    h('span', { 'aria-hidden': 'true', class: 'trend-arrow' }, arrow),
+    ' ',
+    judgement.judgement,
+    h('span', { class: 'visually-hidden' }, ` in ${humanDate(judgement.month)}: ${reasons}`),
+  );
+}
 
 /** "▲ +35.4" with the direction also said in words, for people who do not see the colour or arrow. */
 export function trendCell(trend) {
@@ -104,7 +126,7 @@ export function typeLabel(type) {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-export const AMBASSADOR = { in_post: 'In post', recalled: 'Recalled', expelled: 'Expelled' };
+export const AMBASSADOR = { in_post: 'In post', recalled: 'Recalled', expelled: 'Expelled', vacant: 'Post vacant' };
 export const RELATIONS = { normal: 'Normal', downgraded: 'Downgraded', severed: 'Severed' };
 
 /** A pair key AZE-FRA from a URL segment, or null. */

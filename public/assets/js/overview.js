@@ -1,18 +1,23 @@
-// The relations overview: every pair, highest escalation first, at the chosen point in time.
+// The relations overview: every pair, highest level first (then score, then latest incident), at the chosen point in time.
 import { api, query } from './api.js';
 import { asOfFromUrl, latestDay, mountAsOf, updateUrl } from './as-of.js';
 import { sparkline } from './chart.js';
 import { $, announce, debounce, fill, h } from './dom.js';
-import { addDays, humanDate, levelBadge, pairHref, RELATIONS, referenceDay, scoreText, todayIso, trendCell, typeLabel } from './format.js';
+import { addDays, humanDate, judgementCell, levelBadge, levelLegend, levelsReady, pairHref, RELATIONS, referenceDay, scoreText, todayIso, trendCell, typeLabel } from './format.js';
 import { askForKey, needsKey } from './key-prompt.js';
 import { followLiveThenLoad } from './live.js';
 
 const SPARK_DAYS = 180;
 const SPARK_ROWS = 30;
 const FEED_LENGTH = 20;
+/** An overview whose latest incident is older than this says so: the scores are what still stands, not news. */
+const RECENT_DAYS = 30;
+const COLUMNS = 9;
 
 let items = [];
 let loadedAsOf = null;
+/** The day the first incident counts from (of the log), for an as-of date before anything happened. */
+let firstIncidentOn = null;
 const flashing = new Set();
 
 const countrySelect = $('#filter-country');
@@ -36,16 +41,18 @@ for (const select of [countrySelect, levelSelect]) {
 async function load() {
   const asOf = asOfFromUrl();
   try {
-    const list = await api.get(`/relations${query({ asOf })}`);
+    const [list] = await Promise.all([api.get(`/relations${query({ asOf })}`), levelsReady]);
+    fill($('#level-legend'), levelLegend());
     items = list.items;
     loadedAsOf = asOf;
+    firstIncidentOn = list.firstIncidentOn;
     fillCountries();
-    const latest = latestDay(items.map((item) => item.lastIncident?.occurredOn), referenceDay);
+    const latest = latestIncident();
     asOfControl.setShortcuts(latest ? [{ label: 'Last incident', day: latest.day, hint: `The latest incident recorded (reported as ${latest.occurredOn})` }] : []);
     render(latest);
     document.body.dataset.loaded = 'true';
   } catch (problem) {
-    fill(tbody, h('tr', {}, h('td', { colspan: 8, class: 'error' }, `Could not load relations: ${problem.message}`)));
+    fill(tbody, h('tr', {}, h('td', { colspan: COLUMNS, class: 'error' }, `Could not load relations: ${problem.message}`)));
     if (needsKey(problem)) askForKey(problem.problem, () => load());
   }
 }
@@ -61,34 +68,60 @@ function fillCountries() {
   levelSelect.value = filters().level;
 }
 
-function render(latest = latestDay(items.map((item) => item.lastIncident?.occurredOn), referenceDay)) {
+/** The latest incident of the pairs shown, by the day it counts from (answers and vague dates as the server counts them). */
+function latestIncident() {
+  return latestDay(items.map((item) => item.lastIncident?.countsFrom), (day) => day);
+}
+
+function render(latest = latestIncident()) {
   const { country, level } = filters();
   const shown = items.filter((item) => (!country || item.pair.includes(country)) && (!level || item.escalation.level === level));
   const asOf = loadedAsOf;
-  fill($('#relations-caption'), `Relations as of ${asOf ? humanDate(asOf) : 'today'}, highest escalation first`);
+  fill($('#relations-caption'), `Relations as of ${asOf ? humanDate(asOf) : 'today'}, highest level first, then score, then latest incident`);
   fill($('#relations-count'), `Showing ${shown.length} of ${items.length} pair${items.length === 1 ? '' : 's'}.`);
   renderHint(latest, asOf);
   if (shown.length === 0) {
-    fill(tbody, h('tr', {}, h('td', { colspan: 8, class: 'muted' }, items.length === 0 ? 'No incidents are recorded yet.' : 'No pair matches these filters.')));
+    fill(tbody, h('tr', {}, h('td', { colspan: COLUMNS, class: 'muted' }, emptyText(asOf))));
     return;
   }
   fill(tbody, shown.map((item, index) => row(item, asOf, index < SPARK_ROWS)));
   loadSparklines(asOf);
 }
 
-/** When every score has faded, say why, and offer the date when it last mattered. */
+function emptyText(asOf) {
+  if (items.length > 0) return 'No pair matches these filters.';
+  if (asOf && firstIncidentOn && asOf < firstIncidentOn) return `No incident had occurred by ${humanDate(asOf)}.`;
+  return 'No incidents are recorded yet.';
+}
+
+/**
+ * What the date shows, said plainly: before the first incident, nothing had happened (and the first
+ * date is offered); long after the latest, the scores are what still stands, not news. Follows
+ * recency, not the scores: a severed relation keeps its score however quiet the news.
+ */
 function renderHint(latest, asOf) {
   const hint = $('#as-of-hint') ?? $('#as-of').appendChild(h('p', { id: 'as-of-hint', class: 'callout' }));
-  const quiet = items.length > 0 && items.every((item) => item.escalation.score < 10);
-  if (!latest || !quiet || (asOf && asOf >= latest.day)) {
+  const when = asOf ? `as of ${humanDate(asOf)}` : 'today';
+  const link = (day, text) => h('a', { href: `?${new URLSearchParams({ ...Object.fromEntries(new URLSearchParams(location.search)), asOf: day })}`, dataset: { day }, class: 'hint-link' }, text);
+  if (items.length === 0 && asOf && firstIncidentOn && asOf < firstIncidentOn) {
+    hint.hidden = false;
+    fill(hint, `Nothing had happened yet ${when}: the first incident counts from ${humanDate(firstIncidentOn)}. `, link(firstIncidentOn, `See the relations as of ${humanDate(firstIncidentOn)}`));
+    return;
+  }
+  const viewDay = asOf ? referenceDay(asOf) : todayIso();
+  if (!latest || latest.day >= addDays(viewDay, -RECENT_DAYS)) {
     hint.hidden = true;
     return;
   }
+  const standing = items.filter((item) => item.escalation.conditions.length > 0).length;
   hint.hidden = false;
   fill(
     hint,
-    `Every relation reads calm ${asOf ? `as of ${humanDate(asOf)}` : 'today'}: no incident is recent enough to weigh. The latest one was recorded for ${humanDate(latest.day)}. `,
-    h('a', { href: `?${new URLSearchParams({ ...Object.fromEntries(new URLSearchParams(location.search)), asOf: latest.day })}`, dataset: { day: latest.day }, class: 'hint-link' }, `See the relations as of ${humanDate(latest.day)}`),
+    `No incident in the ${RECENT_DAYS} days before ${asOf ? humanDate(asOf) : 'today'}: the latest counts from ${humanDate(latest.day)}. `,
+    standing > 0
+      ? `The scores ${when} are what still stands (conditions in ${standing} pair${standing === 1 ? '' : 's'}) and the fading weight of older incidents. `
+      : `Nothing stands between these countries ${when}; older incidents have faded. `,
+    link(latest.day, `See the relations as of ${humanDate(latest.day)}`),
   );
 }
 
@@ -114,6 +147,7 @@ function row(item, asOf, withSpark) {
     h('td', {}, levelBadge(item.escalation.level)),
     h('td', { class: 'num score' }, scoreText(item.escalation.score)),
     h('td', {}, trendCell(item.escalation.trend)),
+    h('td', { class: 'this-month' }, judgementCell(item.thisMonth)),
     h('td', {}, h('span', { class: `relations-${item.relations}` }, RELATIONS[item.relations] ?? item.relations)),
     h('td', {}, last ? [h('span', { class: 'nowrap' }, humanDate(last.occurredOn)), h('br'), h('span', { class: 'muted small' }, typeLabel(last.type))] : '–'),
     h('td', { class: 'num' }, String(item.incidentCount)),

@@ -8,7 +8,9 @@ import {
   AMBASSADOR,
   humanDate,
   isoDay,
+  judgementCell,
   levelBadge,
+  levelsReady,
   parsePairKey,
   RELATIONS,
   referenceDay,
@@ -19,8 +21,10 @@ import {
 } from './format.js';
 import { askForKey, needsKey } from './key-prompt.js';
 import { followLiveThenLoad } from './live.js';
+import { renderMonths } from './month-judgements.js';
 import { comparePositions } from './positions.js';
 import { mountReportForm } from './report-form.js';
+import { renderBreakdown } from './score-breakdown.js';
 
 const STORY_TAIL_DAYS = 90;
 const MAX_DAILY_POINTS = 1999;
@@ -85,7 +89,7 @@ async function load() {
   const asOf = asOfFromUrl();
   const [a, b] = pair;
   try {
-    const cat = await catalog();
+    const [cat] = await Promise.all([catalog(), levelsReady]);
     conflictTypes = new Set(cat.incidentTypes.filter((t) => t.conflict).map((t) => t.type));
     names = Object.fromEntries(cat.countries.map((c) => [c.code, c.name]));
     renderTitle();
@@ -103,8 +107,9 @@ async function load() {
     renderShortcuts(timeline);
     renderState(relation, asOf);
     renderChart(timeline, asOf);
-    renderContributors(relation, asOf);
+    renderBreakdown($('#contributors'), relation, { asOf, last: lastIncidentDay() });
     renderIncidents(asOf);
+    await renderMonths($('#months'), pair, { asOf, firstDay: relation?.firstIncidentOn ?? null });
     document.body.dataset.loaded = 'true';
   } catch (error) {
     showError(`Could not load this relation: ${error.message}`);
@@ -131,16 +136,34 @@ function renderShortcuts(timeline) {
   asOfControl.setShortcuts(shortcuts);
 }
 
-/** When the pair's score has faded, say so where the eye lands first, with the way back. */
+function lastIncidentDay() {
+  return incidents.map((incident) => referenceDay(incident.occurredOn)).sort().at(-1);
+}
+
+/**
+ * Say what the date shows where the eye lands first: before the first incident, that nothing had
+ * happened yet; a month after the last, that the score is what still stands, not news — with the way back.
+ */
 function renderFadedHint(relation, asOf) {
   const hint = $('#pair-hint');
-  const last = incidents.map((incident) => referenceDay(incident.occurredOn)).sort().at(-1);
-  const faded = relation && relation.escalation.score < 10 && last && (!asOf || asOf > addDays(last, 30));
-  hint.hidden = !faded;
-  if (!faded) return;
+  const when = asOf ? `as of ${humanDate(asOf)}` : 'today';
+  const first = relation?.firstIncidentOn;
+  if (relation && relation.incidentCount === 0 && first) {
+    hint.hidden = false;
+    fill(hint, `Nothing had happened between these countries ${when}: the first incident counts from ${humanDate(first)}. `, h('button', { type: 'button', class: 'button shortcut jump', dataset: { day: first } }, `Show as of ${humanDate(first)}`));
+    return;
+  }
+  const last = lastIncidentDay();
+  const quiet = relation && last && (!asOf || referenceDay(asOf) > addDays(last, 30));
+  hint.hidden = !quiet;
+  if (!quiet) return;
+  const standing = relation.escalation.conditions;
   fill(
     hint,
-    `Nothing recent weighs on this relation ${asOf ? `as of ${humanDate(asOf)}` : 'today'}: its last incident was on ${humanDate(last)}, and weights halve every 30 days. `,
+    `No incident in the 30 days before ${asOf ? humanDate(asOf) : 'today'}: the last was on ${humanDate(last)}. `,
+    standing.length > 0
+      ? `The score is what still stands: ${standing.map((c) => c.description).join('; ')}. `
+      : 'Nothing stands between these countries, and incidents’ weights halve every 30 days. ',
     h('button', { type: 'button', class: 'button shortcut jump', dataset: { day: last } }, `Show as of ${humanDate(last)}`),
   );
 }
@@ -182,7 +205,13 @@ function renderState(relation, asOf) {
       h('h3', { id: 'card-escalation' }, 'Escalation'),
       h('p', { class: 'big-score' }, h('span', { class: 'score-value', id: 'score-value' }, scoreText(escalation.score)), h('span', { class: 'score-max' }, ' / 100')),
       h('p', {}, levelBadge(escalation.level), ' ', trendCell(escalation.trend)),
-      h('p', { class: 'small muted' }, `Conflict pressure ${escalation.conflict}, cooperation ${escalation.cooperation}. Score ${escalation.trend.windowDays} days earlier: ${scoreText(escalation.trend.scoreThen)}.`),
+      h(
+        'p',
+        { class: 'small muted' },
+        `Standing conditions ${escalation.tension.toFixed(1)} + recent incidents ${escalation.momentum.toFixed(1)} (conflict ${escalation.conflict}, cooperation ${escalation.cooperation}). ` +
+          `Score ${escalation.trend.windowDays} days earlier: ${scoreText(escalation.trend.scoreThen)}.`,
+      ),
+      relation.thisMonth ? h('p', { class: 'small this-month' }, `${humanDate(relation.thisMonth.month)} so far: `, judgementCell(relation.thisMonth)) : null,
     ),
     h(
       'article',
@@ -195,7 +224,9 @@ function renderState(relation, asOf) {
         relation.relations === 'severed'
           ? 'Relations are broken off: restoring them comes first.'
           : relation.relations === 'downgraded'
-            ? 'An ambassador has been recalled or expelled.'
+            ? relation.escalation.conditions.some((c) => c.kind === 'relations_downgraded')
+              ? 'Downgraded below ambassador level: restoring them comes first.'
+              : 'An ambassador is away: recalled, expelled, or not yet back after relations were restored.'
             : 'Both ambassadors are in post.',
       ),
       h('p', { class: 'small' }, `${relation.incidentCount} incident${relation.incidentCount === 1 ? '' : 's'} by then.`),
@@ -238,56 +269,6 @@ function renderChart(timeline, asOf) {
     'aria-label',
     `Escalation score from ${humanDate(timeline.from.slice(0, 10))} to ${humanDate(timeline.to.slice(0, 10))}, by ${timeline.interval}. ` +
       `Peak ${scoreText(peak.score)} (${peak.level}) on ${humanDate(isoDay(new Date(peak.at)))}. ${container.dataset.markers} incident markers.`,
-  );
-}
-
-function renderContributors(relation, asOf) {
-  const box = $('#contributors');
-  const contributors = relation?.escalation.topContributors ?? [];
-  if (contributors.length === 0) {
-    const last = incidents.map((incident) => referenceDay(incident.occurredOn)).sort().at(-1);
-    fill(
-      box,
-      h(
-        'p',
-        { class: 'callout' },
-        `No incident weighs on the score ${asOf ? `as of ${humanDate(asOf)}` : 'today'}: weights halve every 30 days. `,
-        last && (!asOf || asOf > last) ? h('button', { type: 'button', class: 'button shortcut jump', dataset: { day: last } }, `Show as of the last incident (${humanDate(last)})`) : null,
-      ),
-    );
-    return;
-  }
-  fill(
-    box,
-    h(
-      'div',
-      { class: 'table-wrap' },
-      h(
-        'table',
-        { class: 'contributors' },
-        h('caption', {}, `Top ${contributors.length} contributors to the score of ${scoreText(relation.escalation.score)} as of ${asOf ? humanDate(asOf) : 'today'}`),
-        h(
-          'thead',
-          {},
-          h('tr', {}, h('th', { scope: 'col' }, 'Incident'), h('th', { scope: 'col' }, 'Date'), h('th', { scope: 'col', class: 'num' }, 'Points'), h('th', { scope: 'col', class: 'num' }, 'Weight left'), h('th', { scope: 'col' }, 'Explanation')),
-        ),
-        h(
-          'tbody',
-          {},
-          contributors.map((c) =>
-            h(
-              'tr',
-              {},
-              h('th', { scope: 'row' }, h('span', { class: c.contribution > 0 ? 'conflict' : 'cooperation' }, typeLabel(c.type)), ` ${c.actor} → ${c.target}`, h('br'), h('span', { class: 'small muted' }, c.summary)),
-              h('td', { class: 'nowrap' }, humanDate(c.occurredOn)),
-              h('td', { class: `num ${c.contribution > 0 ? 'conflict' : 'cooperation'}` }, `${c.contribution > 0 ? '+' : '−'}${Math.abs(c.contribution).toFixed(2)}`),
-              h('td', { class: 'num' }, `${Math.round(c.remaining * 100)}%`, h('span', { class: 'weight-bar', 'aria-hidden': 'true' }, h('span', { class: `weight-fill w${Math.round(c.remaining * 10)}` }))),
-              h('td', { class: 'explanation' }, c.explanation),
-            ),
-          ),
-        ),
-      ),
-    ),
   );
 }
 
