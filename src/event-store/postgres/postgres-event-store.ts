@@ -123,6 +123,12 @@ export class PostgresEventStore implements EventStore {
     return this.micros;
   }
 
+  /** synchronous_commit as the store's connections see it: 'on' whatever the server, database or role default. */
+  async synchronousCommit(): Promise<string> {
+    const { rows } = await this.pool.query<{ synchronous_commit: string }>('SHOW synchronous_commit');
+    return rows[0].synchronous_commit;
+  }
+
   append(streamId: string, events: NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     if (this.closing) return Promise.reject(new Error('PostgresEventStore is closed'));
     return new Promise((resolve, reject) => {
