@@ -45,6 +45,9 @@ export const LOG_PAGE_SIZE = 1_000;
  * at most a minute of events.
  */
 const SNAPSHOT_AFTER_MS = 60_000;
+/** Backoff between attempts to follow the log again after the subscription stopped. */
+const FOLLOW_AGAIN_MIN_MS = 100;
+const FOLLOW_AGAIN_MAX_MS = 5_000;
 
 /**
  * Keeps the read model following the store's global log: restores the persisted copy, catches up
@@ -64,6 +67,9 @@ export class ProjectionRunner implements OnApplicationShutdown {
   private fingerprint?: string;
   private rebuilding?: Promise<{ events: number; ms: number; hash: string }>;
   private readonly logger = new Logger(ProjectionRunner.name);
+  private followAgainMs = FOLLOW_AGAIN_MIN_MS;
+  private followAgainTimer?: NodeJS.Timeout;
+  private shuttingDown = false;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -170,6 +176,8 @@ export class ProjectionRunner implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.shuttingDown = true;
+    clearTimeout(this.followAgainTimer);
     await this.subscription?.close();
     clearTimeout(this.snapshotTimer);
     if (this.unsaved > 0) await this.persist();
@@ -246,17 +254,28 @@ export class ProjectionRunner implements OnApplicationShutdown {
   }
 
   private follow(): void {
-    this.subscription = this.store.subscribeToAll({
+    clearTimeout(this.followAgainTimer);
+    const subscription = this.store.subscribeToAll({
       after: this.checkpoint,
       onEvent: (event) => {
+        this.followAgainMs = FOLLOW_AGAIN_MIN_MS;
         // A subscription may hand over an event or two that was already applied.
         if (this.checkpoint !== null && this.store.comparePositions(event.position, this.checkpoint) <= 0) return;
         this.applyLive(event);
         this.unsaved++;
         this.scheduleSnapshot();
       },
-      onError: (error) => this.logger.error(`log subscription stopped: ${String(error)}`),
+      // The store stops a subscription when its connection is lost (a database restart): follow
+      // again from the checkpoint, backing off while the store stays unreachable.
+      onError: (error) => {
+        if (this.subscription !== subscription || this.shuttingDown) return;
+        this.subscription = undefined;
+        this.logger.error(`log subscription stopped: ${String(error)}; following again in ${this.followAgainMs} ms`);
+        this.followAgainTimer = setTimeout(() => this.follow(), this.followAgainMs);
+        this.followAgainMs = Math.min(this.followAgainMs * 2, FOLLOW_AGAIN_MAX_MS);
+      },
     });
+    this.subscription = subscription;
   }
 
   private applyLive(event: StoredEvent): void {

@@ -9,15 +9,15 @@ import pg from 'pg';
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL?.trim() || undefined;
 
 /** Why PostgreSQL specs cannot run here, or undefined when they can. Asked once per spec file, at load. */
-export async function postgresUnavailable(): Promise<string | undefined> {
-  if (!TEST_DATABASE_URL) return 'TEST_DATABASE_URL is not set (.ci/run installs PostgreSQL and sets it; see docs/postgres.md)';
-  const client = new pg.Client({ connectionString: TEST_DATABASE_URL, connectionTimeoutMillis: 3_000 });
+export async function postgresUnavailable(url = TEST_DATABASE_URL, variable = 'TEST_DATABASE_URL'): Promise<string | undefined> {
+  if (!url) return `${variable} is not set (.ci/run installs PostgreSQL and sets it; see docs/postgres.md)`;
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3_000 });
   try {
     await client.connect();
     await client.query('SELECT 1');
     return undefined;
   } catch (error) {
-    return `no PostgreSQL answers at TEST_DATABASE_URL (${error instanceof Error ? error.message : String(error)})`;
+    return `no PostgreSQL answers at ${variable} (${error instanceof Error ? error.message : String(error)})`;
   } finally {
     await client.end().catch(() => undefined);
   }
@@ -35,17 +35,18 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-export async function createTestDatabase(label: string): Promise<TestDatabase> {
-  if (!TEST_DATABASE_URL) throw new Error('TEST_DATABASE_URL is not set');
+/** A new empty database on the server of `serverUrl` (whose role may CREATE DATABASE). */
+export async function createTestDatabase(label: string, serverUrl = TEST_DATABASE_URL): Promise<TestDatabase> {
+  if (!serverUrl) throw new Error('TEST_DATABASE_URL is not set');
   const name = `demarche_test_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${randomUUID().slice(0, 8)}`;
-  await administer(`CREATE DATABASE ${name}`);
-  const url = new URL(TEST_DATABASE_URL);
+  await administer(serverUrl, `CREATE DATABASE ${name}`);
+  const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  return { url: url.toString(), name, drop: () => administer(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  return { url: url.toString(), name, drop: () => administer(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
-async function administer(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+async function administer(serverUrl: string, statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
   try {
     await client.query(statement);

@@ -92,6 +92,12 @@ export class PostgresBatchWriter {
     const started = performance.now();
     const client = await this.pool.connect();
     let failure: Error | undefined;
+    // The server can end the connection between two statements (a restart): that arrives as an
+    // 'error' event, which would end the process without a listener; the next statement fails.
+    const onConnectionError = (error: Error) => {
+      failure ??= error;
+    };
+    client.on('error', onConnectionError);
     try {
       const results = (await client.query(BEGIN_AND_LOCK)) as unknown as pg.QueryResult[];
       const before = Number(results[2].rows[0].position);
@@ -115,6 +121,7 @@ export class PostgresBatchWriter {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
+      client.off('error', onConnectionError);
       // A connection that failed mid-batch is not handed to anyone else.
       client.release(failure);
     }

@@ -101,9 +101,13 @@ export class PostgresEventStore implements EventStore {
     const store = new PostgresEventStore(options);
     try {
       const client = await store.pool.connect();
+      // A connection ended between two statements reports through the next one; the event itself must not end the process.
+      const ignore = () => undefined;
+      client.on('error', ignore);
       try {
         await migrate(client);
       } finally {
+        client.off('error', ignore);
         client.release();
       }
     } catch (error) {
