@@ -111,6 +111,18 @@ if (unavailable === undefined) {
       expect(errors).toEqual([]);
     });
 
+    it('stores text that SQL quoting could trip over exactly as given: quotes, backslashes, $$, NUL and lone surrogates', async () => {
+      const store = await open();
+      const streamId = `it's-a-\\stream-${randomUUID()}`;
+      const data = { quote: "O'Brien said \"no\"", backslash: 'C:\\temp\\new', dollars: '$$; DROP TABLE demarche.events; --', nul: 'a\u0000b', surrogate: '\ud800 alone', e: "E'\\x'" };
+
+      const { events } = await store.append(streamId, [{ ...newEvent(data), type: "Type'With\\Quote" }], 'no_stream');
+
+      expect(await store.readStream(streamId)).toEqual(events);
+      expect(events[0].data).toEqual(data);
+      expect(events[0].streamId).toBe(streamId);
+    });
+
     it('wakes a subscription of another process by NOTIFY, well before its poll interval', async () => {
       const [writer, reader] = [await open(), await open({ pollIntervalMs: 60_000 })];
       const streamId = `notify-${randomUUID()}`;

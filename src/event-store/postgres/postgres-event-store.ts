@@ -87,8 +87,11 @@ export class PostgresEventStore implements EventStore {
       connectionString: options.connectionString,
       max: options.poolSize ?? 8,
       connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
-      // A 201 means committed to disk: whatever the role or database says, this session commits synchronously.
-      options: '-c synchronous_commit=on',
+      application_name: 'demarche',
+      // A 201 means committed to disk: whatever the role or database says, this session commits
+      // synchronously. A process frozen inside a batch (it holds the append lock) is cut off by
+      // the server after 10 s, so the other instances' appends do not wait for it forever.
+      options: '-c synchronous_commit=on -c idle_in_transaction_session_timeout=10000',
     });
     // An idle connection that dies (server restart) is dropped by the pool and replaced on next use;
     // without a listener the 'error' event would end the process.
@@ -187,7 +190,11 @@ export class PostgresEventStore implements EventStore {
 
   /** A connection of its own that LISTENs, so a notification is never queued behind a long read. */
   private async listen(onCommit: (head: number) => void, onLost: (error: Error) => void): Promise<{ stop(): Promise<void> }> {
-    const client = new pg.Client({ connectionString: this.options.connectionString, connectionTimeoutMillis: this.options.connectTimeoutMs ?? 5_000 });
+    const client = new pg.Client({
+      connectionString: this.options.connectionString,
+      connectionTimeoutMillis: this.options.connectTimeoutMs ?? 5_000,
+      application_name: 'demarche-listen',
+    });
     let stopping = false;
     const lost = (error: Error) => {
       if (!stopping) onLost(error);
