@@ -153,6 +153,24 @@ if (unavailable === undefined) {
       }
     });
 
+    it('appends from several instances at once even when the database defaults to REPEATABLE READ', async () => {
+      const admin = new pg.Client({ connectionString: database.url });
+      await admin.connect();
+      await admin.query(`ALTER DATABASE ${database.name} SET default_transaction_isolation = 'repeatable read'`);
+      try {
+        const stores = [await open(), await open(), await open()];
+        const outcomes = await Promise.allSettled(
+          stores.flatMap((store) => Array.from({ length: 3 }, async () => {
+            for (let i = 0; i < 5; i++) await store.append(`isolation-${randomUUID()}`, [newEvent()], 'no_stream');
+          })),
+        );
+        expect(outcomes.filter((outcome) => outcome.status === 'rejected')).toEqual([]);
+      } finally {
+        await admin.query(`ALTER DATABASE ${database.name} RESET default_transaction_isolation`);
+        await admin.end();
+      }
+    });
+
     it('creates its schema once when several instances start together, and refuses a database from a newer build', async () => {
       const fresh = await createTestDatabase('migrations');
       try {

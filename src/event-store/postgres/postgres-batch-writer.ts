@@ -55,7 +55,8 @@ const literals = (values: string[]) => values.map(escapeLiteral).join(', ');
  */
 function readUnderLock(eventIds: string[], streamIds: string[]): string {
   return [
-    'BEGIN',
+    // Explicitly: under a database default of REPEATABLE READ the reads would not see batches committed while waiting for the lock.
+    'BEGIN ISOLATION LEVEL READ COMMITTED',
     `SELECT pg_advisory_xact_lock(${APPEND_LOCK[0]}, ${APPEND_LOCK[1]})`,
     `SELECT coalesce(max(position), 0)::text AS position FROM ${EVENTS_TABLE}`,
     `SELECT ${COLUMNS} FROM ${EVENTS_TABLE} WHERE event_id = ANY(ARRAY[${literals(eventIds)}]::text[])`,
