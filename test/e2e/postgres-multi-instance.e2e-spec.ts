@@ -87,6 +87,20 @@ if (unavailable === undefined) {
       process.stderr.write(`\nmulti-instance visibility after the 201 (ms, each reader): ${delays.join(', ')}\n`);
     });
 
+    it('refuses positions PostgreSQL could not hold with a 400 naming the field, not a database error', async () => {
+      for (const [path, field] of [
+        ['/events?after=9223372036854775808', 'after'],
+        ['/events?after=007', 'after'],
+        ['/relations/EST/RUS?minPosition=99999999999999999999', 'minPosition'],
+        ['/relations/EST/RUS?minPosition=-1', 'minPosition'],
+      ] as const) {
+        const response = await getJson(urls[0], path);
+        expect({ path, status: response.status, type: response.headers.get('content-type') }).toEqual({ path, status: 400, type: expect.stringMatching(/^application\/problem\+json/) });
+        expect(response.json.errors.map((error: { field: string }) => error.field)).toEqual([field]);
+      }
+      expect((await getJson(urls[0], '/events?after=9223372036854775807')).status).toBe(200);
+    });
+
     it('gives 16 writers racing with If-Match over the three instances contiguous revisions and one event per 201', async () => {
       const WRITERS = 16;
       const MAX_ATTEMPTS = 200;
