@@ -21,6 +21,9 @@
  *
  * `--profile` runs both servers under `node --cpu-prof` (closing them cleanly so the profiles get
  * written) and prints where the profiles went; `--keep` keeps the SQLite file.
+ *
+ * `--store postgres` runs the real server on PostgreSQL instead: a fresh database created on the
+ * server of DATABASE_URL (a role that may CREATE DATABASE), dropped after unless `--keep`.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -31,6 +34,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import countries from 'i18n-iso-countries';
+import pg from 'pg';
+import { createTestDatabase, type TestDatabase } from '../test/support/postgres-database.js';
 import type { ServerStats } from './bench-server.js';
 
 // ---- autocannon (CommonJS, untyped): the slice of its API used here --------------------------
@@ -84,8 +89,10 @@ const { values: flags } = parseArgs({
     pairs: { type: 'string', default: '2000' },
     profile: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
+    store: { type: 'string', default: 'sqlite' },
   },
 });
+if (flags.store !== 'sqlite' && flags.store !== 'postgres') throw new Error(`--store must be sqlite or postgres, got ${flags.store}`);
 
 function positiveInt(name: string, value: string | undefined): number {
   const n = Number(value);
@@ -377,9 +384,38 @@ function roundLine(m: Measured): string {
 
 // ---- main ------------------------------------------------------------------------------------
 
+/** What the store holds once the real server is gone: how many events, and the incident ids among them. */
+async function recorded(store: { file: string } | { database: TestDatabase }): Promise<{ onDisk: number; idsOnDisk: Set<string> }> {
+  if ('file' in store) {
+    const db = new Database(store.file, { readonly: true, fileMustExist: true });
+    try {
+      const onDisk = (db.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n;
+      const ids = (db.prepare("SELECT json_extract(data, '$.incidentId') AS id FROM events").all() as { id: string }[]).map((row) => row.id);
+      return { onDisk, idsOnDisk: new Set(ids) };
+    } finally {
+      db.close();
+    }
+  }
+  const client = new pg.Client({ connectionString: store.database.url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ id: string }>("SELECT data::json ->> 'incidentId' AS id FROM demarche.events");
+    return { onDisk: rows.length, idsOnDisk: new Set(rows.map((row) => row.id)) };
+  } finally {
+    await client.end();
+  }
+}
+
 async function main(): Promise<number> {
   const work = mkdtempSync(join(os.tmpdir(), 'demarche-bench-'));
   const file = join(work, 'events.db');
+  let database: TestDatabase | undefined;
+  if (flags.store === 'postgres') {
+    const serverUrl = process.env.DATABASE_URL?.trim();
+    if (!serverUrl) throw new Error('--store postgres needs DATABASE_URL (a role that may CREATE DATABASE)');
+    database = await createTestDatabase('bench_append', serverUrl);
+  }
+  const target = database ? database.url : file;
   const profileDir = flags.profile ? join(work, 'profiles') : undefined;
   const bodies = makeBodies(PAIRS);
   const cpus = os.cpus();
@@ -392,10 +428,10 @@ async function main(): Promise<number> {
     `load: autocannon ${autocannonVersion}, ${CONNECTIONS} connections, ${WARMUP_S} s warm-up + ${DURATION_S} s measured per run, ` +
       `${ROUNDS} rounds alternating baseline/real, ${bodies.length} bodies over ${PAIRS} pairs (${TYPES.join(', ')})`,
   );
-  console.log(`servers: one child process each; SQLite file ${file}${profileDir ? `; CPU profiles in ${profileDir}` : ''}`);
+  console.log(`servers: one child process each; ${database ? `PostgreSQL database ${database.name}` : `SQLite file ${file}`}${profileDir ? `; CPU profiles in ${profileDir}` : ''}`);
 
   const noop = await startServer('noop', [], profileDir);
-  const real = await startServer('real', [file], profileDir).catch(async (error: unknown) => {
+  const real = await startServer('real', [target], profileDir).catch(async (error: unknown) => {
     await stopServer(noop, false);
     throw error;
   });
@@ -420,12 +456,7 @@ async function main(): Promise<number> {
   // already be in the file, not in anything a clean shutdown would still flush.
   await stopServer(real, flags.profile);
 
-  const db = new Database(file, { readonly: true, fileMustExist: true });
-  const onDisk = (db.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n;
-  const idsOnDisk = new Set(
-    (db.prepare("SELECT json_extract(data, '$.incidentId') AS id FROM events").all() as { id: string }[]).map((row) => row.id),
-  );
-  db.close();
+  const { onDisk, idsOnDisk } = await recorded(database ? { database } : { file });
 
   const realRuns = results.filter((m) => m.mode === 'real');
   const noopRuns = results.filter((m) => m.mode === 'noop');
@@ -478,7 +509,10 @@ async function main(): Promise<number> {
     console.log(
       `group commit: ${finalStats.transactionsCommitted} transactions for ${onDisk} appends (${fmt(onDisk / Math.max(1, finalStats.transactionsCommitted), 1)} per commit` +
         `${finalStats.writesOnThread ? ', committed on the store\'s writer thread' : ''}); ` +
-        `journal_mode=${finalStats.pragmas?.journalMode} synchronous=${finalStats.pragmas?.synchronous} (2 = FULL); server RSS ${fmt(finalStats.rssBytes / 2 ** 20)} MiB`,
+        (finalStats.pragmas
+          ? `journal_mode=${finalStats.pragmas.journalMode} synchronous=${finalStats.pragmas.synchronous} (2 = FULL)`
+          : `PostgreSQL synchronous_commit=${finalStats.synchronousCommit}`) +
+        `; server RSS ${fmt(finalStats.rssBytes / 2 ** 20)} MiB`,
     );
   }
 
@@ -493,7 +527,8 @@ async function main(): Promise<number> {
 
   if (flags.profile) console.log(`CPU profiles: ${profileDir} (open in Chrome DevTools or speedscope)`);
   else if (!flags.keep) rmSync(work, { recursive: true, force: true });
-  if (flags.keep && !flags.profile) console.log(`kept ${work}`);
+  if (flags.keep && !flags.profile) console.log(`kept ${work}${database ? ` and database ${database.name}` : ''}`);
+  else await database?.drop();
 
   for (const problem of problems) console.error(`FAILED: ${problem}`);
   return problems.length > 0 ? 1 : 0;

@@ -3,6 +3,7 @@
  * loop with the load generator.
  *
  *   node dist/bench/bench-server.js real <sqlite-file>   the real app (createApp) on a SQLite file
+ *   node dist/bench/bench-server.js real <postgres://…>  the real app on that PostgreSQL database
  *   node dist/bench/bench-server.js noop                 the no-op baseline (bench/noop-app.ts)
  *
  * Listens on 127.0.0.1:0 and prints one line, `{"url":"http://127.0.0.1:PORT"}`, on stdout.
@@ -28,6 +29,8 @@ export interface ServerStats {
   /** Group-commit transactions committed by the SQLite store (real mode only). */
   transactionsCommitted?: number;
   pragmas?: { journalMode: string; synchronous: number; busyTimeoutMs: number };
+  /** PostgreSQL's synchronous_commit as the store's connections see it (PostgreSQL only). */
+  synchronousCommit?: string;
   /** Wall-clock time spent inside the store's batch transactions (BEGIN … COMMIT incl. fsync), when measurable. */
   commitMicros?: number;
   /** Whether those transactions run on the store's writer thread rather than on the event loop. */
@@ -44,6 +47,10 @@ function isSqliteStore(store: unknown): store is EventStore & SqliteStoreIntrosp
   return typeof store === 'object' && store !== null && 'transactionsCommitted' in store && 'writesOnThread' in store && 'pragmas' in store;
 }
 
+function isPostgresStore(store: unknown): store is EventStore & { transactionsCommitted: number; synchronousCommit(): Promise<string> } {
+  return typeof store === 'object' && store !== null && 'transactionsCommitted' in store && 'synchronousCommit' in store;
+}
+
 /** Time the SQLite store has spent inside its batch transactions (BEGIN … COMMIT, fsync included), on whichever thread commits. */
 function commitTime(store: unknown): (() => number) | undefined {
   const target = store as { commitMicros?: unknown } | undefined;
@@ -54,8 +61,9 @@ async function main(): Promise<void> {
   const [mode, file] = process.argv.slice(2);
   let app: NestFastifyApplication;
   if (mode === 'real') {
-    if (!file) throw new Error('usage: bench-server real <sqlite-file>');
-    app = await createApp({ eventStore: { kind: 'sqlite', file }, logger: false });
+    if (!file) throw new Error('usage: bench-server real <sqlite-file | postgres://…>');
+    const eventStore = /^postgres(ql)?:\/\//.test(file) ? ({ kind: 'postgres', connectionString: file } as const) : ({ kind: 'sqlite', file } as const);
+    app = await createApp({ eventStore, logger: false });
   } else if (mode === 'noop') {
     app = await createNoopApp();
   } else {
@@ -68,6 +76,7 @@ async function main(): Promise<void> {
 
   const store = mode === 'real' ? app.get<EventStore>(EVENT_STORE) : undefined;
   const commitMicros = commitTime(store);
+  const synchronousCommit = isPostgresStore(store) ? await store.synchronousCommit() : undefined;
   const stats = (): ServerStats => {
     const cpu = process.cpuUsage();
     return {
@@ -78,6 +87,7 @@ async function main(): Promise<void> {
       loopIdleMs: performance.eventLoopUtilization().idle,
       ...(commitMicros ? { commitMicros: commitMicros() } : {}),
       ...(isSqliteStore(store) ? { transactionsCommitted: store.transactionsCommitted, writesOnThread: store.writesOnThread, pragmas: store.pragmas() } : {}),
+      ...(isPostgresStore(store) ? { transactionsCommitted: store.transactionsCommitted, synchronousCommit } : {}),
     };
   };
 

@@ -5,7 +5,8 @@
  *   node --expose-gc dist/bench/replay-worker.js <phase> '<options as JSON>'
  *
  *   generate  write the log (bench/replay-generate.ts)
- *   raw       the ceiling: scan the events table with better-sqlite3 and JSON.parse each event
+ *   raw       the ceiling: scan the events table with better-sqlite3 (or pg, with databaseUrl) and JSON.parse each event
+ *   copy      copy the generated SQLite log into a PostgreSQL database (--store postgres)
  *   rebuild   a full rebuild through ProjectionRunner / RelationsReadModel, then queries on the
  *             rebuilt read model: as-of (the target), known-at, current view, a timeline
  *
@@ -13,11 +14,14 @@
  */
 import Database from 'better-sqlite3';
 import { timelineInstants } from '../src/domain/relation-history.js';
+import type { EventStore } from '../src/event-store/event-store.port.js';
+import { PostgresEventStore } from '../src/event-store/postgres/postgres-event-store.js';
 import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.js';
 import { ProjectionRunner } from '../src/projections/projection-runner.js';
 import type { TimelinePoint } from '../src/domain/relation-history.js';
 import type { Perspective } from '../src/projections/relations.read-model.js';
 import { generateLog, type GenerateOptions } from './replay-generate.js';
+import { copyToPostgres, rawScanPostgres } from './replay-postgres.js';
 
 export interface LatencyStats {
   queries: number;
@@ -52,6 +56,8 @@ export interface RebuildResult {
 
 export interface RebuildOptions {
   file: string;
+  /** Rebuild from this PostgreSQL database instead of the SQLite file. */
+  databaseUrl?: string;
   pair: string;
   pairEvents: number;
   queries: number;
@@ -79,7 +85,8 @@ async function generate(options: GenerateOptions) {
   return { ...log, maxRssMB: maxRssMB() };
 }
 
-function rawScan({ file }: { file: string }): RawScanResult {
+async function rawScan({ file, databaseUrl }: { file: string; databaseUrl?: string }): Promise<RawScanResult> {
+  if (databaseUrl) return { ...(await rawScanPostgres(databaseUrl)), maxRssMB: maxRssMB() };
   const db = new Database(file, { readonly: true });
   try {
     const rows = db.prepare<[], { position: number; stream_id: string; revision: number; event_id: string; type: string; data: string; metadata: string }>(
@@ -103,7 +110,7 @@ function rawScan({ file }: { file: string }): RawScanResult {
 }
 
 async function rebuild(options: RebuildOptions): Promise<RebuildResult> {
-  const store = new SqliteEventStore({ file: options.file });
+  const store: EventStore = options.databaseUrl ? await PostgresEventStore.open({ connectionString: options.databaseUrl }) : new SqliteEventStore({ file: options.file });
   // No snapshot file: this measures the rebuild itself (POST /admin/projections/rebuild also persists it).
   const runner = new ProjectionRunner(store);
   try {
@@ -181,7 +188,8 @@ async function main(): Promise<void> {
   const options = JSON.parse(json ?? '{}');
   const result =
     phase === 'generate' ? await generate(options)
-    : phase === 'raw' ? rawScan(options)
+    : phase === 'raw' ? await rawScan(options)
+    : phase === 'copy' ? await copyToPostgres(options)
     : phase === 'rebuild' ? await rebuild(options)
     : undefined;
   if (result === undefined) throw new Error(`unknown phase ${phase}`);

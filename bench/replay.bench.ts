@@ -29,6 +29,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { createTestDatabase, type TestDatabase } from '../test/support/postgres-database.js';
 import { freePort, peakRss, stop } from './bench-process.js';
 import type { GeneratedLog } from './replay-generate.js';
 import type { LatencyStats, RawScanResult, RebuildResult } from './replay-worker.js';
@@ -47,8 +48,18 @@ const { values: flags } = parseArgs({
     reuse: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
+    store: { type: 'string', default: 'sqlite' },
   },
 });
+if (flags.store !== 'sqlite' && flags.store !== 'postgres') {
+  console.error(`--store must be sqlite or postgres, got '${flags.store}'`);
+  process.exit(2);
+}
+const postgresServer = flags.store === 'postgres' ? process.env.DATABASE_URL?.trim() : undefined;
+if (flags.store === 'postgres' && !postgresServer) {
+  console.error('--store postgres needs DATABASE_URL (a role that may CREATE DATABASE): the log is generated into SQLite, then copied into a fresh database there');
+  process.exit(2);
+}
 
 function positive(name: string, value: string | undefined, integer = true): number {
   const n = Number(value);
@@ -117,7 +128,14 @@ async function serve(label: string): Promise<ServerRun> {
   const execArgv = flags.profile ? [`--cpu-prof`, `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=server-${label}.cpuprofile`] : [];
   const started = performance.now();
   const server = spawn(process.execPath, [...execArgv, serverScript], {
-    env: { ...process.env, DATA_DIR: dir, PORT: String(port), HOST: '127.0.0.1', NO_COLOR: '1', EVENT_STORE: 'sqlite' },
+    env: {
+      ...process.env,
+      DATA_DIR: dir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      NO_COLOR: '1',
+      ...(database ? { EVENT_STORE: 'postgres', DATABASE_URL: database.url } : { EVENT_STORE: 'sqlite' }),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -153,6 +171,9 @@ async function serve(label: string): Promise<ServerRun> {
 const stats = (s: LatencyStats) =>
   `p50 ${fmt(s.p50Ms, 2)} ms  p99 ${fmt(s.p99Ms, 2)} ms  max ${fmt(s.maxMs, 2)} ms  (${fmt(s.queries)} queries${s.skipped ? `, ${fmt(s.skipped)} skipped: time budget spent` : ''})`;
 
+/** The PostgreSQL database the phases read (--store postgres), a copy of the generated file. */
+let database: TestDatabase | undefined;
+
 async function main(): Promise<void> {
   log(`bench:replay in ${dir}`);
   let generated: GeneratedLog & { maxRssMB: number };
@@ -170,14 +191,21 @@ async function main(): Promise<void> {
   }
   rmSync(snapshotFile, { force: true });
   const [busiest] = generated.busiest;
+  let copied: { events: number; ms: number; bytes: number } | undefined;
+  if (postgresServer) {
+    database = await createTestDatabase('bench_replay', postgresServer);
+    log(`copying the log into PostgreSQL database ${database.name}…`);
+    copied = await phase('copy', { file: dbFile, databaseUrl: database.url });
+  }
+  const databaseUrl = database?.url;
 
   log('(a) raw scan…');
-  const raw = await phase<RawScanResult>('raw', { file: dbFile });
+  const raw = await phase<RawScanResult>('raw', { file: dbFile, databaseUrl });
   log('(b) rebuild and (c) queries…');
   const rebuildArgv = flags.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--cpu-prof-name=rebuild.cpuprofile'] : [];
   const rebuild = await phase<RebuildResult>(
     'rebuild',
-    { file: dbFile, pair: busiest.pair, pairEvents: busiest.events, queries: options.queries, budgetMs: options.budgetMs, seed: options.seed },
+    { file: dbFile, databaseUrl, pair: busiest.pair, pairEvents: busiest.events, queries: options.queries, budgetMs: options.budgetMs, seed: options.seed },
     rebuildArgv,
   );
   log('(d) cold start, then restart with the snapshot…');
@@ -205,9 +233,12 @@ async function main(): Promise<void> {
       `${fmt(generated.refused)} reports refused by the decider and recorded as accusations) in ${fmt(generated.pairs)} pairs, Zipf s=${options.skew}`,
     `           busiest pairs: ${top}; median pair ${fmt(generated.medianPairEvents)} events`,
     `           mix: ${mix}`,
+    ...(copied
+      ? [`           store: PostgreSQL, database ${fmt(copied.bytes / 2 ** 20)} MB (copied from the generated SQLite file in ${fmt(copied.ms / 1000, 1)} s)`]
+      : []),
     `           SQLite file ${fmt(dbBytes / 2 ** 20)} MB; generated in ${fmt(generated.ms / 1000, 1)} s (${fmt(generated.events / (generated.ms / 1000))} events/s), peak RSS ${fmt(generated.maxRssMB)} MB`,
     '',
-    `(a) raw scan (better-sqlite3 iterate + JSON.parse)   ${fmt(rawRate).padStart(10)} events/s   ${fmt(raw.ms / 1000, 2)} s   peak RSS ${fmt(raw.maxRssMB)} MB`,
+    `${database ? '(a) raw scan (pg keyset pages + JSON.parse)        ' : '(a) raw scan (better-sqlite3 iterate + JSON.parse)   '}${fmt(rawRate).padStart(10)} events/s   ${fmt(raw.ms / 1000, 2)} s   peak RSS ${fmt(raw.maxRssMB)} MB`,
     `(b) rebuild (ProjectionRunner → RelationsReadModel)  ${fmt(rebuildRate).padStart(10)} events/s   ${fmt(rebuild.ms / 1000, 2)} s   + hash ${fmt(rebuild.hashMs / 1000, 2)} s`,
     `    ratio rebuild / raw                              ${fmt(ratio, 2).padStart(10)}            target ≥ ${TARGETS.ratio}   ${verdict(ratio >= TARGETS.ratio)}`,
     `    peak RSS of the rebuild process                  ${fmt(rebuild.maxRssMB).padStart(10)} MB          target ≤ ${TARGETS.rssMB} MB   ${verdict(rebuild.maxRssMB <= TARGETS.rssMB)}`,
@@ -234,6 +265,8 @@ async function main(): Promise<void> {
 
   if (!flags.keep && !flags.dir) rmSync(dir, { recursive: true, force: true });
   else log(`store kept in ${dir} (rerun with --dir ${dir} --reuse)`);
+  if (database && !flags.keep) await database.drop();
+  else if (database) log(`PostgreSQL database ${database.name} kept`);
   if (!sameHash || !restoredNotReplayed) {
     console.error(!sameHash ? 'FAILED: the servers’ read model does not hash like the rebuild' : 'FAILED: the restart did not restore the snapshot');
     process.exitCode = 1;

@@ -30,7 +30,10 @@ async function main(): Promise<void> {
     .catch((error: unknown) => {
       throw listenFailure(error, port, host);
     });
-  const where = eventStore.kind === 'sqlite' ? `SQLite file ${eventStore.file}` : `EventStoreDB ${redactCredentials(eventStore.connectionString)}`;
+  const where =
+    eventStore.kind === 'sqlite'
+      ? `SQLite file ${eventStore.file}`
+      : `${eventStore.kind === 'postgres' ? 'PostgreSQL' : 'EventStoreDB'} ${redactCredentials(eventStore.connectionString)}`;
   logger.log(`Demarche listening on http://${host}:${port} — events in ${where}`);
   logger.log(access);
 }

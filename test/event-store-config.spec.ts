@@ -52,7 +52,7 @@ describe('eventStoreConfigFromEnv', () => {
   });
 
   it('rejects an unknown EVENT_STORE, naming the variable and the accepted values', () => {
-    const error = configError({ EVENT_STORE: 'postgres' });
+    const error = configError({ EVENT_STORE: 'mongodb' });
     expect(error.message).toContain('EVENT_STORE');
     expect(error.message).toContain("'sqlite'");
     expect(error.message).toContain("'eventstoredb'");
@@ -77,6 +77,44 @@ describe('eventStoreConfigFromEnv', () => {
     expect(message).toContain('https://admin:***@localhost:2113');
     expect(message).not.toContain('changeit');
   });
+});
+
+describe('eventStoreConfigFromEnv with EVENT_STORE=postgres', () => {
+  it('reads DATABASE_URL, for both URL schemes', () => {
+    for (const connectionString of ['postgres://demarche:secret@db:5432/demarche', 'postgresql://localhost/demarche?sslmode=require']) {
+      expect(eventStoreConfigFromEnv({ EVENT_STORE: 'postgres', DATABASE_URL: connectionString })).toEqual({ kind: 'postgres', connectionString });
+    }
+  });
+
+  it('requires DATABASE_URL, naming it and the accepted schemes', () => {
+    for (const env of [{ EVENT_STORE: 'postgres' }, { EVENT_STORE: 'postgres', DATABASE_URL: ' ' }]) {
+      const { message } = configError(env);
+      expect(message).toContain('EVENT_STORE=postgres requires DATABASE_URL');
+      expect(message).toContain('postgres://');
+    }
+  });
+
+  it('rejects a URL of another scheme without echoing its password', () => {
+    const { message } = configError({ EVENT_STORE: 'postgres', DATABASE_URL: 'mysql://app:hunter2hunter2@db/demarche' });
+    expect(message).toContain('DATABASE_URL must start with postgres:// or postgresql://');
+    expect(message).toContain('mysql://app:***@db/demarche');
+    expect(message).not.toContain('hunter2');
+  });
+});
+
+describe('openEventStore with PostgreSQL', () => {
+  it('fails with "cannot open the PostgreSQL event store" and no password when nothing listens at the address', async () => {
+    const config = eventStoreConfigFromEnv({ EVENT_STORE: 'postgres', DATABASE_URL: 'postgres://demarche:hunter2hunter2@127.0.0.1:1/demarche' });
+
+    const failure = await openEventStore(config, { connectTimeoutMs: 3_000 }).then(
+      () => { throw new Error('openEventStore succeeded against a closed port'); },
+      (error: unknown) => error,
+    );
+
+    expect(failure).toBeInstanceOf(EventStoreUnreachableError);
+    expect((failure as Error).message).toMatch(/^cannot open the PostgreSQL event store at postgres:\/\/demarche:\*\*\*@127\.0\.0\.1:1\/demarche \(.*ECONNREFUSED/);
+    expect((failure as Error).message).not.toContain('hunter2');
+  }, 10_000);
 });
 
 describe('redactCredentials', () => {

@@ -4,7 +4,8 @@ import type { EventStore } from './event-store.port.js';
 
 export type EventStoreConfig =
   | { kind: 'sqlite'; file: string }
-  | { kind: 'eventstoredb'; connectionString: string };
+  | { kind: 'eventstoredb'; connectionString: string }
+  | { kind: 'postgres'; connectionString: string };
 
 /** The environment asks for something that cannot work; the message says which variable and what it accepts. */
 export class EventStoreConfigError extends Error {
@@ -14,7 +15,7 @@ export class EventStoreConfigError extends Error {
   }
 }
 
-/** The configured EventStoreDB did not answer when the application started. */
+/** The configured EventStoreDB or PostgreSQL did not answer when the application started. */
 export class EventStoreUnreachableError extends Error {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
@@ -22,8 +23,9 @@ export class EventStoreUnreachableError extends Error {
   }
 }
 
-const KINDS = ['sqlite', 'eventstoredb'] as const;
+const KINDS = ['sqlite', 'eventstoredb', 'postgres'] as const;
 const CONNECTION_SCHEMES = ['esdb://', 'esdb+discover://', 'kurrentdb://', 'kurrentdb+discover://'];
+const POSTGRES_SCHEMES = ['postgres://', 'postgresql://'];
 const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 
 export function eventStoreConfigFromEnv(env: NodeJS.ProcessEnv): EventStoreConfig {
@@ -33,6 +35,8 @@ export function eventStoreConfigFromEnv(env: NodeJS.ProcessEnv): EventStoreConfi
       return { kind, file: resolve(blankToUndefined(env.DATA_DIR) ?? './data', 'demarche.db') };
     case 'eventstoredb':
       return { kind, connectionString: connectionStringFromEnv(env) };
+    case 'postgres':
+      return { kind, connectionString: databaseUrlFromEnv(env) };
     default:
       throw new EventStoreConfigError(
         `EVENT_STORE must be one of ${KINDS.map((k) => `'${k}'`).join(', ')} (default 'sqlite'), got '${kind}'.`,
@@ -57,6 +61,21 @@ function connectionStringFromEnv(env: NodeJS.ProcessEnv): string {
   return connectionString;
 }
 
+function databaseUrlFromEnv(env: NodeJS.ProcessEnv): string {
+  const url = blankToUndefined(env.DATABASE_URL);
+  const accepted = POSTGRES_SCHEMES.join(' or ');
+  if (url === undefined) {
+    throw new EventStoreConfigError(
+      `EVENT_STORE=postgres requires DATABASE_URL, a connection URL starting with ${accepted} ` +
+        `(for example postgres://demarche:secret@localhost:5432/demarche).`,
+    );
+  }
+  if (!POSTGRES_SCHEMES.some((scheme) => url.toLowerCase().startsWith(scheme))) {
+    throw new EventStoreConfigError(`DATABASE_URL must start with ${accepted}, got '${redactCredentials(url)}'.`);
+  }
+  return url;
+}
+
 export interface OpenEventStoreOptions {
   connectTimeoutMs?: number;
   /** EventStoreDB only: the streams that are this application's (the contract suite uses its own). */
@@ -74,6 +93,8 @@ export async function openEventStore(
     }
     case 'eventstoredb':
       return openEventStoreDb(config.connectionString, streamPrefix, connectTimeoutMs);
+    case 'postgres':
+      return openPostgres(config.connectionString, connectTimeoutMs);
     default:
       return assertNever(config);
   }
@@ -102,6 +123,20 @@ async function openEventStoreDb(connectionString: string, streamPrefix: string, 
     );
   }
   return store;
+}
+
+async function openPostgres(connectionString: string, connectTimeoutMs: number): Promise<EventStore> {
+  // Loaded on demand, like the EventStoreDB client.
+  const { PostgresEventStore } = await import('./postgres/postgres-event-store.js');
+  try {
+    return await PostgresEventStore.open({ connectionString, connectTimeoutMs });
+  } catch (error) {
+    throw new EventStoreUnreachableError(
+      `cannot open the PostgreSQL event store at ${redactCredentials(connectionString)} (${messageOf(error)}). ` +
+        'Check that the server is running and that DATABASE_URL names its host, port, database, user and password.',
+      { cause: error },
+    );
+  }
 }
 
 /** `esdb://admin:changeit@host` → `esdb://admin:***@host`: connection strings end up in logs. */

@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { freshSeed, seededRandom, type SeededRandom } from './seeded-random.js';
 import { ServerProcess, sleep } from './server-process.js';
+import { checkIncidentsOverHttp, checkLog, checkReadModels, listProblems, liveHashes, send, Timeout, type HttpAnswer } from './crash-checks.js';
+import { postgresCrashLog, sqliteCrashLog, type CrashLog } from './crash-log.js';
 
 /**
  * Crash-safety trial: the real server as a child process on a real SQLite file, N concurrent
@@ -17,6 +18,10 @@ import { ServerProcess, sleep } from './server-process.js';
  * once (over HTTP and in the file), no key produced two events, the file passes
  * `PRAGMA integrity_check`, and the live read model equals the one a restart restores and the
  * one a rebuild from the log produces.
+ *
+ * On PostgreSQL (`store: { kind: 'postgres' }`) several server processes share the database:
+ * writers spread their attempts over them, each kill hits one of them, and the database server
+ * itself can be restarted once mid-load (`restartDatabase`).
  *
  * The seed fixes the operations (bodies, keys) and the kill plan (when, under load or at start,
  * how long after); process timing is not reproducible, so a seed replays the plan, not the
@@ -37,14 +42,29 @@ export interface CrashTrialOptions {
   attemptTimeoutMs?: number;
   /** The whole trial fails (with what was seen so far) after this long. */
   deadlineMs?: number;
+  /** Where the events go; default a SQLite file in the data directory. */
+  store?: CrashTrialStore;
+  /** Server processes sharing the store (PostgreSQL only); default 1. */
+  servers?: number;
   /** Keep the data directory (its path is in the report). */
   keepData?: boolean;
   /** Progress lines (kills, phases); default: none. */
   log?: (line: string) => void;
 }
 
+export type CrashTrialStore =
+  | { kind: 'sqlite' }
+  /** An empty database; `restartDatabase` restarts the PostgreSQL server once, mid-load. */
+  | { kind: 'postgres'; databaseUrl: string; restartDatabase?: () => Promise<void> };
+
 export interface CrashTrialReport {
   seed: number;
+  store: 'sqlite' | 'postgres';
+  servers: number;
+  /** Restarts of the database server itself (PostgreSQL), under load. */
+  databaseRestarts: number;
+  /** Requests the writers had sent and not yet had answered when the database restart began. */
+  requestsInFlightAtDatabaseRestart: number;
   dataDir: string;
   writers: number;
   incidents: number;
@@ -98,7 +118,7 @@ interface ReportBody {
   details?: Record<string, string>;
 }
 
-interface Operation {
+export interface Operation {
   index: number;
   key: string;
   body: ReportBody;
@@ -118,16 +138,9 @@ interface Kill {
   afterOperations: number;
   /** Under load: after the threshold; at startup: after the spawn. */
   delayMs: number;
+  /** Which server process is killed (they take turns). */
+  server: number;
 }
-
-interface HttpAnswer {
-  status: number;
-  headers: Headers;
-  text: string;
-  json: any;
-}
-
-class Timeout extends Error {}
 
 export async function runCrashTrial(options: CrashTrialOptions): Promise<CrashTrialReport> {
   const seed = options.seed ?? freshSeed();
@@ -138,11 +151,20 @@ export async function runCrashTrial(options: CrashTrialOptions): Promise<CrashTr
   const deadline = Date.now() + (options.deadlineMs ?? 30 * 60_000);
   const rng = seededRandom(seed);
   const operations = planOperations(rng, seed, options.incidents);
-  const kills = planKills(rng, options.kills, options.incidents, options.startupKillShare ?? 0.2);
+  const kills = planKills(rng, options.kills, options.incidents, options.startupKillShare ?? 0.2, options.servers ?? 1);
   const dataDir = mkdtempSync(join(tmpdir(), 'demarche-crash-'));
+  const store = options.store ?? { kind: 'sqlite' };
+  const serverCount = options.servers ?? 1;
+  if (store.kind === 'sqlite' && serverCount !== 1) throw new Error('several servers need the PostgreSQL store');
+  const eventLog: CrashLog = store.kind === 'sqlite' ? sqliteCrashLog(join(dataDir, 'demarche.db')) : postgresCrashLog(store.databaseUrl);
+  const restartDatabase = store.kind === 'postgres' ? store.restartDatabase : undefined;
   const problems: string[] = [];
   const report: CrashTrialReport = {
     seed,
+    store: store.kind,
+    servers: serverCount,
+    databaseRestarts: 0,
+    requestsInFlightAtDatabaseRestart: 0,
     dataDir,
     writers,
     incidents: options.incidents,
@@ -166,17 +188,26 @@ export async function runCrashTrial(options: CrashTrialOptions): Promise<CrashTr
     rebuildEvents: 0,
     problems,
   };
-  log(`crash trial: seed ${seed}, ${options.incidents} incidents, ${writers} writers, ${options.kills} kills; data in ${dataDir}`);
+  log(`crash trial: seed ${seed}, ${options.incidents} incidents, ${writers} writers, ${options.kills} kills, ${serverCount} server(s) on ${store.kind}; data in ${dataDir}`);
 
-  const server = new ServerProcess({
-    main: options.main,
-    dataDir,
-    // The writers are one client address: lift the per-address limits, which are not under test.
-    env: { RATE_LIMIT_PER_MINUTE: '1000000000', READ_RATE_LIMIT_PER_MINUTE: '1000000000' },
+  const servers = Array.from({ length: serverCount }, (_, i) => {
+    const serverDir = serverCount === 1 ? dataDir : join(dataDir, `server-${i}`);
+    return new ServerProcess({
+      main: options.main,
+      dataDir: serverDir,
+      env: {
+        // The writers are one client address: lift the per-address limits, which are not under test.
+        RATE_LIMIT_PER_MINUTE: '1000000000',
+        READ_RATE_LIMIT_PER_MINUTE: '1000000000',
+        ...(store.kind === 'postgres' ? { EVENT_STORE: 'postgres', DATABASE_URL: store.databaseUrl } : {}),
+      },
+    });
   });
+  const [server] = servers;
   let dispatched = 0;
   let inFlight = 0;
   let killOnNextAnswer: (() => void) | undefined;
+  let databaseRestarting = false;
 
   const perform = async (operation: Operation): Promise<void> => {
     for (;;) {
@@ -186,7 +217,8 @@ export async function runCrashTrial(options: CrashTrialOptions): Promise<CrashTr
       }
       let url: string;
       try {
-        url = await server.url();
+        // A retry goes to the next server, as a load balancer would send it.
+        url = await servers[(operation.index + operation.attempts) % servers.length].url();
       } catch {
         operation.failure = 'the server stopped for good';
         return;
@@ -236,6 +268,7 @@ export async function runCrashTrial(options: CrashTrialOptions): Promise<CrashTr
   const killer = async (): Promise<void> => {
     for (const [i, kill] of kills.entries()) {
       if (Date.now() > deadline) return;
+      const server = servers[kill.server];
       if (kill.phase === 'load') {
         await server.url().catch(() => undefined);
         while (dispatched < kill.afterOperations && dispatched < operations.length && Date.now() < deadline) await sleep(5);
@@ -259,18 +292,36 @@ export async function runCrashTrial(options: CrashTrialOptions): Promise<CrashTr
         during += ', on a 201';
       }
       report.requestsInFlightAtKills += inFlightAtKill;
-      log(`kill ${i + 1}/${kills.length} ${during}: ${dispatched} operations started, ${inFlightAtKill} requests in flight`);
+      log(`kill ${i + 1}/${kills.length}${servers.length > 1 ? ` (server ${kill.server})` : ''} ${during}: ${dispatched} operations started, ${inFlightAtKill} requests in flight`);
       await server.kill();
       report.kills++;
       if (kill.phase === 'load') report.killsUnderLoad++;
       else report.killsDuringStartup++;
+      // A server cannot start while the database restarts (it exits 1 with "cannot open"): wait, as a supervisor's backoff would.
+      while (databaseRestarting) await sleep(10);
       server.spawn();
     }
   };
 
+  /** Restarts the database server once, when about half the operations have been started. */
+  const databaseRestarter = async (): Promise<void> => {
+    if (!restartDatabase) return;
+    const threshold = Math.floor(operations.length / 2);
+    while ((dispatched < threshold || !servers.every((each) => each.listening)) && Date.now() < deadline) await sleep(5);
+    report.requestsInFlightAtDatabaseRestart = inFlight;
+    databaseRestarting = true;
+    try {
+      await restartDatabase();
+    } finally {
+      databaseRestarting = false;
+    }
+    report.databaseRestarts++;
+    log(`database server restarted under load: ${dispatched} operations started, ${report.requestsInFlightAtDatabaseRestart} requests in flight`);
+  };
+
   try {
-    server.spawn();
-    await Promise.all([killer(), ...Array.from({ length: writers }, writer)]);
+    for (const each of servers) each.spawn();
+    await Promise.all([killer(), databaseRestarter(), ...Array.from({ length: writers }, writer)]);
     report.writePhaseMs = Math.round(performance.now() - started);
     for (const operation of operations) {
       report.maxAttemptsForOneIncident = Math.max(report.maxAttemptsForOneIncident, operation.attempts);
@@ -279,18 +330,22 @@ export async function runCrashTrial(options: CrashTrialOptions): Promise<CrashTr
     listProblems(problems, 'operations without a 201', operations.filter((o) => !o.ack).map((o) => `#${o.index} (key ${o.key}): ${o.failure ?? 'never answered'}`));
     log(`writes done in ${report.writePhaseMs} ms: ${report.acknowledged}/${operations.length} acknowledged, ${report.retries} retries, ${report.replays} replays`);
 
-    await checkReadModels(server, dataDir, report, problems, log);
+    // The other servers first: the first is then restarted and rebuilt by checkReadModels.
+    const otherHashes = await liveHashes(servers.slice(1), eventLog, problems);
+    await checkReadModels(server, eventLog, report, problems, log);
+    const differing = otherHashes.filter((hash) => hash !== report.hashes.live);
+    if (differing.length > 0) problems.push(`live read models of the other servers differ from the first's (${report.hashes.live}): ${differing.join(', ')}`);
     await checkIncidentsOverHttp(server, operations, writers, problems);
-    await server.stop();
-    checkFile(join(dataDir, 'demarche.db'), operations, report, problems);
-    if (report.eventsInFile !== operations.length) problems.push(`${report.eventsInFile} events in the file for ${operations.length} operations`);
-    if (report.rebuildEvents !== report.eventsInFile) problems.push(`the rebuild read ${report.rebuildEvents} events, the file holds ${report.eventsInFile}`);
+    await Promise.all(servers.map((each) => each.stop()));
+    await checkLog(eventLog, operations, report, problems);
+    if (report.eventsInFile !== operations.length) problems.push(`${report.eventsInFile} events in ${eventLog.where} for ${operations.length} operations`);
+    if (report.rebuildEvents !== report.eventsInFile) problems.push(`the rebuild read ${report.rebuildEvents} events, ${eventLog.where} holds ${report.eventsInFile}`);
   } catch (error) {
     problems.push(`the trial itself failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   } finally {
-    await server.stop().catch(() => undefined);
-    report.restarts = Math.max(0, server.spawns - 1);
-    listProblems(problems, 'unexpected server exits', server.unexpectedExits);
+    await Promise.all(servers.map((each) => each.stop().catch(() => undefined)));
+    report.restarts = servers.reduce((sum, each) => sum + Math.max(0, each.spawns - 1), 0);
+    listProblems(problems, 'unexpected server exits', servers.flatMap((each) => each.unexpectedExits));
     report.durationMs = Math.round(performance.now() - started);
     if (!options.keepData) rmSync(dataDir, { recursive: true, force: true });
   }
@@ -302,6 +357,7 @@ export function formatCrashReport(report: CrashTrialReport): string {
   const u = report.unknownOutcomes;
   return [
     `seed                      ${report.seed}`,
+    `store                     ${report.store}, ${report.servers} server process${report.servers === 1 ? '' : 'es'}${report.store === 'postgres' ? `, ${report.databaseRestarts} database restart(s) under load (${report.requestsInFlightAtDatabaseRestart} requests in flight)` : ''}`,
     `writers                   ${report.writers}`,
     `incidents acknowledged    ${report.acknowledged} / ${report.incidents}`,
     `attempts                  ${report.attempts} (${report.retries} retries; most for one incident: ${report.maxAttemptsForOneIncident})`,
@@ -310,8 +366,8 @@ export function formatCrashReport(report: CrashTrialReport): string {
     `kills (SIGKILL)           ${report.kills} (${report.killsUnderLoad} under load, ${report.killsDuringStartup} during start-up; ${report.requestsInFlightAtKills} requests in flight at the kills)`,
     `restarts                  ${report.restarts}`,
     `time                      ${(report.durationMs / 1000).toFixed(1)} s (writes ${(report.writePhaseMs / 1000).toFixed(1)} s)`,
-    `events in the file        ${report.eventsInFile}`,
-    `integrity_check           ${report.integrityCheck}`,
+    `events in the log         ${report.eventsInFile}`,
+    `integrity check           ${report.integrityCheck}`,
     `projection hashes         live ${report.hashes.live} | after restart ${report.hashes.afterRestart} | rebuild ${report.hashes.rebuild} (${report.rebuildEvents} events) | after rebuild ${report.hashes.afterRebuild}`,
     `hashes equal              ${report.hashesEqual}`,
     `problems                  ${report.problems.length === 0 ? 'none' : `${report.problems.length}:\n  ${report.problems.join('\n  ')}`}`,
@@ -340,194 +396,15 @@ function planOperations(rng: SeededRandom, seed: number, count: number): Operati
   });
 }
 
-function planKills(rng: SeededRandom, count: number, incidents: number, startupShare: number): Kill[] {
+function planKills(rng: SeededRandom, count: number, incidents: number, startupShare: number, servers: number): Kill[] {
   const thresholds = Array.from({ length: count }, () => Math.floor(incidents * (0.02 + 0.93 * rng.next()))).sort((a, b) => a - b);
   return thresholds.map((afterOperations, i) => {
     // The first kill needs a server that has taken writes; later ones may hit the restart.
     const phase = i > 0 && rng.next() < startupShare ? 'startup' : 'load';
-    return { phase, afterOperations, onNextAnswer: phase === 'load' && rng.next() < 0.5, delayMs: phase === 'load' ? rng.int(0, 100) : rng.int(0, 1_500) };
+    return { phase, afterOperations, onNextAnswer: phase === 'load' && rng.next() < 0.5, delayMs: phase === 'load' ? rng.int(0, 100) : rng.int(0, 1_500), server: i % servers };
   });
 }
 
 function backoff(attempt: number): number {
   return Math.min(10 * 2 ** Math.min(attempt, 6), 400) * (0.5 + Math.random());
-}
-
-async function send(base: string, method: string, path: string, body: unknown, headers: Record<string, string>, timeoutMs: number): Promise<HttpAnswer> {
-  try {
-    const response = await fetch(base + path, {
-      method,
-      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const text = await response.text();
-    let json: unknown;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = undefined;
-    }
-    return { status: response.status, headers: response.headers, text, json };
-  } catch (error) {
-    if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) throw new Timeout(`${method} ${path} timed out`);
-    throw error;
-  }
-}
-
-/** A read that must succeed: retried on connection errors (the server may be starting). */
-async function read(server: ServerProcess, method: string, path: string): Promise<HttpAnswer> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      // Writes say application/json even without a body (the server refuses anything a form could send).
-      return await send(await server.url(), method, path, undefined, method === 'GET' ? {} : { 'content-type': 'application/json' }, 60_000);
-    } catch (error) {
-      if (attempt >= 20) throw error;
-      await sleep(100);
-    }
-  }
-}
-
-function lastPositionInFile(dataDir: string): string | null {
-  const db = new Database(join(dataDir, 'demarche.db'), { readonly: true, fileMustExist: true });
-  try {
-    const row = db.prepare('SELECT MAX(position) AS position FROM events').get() as { position: number | null };
-    return row.position === null ? null : String(row.position);
-  } finally {
-    db.close();
-  }
-}
-
-/** Waits until the server's read model has applied everything in the file. */
-async function caughtUp(server: ServerProcess, dataDir: string, problems: string[], when: string): Promise<void> {
-  const last = lastPositionInFile(dataDir);
-  const until = Date.now() + 10_000;
-  for (;;) {
-    const health = await read(server, 'GET', '/health');
-    if (health.json?.readModel?.position === last) return;
-    if (Date.now() > until) {
-      problems.push(`${when}: the read model stays at position ${health.json?.readModel?.position} while the file ends at ${last}`);
-      return;
-    }
-    await sleep(50);
-  }
-}
-
-/** The live read model, the one a restart restores, and a rebuild from the log: one hash. */
-async function checkReadModels(server: ServerProcess, dataDir: string, report: CrashTrialReport, problems: string[], log: (line: string) => void): Promise<void> {
-  const projection = async (when: string) => {
-    const answer = await read(server, 'GET', '/admin/projections');
-    if (answer.status !== 200) problems.push(`${when}: GET /admin/projections answered ${answer.status}: ${answer.text.slice(0, 300)}`);
-    return answer.json?.projections?.[0] as { hash: string; checkpoint: string | null; events: number } | undefined;
-  };
-
-  await caughtUp(server, dataDir, problems, 'after the writes');
-  const live = await projection('live');
-  report.hashes.live = live?.hash ?? '';
-
-  log('restarting once more (SIGKILL) to compare the restored read model');
-  await server.kill();
-  server.spawn();
-  await caughtUp(server, dataDir, problems, 'after the last restart');
-  const restored = await projection('after the last restart');
-  report.hashes.afterRestart = restored?.hash ?? '';
-
-  const rebuild = await read(server, 'POST', '/admin/projections/rebuild');
-  if (rebuild.status !== 200) problems.push(`POST /admin/projections/rebuild answered ${rebuild.status}: ${rebuild.text.slice(0, 300)}`);
-  report.hashes.rebuild = rebuild.json?.hash ?? '';
-  report.rebuildEvents = rebuild.json?.events ?? 0;
-  report.hashes.afterRebuild = (await projection('after the rebuild'))?.hash ?? '';
-
-  const { live: h1, afterRestart: h2, rebuild: h3, afterRebuild: h4 } = report.hashes;
-  report.hashesEqual = h1 !== '' && h1 === h2 && h2 === h3 && h3 === h4;
-  if (!report.hashesEqual) problems.push(`projection hashes differ: live ${h1}, after restart ${h2}, rebuild ${h3}, after rebuild ${h4}`);
-  if (live && restored && live.checkpoint !== restored.checkpoint) problems.push(`checkpoint live ${live.checkpoint} but ${restored.checkpoint} after the restart`);
-}
-
-/** GET /incidents/{id} for every acknowledged incident: there, and the one that was sent. */
-async function checkIncidentsOverHttp(server: ServerProcess, operations: Operation[], concurrency: number, problems: string[]): Promise<void> {
-  const wrong: string[] = [];
-  let next = 0;
-  const reader = async () => {
-    while (next < operations.length) {
-      const operation = operations[next++];
-      if (!operation.ack) continue;
-      const answer = await read(server, 'GET', `/incidents/${operation.ack.incidentId}`);
-      const incident = answer.json;
-      if (answer.status !== 200) wrong.push(`#${operation.index}: GET /incidents/${operation.ack.incidentId} answered ${answer.status}`);
-      else if (incident.eventId !== operation.ack.eventId || incident.summary !== operation.body.summary || incident.actor !== operation.body.actor || incident.target !== operation.body.target) {
-        wrong.push(`#${operation.index}: GET /incidents/${operation.ack.incidentId} shows event ${incident.eventId} "${incident.summary}", acknowledged ${operation.ack.eventId}`);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, reader));
-  listProblems(problems, 'acknowledged incidents not served as acknowledged', wrong);
-}
-
-interface EventRow {
-  position: number;
-  stream_id: string;
-  revision: number;
-  event_id: string;
-  data: string;
-  metadata: string;
-}
-
-/** The file itself, after the last SIGKILL: integrity, one event per key, every acknowledgement in it once. */
-function checkFile(file: string, operations: Operation[], report: CrashTrialReport, problems: string[]): void {
-  const db = new Database(file, { fileMustExist: true });
-  try {
-    report.integrityCheck = (db.pragma('integrity_check') as { integrity_check: string }[]).map((row) => row.integrity_check).join('; ');
-    if (report.integrityCheck !== 'ok') problems.push(`PRAGMA integrity_check: ${report.integrityCheck}`);
-    const rows = db.prepare('SELECT position, stream_id, revision, event_id, data, metadata FROM events ORDER BY position').all() as EventRow[];
-    report.eventsInFile = rows.length;
-
-    const byKey = new Map<string, EventRow[]>();
-    const byEventId = new Map<string, number>();
-    const byIncidentId = new Map<string, number>();
-    const revisions = new Map<string, number[]>();
-    const withoutKey: string[] = [];
-    for (const row of rows) {
-      const key = JSON.parse(row.metadata).idempotencyKey as string | undefined;
-      if (key === undefined) withoutKey.push(`position ${row.position}`);
-      else byKey.set(key, [...(byKey.get(key) ?? []), row]);
-      byEventId.set(row.event_id, (byEventId.get(row.event_id) ?? 0) + 1);
-      const incidentId = JSON.parse(row.data).incidentId as string;
-      byIncidentId.set(incidentId, (byIncidentId.get(incidentId) ?? 0) + 1);
-      revisions.set(row.stream_id, [...(revisions.get(row.stream_id) ?? []), row.revision]);
-    }
-
-    listProblems(problems, 'events without an Idempotency-Key (none of the writers sent one)', withoutKey);
-    listProblems(problems, 'keys that produced more than one event', [...byKey].filter(([, found]) => found.length > 1).map(([key, found]) => `${key}: positions ${found.map((r) => r.position).join(', ')}`));
-    listProblems(problems, 'incident ids recorded more than once', [...byIncidentId].filter(([, n]) => n > 1).map(([id, n]) => `${id} × ${n}`));
-    listProblems(problems, 'streams whose revisions are not 0, 1, 2, … in log order', [...revisions].filter(([, rs]) => rs.some((r, i) => r !== i)).map(([stream]) => stream));
-
-    const known = new Set(operations.map((o) => o.key));
-    listProblems(problems, 'events under keys no writer used', [...byKey.keys()].filter((key) => !known.has(key)));
-    const mismatches: string[] = [];
-    for (const operation of operations) {
-      const found = byKey.get(operation.key) ?? [];
-      if (found.length !== 1) {
-        mismatches.push(`#${operation.index} (key ${operation.key}): ${found.length} events${operation.ack ? ', acknowledged' : ''}`);
-        continue;
-      }
-      const [row] = found;
-      const data = JSON.parse(row.data);
-      if (data.summary !== operation.body.summary) mismatches.push(`#${operation.index}: the event under its key says "${data.summary}"`);
-      if (!operation.ack) continue;
-      if (byEventId.get(operation.ack.eventId) !== 1) mismatches.push(`#${operation.index}: acknowledged event ${operation.ack.eventId} is in the file ${byEventId.get(operation.ack.eventId) ?? 0} times`);
-      if (row.event_id !== operation.ack.eventId || data.incidentId !== operation.ack.incidentId || String(row.position) !== operation.ack.position || row.stream_id !== operation.ack.streamId) {
-        mismatches.push(`#${operation.index}: acknowledged ${operation.ack.eventId}/${operation.ack.incidentId} at ${operation.ack.position}, the file has ${row.event_id}/${data.incidentId} at ${row.position}`);
-      }
-    }
-    listProblems(problems, 'operations whose key does not map to exactly their acknowledged event', mismatches);
-  } finally {
-    db.close();
-  }
-}
-
-function listProblems(problems: string[], what: string, items: string[]): void {
-  if (items.length === 0) return;
-  const shown = items.slice(0, 10).join('; ');
-  problems.push(`${what}: ${items.length} — ${shown}${items.length > 10 ? `; … and ${items.length - 10} more` : ''}`);
 }

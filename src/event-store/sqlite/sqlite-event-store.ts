@@ -24,6 +24,7 @@ import {
   type EventRow,
   type SerialisedEvent,
 } from './sqlite-batch-writer.js';
+import { validateAppend } from '../validate-append.js';
 import { SqliteSubscription } from './sqlite-subscription.js';
 import { SqliteWriterThread } from './sqlite-writer-thread.js';
 
@@ -101,16 +102,6 @@ function serialise(event: NewEvent): SerialisedEvent {
     data: JSON.stringify(event.data),
     metadata: JSON.stringify(event.metadata ?? {}),
   };
-}
-
-function validateAppend(events: NewEvent[], expectedRevision: ExpectedRevision): void {
-  if (events.length === 0) throw new TypeError('append needs at least one event');
-  if (events.length > 1 && new Set(events.map((event) => event.eventId)).size !== events.length) {
-    throw new TypeError('append got the same event id twice');
-  }
-  if (typeof expectedRevision === 'number' && !(Number.isSafeInteger(expectedRevision) && expectedRevision >= 0)) {
-    throw new TypeError(`invalid expected revision ${expectedRevision}`);
-  }
 }
 
 /** The port's answer to one append of a committed batch. */
