@@ -8,7 +8,7 @@ import { parseOccurrence, referenceInstant, type Period } from '../domain/occurr
 import { applyIncident } from '../domain/incident-effects.js';
 import { noFacts } from '../domain/relation-facts.js';
 import { changesFacts, countsByTypeOf, RelationIndex, type IncidentColumns } from '../domain/relation-index.js';
-import { pairKey, pairOf } from '../domain/relation-pair.js';
+import { isRelationStreamId, pairKey, pairOf } from '../domain/relation-pair.js';
 import { relationView, scoredIncident, type IncidentRef, type RelationState, type RelationView } from '../domain/relation-state.projection.js';
 import type { StoredEvent } from '../event-store/event-store.port.js';
 import { ChunkedColumn, Column, IncidentIdIndex, PositionColumn, StringPool } from './incident-table.js';
@@ -207,6 +207,8 @@ export class RelationsReadModel {
 
   /** Applies one event of the log; returns the pair it touched ("AZE-FRA"), or null for events of other kinds. */
   apply(stored: StoredEvent): string | null {
+    // A store may be shared with other tools: only the pair streams are Demarche's, whatever an event is called.
+    if (!isRelationStreamId(stored.streamId)) return null;
     const ordinal = TYPE_ORDINALS.get(stored.type);
     if (ordinal !== undefined) return this.applyReport(stored, ordinal);
     if (stored.type === 'IncidentCorrected' || stored.type === 'IncidentRetracted') return this.applyAmendment(stored);

@@ -78,3 +78,22 @@ describe('GET /events lists only Demarche\'s streams', () => {
     }
   });
 });
+
+describe('the read model follows only Demarche\'s streams', () => {
+  it('ignores an event of another stream even when it bears the name and shape of an incident', async () => {
+    await report('AZE', 'FRA');
+    // Another tool's stream with an event named like ours: it must not become an incident.
+    await other.append('audit-1', [{
+      eventId: randomUUID(),
+      type: 'Accusation',
+      data: { incidentId: randomUUID(), type: 'Accusation', actor: 'USA', target: 'CAN', occurredOn: '2024-05-20', summary: 'not ours', sources: [{ publisher: 'x' }], details: {}, recordedAt: '2024-06-01T12:00:00.000Z' },
+    }], 'no_stream');
+    const last = await report('ARM', 'AZE');
+
+    const caughtUp = await t.request('GET', `/relations/ARM/AZE?minPosition=${last.position}`);
+    expect(caughtUp.status).toBe(200);
+    expect((await t.request('GET', '/relations/CAN/USA')).status).toBe(404);
+    const list = await t.request('GET', '/relations');
+    expect(list.json.items.map((r: { pair: string[] }) => r.pair.join('-')).sort()).toEqual(['ARM-AZE', 'AZE-FRA']);
+  });
+});
