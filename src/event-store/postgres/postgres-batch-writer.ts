@@ -103,10 +103,27 @@ function matches(expected: ExpectedRevision, current: number): boolean {
 export class PostgresBatchWriter {
   constructor(private readonly pool: pg.Pool) {}
 
-  /** Commits the batch; throws when the transaction fails (its outcome is then unknown: it may have committed). */
+  /**
+   * Commits the batch; throws when the transaction fails (its outcome is then unknown: it may have
+   * committed). A pooled connection the server has ended (a restart, an administrator) is only
+   * found out by the first statement sent on it; nothing was written then, so the batch is tried
+   * once more on a fresh connection instead of failing every append in it.
+   */
   async commit(batch: AppendRequest[]): Promise<CommittedBatch> {
+    try {
+      return await this.attempt(batch);
+    } catch (error) {
+      if (!(error instanceof NothingWritten)) throw error;
+      return this.attempt(batch).catch((again: unknown) => {
+        throw again instanceof NothingWritten ? again.cause : again;
+      });
+    }
+  }
+
+  private async attempt(batch: AppendRequest[]): Promise<CommittedBatch> {
     const started = performance.now();
     const client = await this.pool.connect();
+    let committing = false;
     let failure: Error | undefined;
     // The server can end the connection between two statements (a restart): that arrives as an
     // 'error' event, which would end the process without a listener; the next statement fails.
@@ -128,11 +145,13 @@ export class PostgresBatchWriter {
 
       const rows: Row[] = [];
       const outcomes = batch.map((request) => decide(request, recorded, revisions, rows, before));
+      committing = true;
       await client.query(writeAndCommit(rows));
       return { before, outcomes, micros: Math.round((performance.now() - started) * 1000) };
     } catch (error) {
       failure = error instanceof Error ? error : new Error(String(error));
       await client.query('ROLLBACK').catch(() => undefined);
+      if (!committing && isConnectionEnded(error)) throw new NothingWritten(error);
       throw error;
     } finally {
       client.off('error', onConnectionError);
@@ -140,6 +159,20 @@ export class PostgresBatchWriter {
       client.release(failure);
     }
   }
+}
+
+/** The batch failed before its writes were sent: retrying it cannot record anything twice. */
+class NothingWritten extends Error {
+  constructor(override readonly cause: unknown) {
+    super(String(cause));
+  }
+}
+
+/** The server ended the connection (admin_shutdown, crash_shutdown, cannot_connect_now) or the socket closed under it. */
+function isConnectionEnded(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (code === '57P01' || code === '57P02' || code === '57P03' || code === 'ECONNRESET' || code === 'EPIPE') return true;
+  return error instanceof Error && /Connection terminated/i.test(error.message);
 }
 
 interface EventRow {
