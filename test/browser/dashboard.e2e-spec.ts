@@ -97,20 +97,20 @@ if (!haveChromium) {
     // incident counts from — France's answer, "2023-12", counted after the expulsion of 26 December it answers.
     const hint = overview.locator('#as-of-hint');
     await expect(hint.textContent()).resolves.toContain('No incident in the 30 days before today: the latest counts from 29 Dec 2023');
-    // …while the Karabakh offensive's hostilities, never ended by a recorded ceasefire, still stand: not "every relation calm".
-    await expect(hint.textContent()).resolves.toContain('what still stands (conditions in 1 pair)');
-    await expect(overview.locator('#relations-body tr').first().getAttribute('data-pair')).resolves.toBe('ARM-AZE');
-    await expect(overview.locator('tr[data-pair="ARM-AZE"] .badge').textContent()).resolves.toBe('crisis');
+    // The Karabakh offensive ended in a ceasefire on its second day, and nothing else stands: every pair is calm today, and the banner says why.
+    await expect(hint.textContent()).resolves.toContain('Nothing stands between these countries today; older incidents have faded');
+    await expect(overview.locator('#relations-body tr .badge').allTextContents()).resolves.toEqual(['calm', 'calm', 'calm']);
     // The bands' legend comes from GET /catalog.
     await expect(overview.locator('#level-legend').textContent()).resolves.toBe('calm <10 ≤ friction <30 ≤ strained <55 ≤ crisis <80 ≤ rupture');
     await overview.getByRole('button', { name: /Last incident · 29 Dec 2023/ }).click();
     await overview.waitForURL(/asOf=2023-12-29/);
     await overview.waitForFunction(() => document.querySelector('#relations-caption')?.textContent?.includes('29 Dec 2023'));
 
-    // Level first: the hostilities (crisis) above the expulsions (strained) above the arms deals (calm).
+    // Level first: the expulsions (strained) above the offensive long since ended by its ceasefire and the arms deals (both calm).
     const rows = overview.locator('#relations-body tr');
     await expect(rows.count()).resolves.toBe(3);
-    await expect(rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-pair')))).resolves.toEqual(['ARM-AZE', 'AZE-FRA', 'ARM-FRA']);
+    await expect(rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-pair')))).resolves.toEqual(['AZE-FRA', 'ARM-AZE', 'ARM-FRA']);
+    await expect(overview.locator('tr[data-pair="ARM-AZE"] .badge').textContent()).resolves.toBe('calm');
     const row = overview.locator('tr[data-pair="AZE-FRA"]');
     await expect(row.locator('.badge').textContent()).resolves.toBe('strained');
     await expect(row.locator('.trend').textContent()).resolves.toMatch(/▲ \+\d+\.\d/);
@@ -126,7 +126,7 @@ if (!haveChromium) {
 
     // Filters: by level, then by country.
     await overview.selectOption('#filter-level', 'calm');
-    await expect(rows.count()).resolves.toBe(1);
+    await expect(rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-pair')))).resolves.toEqual(['ARM-AZE', 'ARM-FRA']);
     await overview.selectOption('#filter-level', '');
     await overview.selectOption('#filter-country', 'ARM');
     await expect(overview.locator('#relations-body tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-pair')))).resolves.toEqual(['ARM-AZE', 'ARM-FRA']);

@@ -47,11 +47,11 @@ describe('npm run replay', () => {
     const { code, stdout, stderr } = await replay();
 
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
-    expect(stdout).toMatch(/^Replayed 14 events in \d+\.\d\d s \([\d,]+ events\/s\)$/m);
-    expect(stdout).toMatch(/^Read model: 14 incidents in 3 relations, checkpoint 14$/m);
+    expect(stdout).toMatch(/^Replayed 15 events in \d+\.\d\d s \([\d,]+ events\/s\)$/m);
+    expect(stdout).toMatch(/^Read model: 15 incidents in 3 relations, checkpoint 15$/m);
     expect(stdout).toContain(`Hash: ${served.hash}\n`);
     expect(stdout).toContain(`Persisted to ${join(dir, 'read-model.snapshot')}`);
-    expect(loadSnapshot(join(dir, 'read-model.snapshot'))).toMatchObject({ log: { checkpoint: { position: '14' } } });
+    expect(loadSnapshot(join(dir, 'read-model.snapshot'))).toMatchObject({ log: { checkpoint: { position: '15' } } });
   });
 
   it('prints the pair’s state as of a date as a table, with the figures the API gives', async () => {

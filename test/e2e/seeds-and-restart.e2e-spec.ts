@@ -4,7 +4,7 @@ import { countEvents, fixedClock, startTestApp, type TestApp } from '../support/
 
 /** Two days after Azerbaijan's expulsion of two French diplomats, when the seed story ends. */
 const STORY_END = '2023-12-28T12:00:00.000Z';
-const SEED_INCIDENTS = 14;
+const SEED_INCIDENTS = 15;
 
 /** The documents a dashboard reads; a restart must serve them unchanged. */
 const VIEWS = ['/relations', '/relations/AZE/FRA', '/incidents'];
@@ -20,7 +20,7 @@ describe('loading the seeds', () => {
     await t.close();
   });
 
-  it('records the 14 seed incidents once; loading them again records nothing', async () => {
+  it('records the 15 seed incidents once; loading them again records nothing', async () => {
     const first = await loadSeeds(t.app);
     const eventsAfterFirst = countEvents(t.file);
 
