@@ -15,13 +15,11 @@
 import Database from 'better-sqlite3';
 import { timelineInstants } from '../src/domain/relation-history.js';
 import type { EventStore } from '../src/event-store/event-store.port.js';
-import { PostgresEventStore } from '../src/event-store/postgres/postgres-event-store.js';
 import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.js';
 import { ProjectionRunner } from '../src/projections/projection-runner.js';
 import type { TimelinePoint } from '../src/domain/relation-history.js';
 import type { Perspective } from '../src/projections/relations.read-model.js';
 import { generateLog, type GenerateOptions } from './replay-generate.js';
-import { copyToPostgres, rawScanPostgres } from './replay-postgres.js';
 
 export interface LatencyStats {
   queries: number;
@@ -69,6 +67,14 @@ export interface RebuildOptions {
 const START_MS = Date.UTC(2014, 0, 1);
 const END_MS = Date.UTC(2025, 0, 1);
 
+/**
+ * The PostgreSQL side, loaded only when asked for: importing pg at start-up grows the heap enough
+ * to start an incremental mark just before the rebuild's forced GC, which V8 then reads as poor
+ * mutator utilisation and answers by growing the heap eagerly (peak RSS 345 MB instead of 245 MB,
+ * rebuild 15% slower, on the SQLite measurement that never uses pg).
+ */
+const postgres = () => import('./replay-postgres.js');
+
 const maxRssMB = () => process.resourceUsage().maxRSS / 1024;
 const collectGarbage = () => (globalThis as { gc?: () => void }).gc?.();
 
@@ -86,7 +92,7 @@ async function generate(options: GenerateOptions) {
 }
 
 async function rawScan({ file, databaseUrl }: { file: string; databaseUrl?: string }): Promise<RawScanResult> {
-  if (databaseUrl) return { ...(await rawScanPostgres(databaseUrl)), maxRssMB: maxRssMB() };
+  if (databaseUrl) return { ...(await (await postgres()).rawScanPostgres(databaseUrl)), maxRssMB: maxRssMB() };
   const db = new Database(file, { readonly: true });
   try {
     const rows = db.prepare<[], { position: number; stream_id: string; revision: number; event_id: string; type: string; data: string; metadata: string }>(
@@ -110,11 +116,16 @@ async function rawScan({ file, databaseUrl }: { file: string; databaseUrl?: stri
 }
 
 async function rebuild(options: RebuildOptions): Promise<RebuildResult> {
-  const store: EventStore = options.databaseUrl ? await PostgresEventStore.open({ connectionString: options.databaseUrl }) : new SqliteEventStore({ file: options.file });
+  const store: EventStore = options.databaseUrl
+    ? await (await import('../src/event-store/postgres/postgres-event-store.js')).PostgresEventStore.open({ connectionString: options.databaseUrl })
+    : new SqliteEventStore({ file: options.file });
   // No snapshot file: this measures the rebuild itself (POST /admin/projections/rebuild also persists it).
   const runner = new ProjectionRunner(store);
   try {
-    collectGarbage();
+    // No forced GC before the rebuild: one landing right after start-up's own incremental mark
+    // makes V8 judge the mutator starved and grow the heap eagerly for the whole rebuild (peak RSS
+    // 345 MB instead of 245 MB, rebuild 15% slower, depending on start-up timing alone). A server
+    // never forces a GC, so neither does its measurement.
     const started = performance.now();
     // rebuild() times the replay; the hash it returns is computed after, over every pair's folded state.
     const rebuilt = await runner.rebuild();
@@ -189,7 +200,7 @@ async function main(): Promise<void> {
   const result =
     phase === 'generate' ? await generate(options)
     : phase === 'raw' ? await rawScan(options)
-    : phase === 'copy' ? await copyToPostgres(options)
+    : phase === 'copy' ? await (await postgres()).copyToPostgres(options)
     : phase === 'rebuild' ? await rebuild(options)
     : undefined;
   if (result === undefined) throw new Error(`unknown phase ${phase}`);
