@@ -55,7 +55,7 @@ const expectNotReady = (response: { status: number; headers: Headers; json: any 
 describe('GET /health/ready', () => {
   it('answers 200 with the figures when the read model follows the log', async () => {
     const app = await start();
-    await loadSeeds(app.app);
+    const seeds = (await loadSeeds(app.app)).recorded;
 
     const response = await app.request('GET', '/health/ready');
 
@@ -63,7 +63,7 @@ describe('GET /health/ready', () => {
     expect(response.json).toEqual({
       status: 'ready',
       subscription: { state: 'following', since: expect.stringMatching(ISO) },
-      checkpoint: '14',
+      checkpoint: String(seeds),
       behind: { events: 0, seconds: 0 },
       bounds: { events: 1000, seconds: 30 },
     });
@@ -85,7 +85,7 @@ describe('GET /health/ready', () => {
     const writer = await start();
     const faults = injectSubscriptionFaults();
     const app = await start({ file: writer.file });
-    await loadSeeds(app.app);
+    const seeds = (await loadSeeds(app.app)).recorded;
     const liveness = (await app.request('GET', '/health')).json;
 
     faults.refuse(new Error('14 UNAVAILABLE: No connection established'));
@@ -95,7 +95,7 @@ describe('GET /health/ready', () => {
     const health = await app.request('GET', '/health');
     const down = await app.request('GET', '/health/ready');
     faults.accept();
-    await waitFor(() => app.app.get(ProjectionRunner).position === '15', 'the read model to apply what was written meanwhile');
+    await waitFor(() => app.app.get(ProjectionRunner).position === String(seeds + 1), 'the read model to apply what was written meanwhile');
     await waitFor(() => app.app.get(ProjectionRunner).following.state === 'following', 'the outage to be over');
     const back = await app.request('GET', '/health/ready');
 
@@ -104,13 +104,13 @@ describe('GET /health/ready', () => {
     expectNotReady(down);
     expect(down.json).toMatchObject({
       reason: 'subscription-down',
-      detail: expect.stringMatching(/^The log subscription is down since \S+ \(14 UNAVAILABLE: No connection established\); resubscribing from checkpoint 14/),
+      detail: expect.stringMatching(new RegExp(`^The log subscription is down since \\S+ \\(14 UNAVAILABLE: No connection established\\); resubscribing from checkpoint ${seeds}`)),
       subscription: { state: 'down', since: expect.stringMatching(ISO), reason: '14 UNAVAILABLE: No connection established', attempts: expect.any(Number) },
-      checkpoint: '14',
+      checkpoint: String(seeds),
     });
     expect(down.json.subscription.attempts).toBeGreaterThanOrEqual(2);
     expect(back.status).toBe(200);
-    expect(back.json).toMatchObject({ status: 'ready', checkpoint: '15', behind: { events: 0, seconds: 0 }, subscription: { state: 'following' } });
+    expect(back.json).toMatchObject({ status: 'ready', checkpoint: String(seeds + 1), behind: { events: 0, seconds: 0 }, subscription: { state: 'following' } });
   });
 
   it('answers 503 while the read model trails the log by more events than the bound, 200 once it has caught up', async () => {

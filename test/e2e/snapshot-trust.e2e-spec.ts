@@ -22,6 +22,8 @@ import { countEvents, fixedClock, startTestApp, type TestApp } from '../support/
 const clock = fixedClock('2023-12-28T12:00:00.000Z');
 const DB = 'demarche.db';
 const SNAPSHOT = 'read-model.snapshot';
+/** The seed incidents: the first events of every log here, so later positions count from them. */
+const SEEDS = (JSON.parse(readFileSync(new URL('../../seeds/2023-12-azerbaijan-france.json', import.meta.url), 'utf8')) as { incidents: unknown[] }).incidents.length;
 
 let dirs: string[] = [];
 const newDir = () => {
@@ -93,9 +95,9 @@ describe('a snapshot that does not belong to the log beside it', () => {
       expect(discarded).toHaveLength(1);
       expect(discarded[0]).toMatchObject({
         level: 'warn',
-        message: expect.stringMatching(/discarded: its checkpoint event \(relation-CZE-RUS revision 0, position 24\) is not in this log, which ends before it .*Rebuilding it from the log\.$/),
+        message: expect.stringMatching(new RegExp(`discarded: its checkpoint event \\(relation-CZE-RUS revision 0, position ${SEEDS + 10}\\) is not in this log, which ends before it .*Rebuilding it from the log\\.$`)),
       });
-      expect(readyLine(lines)).toMatch(/^Read model ready: 0 events restored from the snapshot, 14 replayed from the log \(checkpoint 14,/);
+      expect(readyLine(lines)).toMatch(new RegExp(`^Read model ready: 0 events restored from the snapshot, ${SEEDS} replayed from the log \\(checkpoint ${SEEDS},`));
       const relations = (await restored.request('GET', '/relations')).json;
       // Only the seed story's pairs: none of the ten reports the restored log does not hold.
       expect(relations.items.map((view: { pair: string[] }) => view.pair.join('-'))).toEqual(expect.arrayContaining(['AZE-FRA']));
@@ -105,7 +107,7 @@ describe('a snapshot that does not belong to the log beside it', () => {
       const reported = await post(restored, 'EST', 'RUS');
       const read = await restored.request('GET', `/incidents/${reported.incidentId}`);
       expect(read.status).toBe(200);
-      expect(read.json).toMatchObject({ incidentId: reported.incidentId, position: '15' });
+      expect(read.json).toMatchObject({ incidentId: reported.incidentId, position: String(SEEDS + 1) });
       expect((await restored.request('GET', '/relations/EST/RUS')).json.incidentCount).toBe(1);
     } finally {
       await restored.close();
@@ -152,7 +154,7 @@ describe('a snapshot that does not belong to the log beside it', () => {
     const restarted = await startApp(mine);
     try {
       expect(discardLines(lines)).toEqual([
-        expect.objectContaining({ message: expect.stringMatching(/discarded: this log holds another event at its checkpoint \(relation-EST-RUS revision 0: \S+ at position 15, not \S+ at 16\): it was built from another history/) }),
+        expect.objectContaining({ message: expect.stringMatching(new RegExp(`discarded: this log holds another event at its checkpoint \\(relation-EST-RUS revision 0: \\S+ at position ${SEEDS + 1}, not \\S+ at ${SEEDS + 2}\\): it was built from another history`)) }),
       ]);
       expect((await restarted.request('GET', '/relations/LVA/RUS')).status).toBe(404);
       await expectRebuiltFromTheLog(restarted);
@@ -168,12 +170,12 @@ describe('a snapshot that does not belong to the log beside it', () => {
     await app.close();
     const snapshot = loadSnapshot(join(dir, SNAPSHOT))!;
     const { checkpoint } = snapshot.log;
-    saveSnapshot(join(dir, SNAPSHOT), { ...snapshot, log: { ...snapshot.log, checkpoint: { ...checkpoint, revision: checkpoint.revision + 3, position: '17' } } });
+    saveSnapshot(join(dir, SNAPSHOT), { ...snapshot, log: { ...snapshot.log, checkpoint: { ...checkpoint, revision: checkpoint.revision + 3, position: String(SEEDS + 3) } } });
     const lines = captureLogLines();
 
     const restarted = await startApp(dir);
     try {
-      expect(discardLines(lines)).toEqual([expect.objectContaining({ message: expect.stringMatching(/discarded: its checkpoint event \(relation-AZE-FRA revision \d+, position 17\) is not in this log, which ends before it/) })]);
+      expect(discardLines(lines)).toEqual([expect.objectContaining({ message: expect.stringMatching(new RegExp(`discarded: its checkpoint event \\(relation-AZE-FRA revision \\d+, position ${SEEDS + 3}\\) is not in this log, which ends before it`)) })]);
       await expectRebuiltFromTheLog(restarted);
     } finally {
       await restarted.close();
@@ -310,14 +312,14 @@ describe('a damaged, truncated or foreign-format snapshot', () => {
       expect(discarded[0].level).toBe('warn');
       expect(discarded[0].message).toMatch(/^Persisted read model \S+ discarded: /);
       expect(discarded[0].message).toMatch(reason);
-      expect(readyLine(lines)).toMatch(/^Read model ready: 0 events restored from the snapshot, 17 replayed from the log/);
+      expect(readyLine(lines)).toMatch(new RegExp(`^Read model ready: 0 events restored from the snapshot, ${SEEDS + 3} replayed from the log`));
       expect((await app.request('GET', '/admin/projections')).json.projections[0].hash).toBe(hash);
       await expectRebuiltFromTheLog(app);
     } finally {
       await app.close();
     }
     // The replacement was persisted: the next start restores it.
-    expect(loadSnapshot(join(dir, SNAPSHOT))).toMatchObject({ version: READ_MODEL_VERSION, log: { checkpoint: { position: '17' } } });
+    expect(loadSnapshot(join(dir, SNAPSHOT))).toMatchObject({ version: READ_MODEL_VERSION, log: { checkpoint: { position: String(SEEDS + 3) } } });
   });
 
   it('the undamaged snapshot is restored whole, replaying nothing', async () => {
@@ -329,7 +331,7 @@ describe('a damaged, truncated or foreign-format snapshot', () => {
     const app = await startApp(dir);
     try {
       expect(discardLines(lines)).toEqual([]);
-      expect(readyLine(lines)).toMatch(/^Read model ready: 17 events restored from the snapshot, 0 replayed from the log/);
+      expect(readyLine(lines)).toMatch(new RegExp(`^Read model ready: ${SEEDS + 3} events restored from the snapshot, 0 replayed from the log`));
       expect((await app.request('GET', '/admin/projections')).json.projections[0].hash).toBe(hash);
     } finally {
       await app.close();
