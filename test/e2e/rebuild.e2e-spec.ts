@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { mkdtempSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
@@ -58,7 +58,10 @@ const report = (overrides: Record<string, unknown>) => ({
   ...overrides,
 });
 
-/** The seed story (14 reports), a late report, a correction and a retraction: 18 events. */
+/** The seed story (SEEDS reports), two reports, a correction and a retraction: MIX events. */
+const SEEDS = (JSON.parse(readFileSync(new URL('../../seeds/2023-12-azerbaijan-france.json', import.meta.url), 'utf8')) as { incidents: unknown[] }).incidents.length;
+/** Events recordAMix writes. */
+const MIX = SEEDS + 4;
 async function recordAMix(app: TestApp): Promise<void> {
   clock.set('2023-12-28T12:00:00Z');
   await loadSeeds(app.app);
@@ -91,14 +94,14 @@ describe('POST /admin/projections/rebuild', () => {
 
     expect(rebuilt.status).toBe(200);
     expect(rebuilt.json).toEqual({
-      events: 18,
+      events: MIX,
       durationMs: expect.any(Number),
       eventsPerSecond: expect.any(Number),
       hash: live.hash,
       checkpoint: live.checkpoint,
     });
-    expect(live).toMatchObject({ version: READ_MODEL_VERSION, events: 18, incidents: 16, checkpoint: '18', hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
-    expect(countEvents(join(dir, 'demarche.db'))).toBe(18);
+    expect(live).toMatchObject({ version: READ_MODEL_VERSION, events: MIX, incidents: SEEDS + 2, checkpoint: String(MIX), hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(countEvents(join(dir, 'demarche.db'))).toBe(MIX);
     const afterRebuild = await status(first);
     expect(afterRebuild).toMatchObject({ hash: live.hash, checkpoint: live.checkpoint, lastSnapshot: { checkpoint: live.checkpoint } });
     expect(await views(first)).toEqual(before);
@@ -117,9 +120,9 @@ describe('POST /admin/projections/rebuild', () => {
       const rebuiltAgain = await second.request('POST', '/admin/projections/rebuild', undefined, { 'content-type': 'application/json' });
 
       expect(liveAgain.hash).not.toBe(live.hash);
-      expect(restarted).toMatchObject({ hash: liveAgain.hash, checkpoint: '20', events: 20 });
+      expect(restarted).toMatchObject({ hash: liveAgain.hash, checkpoint: String(MIX + 2), events: MIX + 2 });
       expect(await views(second)).toEqual(beforeRestart);
-      expect(rebuiltAgain.json).toMatchObject({ events: 20, hash: liveAgain.hash, checkpoint: '20' });
+      expect(rebuiltAgain.json).toMatchObject({ events: MIX + 2, hash: liveAgain.hash, checkpoint: String(MIX + 2) });
     } finally {
       await second.close();
     }
@@ -155,9 +158,9 @@ describe('a rebuild while the app is live', () => {
 
       expect(servedDuring.status).toBe(200);
       expect(servedDuring.json.incidentCount).toBe(1);
-      expect(rebuilt.json).toMatchObject({ events: 19, checkpoint: during.position });
+      expect(rebuilt.json).toMatchObject({ events: MIX + 1, checkpoint: during.position });
       expect(announced).toEqual([during.position, after.position]);
-      expect(await status(app)).toMatchObject({ hash: fromScratch.hash, checkpoint: after.position, events: 20 });
+      expect(await status(app)).toMatchObject({ hash: fromScratch.hash, checkpoint: after.position, events: MIX + 2 });
       expect((await app.request('GET', '/relations/LTU/RUS')).status).toBe(200);
     } finally {
       await app.close();
@@ -180,11 +183,11 @@ describe('restarting', () => {
 
     const second = await startApp(dir);
     try {
-      expect(persisted).toMatchObject({ version: READ_MODEL_VERSION, log: { checkpoint: { position: '18' } } });
-      expect(Object.fromEntries(persisted.parts as [string, unknown][])).toMatchObject({ events: 18 });
-      expect(logLines).toContainEqual(expect.stringMatching(/^Read model ready: 18 events restored from the snapshot, 0 replayed from the log/));
+      expect(persisted).toMatchObject({ version: READ_MODEL_VERSION, log: { checkpoint: { position: String(MIX) } } });
+      expect(Object.fromEntries(persisted.parts as [string, unknown][])).toMatchObject({ events: MIX });
+      expect(logLines).toContainEqual(expect.stringMatching(new RegExp(`^Read model ready: ${MIX} events restored from the snapshot, 0 replayed from the log`)));
       // Nothing was replayed, so nothing new was persisted: the snapshot in use is the one the first run saved.
-      expect(await status(second)).toMatchObject({ hash, checkpoint: '18', lastSnapshot: { checkpoint: '18', savedAt: persisted.savedAt } });
+      expect(await status(second)).toMatchObject({ hash, checkpoint: String(MIX), lastSnapshot: { checkpoint: String(MIX), savedAt: persisted.savedAt } });
       expect(await views(second)).toEqual(before);
     } finally {
       await second.close();
@@ -204,9 +207,9 @@ describe('restarting', () => {
 
     const { outcome, status: restarted } = await startRunner();
 
-    expect(outcome).toMatchObject({ restored: 18, replayed: 2 });
-    expect(restarted).toMatchObject({ hash: expected, checkpoint: '20', lastSnapshot: { checkpoint: '20' } });
-    expect(loadSnapshot(join(dir, 'read-model.snapshot'))).toMatchObject({ log: { checkpoint: { position: '20' } }, parts: expect.arrayContaining([['events', 20]]) });
+    expect(outcome).toMatchObject({ restored: MIX, replayed: 2 });
+    expect(restarted).toMatchObject({ hash: expected, checkpoint: String(MIX + 2), lastSnapshot: { checkpoint: String(MIX + 2) } });
+    expect(loadSnapshot(join(dir, 'read-model.snapshot'))).toMatchObject({ log: { checkpoint: { position: String(MIX + 2) } }, parts: expect.arrayContaining([['events', MIX + 2]]) });
   });
 
   const untrustworthy: { name: string; spoil(snapshotFile: string): void }[] = [
@@ -247,7 +250,7 @@ describe('restarting', () => {
     const { outcome, status: restarted } = await startRunner();
     const second = await startApp(dir);
     try {
-      expect(outcome).toMatchObject({ restored: 0, replayed: 18 });
+      expect(outcome).toMatchObject({ restored: 0, replayed: MIX });
       expect(restarted).toMatchObject({ hash, checkpoint, version: READ_MODEL_VERSION });
       // The replacement is persisted, so the next start restores it.
       expect(loadSnapshot(join(dir, 'read-model.snapshot'))).toMatchObject({ version: READ_MODEL_VERSION, log: { checkpoint: { position: checkpoint } } });
