@@ -1,39 +1,14 @@
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import type { ExpectedRevision, StoredEvent } from '../event-store.port.js';
+import type { AppendRequest, CommittedBatch as Batch, DecidedAppend, SerialisedEvent } from '../group-commit.js';
 import { APPEND_LOCK, EVENTS_TABLE, NOTIFY_CHANNEL } from './postgres-schema.js';
 
 const { escapeLiteral } = pg;
 
-/** A new event with its JSON already serialised (as stored), so the batch does no work that can fail per append. */
-export interface SerialisedEvent {
-  eventId: string;
-  type: string;
-  data: string;
-  metadata: string;
-}
+export type AppendOutcome = DecidedAppend;
 
-export interface AppendRequest {
-  streamId: string;
-  events: SerialisedEvent[];
-  expectedRevision: ExpectedRevision;
-}
-
-/** How one append of a batch ended; refusals are data here and become the port's errors in the store. */
-export type AppendOutcome =
-  | { kind: 'written'; events: StoredEvent[] }
-  /** Every event id was recorded before, by this same append: the events as first recorded. */
-  | { kind: 'recorded-before'; events: StoredEvent[] }
-  | { kind: 'wrong-revision'; actual: number | 'no_stream' }
-  | { kind: 'event-id-conflict'; eventIds: string[]; reason: string };
-
-export interface CommittedBatch {
-  /** The log's last position before the batch: nothing lies between it and the batch's first event. */
-  before: number;
-  outcomes: AppendOutcome[];
-  /** Wall-clock time from BEGIN to the end of COMMIT (the server's fsync included). */
-  micros: number;
-}
+export type CommittedBatch = Batch<AppendOutcome>;
 
 export type EventColumns = [position: string, streamId: string, revision: number, eventId: string, type: string, data: string, metadata: string];
 export const COLUMNS = 'position, stream_id, revision, event_id, type, data, metadata';

@@ -8,11 +8,9 @@ import {
   type StoredEvent,
   type SubscribeOptions,
   type Subscription,
-  EventIdConflictError,
-  WrongExpectedRevisionError,
 } from '../event-store.port.js';
-import { validateAppend } from '../validate-append.js';
-import { COLUMNS, PostgresBatchWriter, fromColumns, type AppendOutcome, type AppendRequest, type CommittedBatch, type EventColumns } from './postgres-batch-writer.js';
+import { answerAppend, GroupCommit } from '../group-commit.js';
+import { COLUMNS, PostgresBatchWriter, fromColumns, type AppendOutcome, type EventColumns } from './postgres-batch-writer.js';
 import { comparePositions, isPosition } from './postgres-position.js';
 import { EVENTS_TABLE, NOTIFY_CHANNEL, migrate } from './postgres-schema.js';
 import { PostgresSubscription, type LogFollower } from './postgres-subscription.js';
@@ -27,35 +25,8 @@ export interface PostgresEventStoreOptions {
   connectTimeoutMs?: number;
 }
 
-interface PendingAppend {
-  request: AppendRequest;
-  resolve(result: AppendResult): void;
-  reject(error: unknown): void;
-}
-
 const READ_STREAM = { name: 'demarche-read-stream', text: `SELECT ${COLUMNS} FROM ${EVENTS_TABLE} WHERE stream_id = $1 AND revision >= $2 ORDER BY revision LIMIT $3`, rowMode: 'array' };
 const READ_ALL = { name: 'demarche-read-all', text: `SELECT ${COLUMNS} FROM ${EVENTS_TABLE} WHERE position > $1 ORDER BY position LIMIT $2`, rowMode: 'array' };
-
-function serialise(event: NewEvent) {
-  return { eventId: event.eventId, type: event.type, data: JSON.stringify(event.data), metadata: JSON.stringify(event.metadata ?? {}) };
-}
-
-/** The port's answer to one append of a committed batch. */
-function answer(request: AppendRequest, outcome: AppendOutcome): { result: AppendResult } | { error: Error } {
-  const { streamId } = request;
-  switch (outcome.kind) {
-    case 'written':
-    case 'recorded-before': {
-      const { events } = outcome;
-      const last = events[events.length - 1];
-      return { result: { streamId, events, nextExpectedRevision: last.revision, position: last.position, deduplicated: outcome.kind === 'recorded-before' } };
-    }
-    case 'wrong-revision':
-      return { error: new WrongExpectedRevisionError(streamId, request.expectedRevision, outcome.actual) };
-    case 'event-id-conflict':
-      return { error: new EventIdConflictError(streamId, outcome.eventIds, outcome.reason) };
-  }
-}
 
 /**
  * Event store on a PostgreSQL database (`EVENT_STORE=postgres`, `DATABASE_URL`), shared by any
@@ -71,14 +42,9 @@ function answer(request: AppendRequest, outcome: AppendOutcome): { result: Appen
  */
 export class PostgresEventStore implements EventStore {
   private readonly pool: pg.Pool;
-  private readonly writer: PostgresBatchWriter;
+  private readonly groupCommit: GroupCommit<AppendOutcome>;
   private readonly pollIntervalMs: number;
-  private pending: PendingAppend[] = [];
-  private scheduledFlush: NodeJS.Immediate | undefined;
-  private inFlight: Promise<void> | undefined;
   private readonly subscriptions = new Set<PostgresSubscription>();
-  private committed = 0;
-  private micros = 0;
   private closing: Promise<void> | undefined;
 
   private constructor(private readonly options: PostgresEventStoreOptions) {
@@ -96,7 +62,14 @@ export class PostgresEventStore implements EventStore {
     // An idle connection that dies (server restart) is dropped by the pool and replaced on next use;
     // without a listener the 'error' event would end the process.
     this.pool.on('error', () => undefined);
-    this.writer = new PostgresBatchWriter(this.pool);
+    const writer = new PostgresBatchWriter(this.pool);
+    this.groupCommit = new GroupCommit({
+      commit: (batch) => writer.commit(batch),
+      answer: answerAppend,
+      offer: (before, events) => {
+        for (const subscription of this.subscriptions) subscription.offer(before, events);
+      },
+    });
   }
 
   /** Connects, creates or upgrades the schema, and returns the store; throws when the server cannot be reached. */
@@ -122,12 +95,12 @@ export class PostgresEventStore implements EventStore {
 
   /** Number of batch transactions committed by this instance; shows that group commit batches. */
   get transactionsCommitted(): number {
-    return this.committed;
+    return this.groupCommit.transactions;
   }
 
   /** Wall-clock time spent in batch transactions, BEGIN to the end of COMMIT. */
   get commitMicros(): number {
-    return this.micros;
+    return this.groupCommit.micros;
   }
 
   /** synchronous_commit as the store's connections see it: 'on' whatever the server, database or role default. */
@@ -138,11 +111,7 @@ export class PostgresEventStore implements EventStore {
 
   append(streamId: string, events: NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     if (this.closing) return Promise.reject(new Error('PostgresEventStore is closed'));
-    return new Promise((resolve, reject) => {
-      validateAppend(events, expectedRevision);
-      this.pending.push({ request: { streamId, events: events.map(serialise), expectedRevision }, resolve, reject });
-      if (!this.inFlight) this.scheduledFlush ??= setImmediate(() => this.flush());
-    });
+    return this.groupCommit.append(streamId, events, expectedRevision);
   }
 
   async readStream(streamId: string, fromRevision = 0, maxCount = Number.MAX_SAFE_INTEGER): Promise<StoredEvent[]> {
@@ -219,49 +188,8 @@ export class PostgresEventStore implements EventStore {
   }
 
   private async shutDown(): Promise<void> {
-    clearImmediate(this.scheduledFlush);
-    this.flush();
-    while (this.inFlight) await this.inFlight;
+    await this.groupCommit.drain();
     await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
     await this.pool.end();
-  }
-
-  /** Sends the appends gathered so far as one batch, unless a batch is committing: they go when it is done. */
-  private flush(): void {
-    this.scheduledFlush = undefined;
-    if (this.inFlight || this.pending.length === 0) return;
-    const batch = this.pending;
-    this.pending = [];
-    this.inFlight = this.writer.commit(batch.map((append) => append.request)).then(
-      (committed) => {
-        this.inFlight = undefined;
-        this.flush();
-        this.settle(batch, committed);
-      },
-      (error: unknown) => {
-        this.inFlight = undefined;
-        this.flush();
-        for (const append of batch) append.reject(error);
-      },
-    );
-  }
-
-  /** Answers the appends of a committed batch, after handing its new events to this process's subscriptions. */
-  private settle(batch: PendingAppend[], committed: CommittedBatch): void {
-    this.committed++;
-    this.micros += committed.micros;
-    const answers = batch.map((append, i) => answer(append.request, committed.outcomes[i]));
-    const fresh: StoredEvent[] = [];
-    for (const answered of answers) {
-      if ('result' in answered && !answered.result.deduplicated) for (const event of answered.result.events) fresh.push(event);
-    }
-    // Before the appends resolve, so that whoever awaited one finds it delivered to a subscriber
-    // that handles events synchronously (the read model).
-    if (fresh.length > 0) for (const subscription of this.subscriptions) subscription.offer(committed.before, fresh);
-    batch.forEach((append, i) => {
-      const answered = answers[i];
-      if ('result' in answered) append.resolve(answered.result);
-      else append.reject(answered.error);
-    });
   }
 }

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import type { ExpectedRevision } from '../event-store.port.js';
+import type { AppendRequest, CommittedBatch as Batch, SerialisedEvent } from '../group-commit.js';
 
 /**
  * The write side of the SQLite store: one connection that group-commits batches of appends.
@@ -38,19 +39,7 @@ export interface EventRow {
   metadata: string;
 }
 
-/** A new event with its JSON already serialised, so a payload that cannot be stored fails its own append only. */
-export interface SerialisedEvent {
-  eventId: string;
-  type: string;
-  data: string;
-  metadata: string;
-}
-
-export interface AppendRequest {
-  streamId: string;
-  events: SerialisedEvent[];
-  expectedRevision: ExpectedRevision;
-}
+export type { AppendRequest, SerialisedEvent } from '../group-commit.js';
 
 /** How one append of a batch ended; refusals are data here, and become the port's errors on the store's side. */
 export type AppendOutcome =
@@ -62,13 +51,8 @@ export type AppendOutcome =
   /** A constraint of the file refused the insert (SqliteError code and message). */
   | { kind: 'refused'; code: string; message: string };
 
-export interface CommittedBatch {
-  /** The log's last position when the batch began: nothing lies between it and the batch's first event. */
-  before: number;
-  outcomes: AppendOutcome[];
-  /** Wall-clock time spent in the transaction, BEGIN IMMEDIATE … COMMIT (fsync included). */
-  micros: number;
-}
+/** `micros`: BEGIN IMMEDIATE … COMMIT, fsync included. */
+export type CommittedBatch = Batch<AppendOutcome>;
 
 export interface DurabilitySettings {
   journalMode: string;

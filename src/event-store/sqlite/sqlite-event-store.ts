@@ -11,7 +11,6 @@ import {
   type SubscribeOptions,
   type Subscription,
   EventIdConflictError,
-  WrongExpectedRevisionError,
 } from '../event-store.port.js';
 import {
   durabilitySettings,
@@ -19,12 +18,10 @@ import {
   openConnection,
   SqliteBatchWriter,
   type AppendOutcome,
-  type AppendRequest,
   type CommittedBatch,
   type EventRow,
-  type SerialisedEvent,
 } from './sqlite-batch-writer.js';
-import { validateAppend } from '../validate-append.js';
+import { answerAppend, GroupCommit, type AppendAnswer, type AppendRequest } from '../group-commit.js';
 import { SqliteSubscription } from './sqlite-subscription.js';
 import { SqliteWriterThread } from './sqlite-writer-thread.js';
 
@@ -43,12 +40,6 @@ export interface SqliteEventStoreOptions {
 }
 
 const POSITION = /^(0|[1-9]\d{0,15})$/;
-
-interface PendingAppend {
-  request: AppendRequest;
-  resolve(result: AppendResult): void;
-  reject(error: unknown): void;
-}
 
 /** It lives in the port now (both adapters may raise it); still importable from here. */
 export { EventIdConflictError };
@@ -95,31 +86,17 @@ function storedEvents({ streamId, events }: AppendRequest, firstRevision: number
   }));
 }
 
-function serialise(event: NewEvent): SerialisedEvent {
-  return {
-    eventId: event.eventId,
-    type: event.type,
-    data: JSON.stringify(event.data),
-    metadata: JSON.stringify(event.metadata ?? {}),
-  };
-}
-
 /** The port's answer to one append of a committed batch. */
-function answer(request: AppendRequest, outcome: AppendOutcome): { result: AppendResult } | { error: Error } {
-  const { streamId } = request;
+function answer(request: AppendRequest, outcome: AppendOutcome): AppendAnswer {
   switch (outcome.kind) {
     case 'written':
-    case 'recorded-before': {
-      const events = outcome.kind === 'written' ? storedEvents(request, outcome.firstRevision, outcome.positions) : outcome.rows.map(toStoredEvent);
-      const last = events[events.length - 1];
-      return { result: { streamId, events, nextExpectedRevision: last.revision, position: last.position, deduplicated: outcome.kind === 'recorded-before' } };
-    }
-    case 'wrong-revision':
-      return { error: new WrongExpectedRevisionError(streamId, request.expectedRevision, outcome.actual) };
-    case 'event-id-conflict':
-      return { error: new EventIdConflictError(streamId, outcome.eventIds, outcome.reason) };
+      return answerAppend(request, { kind: 'written', events: storedEvents(request, outcome.firstRevision, outcome.positions) });
+    case 'recorded-before':
+      return answerAppend(request, { kind: 'recorded-before', events: outcome.rows.map(toStoredEvent) });
     case 'refused':
       return { error: new Database.SqliteError(outcome.message, outcome.code) };
+    default:
+      return answerAppend(request, outcome);
   }
 }
 
@@ -149,13 +126,9 @@ export class SqliteEventStore implements EventStore {
   private readonly inlineWriter: SqliteBatchWriter | undefined;
   private writerThread: SqliteWriterThread | undefined;
   private readonly writerEntry: URL | undefined;
-  private pending: PendingAppend[] = [];
-  private scheduledFlush: NodeJS.Immediate | undefined;
+  private readonly groupCommit: GroupCommit<AppendOutcome>;
   /** The batch the writer thread is committing; the next one waits for it. */
-  private inFlight: Promise<void> | undefined;
   private readonly subscriptions = new Set<SqliteSubscription>();
-  private committed = 0;
-  private micros = 0;
   private closing: Promise<void> | undefined;
 
   constructor(private readonly options: SqliteEventStoreOptions) {
@@ -172,6 +145,13 @@ export class SqliteEventStore implements EventStore {
     } else {
       this.inlineWriter = new SqliteBatchWriter(this.db);
     }
+    this.groupCommit = new GroupCommit({
+      commit: (batch) => this.commit(batch),
+      answer,
+      offer: (before, events) => {
+        for (const subscription of this.subscriptions) subscription.offer(before, events);
+      },
+    });
   }
 
   get file(): string {
@@ -180,12 +160,12 @@ export class SqliteEventStore implements EventStore {
 
   /** Number of batch transactions committed by this instance; shows that group commit batches. */
   get transactionsCommitted(): number {
-    return this.committed;
+    return this.groupCommit.transactions;
   }
 
   /** Wall-clock time spent inside batch transactions (BEGIN … COMMIT, fsync included), on whichever thread commits. */
   get commitMicros(): number {
-    return this.micros;
+    return this.groupCommit.micros;
   }
 
   /** Whether batches are committed on a writer thread. */
@@ -201,11 +181,7 @@ export class SqliteEventStore implements EventStore {
 
   append(streamId: string, events: NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     if (this.closing) return Promise.reject(new Error('SqliteEventStore is closed'));
-    return new Promise((resolve, reject) => {
-      validateAppend(events, expectedRevision);
-      this.pending.push({ request: { streamId, events: events.map(serialise), expectedRevision }, resolve, reject });
-      if (!this.inFlight) this.scheduledFlush ??= setImmediate(() => this.flush());
-    });
+    return this.groupCommit.append(streamId, events, expectedRevision);
   }
 
   async readStream(streamId: string, fromRevision = 0, maxCount = Number.MAX_SAFE_INTEGER): Promise<StoredEvent[]> {
@@ -248,67 +224,16 @@ export class SqliteEventStore implements EventStore {
   }
 
   private async shutDown(): Promise<void> {
-    clearImmediate(this.scheduledFlush);
-    this.flush();
-    while (this.inFlight) await this.inFlight;
+    await this.groupCommit.drain();
     await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
     await this.writerThread?.close();
     this.db.close();
   }
 
-  /** Sends the appends gathered so far to the writer, unless a batch is committing: they go when it is done. */
-  private flush(): void {
-    this.scheduledFlush = undefined;
-    if (this.inFlight || this.pending.length === 0) return;
-    const batch = this.pending;
-    this.pending = [];
-    const requests = batch.map((append) => append.request);
-
-    if (this.inlineWriter) {
-      let committed: CommittedBatch;
-      try {
-        committed = this.inlineWriter.commit(requests);
-      } catch (error) {
-        for (const append of batch) append.reject(error);
-        return;
-      }
-      this.settle(batch, committed);
-      return;
-    }
-
-    // A writer thread that stopped (its batch in flight was answered "unknown") is replaced.
+  /** One batch in one transaction: inline, or on the writer thread (replaced if it stopped: its batch in flight was answered "unknown"). */
+  private commit(batch: AppendRequest[]): CommittedBatch | Promise<CommittedBatch> {
+    if (this.inlineWriter) return this.inlineWriter.commit(batch);
     if (!this.writerThread?.alive) this.writerThread = new SqliteWriterThread(this.options.file, this.busyTimeoutMs, this.writerEntry);
-    this.inFlight = this.writerThread.commit(requests).then(
-      (committed) => {
-        this.inFlight = undefined;
-        // The next batch goes to the writer first, so that it commits while this one is answered.
-        this.flush();
-        this.settle(batch, committed);
-      },
-      (error: unknown) => {
-        this.inFlight = undefined;
-        this.flush();
-        for (const append of batch) append.reject(error);
-      },
-    );
-  }
-
-  /** Answers the appends of a committed batch, after handing its new events to this process's subscriptions. */
-  private settle(batch: PendingAppend[], committed: CommittedBatch): void {
-    this.committed++;
-    this.micros += committed.micros;
-    const answers = batch.map((append, i) => answer(append.request, committed.outcomes[i]));
-    const fresh: StoredEvent[] = [];
-    for (const answered of answers) {
-      if ('result' in answered && !answered.result.deduplicated) for (const event of answered.result.events) fresh.push(event);
-    }
-    // Before the appends resolve, so that whoever awaited one finds it delivered to a subscriber
-    // that handles events synchronously (the read model).
-    if (fresh.length > 0) for (const subscription of this.subscriptions) subscription.offer(committed.before, fresh);
-    batch.forEach((append, i) => {
-      const answered = answers[i];
-      if ('result' in answered) append.resolve(answered.result);
-      else append.reject(answered.error);
-    });
+    return this.writerThread.commit(batch);
   }
 }
