@@ -9,11 +9,11 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from '../event-store.port.js';
+import { CatchUpSubscription, type LogFollower } from '../catch-up-subscription.js';
 import { answerAppend, GroupCommit } from '../group-commit.js';
 import { COLUMNS, PostgresBatchWriter, fromColumns, type AppendOutcome, type EventColumns } from './postgres-batch-writer.js';
 import { comparePositions, isPosition } from './postgres-position.js';
 import { EVENTS_TABLE, NOTIFY_CHANNEL, migrate } from './postgres-schema.js';
-import { PostgresSubscription, type LogFollower } from './postgres-subscription.js';
 
 export interface PostgresEventStoreOptions {
   connectionString: string;
@@ -44,7 +44,7 @@ export class PostgresEventStore implements EventStore {
   private readonly pool: pg.Pool;
   private readonly groupCommit: GroupCommit<AppendOutcome>;
   private readonly pollIntervalMs: number;
-  private readonly subscriptions = new Set<PostgresSubscription>();
+  private readonly subscriptions = new Set<CatchUpSubscription>();
   private closing: Promise<void> | undefined;
 
   private constructor(private readonly options: PostgresEventStoreOptions) {
@@ -134,7 +134,7 @@ export class PostgresEventStore implements EventStore {
       readAfter: (position, limit) => this.readAfter(String(position), limit),
       listen: (onCommit, onLost) => this.listen(onCommit, onLost),
     };
-    const subscription = new PostgresSubscription(follower, options, this.pollIntervalMs, () => this.subscriptions.delete(subscription));
+    const subscription = new CatchUpSubscription(follower, options, this.pollIntervalMs, () => this.subscriptions.delete(subscription));
     this.subscriptions.add(subscription);
     return subscription;
   }

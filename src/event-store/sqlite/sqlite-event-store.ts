@@ -22,7 +22,7 @@ import {
   type EventRow,
 } from './sqlite-batch-writer.js';
 import { answerAppend, GroupCommit, type AppendAnswer, type AppendRequest } from '../group-commit.js';
-import { SqliteSubscription } from './sqlite-subscription.js';
+import { CatchUpSubscription } from '../catch-up-subscription.js';
 import { SqliteWriterThread } from './sqlite-writer-thread.js';
 
 export interface SqliteEventStoreOptions {
@@ -114,7 +114,7 @@ function answer(request: AppendRequest, outcome: AppendOutcome): AppendAnswer {
  * become visible in order: a reader that has seen position n never later finds a new event
  * below n. That is what makes polling `position > last seen` a correct subscription, also for
  * appends made by other processes sharing the file. Subscriptions of this process are handed
- * the events it commits directly (see SqliteSubscription).
+ * the events it commits directly (see CatchUpSubscription).
  */
 export class SqliteEventStore implements EventStore {
   /** Reads, the schema, and the writes too when there is no writer thread. */
@@ -128,7 +128,7 @@ export class SqliteEventStore implements EventStore {
   private readonly writerEntry: URL | undefined;
   private readonly groupCommit: GroupCommit<AppendOutcome>;
   /** The batch the writer thread is committing; the next one waits for it. */
-  private readonly subscriptions = new Set<SqliteSubscription>();
+  private readonly subscriptions = new Set<CatchUpSubscription>();
   private closing: Promise<void> | undefined;
 
   constructor(private readonly options: SqliteEventStoreOptions) {
@@ -199,7 +199,7 @@ export class SqliteEventStore implements EventStore {
   subscribeToAll(options: SubscribeOptions): Subscription {
     if (this.closing) throw new Error('SqliteEventStore is closed');
     const log = { readAfter: (position: number, limit: number) => this.statements.readAll.all(position, limit).map(fromColumns) };
-    const subscription = new SqliteSubscription(log, options, this.pollIntervalMs, () => this.subscriptions.delete(subscription));
+    const subscription = new CatchUpSubscription(log, options, this.pollIntervalMs, () => this.subscriptions.delete(subscription));
     this.subscriptions.add(subscription);
     return subscription;
   }

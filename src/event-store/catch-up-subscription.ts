@@ -1,17 +1,22 @@
-import type { StoredEvent, SubscribeOptions, Subscription } from '../event-store.port.js';
+import type { StoredEvent, SubscribeOptions, Subscription } from './event-store.port.js';
 
-/** What a subscription needs from the store: the log after a position, and news of commits by any process. */
+/** What a subscription needs from its store: the log after a position, and (where the store has them) news of commits by other processes. */
 export interface LogFollower {
-  readAfter(position: number, limit: number): Promise<StoredEvent[]>;
+  /** Events strictly after `position`, at most `limit` (synchronously where the store reads synchronously). */
+  readAfter(position: number, limit: number): StoredEvent[] | Promise<StoredEvent[]>;
   /**
    * Starts listening for commits (`onCommit` gets the log's new last position) and reports a lost
    * connection through `onLost`; resolves once listening, so nothing committed after is missed.
+   * Without it, other processes' commits are found by polling alone.
    */
-  listen(onCommit: (head: number) => void, onLost: (error: Error) => void): Promise<{ stop(): Promise<void> }>;
+  listen?(onCommit: (head: number) => void, onLost: (error: Error) => void): Promise<{ stop(): Promise<void> }>;
 }
 
 const CATCH_UP_PAGE_SIZE = 500;
-/** Events handed over while the subscriber is busy wait in memory up to this many; beyond, they are read back from the log. */
+/**
+ * Events handed to a subscriber that is still busy wait in memory up to this many; beyond, they
+ * are dropped and read back from the log when it is ready, so a slow handler costs no memory.
+ */
 const MAX_QUEUED_EVENTS = 10_000;
 
 /** Events committed together by this process, and the log's last position before them. */
@@ -25,21 +30,29 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 }
 
 /**
- * Catch-up subscription to the PostgreSQL log.
+ * Catch-up subscription to a log whose positions become visible in order (SQLite: one writer at a
+ * time; PostgreSQL: appends serialised by a lock), so a reader that has seen position n never
+ * later finds a new event below n.
  *
- * It LISTENs first, then reads the log from its checkpoint in pages. At the end of the log it
- * waits: for the events this process commits (`offer`, called by the store after COMMIT and
- * before the appends resolve, delivered without reading them back when nothing lies between the
- * subscription's position and the batch), for a NOTIFY of another process's commit, or for the
- * poll interval, the floor should a notification be lost.
+ * It listens first (where the store can), then reads the log from its checkpoint in pages. At the
+ * end of the log it waits: for the events this process commits (`offer`, called by the store
+ * after the commit and before the appends resolve, delivered without reading them back when
+ * nothing lies between the subscription's position and the batch — otherwise another process
+ * wrote in between, and the log is read first), for news of another process's commit, or for the
+ * poll interval, the floor.
  *
- * Delivery stops, and `onError` is called exactly once, when the handler fails, a read fails or
- * the listening connection is lost (a server restart, a network cut): the subscriber decides how
- * to resume from its checkpoint. `close()` stops it without calling `onError`.
+ * Delivery is in log order, one event at a time: a handler that returns a promise is awaited
+ * before the next event; a handler that returns nothing gets a committed batch synchronously, so
+ * whoever awaited the append finds it already handled. Delivery stops, and `onError` is called
+ * exactly once, when the handler fails, a read fails or the listening connection is lost: the
+ * subscriber decides how to resume from its checkpoint. `close()` stops it without calling
+ * `onError`, whatever failed meanwhile (the port's contract).
  */
-export class PostgresSubscription implements Subscription {
+export class CatchUpSubscription implements Subscription {
+  /** Position of the last event handed to the handler (or the checkpoint it started after). */
   private at: number;
   private closed = false;
+  /** Whether the log may hold events beyond `at` that are not queued: read it before waiting. */
   private behind = true;
   private readonly queue: Batch[] = [];
   private queued = 0;
@@ -89,7 +102,7 @@ export class PostgresSubscription implements Subscription {
   private async run(): Promise<void> {
     let listening: { stop(): Promise<void> } | undefined;
     try {
-      listening = await this.log.listen(
+      listening = await this.log.listen?.(
         (head) => {
           if (head > this.at) {
             this.behind = true;
@@ -104,8 +117,9 @@ export class PostgresSubscription implements Subscription {
           this.handling = undefined;
           await handling;
         }
-        if (this.failure) throw this.failure.error;
+        // Closed on purpose: whatever failed meanwhile is not reported.
         if (this.closed) return;
+        if (this.failure) throw this.failure.error;
         const head = this.queue[0];
         if (head && head.before <= this.at) {
           this.queue.shift();
@@ -118,10 +132,10 @@ export class PostgresSubscription implements Subscription {
         }
       }
     } catch (error) {
-      const stoppedByClose = this.closed && !this.failure;
+      const closedOnPurpose = this.closed;
       this.closed = true;
       this.queue.length = 0;
-      if (!stoppedByClose) this.options.onError?.(error);
+      if (!closedOnPurpose) this.options.onError?.(error);
     } finally {
       await listening?.stop().catch(() => undefined);
     }
@@ -130,7 +144,9 @@ export class PostgresSubscription implements Subscription {
   /** One page of the log after `at`. `gapBefore`: a queued batch that waits until the log fills the gap. */
   private async readLog(gapBefore: Batch | undefined): Promise<void> {
     this.behind = false;
-    const events = await this.log.readAfter(this.at, CATCH_UP_PAGE_SIZE);
+    const read = this.log.readAfter(this.at, CATCH_UP_PAGE_SIZE);
+    // A store that reads synchronously (SQLite) is read and handed over in one go.
+    const events = read instanceof Promise ? await read : read;
     if (events.length === CATCH_UP_PAGE_SIZE) this.behind = true;
     if (events.length === 0 && gapBefore) {
       // Cannot happen while positions commit in order; should it, the queue is dropped rather than spun on.
