@@ -9,6 +9,7 @@ import { captureLogLines, type LogLine } from '../support/log-lines.js';
 import { injectSubscriptionFaults, type SubscriptionFaults } from '../support/subscription-faults.js';
 import { countEvents, fixedClock, startTestApp, type TestApp } from '../support/test-app.js';
 import { waitFor } from '../support/wait.js';
+import { postAccusation } from '../support/accusation.js';
 
 /**
  * When the store's subscription errors or ends, the read model must not freeze: the runner
@@ -20,20 +21,7 @@ const clock = fixedClock('2023-12-28T12:00:00.000Z');
 /** Fast retries, so a test sees many attempts: 10 ms doubling to 80 ms. */
 const backoff = { initialDelayMs: 10, maxDelayMs: 80 };
 
-const accusation = (actor: string, target: string) => ({
-  type: 'Accusation',
-  actor,
-  target,
-  occurredOn: '2023-12-20',
-  summary: `${actor} accuses ${target}`,
-  sources: [{ publisher: 'Wire service' }],
-});
-
-async function post(app: TestApp, actor: string, target: string): Promise<{ incidentId: string; position: string }> {
-  const response = await app.request('POST', '/incidents', accusation(actor, target));
-  expect(response.status).toBe(201);
-  return response.json;
-}
+const post = postAccusation;
 
 const outageLines = (lines: LogLine[]) => lines.filter((line) => line.context === 'ProjectionRunner' && /^Log subscription (stopped|resumed)/.test(line.message));
 

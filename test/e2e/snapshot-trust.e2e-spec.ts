@@ -10,6 +10,7 @@ import { loadSeeds } from '../../src/seeding/seed-loader.js';
 import { freshRebuild } from '../support/fresh-rebuild.js';
 import { captureLogLines, type LogLine } from '../support/log-lines.js';
 import { countEvents, fixedClock, startTestApp, type TestApp } from '../support/test-app.js';
+import { postAccusation } from '../support/accusation.js';
 
 /**
  * The persisted read model is a cache of one log at one point of it. A snapshot that does not
@@ -35,20 +36,7 @@ const newDir = () => {
 /** The app on `dir`'s SQLite file, persisting its read model in `dir` as the server does (DATA_DIR). */
 const startApp = (dir: string) => startTestApp({ file: join(dir, DB), clock, app: { readModelFile: join(dir, SNAPSHOT) } });
 
-const accusation = (actor: string, target: string) => ({
-  type: 'Accusation',
-  actor,
-  target,
-  occurredOn: '2023-12-20',
-  summary: `${actor} accuses ${target}`,
-  sources: [{ publisher: 'Wire service' }],
-});
-
-async function post(app: TestApp, actor: string, target: string): Promise<{ incidentId: string; position: string }> {
-  const response = await app.request('POST', '/incidents', accusation(actor, target));
-  expect(response.status).toBe(201);
-  return response.json;
-}
+const post = postAccusation;
 
 /** Copies the SQLite file (with its WAL, if any) from one directory to another. */
 function copyDatabase(from: string, to: string): void {
