@@ -10,7 +10,9 @@ import {
   type RelationEvent,
   type Source,
 } from './incident.js';
-import { INCIDENT_CATALOG, type IncidentInContext, type IncidentType } from './incident-catalog.js';
+import { INCIDENT_CATALOG } from './incident-catalog.js';
+import type { IncidentType } from './incident-types.js';
+import type { IncidentInContext } from './incident.js';
 import { applyIncident, believedIncidents, foldFacts, inContext, inContexts, inOccurrenceOrder } from './incident-effects.js';
 import { parseOccurrence, referenceInstant } from './occurrence.js';
 import { noFacts, unansweredExpulsions, type Expulsion, type RelationFacts } from './relation-facts.js';

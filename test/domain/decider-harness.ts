@@ -19,7 +19,7 @@ import type {
   RelationEvent,
   Source,
 } from '../../src/domain/incident.js';
-import type { IncidentType } from '../../src/domain/incident-catalog.js';
+import type { IncidentType } from '../../src/domain/incident-types.js';
 import {
   decide,
   evolve,

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { EscalationLevel } from '../../src/domain/escalation.js';
 import { ESCALATION_LEVELS } from '../../src/domain/escalation.js';
 import type { IncidentEvent } from '../../src/domain/incident.js';
-import type { IncidentType } from '../../src/domain/incident-catalog.js';
+import type { IncidentType } from '../../src/domain/incident-types.js';
 import type { ReportIncident } from '../../src/domain/relation.decider.js';
 import { describeRelation, foldRelation, scoredIncidents } from '../../src/domain/relation-state.projection.js';
 import { relationAsOf } from '../../src/domain/relation-history.js';

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { RelationRuleViolation } from '../../src/domain/domain-errors.js';
 import type { IncidentEvent, RelationEvent } from '../../src/domain/incident.js';
-import { INCIDENT_CATALOG, INCIDENT_TYPES } from '../../src/domain/incident-catalog.js';
+import { INCIDENT_CATALOG } from '../../src/domain/incident-catalog.js';
+import { INCIDENT_TYPES } from '../../src/domain/incident-types.js';
 import { applyIncident, believedIncidents, foldFacts, inOccurrenceOrder } from '../../src/domain/incident-effects.js';
 import { noFacts } from '../../src/domain/relation-facts.js';
 import { decide, evolve, initialState, type RelationCommand, type RelationDecisionState } from '../../src/domain/relation.decider.js';
