@@ -24,7 +24,7 @@ interface Step {
   by: string;
   on: string;
   to: string;
-  details?: ReportIncident['details'];
+  details?: ReportIncident['data']['details'];
 }
 
 function episode(steps: Step[]): IncidentEvent[] {
@@ -182,7 +182,7 @@ describe('monthly judgements on real episodes', () => {
 
 describe('the seed story on the calibration scale', () => {
   const seeds = JSON.parse(readFileSync(new URL('../../seeds/2023-12-azerbaijan-france.json', import.meta.url), 'utf8')) as {
-    incidents: { type: IncidentType; actor: string; target: string; occurredOn: string; details?: ReportIncident['details'] }[];
+    incidents: { type: IncidentType; actor: string; target: string; occurredOn: string; details?: ReportIncident['data']['details'] }[];
   };
   const story = seeds.incidents.filter((i) => [i.actor, i.target].sort().join('-') === 'AZE-FRA');
   // As the seed loader does: an answer names what it answers by its key.

@@ -247,8 +247,8 @@ describe('the seed story: Azerbaijan and France, December 2023', () => {
     target: string;
     occurredOn: string;
     summary: string;
-    sources: ReportIncident['sources'];
-    details?: ReportIncident['details'];
+    sources: ReportIncident['data']['sources'];
+    details?: ReportIncident['data']['details'];
   }
   const seeds = JSON.parse(readFileSync(new URL('../../seeds/2023-12-azerbaijan-france.json', import.meta.url), 'utf8')) as {
     incidents: SeedIncident[];
@@ -334,7 +334,7 @@ describe('escalation laws (property-based)', () => {
       fc.record({ type: fc.constant(type), azeActs: fc.boolean(), occurredOn, details: detailsFor(type) }),
     );
 
-  const toCommand = (r: { type: IncidentType; azeActs: boolean; occurredOn: string; details: ReportIncident['details'] }, n: number) =>
+  const toCommand = (r: { type: IncidentType; azeActs: boolean; occurredOn: string; details: ReportIncident['data']['details'] }, n: number) =>
     aReport(r.type, {
       incidentId: incidentId(n),
       ...(r.azeActs ? AZE_FRA : FRA_AZE),
@@ -397,7 +397,7 @@ describe('escalation laws (property-based)', () => {
   it('never lowers the score at its instant when a conflict incident is added', () => {
     fc.assert(
       fc.property(stream, reportOf(ALWAYS_ACCEPTED_CONFLICT), (events, report) => {
-        const { includesAmbassador: _notAlwaysAccepted, ...details } = report.details as ReportIncident['details'];
+        const { includesAmbassador: _notAlwaysAccepted, ...details } = report.details as ReportIncident['data']['details'];
         const added = recordNext(events, toCommand({ ...report, details }, 1000));
         const before = scoredIncidents(events);
         const incident = scoredIncidents([...events, added])[events.length];
