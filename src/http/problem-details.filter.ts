@@ -4,6 +4,7 @@ import { IncidentNotFound, InvalidIncidentDetails, RelationRuleViolation } from 
 import { WrongExpectedRevisionError } from '../event-store/event-store.port.js';
 import { ThrottledLogger } from '../logging/throttled-logger.js';
 import { PROBLEM_CONTENT_TYPE, ProblemException, validationProblem, type ProblemDetails, type ProblemInit } from './problem.js';
+import { FutureAsOf } from '../time/perspective.js';
 import { flattenValidationErrors } from './validation.pipe.js';
 
 const TITLES: Record<number, string> = {
@@ -46,6 +47,7 @@ function describe(error: unknown): ProblemInit {
   }
   if (error instanceof IncidentNotFound) return { status: 404, detail: error.message };
   // Named like the body's own validation errors (details.diplomats, …): the client cannot tell where the check ran.
+  if (error instanceof FutureAsOf) return validationProblem([{ field: 'asOf', message: error.reason }]).problem;
   if (error instanceof InvalidIncidentDetails) return validationProblem(flattenValidationErrors(error.errors, 'details')).problem;
   if (error instanceof WrongExpectedRevisionError) {
     return {
