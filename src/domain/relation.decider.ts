@@ -9,12 +9,12 @@ import {
   type IncidentData,
   type IncidentDetails,
   type IncidentEvent,
+  type IncidentInContext,
   type RelationEvent,
   type Source,
 } from './incident.js';
 import { INCIDENT_CATALOG } from './incident-catalog.js';
 import type { IncidentType } from './incident-types.js';
-import type { IncidentInContext } from './incident.js';
 import { applyIncident, believedIncidents, foldFacts, inContext, inContexts, inOccurrenceOrder } from './incident-effects.js';
 import { parseOccurrence, referenceInstant } from './occurrence.js';
 import { noFacts, unansweredExpulsions, type Expulsion, type RelationFacts } from './relation-facts.js';
@@ -22,7 +22,7 @@ import { noFacts, unansweredExpulsions, type Expulsion, type RelationFacts } fro
 /**
  * The decider of one country pair's stream: which reported incidents the relation accepts, and
  * under which type they are recorded. Folded over the stream in append order — the order in which
- * Demarche learned of the incidents.
+ * Demarche learned of the incidents. Exported as one value, `relationDecider` (at the end).
  */
 
 export type ReportIncident = Message<
