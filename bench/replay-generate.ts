@@ -21,9 +21,12 @@ import countries from 'i18n-iso-countries';
 import { v7 as uuidv7 } from 'uuid';
 import { RelationRuleViolation } from '../src/domain/domain-errors.js';
 import type { IncidentDetails, IncidentEvent, RelationEvent, Source } from '../src/domain/incident.js';
-import { INCIDENT_CATALOG, SANCTION_SCOPES, type IncidentType } from '../src/domain/incident-catalog.js';
+import { INCIDENT_CATALOG, SANCTION_SCOPES } from '../src/domain/incident-catalog.js';
+import type { IncidentType } from '../src/domain/incident-types.js';
 import { parseOccurrence } from '../src/domain/occurrence.js';
-import { decide, evolve, factsOf, initialState, type RelationCommand, type RelationDecisionState } from '../src/domain/relation.decider.js';
+import { factsOf, relationDecider, type RelationCommand, type RelationDecisionState } from '../src/domain/relation.decider.js';
+
+const { decide, evolve, initialState } = relationDecider;
 import { ambassadorOf, unansweredExpulsions } from '../src/domain/relation-facts.js';
 import { pairKey, relationStreamId } from '../src/domain/relation-pair.js';
 import type { JsonObject } from '../src/event-store/event-store.port.js';
@@ -210,14 +213,14 @@ export async function generateLog(options: GenerateOptions): Promise<GeneratedLo
     const { incidentId } = incident.data;
     let command: RelationCommand;
     if (action === 'retract') {
-      command = { kind: 'RetractIncident', incidentId, reason: 'The report was not confirmed by a second source', recordedAt };
+      command = { type: 'RetractIncident', data: { incidentId, reason: 'The report was not confirmed by a second source', recordedAt } };
     } else {
       const what = rand();
       const changes =
         what < 0.5 ? { summary: `${incident.data.summary} (corrected)` }
         : what < 0.8 ? { occurredOn: earlierDate(incident.data.occurredOn) }
         : { sources: [...incident.data.sources, source(recordedMs, incident.type, incident.data.sources.length + 1)] };
-      command = { kind: 'CorrectIncident', incidentId, changes, reason: 'A later dispatch gives more accurate information', recordedAt };
+      command = { type: 'CorrectIncident', data: { incidentId, changes, reason: 'A later dispatch gives more accurate information', recordedAt } };
     }
     let event: RelationEvent;
     try {
@@ -242,10 +245,9 @@ export async function generateLog(options: GenerateOptions): Promise<GeneratedLo
     const posted = structural ? weighted(STRUCTURAL) : weighted(CHATTER);
     const [actor, target] = directionFor(posted, pair);
     const occurredOn = occurrence(recordedMs);
-    const command = {
-      kind: 'ReportIncident' as const,
+    const report = {
       incidentId: uuidv7({ msecs: Math.floor(recordedMs) }),
-      type: posted,
+      incidentType: posted,
       actor,
       target,
       occurredOn,
@@ -256,11 +258,11 @@ export async function generateLog(options: GenerateOptions): Promise<GeneratedLo
     };
     let event: IncidentEvent;
     try {
-      [event] = decide(command, pair.decision) as IncidentEvent[];
+      [event] = decide({ type: 'ReportIncident', data: report }, pair.decision) as IncidentEvent[];
     } catch (error) {
       if (!(error instanceof RelationRuleViolation)) throw error;
       outcome.refused++;
-      [event] = decide({ ...command, type: 'Accusation', summary: summary('Accusation', actor, target), details: {} }, pair.decision) as IncidentEvent[];
+      [event] = decide({ type: 'ReportIncident', data: { ...report, incidentType: 'Accusation', summary: summary('Accusation', actor, target), details: {} } }, pair.decision) as IncidentEvent[];
     }
     const { effect, violation } = INCIDENT_CATALOG[event.type];
     if (effect || violation) {

@@ -5,14 +5,18 @@ import { openEventStore, type EventStoreConfig } from './event-store/event-store
 import { EVENT_STORE, type EventStore } from './event-store/event-store.port.js';
 import { HealthController } from './health/health.controller.js';
 import { READINESS_BOUNDS, ReadinessCheck, type ReadinessBounds } from './health/readiness.js';
-import { IncidentReporter } from './incidents/incident-reporter.service.js';
 import { HttpCommandRunner } from './incidents/http-command-runner.js';
+import { IncidentCommands } from './incidents/incident-commands.js';
+import { RelationCommandHandler } from './incidents/relation-command-handler.js';
+import { UuidV7Generator } from './incidents/uuid-v7.js';
 import { SecurityModule, type SecurityOptions } from './http/security.module.js';
 import { IncidentsController } from './incidents/incidents.controller.js';
 import { ProjectionRunner, READ_MODEL_FILE, RESUBSCRIBE_BACKOFF } from './projections/projection-runner.js';
 import type { BackoffOptions } from './projections/retry-backoff.js';
 import { AdminController } from './admin/admin.controller.js';
+import { IncidentQueriesController } from './relations/incident-queries.controller.js';
 import { RelationsController } from './relations/relations.controller.js';
+import { writeSidePorts } from './write-side.providers.js';
 import { CatalogController } from './dashboard/catalog.controller.js';
 import { DashboardController } from './dashboard/dashboard.controller.js';
 import { EventStreamController, LIVE_STREAM_OPTIONS } from './live/event-stream.controller.js';
@@ -48,7 +52,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [SecurityModule.forRoot(options)],
-      controllers: [IncidentsController, RelationsController, EventsController, EventStreamController, CatalogController, HealthController, AdminController, DashboardController],
+      controllers: [IncidentsController, IncidentQueriesController, RelationsController, EventsController, EventStreamController, CatalogController, HealthController, AdminController, DashboardController],
       providers: [
         { provide: EVENT_STORE, useFactory: () => openEventStore(options.eventStore) },
         { provide: CLOCK, useValue: options.clock ?? systemClock },
@@ -57,7 +61,11 @@ export class AppModule {
         ...(options.resubscribeBackoff ? [{ provide: RESUBSCRIBE_BACKOFF, useValue: options.resubscribeBackoff }] : []),
         ProjectionRunner,
         ReadinessCheck,
-        IncidentReporter,
+        ...writeSidePorts,
+        // One generator for incident and event ids, so the ids this process makes stay in order.
+        { provide: UuidV7Generator, useFactory: () => new UuidV7Generator() },
+        RelationCommandHandler,
+        IncidentCommands,
         HttpCommandRunner,
         LiveFeed,
         { provide: LIVE_STREAM_OPTIONS, useValue: options.liveStream ?? {} },

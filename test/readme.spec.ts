@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { INCIDENT_CATALOG, INCIDENT_TYPES } from '../src/domain/incident-catalog.js';
+import { INCIDENT_CATALOG } from '../src/domain/incident-catalog.js';
+import { INCIDENT_TYPES } from '../src/domain/incident-types.js';
 import { ESCALATION_CONSTANTS, ESCALATION_LEVELS } from '../src/domain/escalation.js';
 import { CONDITION_TENSIONS as T } from '../src/domain/standing-conditions.js';
 

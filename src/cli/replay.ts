@@ -4,12 +4,13 @@ import Database from 'better-sqlite3';
 import cliProgress from 'cli-progress';
 import { systemClock } from '../clock.js';
 import { appOptionsFromEnv } from '../config.js';
-import { countryName, isCountryCode } from '../domain/countries.js';
+import { countryName } from '../domain/countries.js';
+import { pairFaults } from '../domain/relation-pair.js';
 import { InvalidOccurrenceError, parseOccurrence } from '../domain/occurrence.js';
 import type { RelationView } from '../domain/relation-state.projection.js';
 import { openEventStore, type EventStoreConfig } from '../event-store/event-store.config.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
-import { perspectiveOf } from '../relations/relation-query.js';
+import { perspectiveOf } from '../time/perspective.js';
 
 /**
  * `npm run replay [-- --pair AZE-FRA [--as-of DATE] [--known-at DATE]]`
@@ -90,9 +91,10 @@ function parsePair(text: string): [string, string] {
   if (codes.length !== 2 || codes.some((code) => !/^[A-Z]{3}$/.test(code))) {
     throw new UsageError(`--pair must be two ISO 3166-1 alpha-3 country codes joined by a dash, e.g. AZE-FRA; got '${text}'`);
   }
-  const unknown = codes.filter((code) => !isCountryCode(code));
+  const faults = pairFaults(codes[0], codes[1]);
+  const unknown = codes.filter((_code, i) => (i === 0 ? faults?.firstUnknown : faults?.secondUnknown));
   if (unknown.length > 0) throw new UsageError(`--pair: ${unknown.join(' and ')} ${unknown.length > 1 ? 'are not' : 'is not an'} ISO 3166-1 alpha-3 code${unknown.length > 1 ? 's' : ''}`);
-  if (codes[0] === codes[1]) throw new UsageError('--pair must name two different countries');
+  if (faults?.sameCountry) throw new UsageError('--pair must name two different countries');
   return [codes[0], codes[1]];
 }
 

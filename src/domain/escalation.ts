@@ -1,5 +1,6 @@
-import { INCIDENT_CATALOG, type IncidentInContext, type IncidentType } from './incident-catalog.js';
-import type { IncidentData } from './incident.js';
+import { INCIDENT_CATALOG } from './incident-catalog.js';
+import type { IncidentType } from './incident-types.js';
+import type { IncidentData, IncidentInContext } from './incident.js';
 import { applyIncident } from './incident-effects.js';
 import { noFacts, type RelationFacts } from './relation-facts.js';
 import { conditionTension, standingConditions, type StandingCondition } from './standing-conditions.js';

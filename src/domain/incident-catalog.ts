@@ -1,7 +1,8 @@
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsBoolean, IsIn, IsInt, IsUUID, Max, Min } from 'class-validator';
 import { IsOmittable } from './omittable.js';
 import { IsText } from './text.js';
-import type { IncidentData } from './incident.js';
+import type { IncidentData, IncidentInContext } from './incident.js';
+import type { IncidentType } from './incident-types.js';
 import {
   ambassadorOf,
   begun,
@@ -16,46 +17,19 @@ import {
  * The incident catalogue: for every incident type, its payload (details), its CAMEO 1.1b3 code
  * and Goldstein weight (values from shared/reference/cameo-goldstein.csv), whether it is conflict
  * or cooperation, the rules it must satisfy and its effect on the relation's state.
- * Adding a type is one entry here plus its tests.
+ * Adding a type is its name in incident-types.ts and one entry here (the compiler asks for the
+ * entry once the name exists) plus its tests.
+ *
+ * Decision: the class-validator decorators on the details classes stay here, in the domain. A
+ * type's payload is part of its entry as much as its weight and its rule; describing it in the
+ * HTTP layer instead would put every type in two files and break "one entry per type". The domain
+ * stays free of frameworks and I/O: class-validator is a plain decorator library, read by the
+ * HTTP validation pipe for reports, by the decider when a correction replaces details
+ * (incident-details.ts), and by the OpenAPI details schema.
  */
 
-export const INCIDENT_TYPES = [
-  'AmbassadorSummoned',
-  'DiplomatsExpelled',
-  'ReciprocalExpulsion',
-  'MeetingBoycotted',
-  'AmbassadorRecalled',
-  'AmbassadorReturned',
-  'DiplomaticRelationsSevered',
-  'DiplomaticRelationsRestored',
-  'SanctionsImposed',
-  'SanctionsEased',
-  'PublicCondemnation',
-  'Accusation',
-  'ThreatIssued',
-  'OppositionRallied',
-  'MilitaryOffensive',
-  'MilitaryAidPledged',
-  'ArmsDealSigned',
-  'TalksHeld',
-  'AgreementSigned',
-  'DiplomaticRelationsDowngraded',
-  'CeasefireDeclared',
-] as const;
-
-export type IncidentType = (typeof INCIDENT_TYPES)[number];
-
-export function isIncidentType(value: unknown): value is IncidentType {
-  return typeof value === 'string' && (INCIDENT_TYPES as readonly string[]).includes(value);
-}
-
-/** What an effect or rule sees of the incident being applied. */
-export interface IncidentInContext {
-  type: IncidentType;
-  data: IncidentData;
-  /** Reference instant, epoch ms (see occurrence.ts). */
-  atMs: number;
-}
+/** src/docs (not edited on this branch) still imports the names from here; new code imports incident-types.ts. */
+export { INCIDENT_TYPES } from './incident-types.js';
 
 export interface IncidentTypeDefinition {
   type: IncidentType;

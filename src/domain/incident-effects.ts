@@ -1,5 +1,5 @@
-import type { IncidentEvent, RelationEvent } from './incident.js';
-import { INCIDENT_CATALOG, type IncidentInContext } from './incident-catalog.js';
+import type { IncidentEvent, IncidentInContext, RelationEvent } from './incident.js';
+import { INCIDENT_CATALOG } from './incident-catalog.js';
 import { parseOccurrence, referenceInstant } from './occurrence.js';
 import { noFacts, type RelationFacts } from './relation-facts.js';
 

@@ -1,5 +1,5 @@
 import type { CountryCode } from './countries.js';
-import type { IncidentType } from './incident-catalog.js';
+import type { IncidentType } from './incident-types.js';
 import type { DatePrecision } from './occurrence.js';
 
 export interface Source {
@@ -35,6 +35,14 @@ export interface IncidentData {
 export interface IncidentEvent {
   type: IncidentType;
   data: IncidentData;
+}
+
+/** What an effect or rule sees of the incident being applied. */
+export interface IncidentInContext {
+  type: IncidentType;
+  data: IncidentData;
+  /** Reference instant, epoch ms (see occurrence.ts). */
+  atMs: number;
 }
 
 /** The fields a correction may amend; type, actor and target are retracted and reported anew instead. */

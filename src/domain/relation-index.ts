@@ -1,6 +1,8 @@
 import type { CountryCode } from './countries.js';
 import { ESCALATION_CONSTANTS, escalationFigures, signedWeight, type EscalationFigures, type Pressure } from './escalation.js';
-import { INCIDENT_CATALOG, INCIDENT_TYPES, type IncidentInContext, type IncidentType } from './incident-catalog.js';
+import { INCIDENT_CATALOG } from './incident-catalog.js';
+import { INCIDENT_TYPES, type IncidentType } from './incident-types.js';
+import type { IncidentInContext } from './incident.js';
 import { applyIncident } from './incident-effects.js';
 import { noFacts, type RelationFacts } from './relation-facts.js';
 import { pairOf } from './relation-pair.js';

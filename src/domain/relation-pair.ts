@@ -1,4 +1,4 @@
-import type { CountryCode } from './countries.js';
+import { isCountryCode, type CountryCode } from './countries.js';
 
 /** A country pair is unordered: AZE–FRA and FRA–AZE are one relation and one stream. */
 export type CountryPair = readonly [CountryCode, CountryCode];
@@ -20,4 +20,20 @@ export function relationStreamId(a: CountryCode, b: CountryCode): string {
 
 export function isRelationStreamId(streamId: string): boolean {
   return streamId.startsWith(RELATION_STREAM_PREFIX);
+}
+
+/** Why two codes name no relation: which of them is no ISO 3166-1 alpha-3 code, or that the second repeats the first. */
+export interface PairFaults {
+  firstUnknown: boolean;
+  secondUnknown: boolean;
+  /** Both are countries, and the same one. */
+  sameCountry: boolean;
+}
+
+/** The faults of a pair of codes, or undefined when they name a relation. Each caller words them for its own audience. */
+export function pairFaults(a: string, b: string): PairFaults | undefined {
+  const firstUnknown = !isCountryCode(a);
+  const secondUnknown = !isCountryCode(b);
+  const sameCountry = !firstUnknown && !secondUnknown && a === b;
+  return firstUnknown || secondUnknown || sameCountry ? { firstUnknown, secondUnknown, sameCountry } : undefined;
 }

@@ -1,7 +1,7 @@
 import type { CountryCode } from './countries.js';
 import { escalationAt, multiplierOf, type Escalation, type ScoredIncident } from './escalation.js';
-import type { IncidentEvent } from './incident.js';
-import type { IncidentInContext, IncidentType } from './incident-catalog.js';
+import type { IncidentEvent, IncidentInContext } from './incident.js';
+import type { IncidentType } from './incident-types.js';
 import { applyIncident, inContext, inContexts, inOccurrenceOrder } from './incident-effects.js';
 import {
   ambassadorOf,

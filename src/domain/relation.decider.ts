@@ -1,5 +1,7 @@
 import type { CountryCode } from './countries.js';
+import type { Decider, Message } from './decider.js';
 import { IncidentNotFound, RelationRuleViolation } from './domain-errors.js';
+import { checkedDetails } from './incident-details.js';
 import {
   isAmendment,
   type AmendmentEvent,
@@ -7,10 +9,12 @@ import {
   type IncidentData,
   type IncidentDetails,
   type IncidentEvent,
+  type IncidentInContext,
   type RelationEvent,
   type Source,
 } from './incident.js';
-import { INCIDENT_CATALOG, type IncidentInContext, type IncidentType } from './incident-catalog.js';
+import { INCIDENT_CATALOG } from './incident-catalog.js';
+import type { IncidentType } from './incident-types.js';
 import { applyIncident, believedIncidents, foldFacts, inContext, inContexts, inOccurrenceOrder } from './incident-effects.js';
 import { parseOccurrence, referenceInstant } from './occurrence.js';
 import { noFacts, unansweredExpulsions, type Expulsion, type RelationFacts } from './relation-facts.js';
@@ -18,37 +22,29 @@ import { noFacts, unansweredExpulsions, type Expulsion, type RelationFacts } fro
 /**
  * The decider of one country pair's stream: which reported incidents the relation accepts, and
  * under which type they are recorded. Folded over the stream in append order — the order in which
- * Demarche learned of the incidents.
+ * Demarche learned of the incidents. Exported as one value, `relationDecider` (at the end).
  */
 
-export interface ReportIncident {
-  kind: 'ReportIncident';
-  incidentId: string;
-  type: IncidentType;
-  actor: CountryCode;
-  target: CountryCode;
-  occurredOn: string;
-  summary: string;
-  sources: Source[];
-  details: IncidentDetails;
-  /** The clock's reading when the report arrived (ISO). */
-  recordedAt: string;
-}
+export type ReportIncident = Message<
+  'ReportIncident',
+  {
+    incidentId: string;
+    /** The type the reporter chose; the decider may record it as another (an answered expulsion). */
+    incidentType: IncidentType;
+    actor: CountryCode;
+    target: CountryCode;
+    occurredOn: string;
+    summary: string;
+    sources: Source[];
+    details: IncidentDetails;
+    /** The clock's reading when the report arrived (ISO). */
+    recordedAt: string;
+  }
+>;
 
-export interface CorrectIncident {
-  kind: 'CorrectIncident';
-  incidentId: string;
-  changes: IncidentChanges;
-  reason: string;
-  recordedAt: string;
-}
+export type CorrectIncident = Message<'CorrectIncident', { incidentId: string; changes: IncidentChanges; reason: string; recordedAt: string }>;
 
-export interface RetractIncident {
-  kind: 'RetractIncident';
-  incidentId: string;
-  reason: string;
-  recordedAt: string;
-}
+export type RetractIncident = Message<'RetractIncident', { incidentId: string; reason: string; recordedAt: string }>;
 
 export type RelationCommand = ReportIncident | CorrectIncident | RetractIncident;
 
@@ -83,14 +79,14 @@ function seenByRules(type: IncidentType): boolean {
 export const RECIPROCITY_WINDOW_DAYS = 30;
 const DAY_MS = 86_400_000;
 
-export const initialState: RelationDecisionState = { history: null, facts: noFacts, latestAtMs: -Infinity };
+const initialState: RelationDecisionState = { history: null, facts: noFacts, latestAtMs: -Infinity };
 
 /**
  * An incident the rules do not see changes no facts; one dated after everything the rules have
  * seen — the usual case — is applied to the facts directly; a late report of the rest, or an
  * amendment of one, changes the past, so the facts are refolded.
  */
-export function evolve(state: RelationDecisionState, event: RelationEvent): RelationDecisionState {
+function evolve(state: RelationDecisionState, event: RelationEvent): RelationDecisionState {
   const history = { event, earlier: state.history };
   if (!isAmendment(event)) {
     if (!seenByRules(event.type)) return { ...state, history };
@@ -135,14 +131,14 @@ export function factsOf(state: RelationDecisionState): RelationFacts {
   return state.facts;
 }
 
-export function decide(command: RelationCommand, state: RelationDecisionState): RelationEvent[] {
-  switch (command.kind) {
+function decide(command: RelationCommand, state: RelationDecisionState): RelationEvent[] {
+  switch (command.type) {
     case 'ReportIncident':
-      return [reportIncident(command, state)];
+      return [reportIncident(command.data, state)];
     case 'CorrectIncident':
-      return [correctIncident(command, state)];
+      return [correctIncident(command.data, state)];
     case 'RetractIncident':
-      return [retractIncident(command, state)];
+      return [retractIncident(command.data, state)];
     default: {
       const unknown: never = command;
       throw new Error(`unknown command ${JSON.stringify(unknown)}`);
@@ -150,17 +146,26 @@ export function decide(command: RelationCommand, state: RelationDecisionState): 
   }
 }
 
+/** The incident's report as first recorded (whatever happened to it since); IncidentNotFound if the pair has none. */
+function reported(state: RelationDecisionState, incidentId: string): IncidentEvent {
+  for (let node = state.history; node; node = node.earlier) {
+    if (!isAmendment(node.event) && node.event.data.incidentId === incidentId) return node.event;
+  }
+  throw new IncidentNotFound(incidentId);
+}
+
 function amendable(state: RelationDecisionState, incidentId: string, action: string): IncidentEvent {
   const believed = believedIncidentsOf(state).find((event) => event.data.incidentId === incidentId);
   if (believed) return believed;
-  const reported = eventsOf(state.history).some((event) => !isAmendment(event) && event.data.incidentId === incidentId);
-  if (!reported) throw new IncidentNotFound(incidentId);
+  reported(state, incidentId);
   throw new RelationRuleViolation(`${action} rejected: incident ${incidentId} has been retracted`);
 }
 
-function correctIncident(command: CorrectIncident, state: RelationDecisionState): AmendmentEvent {
+function correctIncident(command: CorrectIncident['data'], state: RelationDecisionState): AmendmentEvent {
+  // New details must fit the type the incident was recorded as, retracted or not: a malformed request is named first.
+  const details = command.changes.details === undefined ? undefined : checkedDetails(reported(state, command.incidentId).type, command.changes.details);
   const original = amendable(state, command.incidentId, 'IncidentCorrected');
-  const changes: IncidentChanges = { ...command.changes };
+  const changes: IncidentChanges = { ...command.changes, ...(details === undefined ? {} : { details }) };
   if (changes.occurredOn !== undefined) changes.precision = parseOccurrence(changes.occurredOn).precision;
   const changed = Object.entries(changes).filter(
     ([field, value]) => canonicalJson(value) !== canonicalJson(original.data[field as keyof IncidentData]),
@@ -188,7 +193,7 @@ function canonicalJson(value: unknown): string {
   );
 }
 
-function retractIncident(command: RetractIncident, state: RelationDecisionState): AmendmentEvent {
+function retractIncident(command: RetractIncident['data'], state: RelationDecisionState): AmendmentEvent {
   amendable(state, command.incidentId, 'IncidentRetracted');
   return {
     type: 'IncidentRetracted',
@@ -196,18 +201,18 @@ function retractIncident(command: RetractIncident, state: RelationDecisionState)
   };
 }
 
-function reportIncident(command: ReportIncident, state: RelationDecisionState): IncidentEvent {
+function reportIncident(command: ReportIncident['data'], state: RelationDecisionState): IncidentEvent {
   const { facts } = state;
   const period = parseOccurrence(command.occurredOn);
   const recordedMs = Date.parse(command.recordedAt);
   let atMs = referenceInstant(period, recordedMs);
   const { inResponseTo: named, ...details } = command.details;
 
-  let type = command.type;
+  let type = command.incidentType;
   let answered: Expulsion | undefined;
-  if (command.type === 'ReciprocalExpulsion') {
+  if (command.incidentType === 'ReciprocalExpulsion') {
     answered = expulsionAnswered(facts, command, period.endMs, typeof named === 'string' ? named : undefined);
-  } else if (command.type === 'DiplomatsExpelled') {
+  } else if (command.incidentType === 'DiplomatsExpelled') {
     answered = unansweredExpulsions(facts, command.target, command.actor).find(
       (e) => e.atMs <= period.endMs && atMs - e.atMs <= RECIPROCITY_WINDOW_DAYS * DAY_MS,
     );
@@ -229,7 +234,7 @@ function reportIncident(command: ReportIncident, state: RelationDecisionState): 
     sources: command.sources,
     details,
     ...(inResponseTo ? { inResponseTo } : {}),
-    ...(type !== command.type ? { postedType: command.type } : {}),
+    ...(type !== command.incidentType ? { postedType: command.incidentType } : {}),
     recordedAt: command.recordedAt,
   };
   const event: IncidentEvent = { type, data };
@@ -276,10 +281,10 @@ function violationsInOccurrenceOrder(incidents: IncidentEvent[]): { incident: In
 }
 
 /** The id of the incident a report names as the one it protests, checked: recorded in the pair, and not after the report's period. */
-function incidentProtested(state: RelationDecisionState, command: ReportIncident, responseEndMs: number, named: string): string {
+function incidentProtested(state: RelationDecisionState, command: ReportIncident['data'], responseEndMs: number, named: string): string {
   const believed = believedIncidentsOf(state);
   const index = believed.findIndex((incident) => incident.data.incidentId === named);
-  const { type, actor, target } = command;
+  const { incidentType: type, actor, target } = command;
   if (index < 0) throw new RelationRuleViolation(`${type} rejected: no incident ${named} is recorded between ${actor} and ${target}`);
   if (inContexts(believed)[index].atMs >= responseEndMs) {
     throw new RelationRuleViolation(`${type} rejected: incident ${named} happened after this ${type} (${command.occurredOn})`);
@@ -288,7 +293,7 @@ function incidentProtested(state: RelationDecisionState, command: ReportIncident
 }
 
 /** The expulsion a reciprocal expulsion answers: the one it names, else the latest unanswered one. */
-function expulsionAnswered(facts: RelationFacts, command: ReportIncident, responseEndMs: number, named?: string): Expulsion {
+function expulsionAnswered(facts: RelationFacts, command: ReportIncident['data'], responseEndMs: number, named?: string): Expulsion {
   const { actor, target } = command;
   if (named) {
     const expulsion = facts.expulsions.find((e) => e.incidentId === named);
@@ -317,3 +322,6 @@ function expulsionAnswered(facts: RelationFacts, command: ReportIncident, respon
   }
   return latest;
 }
+
+/** The decider of a country pair's stream, as one value. */
+export const relationDecider: Decider<RelationDecisionState, RelationCommand, RelationEvent> = { initialState, evolve, decide };

@@ -1,9 +1,11 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { IncidentNotFound, RelationRuleViolation } from '../domain/domain-errors.js';
+import { IncidentNotFound, InvalidIncidentDetails, RelationRuleViolation } from '../domain/domain-errors.js';
 import { WrongExpectedRevisionError } from '../event-store/event-store.port.js';
 import { ThrottledLogger } from '../logging/throttled-logger.js';
-import { PROBLEM_CONTENT_TYPE, ProblemException, type ProblemDetails, type ProblemInit } from './problem.js';
+import { PROBLEM_CONTENT_TYPE, ProblemException, validationProblem, type ProblemDetails, type ProblemInit } from './problem.js';
+import { FutureAsOf } from '../time/perspective.js';
+import { flattenValidationErrors } from './validation.pipe.js';
 
 const TITLES: Record<number, string> = {
   400: 'Bad request',
@@ -44,6 +46,9 @@ function describe(error: unknown): ProblemInit {
     return { type: 'https://demarche.dev/problems/relation-rule', title: 'The relation does not allow this incident', status: 422, detail: error.reason };
   }
   if (error instanceof IncidentNotFound) return { status: 404, detail: error.message };
+  // Named like the body's own validation errors (details.diplomats, …): the client cannot tell where the check ran.
+  if (error instanceof FutureAsOf) return validationProblem([{ field: 'asOf', message: error.reason }]).problem;
+  if (error instanceof InvalidIncidentDetails) return validationProblem(flattenValidationErrors(error.errors, 'details')).problem;
   if (error instanceof WrongExpectedRevisionError) {
     return {
       type: 'https://demarche.dev/problems/concurrent-write',

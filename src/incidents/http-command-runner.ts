@@ -1,12 +1,15 @@
 import { createHash } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { v5 as uuidv5 } from 'uuid';
 import { ANONYMOUS } from '../auth/caller.js';
 import { EventIdConflictError, type JsonObject } from '../event-store/event-store.port.js';
 import { parseIfMatch, revisionETag } from '../http/entity-tags.js';
 import { ProblemException, validationProblem } from '../http/problem.js';
-import { RevisionPreconditionFailed, type CommandOptions, type CommandOutcome } from './incident-reporter.service.js';
+import { RevisionPreconditionFailed, type CommandOptions, type CommandOutcome } from './command-outcome.js';
+import type { AddressedCommand } from './incident-commands.js';
+import { PROJECTION_PROGRESS, type ProjectionProgress } from './projection-progress.port.js';
+import { RelationCommandHandler } from './relation-command-handler.js';
 
 /** Namespace of event ids derived from Idempotency-Keys (UUID v5 of caller, route and key). */
 const IDEMPOTENCY_NAMESPACE = '0e3c8f51-6a2b-4d7e-9b14-5f0c2a9d8e63';
@@ -15,6 +18,8 @@ const MAX_KEY_LENGTH = 255;
 const SF_STRING = /^"((?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\["\\])*)"$/;
 /** What many clients send instead: the bare key. */
 const BARE_KEY = /^[\x21-\x7e]+$/;
+/** How long a 201 waits for the read side to show the write (read-your-writes). */
+const READ_YOUR_WRITES_MS = 2_000;
 
 /**
  * Runs a write command with what its HTTP request asks for:
@@ -26,14 +31,23 @@ const BARE_KEY = /^[\x21-\x7e]+$/;
  *   (`replayed`); the same key with another request is 422; while the first is running, 409.
  * - `If-Match`: the pair's stream must still be at the revision the caller saw (else 412).
  * - The caller's identity is recorded with every event (`recordedBy`).
+ * - Read-your-writes: the answer waits (up to 2 s) until the read side has applied the event.
+ *
+ * `address` builds the command from the request body; it runs after the headers are checked.
  */
 @Injectable()
 export class HttpCommandRunner {
   /** Event ids of keyed commands executing in this process. */
   private readonly inFlight = new Set<string>();
 
+  constructor(
+    private readonly handler: RelationCommandHandler,
+    @Inject(PROJECTION_PROGRESS) private readonly progress: ProjectionProgress,
+  ) {}
+
   /** `route` names the endpoint, e.g. `POST /incidents`: one key may be used once per route. */
-  async run(route: string, request: FastifyRequest, command: (options: CommandOptions) => Promise<CommandOutcome>): Promise<CommandOutcome> {
+  async run(route: string, request: FastifyRequest, address: () => AddressedCommand): Promise<CommandOutcome> {
+    const command = (options: CommandOptions) => this.execute(address, options);
     const caller = request.caller ?? ANONYMOUS;
     const key = idempotencyKeyOf(request.headers['idempotency-key']);
     const expectedRevision = parseIfMatch(request.headers['if-match']);
@@ -69,6 +83,13 @@ export class HttpCommandRunner {
     } finally {
       this.inFlight.delete(eventId);
     }
+  }
+
+  private async execute(address: () => AddressedCommand, options: CommandOptions): Promise<CommandOutcome> {
+    const { streamId, command } = address();
+    const outcome = await this.handler.handle(streamId, command, options);
+    await this.progress.waitFor(outcome.position, READ_YOUR_WRITES_MS);
+    return outcome;
   }
 }
 

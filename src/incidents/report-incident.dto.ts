@@ -13,7 +13,8 @@ import {
   ValidateNested,
   validateSync,
 } from 'class-validator';
-import { INCIDENT_CATALOG, INCIDENT_TYPES, isIncidentType, type IncidentType } from '../domain/incident-catalog.js';
+import { INCIDENT_CATALOG } from '../domain/incident-catalog.js';
+import { INCIDENT_TYPES, isIncidentType, type IncidentType } from '../domain/incident-types.js';
 import { reportDetailsSchema } from '../docs/details-schema.js';
 import { DiffersFrom, IsCalendarDay, IsCountryCode, IsOccurrenceDate, IsOmittable, IsText, IsWebUrl } from '../http/validators.js';
 

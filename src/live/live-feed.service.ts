@@ -5,7 +5,7 @@ import { isAmendment, type RelationEvent } from '../domain/incident.js';
 import { pairKey } from '../domain/relation-pair.js';
 import { EVENT_STORE, type EventStore, type StoredEvent } from '../event-store/event-store.port.js';
 import { ProjectionRunner, type ReadModelUpdate } from '../projections/projection-runner.js';
-import { perspectiveOf } from '../relations/relation-query.js';
+import { perspectiveOf } from '../time/perspective.js';
 import { asRelationEvent, kindOf, relationSummary, updateMessage, type LiveRelationSummary, type LiveUpdate } from './live-update.js';
 import { EncodedPageCache, type EncodedPage } from './encoded-page-cache.js';
 import { ReplayPacer } from './replay-pacer.js';

@@ -1,5 +1,5 @@
 import type { AmendmentEvent, IncidentEvent, RelationEvent } from '../domain/incident.js';
-import { isIncidentType } from '../domain/incident-catalog.js';
+import { isIncidentType } from '../domain/incident-types.js';
 import type { RelationView } from '../domain/relation-state.projection.js';
 import type { StoredEvent } from '../event-store/event-store.port.js';
 

@@ -1,5 +1,5 @@
 import { types } from 'node:util';
-import { INCIDENT_TYPES } from '../domain/incident-catalog.js';
+import { INCIDENT_TYPES } from '../domain/incident-types.js';
 import type { ReadModelParts } from './relations.read-model.js';
 
 // util.types rather than instanceof: deserialised arrays may come from another realm (a vm context).

@@ -1,20 +1,17 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString } from 'class-validator';
-import type { Clock } from '../clock.js';
-import { isInFuture, parseOccurrence } from '../domain/occurrence.js';
-import { validationProblem } from '../http/problem.js';
 import { IsOccurrenceDate } from '../http/validators.js';
-import type { Perspective } from '../projections/relations.read-model.js';
+import type { TimeTravel } from '../time/perspective.js';
 
 /**
- * The time-travel parameters shared by the relation endpoints. A date means the END of that day,
+ * The time-travel parameters shared by the relation endpoints (read by time/perspective.ts). A date means the END of that day,
  * month or year (UTC): `asOf=2023-12-01` is the state at 23:59:59.999 on 1 December.
  *
  * An incident reported only to the month or year counts from the middle of that period (but no
  * later than it was recorded; see occurrence.ts): `2023-11` counts from 16 November 00:00 UTC, so
  * `asOf=2023-11-15` leaves it out and `asOf=2023-11-16` includes it.
  */
-export class TimeTravelQuery {
+export class TimeTravelQuery implements TimeTravel {
   /** Only incidents that had occurred by then; the score is computed at that instant. */
   @ApiPropertyOptional({ description: 'Only incidents that had occurred by the end of this date (YYYY, YYYY-MM, YYYY-MM-DD or a timestamp); the score is computed then', example: '2023-12-28' })
   @IsOptional() @IsOccurrenceDate()
@@ -29,20 +26,4 @@ export class TimeTravelQuery {
   @ApiPropertyOptional({ description: 'Wait (up to 2 s, else 503) until the read model has applied this log position: the `position` a write answered', example: '14' })
   @IsOptional() @IsString()
   minPosition?: string;
-}
-
-/** End of the period a date names, as epoch ms. */
-export function endOf(date: string): number {
-  return parseOccurrence(date).endMs - 1;
-}
-
-export function perspectiveOf(query: TimeTravelQuery, clock: Clock): Perspective {
-  // Tomorrow's relation is a forecast, not a record: refuse it rather than score incidents' decay into the future.
-  if (query.asOf !== undefined && isInFuture(parseOccurrence(query.asOf), clock.now().getTime())) {
-    throw validationProblem([{ field: 'asOf', message: `must not be in the future; ${query.asOf} has not begun yet (omit asOf for now)` }]);
-  }
-  const asOfMs = query.asOf !== undefined ? endOf(query.asOf) : undefined;
-  const knownAtMs = query.knownAt !== undefined ? endOf(query.knownAt) : undefined;
-  const atMs = asOfMs ?? knownAtMs ?? clock.now().getTime();
-  return { atMs, atIso: new Date(atMs).toISOString(), asOfMs, knownAtMs };
 }

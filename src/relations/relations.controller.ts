@@ -3,7 +3,8 @@ import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nest
 import type { FastifyReply } from 'fastify';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { CLOCK, type Clock } from '../clock.js';
-import { countryName, isCountryCode } from '../domain/countries.js';
+import { countryName } from '../domain/countries.js';
+import { pairFaults } from '../domain/relation-pair.js';
 import { ESCALATION_LEVELS } from '../domain/escalation.js';
 import { parseOccurrence } from '../domain/occurrence.js';
 import { timelineInstants, type TimelineInterval } from '../domain/relation-history.js';
@@ -17,7 +18,8 @@ import { ProblemException, validationProblem, type FieldError } from '../http/pr
 import { IsCountryCode, IsOccurrenceDate } from '../http/validators.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import { monthlyJudgements, monthSoFar, monthSpans } from '../projections/relation-months.js';
-import { endOf, perspectiveOf, TimeTravelQuery } from './relation-query.js';
+import { endOf, perspectiveOf } from '../time/perspective.js';
+import { TimeTravelQuery } from './relation-query.js';
 
 const LEVELS = ESCALATION_LEVELS.map((band) => band.level);
 const INTERVALS: TimelineInterval[] = ['day', 'week', 'month'];
@@ -211,12 +213,15 @@ export class RelationsController {
 }
 
 function checkPair(a: string, b: string): void {
-  const errors: FieldError[] = [];
-  for (const [field, code] of [['a', a], ['b', b]] as const) {
-    if (!isCountryCode(code)) errors.push({ field, message: `must be an ISO 3166-1 alpha-3 country code; ${JSON.stringify(code.slice(0, 20))} is not one` });
-  }
-  if (errors.length === 0 && a === b) errors.push({ field: 'b', message: 'must be a different country from a' });
-  if (errors.length > 0) throw validationProblem(errors);
+  const faults = pairFaults(a, b);
+  if (!faults) return;
+  const notACountry = (code: string) => `must be an ISO 3166-1 alpha-3 country code; ${JSON.stringify(code.slice(0, 20))} is not one`;
+  const errors: FieldError[] = [
+    ...(faults.firstUnknown ? [{ field: 'a', message: notACountry(a) }] : []),
+    ...(faults.secondUnknown ? [{ field: 'b', message: notACountry(b) }] : []),
+    ...(faults.sameCountry ? [{ field: 'b', message: 'must be a different country from a' }] : []),
+  ];
+  throw validationProblem(errors);
 }
 
 function firstMonthStart(view: RelationView): number {

@@ -19,11 +19,9 @@ import type {
   RelationEvent,
   Source,
 } from '../../src/domain/incident.js';
-import type { IncidentType } from '../../src/domain/incident-catalog.js';
+import type { IncidentType } from '../../src/domain/incident-types.js';
 import {
-  decide,
-  evolve,
-  initialState,
+  relationDecider,
   type CorrectIncident,
   type RelationCommand,
   type RelationDecisionState,
@@ -80,8 +78,8 @@ function defaultsFor(type: IncidentType, overrides: { actor?: string; target?: s
 }
 
 /** A ReportIncident command. */
-export function aReport(type: IncidentType, overrides: Partial<Omit<ReportIncident, 'kind' | 'type'>> = {}): ReportIncident {
-  return { kind: 'ReportIncident', type, ...defaultsFor(type, overrides), ...overrides };
+export function aReport(type: IncidentType, overrides: Partial<Omit<ReportIncident['data'], 'incidentType'>> = {}): ReportIncident {
+  return { type: 'ReportIncident', data: { incidentType: type, ...defaultsFor(type, overrides), ...overrides } };
 }
 
 /**
@@ -93,25 +91,25 @@ export function anIncident(type: IncidentType, overrides: Partial<IncidentData> 
 }
 
 /** A CorrectIncident command amending `incidentId`. */
-export function aCorrection(incidentId: string, changes: IncidentChanges, overrides: Partial<Omit<CorrectIncident, 'kind'>> = {}): CorrectIncident {
-  return { kind: 'CorrectIncident', incidentId, changes, reason: 'The first report had it wrong', recordedAt: RECORDED_AT, ...overrides };
+export function aCorrection(incidentId: string, changes: IncidentChanges, overrides: Partial<CorrectIncident['data']> = {}): CorrectIncident {
+  return { type: 'CorrectIncident', data: { incidentId, changes, reason: 'The first report had it wrong', recordedAt: RECORDED_AT, ...overrides } };
 }
 
 /** A RetractIncident command withdrawing `incidentId`. */
-export function aRetraction(incidentId: string, overrides: Partial<Omit<RetractIncident, 'kind'>> = {}): RetractIncident {
-  return { kind: 'RetractIncident', incidentId, reason: 'The report was false', recordedAt: RECORDED_AT, ...overrides };
+export function aRetraction(incidentId: string, overrides: Partial<RetractIncident['data']> = {}): RetractIncident {
+  return { type: 'RetractIncident', data: { incidentId, reason: 'The report was false', recordedAt: RECORDED_AT, ...overrides } };
 }
 
 /** The state the decider reaches after `events`, folded in stream order. */
 export function stateAfter(events: readonly RelationEvent[]): RelationDecisionState {
-  return events.reduce(evolve, initialState);
+  return events.reduce(relationDecider.evolve, relationDecider.initialState);
 }
 
 export function given(events: readonly RelationEvent[]) {
   return {
     when(command: RelationCommand) {
-      const decision = () => decide(command, stateAfter(events));
-      const name = command.kind === 'ReportIncident' ? command.type : command.kind;
+      const decision = () => relationDecider.decide(command, stateAfter(events));
+      const name = command.type === 'ReportIncident' ? command.data.incidentType : command.type;
       return {
         then(expected: RelationEvent[]): void {
           expect(decision()).toEqual(expected);
@@ -139,19 +137,19 @@ export function given(events: readonly RelationEvent[]) {
  */
 export function record(commands: readonly ReportIncident[], options: { skipRejected?: boolean } = {}): IncidentEvent[] {
   const events: IncidentEvent[] = [];
-  let state = initialState;
+  let state = relationDecider.initialState;
   for (const command of commands) {
     let decided: IncidentEvent[];
     try {
       // A report is always recorded as one incident event.
-      decided = decide(command, state) as IncidentEvent[];
+      decided = relationDecider.decide(command, state) as IncidentEvent[];
     } catch (error) {
       if (options.skipRejected && error instanceof RelationRuleViolation) continue;
       throw error;
     }
     for (const event of decided) {
       events.push(event);
-      state = evolve(state, event);
+      state = relationDecider.evolve(state, event);
     }
   }
   return events;
@@ -159,7 +157,7 @@ export function record(commands: readonly ReportIncident[], options: { skipRejec
 
 /** The one incident event the real decider records for `command` after `events`. */
 export function recordNext(events: readonly RelationEvent[], command: ReportIncident): IncidentEvent {
-  const decided = decide(command, stateAfter(events));
+  const decided = relationDecider.decide(command, stateAfter(events));
   expect(decided).toHaveLength(1);
   return decided[0] as IncidentEvent;
 }

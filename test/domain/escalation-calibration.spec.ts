@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { EscalationLevel } from '../../src/domain/escalation.js';
 import { ESCALATION_LEVELS } from '../../src/domain/escalation.js';
 import type { IncidentEvent } from '../../src/domain/incident.js';
-import type { IncidentType } from '../../src/domain/incident-catalog.js';
+import type { IncidentType } from '../../src/domain/incident-types.js';
 import type { ReportIncident } from '../../src/domain/relation.decider.js';
 import { describeRelation, foldRelation, scoredIncidents } from '../../src/domain/relation-state.projection.js';
 import { relationAsOf } from '../../src/domain/relation-history.js';
@@ -24,7 +24,7 @@ interface Step {
   by: string;
   on: string;
   to: string;
-  details?: ReportIncident['details'];
+  details?: ReportIncident['data']['details'];
 }
 
 function episode(steps: Step[]): IncidentEvent[] {
@@ -182,7 +182,7 @@ describe('monthly judgements on real episodes', () => {
 
 describe('the seed story on the calibration scale', () => {
   const seeds = JSON.parse(readFileSync(new URL('../../seeds/2023-12-azerbaijan-france.json', import.meta.url), 'utf8')) as {
-    incidents: { type: IncidentType; actor: string; target: string; occurredOn: string; details?: ReportIncident['details'] }[];
+    incidents: { type: IncidentType; actor: string; target: string; occurredOn: string; details?: ReportIncident['data']['details'] }[];
   };
   const story = seeds.incidents.filter((i) => [i.actor, i.target].sort().join('-') === 'AZE-FRA');
   // As the seed loader does: an answer names what it answers by its key.

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { levelFor, scoreAt, scoreOf, type ScoredIncident } from '../../src/domain/escalation.js';
 import type { IncidentEvent } from '../../src/domain/incident.js';
-import { INCIDENT_TYPES, SANCTION_SCOPES, type IncidentType } from '../../src/domain/incident-catalog.js';
+import { SANCTION_SCOPES } from '../../src/domain/incident-catalog.js';
+import { INCIDENT_TYPES, type IncidentType } from '../../src/domain/incident-types.js';
 import type { ReportIncident } from '../../src/domain/relation.decider.js';
 import { describeRelation, foldRelation, scoredIncident, scoredIncidents } from '../../src/domain/relation-state.projection.js';
 import { conditionTension } from '../../src/domain/standing-conditions.js';
@@ -246,8 +247,8 @@ describe('the seed story: Azerbaijan and France, December 2023', () => {
     target: string;
     occurredOn: string;
     summary: string;
-    sources: ReportIncident['sources'];
-    details?: ReportIncident['details'];
+    sources: ReportIncident['data']['sources'];
+    details?: ReportIncident['data']['details'];
   }
   const seeds = JSON.parse(readFileSync(new URL('../../seeds/2023-12-azerbaijan-france.json', import.meta.url), 'utf8')) as {
     incidents: SeedIncident[];
@@ -333,7 +334,7 @@ describe('escalation laws (property-based)', () => {
       fc.record({ type: fc.constant(type), azeActs: fc.boolean(), occurredOn, details: detailsFor(type) }),
     );
 
-  const toCommand = (r: { type: IncidentType; azeActs: boolean; occurredOn: string; details: ReportIncident['details'] }, n: number) =>
+  const toCommand = (r: { type: IncidentType; azeActs: boolean; occurredOn: string; details: ReportIncident['data']['details'] }, n: number) =>
     aReport(r.type, {
       incidentId: incidentId(n),
       ...(r.azeActs ? AZE_FRA : FRA_AZE),
@@ -396,7 +397,7 @@ describe('escalation laws (property-based)', () => {
   it('never lowers the score at its instant when a conflict incident is added', () => {
     fc.assert(
       fc.property(stream, reportOf(ALWAYS_ACCEPTED_CONFLICT), (events, report) => {
-        const { includesAmbassador: _notAlwaysAccepted, ...details } = report.details as ReportIncident['details'];
+        const { includesAmbassador: _notAlwaysAccepted, ...details } = report.details as ReportIncident['data']['details'];
         const added = recordNext(events, toCommand({ ...report, details }, 1000));
         const before = scoredIncidents(events);
         const incident = scoredIncidents([...events, added])[events.length];

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { INCIDENT_CATALOG, INCIDENT_TYPES, isConflict, type IncidentType } from '../../src/domain/incident-catalog.js';
+import { INCIDENT_CATALOG, isConflict } from '../../src/domain/incident-catalog.js';
+import { INCIDENT_TYPES, type IncidentType } from '../../src/domain/incident-types.js';
 
 /**
  * The CAMEO 1.1b3 codes with their Goldstein weights, copied from shared/reference so CI does not

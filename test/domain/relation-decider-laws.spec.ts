@@ -1,10 +1,11 @@
 import fc from 'fast-check';
 import { RelationRuleViolation } from '../../src/domain/domain-errors.js';
 import type { IncidentEvent, RelationEvent } from '../../src/domain/incident.js';
-import { INCIDENT_CATALOG, INCIDENT_TYPES } from '../../src/domain/incident-catalog.js';
+import { INCIDENT_CATALOG } from '../../src/domain/incident-catalog.js';
+import { INCIDENT_TYPES } from '../../src/domain/incident-types.js';
 import { applyIncident, believedIncidents, foldFacts, inOccurrenceOrder } from '../../src/domain/incident-effects.js';
 import { noFacts } from '../../src/domain/relation-facts.js';
-import { decide, evolve, initialState, type RelationCommand, type RelationDecisionState } from '../../src/domain/relation.decider.js';
+import { relationDecider, type RelationCommand, type RelationDecisionState } from '../../src/domain/relation.decider.js';
 import { aCorrection, aReport, aRetraction, incidentId } from './decider-harness.js';
 
 /**
@@ -53,7 +54,7 @@ describe('relation decider laws', () => {
     const seen = { refused: 0, acceptedLate: 0 };
     fc.assert(
       fc.property(fc.array(aCommand, { minLength: 1, maxLength: 120 }), (specs) => {
-        let state: RelationDecisionState = initialState;
+        let state: RelationDecisionState = relationDecider.initialState;
         const events: RelationEvent[] = [];
         const reported: string[] = [];
         let latestOccurredOn = '';
@@ -62,14 +63,14 @@ describe('relation decider laws', () => {
           if (!command) return;
           let decided: RelationEvent[] | undefined;
           try {
-            decided = decide(command, state);
+            decided = relationDecider.decide(command, state);
           } catch (error) {
             if (!(error instanceof RelationRuleViolation)) throw error;
             seen.refused++;
           }
-          if (decided && command.kind === 'ReportIncident' && command.occurredOn < latestOccurredOn) seen.acceptedLate++;
-          if (decided && command.kind === 'ReportIncident' && command.occurredOn > latestOccurredOn) latestOccurredOn = command.occurredOn;
-          if (command.kind !== 'RetractIncident') {
+          if (decided && command.type === 'ReportIncident' && command.data.occurredOn < latestOccurredOn) seen.acceptedLate++;
+          if (decided && command.type === 'ReportIncident' && command.data.occurredOn > latestOccurredOn) latestOccurredOn = command.data.occurredOn;
+          if (command.type !== 'RetractIncident') {
             // A refusal must be a new broken rule; an acceptance must break none (checked on the event decided).
             const before = believedIncidents(events);
             const candidate = decided ?? undefined;
@@ -81,7 +82,7 @@ describe('relation decider laws', () => {
           }
           for (const event of decided ?? []) {
             events.push(event);
-            state = evolve(state, event);
+            state = relationDecider.evolve(state, event);
             if (event.type !== 'IncidentCorrected' && event.type !== 'IncidentRetracted') reported.push(event.data.incidentId);
           }
           expect(state.facts).toEqual(foldFacts(believedIncidents(events)));

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { AmendmentEvent, IncidentData, IncidentDetails, IncidentEvent } from '../../src/domain/incident.js';
-import { INCIDENT_TYPES, type IncidentType } from '../../src/domain/incident-catalog.js';
+import { INCIDENT_TYPES, type IncidentType } from '../../src/domain/incident-types.js';
 import { parseOccurrence } from '../../src/domain/occurrence.js';
 import {
   incidentsKnownAt,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { IncidentEvent } from '../../src/domain/incident.js';
-import type { IncidentType } from '../../src/domain/incident-catalog.js';
+import type { IncidentType } from '../../src/domain/incident-types.js';
 import { ambassadorOf, relationsStatus, unansweredExpulsions, type RelationFacts } from '../../src/domain/relation-facts.js';
 import {
   describeRelation,

@@ -1,6 +1,6 @@
-import { IncidentNotFound, RelationRuleViolation } from '../../src/domain/domain-errors.js';
+import { IncidentNotFound, InvalidIncidentDetails, RelationRuleViolation } from '../../src/domain/domain-errors.js';
 import { InvalidOccurrenceError } from '../../src/domain/occurrence.js';
-import { decide } from '../../src/domain/relation.decider.js';
+import { relationDecider } from '../../src/domain/relation.decider.js';
 import { aCorrection, aReport, aRetraction, anIncident, given, incidentId, RECORDED_AT, stateAfter } from './decider-harness.js';
 
 /** FRA expels AZE diplomats: the expulsion AZE's reciprocal expulsions answer. */
@@ -473,6 +473,23 @@ describe('relation decider', () => {
       given([summons]).when(aCorrection(incidentId(1), { occurredOn: '2024-02-30' })).thenRejects(InvalidOccurrenceError, /2024-02-30/);
     });
 
+    it('checks new details against the type the incident was recorded as, and records them normalized', () => {
+      const expulsion = fraExpels(1, '2024-03-01');
+      given([expulsion])
+        .when(aCorrection(incidentId(1), { details: { diplomats: 3 } }))
+        .then([{ type: 'IncidentCorrected', data: { incidentId: incidentId(1), changes: { details: { diplomats: 3 } }, reason: 'The first report had it wrong', recordedAt: RECORDED_AT } }]);
+      given([expulsion]).when(aCorrection(incidentId(1), { details: { diplomats: 0 } })).thenRejects(InvalidIncidentDetails, /diplomats/);
+      given([summons]).when(aCorrection(incidentId(1), { details: { speaker: 'x' } })).thenRejects(InvalidIncidentDetails, /speaker/);
+      given([summons])
+        .when(aCorrection(incidentId(1), { details: { ambassadorName: '  Anne\u0301 ' } }))
+        .then([{ type: 'IncidentCorrected', data: { incidentId: incidentId(1), changes: { details: { ambassadorName: 'Ann\u00e9' } }, reason: 'The first report had it wrong', recordedAt: RECORDED_AT } }]);
+    });
+
+    it('names malformed details before refusing to amend a retracted incident', () => {
+      const retracted = { type: 'IncidentRetracted' as const, data: { incidentId: incidentId(1), reason: 'Hoax', recordedAt: RECORDED_AT } };
+      given([summons, retracted]).when(aCorrection(incidentId(1), { details: { speaker: 'x' } })).thenRejects(InvalidIncidentDetails);
+    });
+
     it('retracts a recorded incident', () => {
       given([summons])
         .when(aRetraction(incidentId(1), { reason: 'Hoax' }))
@@ -579,7 +596,7 @@ describe('relation decider', () => {
     });
 
     it('survives a JSON round trip unchanged (ISO strings, no Dates or undefined fields), as the stores hand it back', () => {
-      const events = decide(
+      const events = relationDecider.decide(
         aReport('DiplomatsExpelled', { occurredOn: '2024-03-31', details: { diplomats: 4, deadlineHours: 48, inResponseTo: incidentId(9) } }),
         stateAfter([fraExpels(1, '2024-03-01')]),
       );

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { parseApiKeys } from '../../src/auth/api-keys.js';
-import { IncidentReporter } from '../../src/incidents/incident-reporter.service.js';
+import { RelationCommandHandler } from '../../src/incidents/relation-command-handler.js';
 import { countEvents, fixedClock, startTestApp, type TestApp, type TestResponse } from '../support/test-app.js';
 
 /**
@@ -195,16 +195,16 @@ describe('corrections and retractions retried', () => {
 
 describe('a duplicate arriving while the first request is still running', () => {
   it('is 409 with Retry-After; once the first is done, the retry gets its outcome', async () => {
-    const reporter = t.app.get(IncidentReporter);
-    const report = reporter.report.bind(reporter);
+    const handler = t.app.get(RelationCommandHandler);
+    const handle = handler.handle.bind(handler);
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
     let started!: () => void;
     const firstStarted = new Promise<void>((resolve) => (started = resolve));
-    reporter.report = async (...args) => {
+    handler.handle = async (...args) => {
       started();
       await released;
-      return report(...args);
+      return handle(...args);
     };
 
     const first = t.request('POST', '/incidents', incident(), keyed('slow'));

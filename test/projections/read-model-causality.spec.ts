@@ -3,7 +3,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { IncidentEvent, RelationEvent } from '../../src/domain/incident.js';
-import { decide, evolve, initialState, type RelationCommand, type RelationDecisionState } from '../../src/domain/relation.decider.js';
+import { relationDecider, type RelationCommand, type RelationDecisionState } from '../../src/domain/relation.decider.js';
 import { incidentsKnownAt, relationAsOf, type RecordedRelationEvent } from '../../src/domain/relation-history.js';
 import { describeRelation } from '../../src/domain/relation-state.projection.js';
 import type { StoredEvent } from '../../src/event-store/event-store.port.js';
@@ -25,11 +25,11 @@ let log: StoredEvent[];
 
 /** Commands through the real decider, each appended to the pair's stream at its own recording instant. */
 async function recordAll(commands: RelationCommand[]): Promise<void> {
-  let state: RelationDecisionState = initialState;
+  let state: RelationDecisionState = relationDecider.initialState;
   let revision: number | 'no_stream' = 'no_stream';
   for (const command of commands) {
-    const events = decide(command, state) as RelationEvent[];
-    for (const event of events) state = evolve(state, event);
+    const events = relationDecider.decide(command, state) as RelationEvent[];
+    for (const event of events) state = relationDecider.evolve(state, event);
     const result = await store.append('relation-AZE-FRA', events.map((event) => ({ eventId: randomUUID(), type: event.type, data: event.data as never })), revision);
     revision = result.nextExpectedRevision;
   }

@@ -5,7 +5,7 @@ import { deserialize, serialize } from 'node:v8';
 import { generateLog } from '../../bench/replay-generate.js';
 import type { IncidentEvent, RelationEvent } from '../../src/domain/incident.js';
 import { believedIncidents } from '../../src/domain/incident-effects.js';
-import { isIncidentType } from '../../src/domain/incident-catalog.js';
+import { isIncidentType } from '../../src/domain/incident-types.js';
 import { incidentsKnownAt, relationAsOf, relationTimeline, timelineInstants, type RecordedRelationEvent } from '../../src/domain/relation-history.js';
 import { describeRelation, type RelationView } from '../../src/domain/relation-state.projection.js';
 import type { StoredEvent } from '../../src/event-store/event-store.port.js';

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
-import { INCIDENT_TYPES, type IncidentType } from '../domain/incident-catalog.js';
+import { INCIDENT_TYPES, type IncidentType } from '../domain/incident-types.js';
 import { IsOccurrenceDate, IsQueryInteger } from '../http/validators.js';
 
 export const MAX_PAGE_SIZE = 500;

@@ -1,0 +1,60 @@
+import type { RelationEvent } from '../domain/incident.js';
+import { relationDecider, type RelationDecisionState } from '../domain/relation.decider.js';
+import type { EventStore, StoredEvent } from '../event-store/event-store.port.js';
+import { outcomeOf, type Recorded } from './command-outcome.js';
+
+/** What the handler remembers of a pair's stream between commands. */
+export interface RelationStream {
+  revision: number;
+  state: RelationDecisionState;
+  /** Outcomes of the events whose ids callers derive (Idempotency-Key, seeds), by event id, for their retries. */
+  recorded: Map<string, Recorded>;
+}
+
+/** Pairs whose decision state stays cached. */
+const CACHED_STREAMS = 10_000;
+
+/**
+ * The pairs' streams folded with the decider, kept between commands: in one process every write
+ * goes through here, so a cached state is current and a write reads nothing back. The least
+ * recently used pairs are forgotten and read again when next written.
+ */
+export class RelationStreamCache {
+  private readonly streams = new Map<string, RelationStream>();
+
+  constructor(private readonly store: EventStore) {}
+
+  has(streamId: string): boolean {
+    return this.streams.has(streamId);
+  }
+
+  /** The pair's stream as last seen; with `fresh`, first brought up to date with what other processes appended. */
+  async load(streamId: string, fresh: boolean): Promise<RelationStream> {
+    let stream = this.streams.get(streamId);
+    if (stream) this.streams.delete(streamId);
+    stream ??= { revision: -1, state: relationDecider.initialState, recorded: new Map() };
+    this.streams.set(streamId, stream);
+    if (this.streams.size > CACHED_STREAMS) this.streams.delete(this.streams.keys().next().value!);
+    if (fresh) await this.catchUp(streamId, stream);
+    return stream;
+  }
+
+  /** Brings the stream up to date with whatever other processes appended to it. */
+  async catchUp(streamId: string, stream: RelationStream): Promise<void> {
+    for (const stored of await this.store.readStream(streamId, stream.revision + 1)) this.remember(stream, stored);
+  }
+
+  remember(stream: RelationStream, stored: StoredEvent): void {
+    if (stored.revision <= stream.revision) return;
+    stream.state = relationDecider.evolve(stream.state, { type: stored.type, data: stored.data } as unknown as RelationEvent);
+    stream.revision = stored.revision;
+    // Only an id derived from the caller's request (a UUIDv5 of an Idempotency-Key or a seed's key)
+    // can come again; the UUIDv7 the server makes for every other write never does.
+    if (!isServerMadeId(stored.eventId)) stream.recorded.set(stored.eventId, outcomeOf(stored));
+  }
+}
+
+/** Whether an event id is a UUIDv7, which only this server makes (callers' ids are UUIDv5). */
+function isServerMadeId(eventId: string): boolean {
+  return eventId.charAt(14) === '7';
+}
