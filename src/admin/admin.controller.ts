@@ -17,7 +17,7 @@ export class AdminController {
   @Get()
   @ApiOperation({ summary: 'Projection status: checkpoint, hash, counts, last snapshot (role admin)' })
   @ApiOkResponse({ type: ProjectionsResponse })
-  @ApiProblems(401, 403)
+  @ApiProblems(400, 401, 403)
   status(@Query() _query: NoQueryParameters): ProjectionsResponse {
     return { projections: [this.projections.status()] };
   }
@@ -26,7 +26,7 @@ export class AdminController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Rebuild the read model from the whole log and swap it in (role admin)' })
   @ApiOkResponse({ type: RebuildResponse })
-  @ApiProblems(401, 403)
+  @ApiProblems(400, 401, 403)
   async rebuild(@Query() _query: NoQueryParameters): Promise<RebuildResponse> {
     const { events, ms, hash } = await this.projections.rebuild();
     return { events, durationMs: Math.round(ms), eventsPerSecond: Math.round(events / Math.max(ms / 1000, 1e-6)), hash, checkpoint: this.projections.position };

@@ -6,6 +6,7 @@ import { ESCALATION_LEVELS } from '../domain/escalation.js';
 import { INCIDENT_CATALOG, INCIDENT_TYPES } from '../domain/incident-catalog.js';
 import type { AmbassadorStatus, RelationsStatus } from '../domain/relation-facts.js';
 import { detailsSchema } from '../docs/details-schema.js';
+import { ApiProblems } from '../docs/problem.schema.js';
 import { CatalogResponse } from '../docs/responses/catalog.responses.js';
 import { NoQueryParameters } from '../http/no-query-parameters.js';
 import { AMBASSADOR_LABELS, incidentTypeLabel, RELATIONS_LABELS } from './labels.js';
@@ -44,6 +45,7 @@ export class CatalogController {
   @Get()
   @ApiOperation({ summary: 'Incident types (label, CAMEO code, Goldstein weight, details schema), escalation levels, country codes, and the labels of relation and ambassador statuses' })
   @ApiOkResponse({ type: CatalogResponse })
+  @ApiProblems(400)
   get(@Query() _query: NoQueryParameters): CatalogResponse {
     return this.catalog;
   }

@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { Public } from '../auth/requires-role.decorator.js';
-import { ProblemDocument } from '../docs/problem.schema.js';
+import { ApiProblems, ProblemDocument } from '../docs/problem.schema.js';
 import { HealthResponse, ReadinessResponse } from '../docs/responses/operations.responses.js';
 import { NoQueryParameters } from '../http/no-query-parameters.js';
 import { PROBLEM_CONTENT_TYPE, ProblemException } from '../http/problem.js';
@@ -33,6 +33,7 @@ export class HealthController {
   @Get()
   @ApiOperation({ summary: 'Liveness, and how far the read model has got (for liveness probes: the process answers)' })
   @ApiOkResponse({ type: HealthResponse })
+  @ApiProblems(400)
   health(@Query() _query: NoQueryParameters): HealthResponse {
     return {
       status: 'ok',
@@ -50,6 +51,7 @@ export class HealthController {
     description: '503 while the log subscription is down or the read model trails the log by more than READINESS_MAX_LAG_EVENTS events or READINESS_MAX_LAG_SECONDS seconds.',
   })
   @ApiOkResponse({ type: ReadinessResponse })
+  @ApiProblems(400)
   @ApiResponse({
     status: 503,
     description: 'Not ready: `reason` is subscription-down, lagging or log-unreadable; `detail` says since when and why',
