@@ -1,5 +1,5 @@
 /**
- * The seams of Demarche, checked rather than hoped for (docs/architecture.md draws them):
+ * The seams of Demarche, checked rather than hoped for:
  * `npm run depcruise` and test/architecture/dependency-rules.spec.ts both run these rules on src/.
  * Paths are relative to the directory the cruise runs from (the repository root), so the spec can
  * point the same rules at small fixture trees and see each one fire.
