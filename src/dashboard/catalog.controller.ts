@@ -5,16 +5,20 @@ import { countryName, isCountryCode } from '../domain/countries.js';
 import { ESCALATION_LEVELS } from '../domain/escalation.js';
 import { INCIDENT_CATALOG } from '../domain/incident-catalog.js';
 import { INCIDENT_TYPES } from '../domain/incident-types.js';
+import type { AmbassadorStatus, RelationsStatus } from '../domain/relation-facts.js';
 import { detailsSchema } from '../docs/details-schema.js';
-import { CatalogDocument } from '../docs/response.schemas.js';
+import { ApiProblems } from '../docs/problem.schema.js';
+import { CatalogResponse } from '../docs/responses/catalog.responses.js';
 import { NoQueryParameters } from '../http/no-query-parameters.js';
+import { AMBASSADOR_LABELS, incidentTypeLabel, RELATIONS_LABELS } from './labels.js';
 
-function buildCatalog() {
+function buildCatalog(): CatalogResponse {
   return {
     incidentTypes: INCIDENT_TYPES.map((type) => {
       const definition = INCIDENT_CATALOG[type];
       return {
         type,
+        label: incidentTypeLabel(type),
         cameo: definition.cameo,
         cameoName: definition.cameoName,
         goldstein: definition.goldstein,
@@ -28,19 +32,22 @@ function buildCatalog() {
       .filter(isCountryCode)
       .map((code) => ({ code, name: countryName(code) }))
       .sort((x, y) => x.name.localeCompare(y.name)),
+    relationsStatuses: Object.entries(RELATIONS_LABELS).map(([status, label]) => ({ status: status as RelationsStatus, label })),
+    ambassadorStatuses: Object.entries(AMBASSADOR_LABELS).map(([status, label]) => ({ status: status as AmbassadorStatus, label })),
   };
 }
 
-/** What a client needs to build a report form and a legend: incident types with their details schema, levels, countries. */
+/** What a client needs to build a report form and to label what it shows: incident types with their details schema and labels, levels, countries, statuses. */
 @ApiTags('catalog')
 @Controller('catalog')
 export class CatalogController {
   private readonly catalog = buildCatalog();
 
   @Get()
-  @ApiOperation({ summary: 'Incident types (CAMEO code, Goldstein weight, details schema), escalation levels and country codes' })
-  @ApiOkResponse({ type: CatalogDocument })
-  get(@Query() _query: NoQueryParameters) {
+  @ApiOperation({ summary: 'Incident types (label, CAMEO code, Goldstein weight, details schema), escalation levels, country codes, and the labels of relation and ambassador statuses' })
+  @ApiOkResponse({ type: CatalogResponse })
+  @ApiProblems(400)
+  get(@Query() _query: NoQueryParameters): CatalogResponse {
     return this.catalog;
   }
 }

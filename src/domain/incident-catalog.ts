@@ -29,7 +29,6 @@ import {
  */
 
 /** src/docs (not edited on this branch) still imports the names from here; new code imports incident-types.ts. */
-export { INCIDENT_TYPES } from './incident-types.js';
 
 export interface IncidentTypeDefinition {
   type: IncidentType;

@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString } from 'class-validator';
 import { ApiProblems } from '../docs/problem.schema.js';
-import { EventPageDocument } from '../docs/response.schemas.js';
+import { EventPageResponse } from '../docs/responses/event-log.responses.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
 import { validationProblem } from '../http/problem.js';
 import { IsQueryInteger } from '../http/validators.js';
@@ -27,9 +27,9 @@ export class EventsController {
 
   @Get()
   @ApiOperation({ summary: "The global event log as recorded, in order, one page at a time: Demarche's events only (streams relation-…)" })
-  @ApiOkResponse({ type: EventPageDocument })
+  @ApiOkResponse({ type: EventPageResponse })
   @ApiProblems(400)
-  async read(@Query() query: ReadLogQuery) {
+  async read(@Query() query: ReadLogQuery): Promise<EventPageResponse> {
     if (query.after !== undefined && !this.store.isPosition(query.after)) {
       throw validationProblem([{ field: 'after', message: 'is not a position in this log' }]);
     }

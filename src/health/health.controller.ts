@@ -1,8 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { Public } from '../auth/requires-role.decorator.js';
-import { ProblemDocument } from '../docs/problem.schema.js';
-import { HealthDocument, ReadinessDocument } from '../docs/response.schemas.js';
+import { ApiProblems, ProblemDocument } from '../docs/problem.schema.js';
+import { HealthResponse, ReadinessResponse } from '../docs/responses/operations.responses.js';
 import { NoQueryParameters } from '../http/no-query-parameters.js';
 import { PROBLEM_CONTENT_TYPE, ProblemException } from '../http/problem.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
@@ -32,8 +32,9 @@ export class HealthController {
 
   @Get()
   @ApiOperation({ summary: 'Liveness, and how far the read model has got (for liveness probes: the process answers)' })
-  @ApiOkResponse({ type: HealthDocument })
-  health(@Query() _query: NoQueryParameters) {
+  @ApiOkResponse({ type: HealthResponse })
+  @ApiProblems(400)
+  health(@Query() _query: NoQueryParameters): HealthResponse {
     return {
       status: 'ok',
       readModel: {
@@ -49,13 +50,14 @@ export class HealthController {
     summary: 'Readiness: whether this instance follows the log (for load balancers)',
     description: '503 while the log subscription is down or the read model trails the log by more than READINESS_MAX_LAG_EVENTS events or READINESS_MAX_LAG_SECONDS seconds.',
   })
-  @ApiOkResponse({ type: ReadinessDocument })
+  @ApiOkResponse({ type: ReadinessResponse })
+  @ApiProblems(400)
   @ApiResponse({
     status: 503,
     description: 'Not ready: `reason` is subscription-down, lagging or log-unreadable; `detail` says since when and why',
     content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(ProblemDocument) }, example: NOT_READY_EXAMPLE } },
   })
-  async ready(@Query() _query: NoQueryParameters) {
+  async ready(@Query() _query: NoQueryParameters): Promise<ReadinessResponse> {
     const { ready, reason, detail, ...figures } = await this.readiness.check();
     if (!ready) {
       throw new ProblemException(

@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequiresRole } from '../auth/requires-role.decorator.js';
 import { REPORT_EXAMPLES } from '../docs/examples.js';
 import { ApiProblems, ApiWriteRoute } from '../docs/problem.schema.js';
-import { RecordedDocument } from '../docs/response.schemas.js';
+import { RecordedResponse } from '../docs/responses/incident.responses.js';
 import { NoQueryParameters } from '../http/no-query-parameters.js';
 import { validationProblem } from '../http/problem.js';
 import { CorrectIncidentDto, RetractIncidentDto } from './amend-incident.dto.js';
@@ -30,9 +30,9 @@ export class IncidentsController {
   @ApiOperation({ summary: 'Report an incident', description: 'Validated, decided against the pair\'s stream and appended; answers once the read model shows it. An expulsion answering one by the other side is recorded as ReciprocalExpulsion.' })
   @ApiWriteRoute()
   @ApiBody({ type: ReportIncidentDto, examples: REPORT_EXAMPLES })
-  @ApiCreatedResponse({ type: RecordedDocument, description: 'Recorded; Location is /incidents/{incidentId}', headers: { Location: { description: 'The incident', schema: { type: 'string' } } } })
+  @ApiCreatedResponse({ type: RecordedResponse, description: 'Recorded; Location is /incidents/{incidentId}', headers: { Location: { description: 'The incident', schema: { type: 'string' } } } })
   @ApiProblems(400, 401, 403, 409, 412, 413, 415, 422)
-  async report(@Body() dto: ReportIncidentDto, @Query() _query: NoQueryParameters, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  async report(@Body() dto: ReportIncidentDto, @Query() _query: NoQueryParameters, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<RecordedResponse> {
     const outcome = await this.runner.run('POST /incidents', request, () => this.commands.report(dto));
     reply.header('location', `/incidents/${outcome.incidentId}`);
     return commandResponse(outcome, reply);
@@ -43,7 +43,7 @@ export class IncidentsController {
   @RequiresRole('reporter')
   @ApiOperation({ summary: 'Correct an incident', description: 'Amends occurredOn, summary, sources or details; type, actor and target cannot change (retract and report anew).' })
   @ApiWriteRoute()
-  @ApiCreatedResponse({ type: RecordedDocument })
+  @ApiCreatedResponse({ type: RecordedResponse })
   @ApiProblems(400, 401, 403, 404, 409, 412, 413, 415, 422)
   async correct(
     @Param('incidentId', incidentIdPipe) incidentId: string,
@@ -51,7 +51,7 @@ export class IncidentsController {
     @Query() _query: NoQueryParameters,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<RecordedResponse> {
     const outcome = await this.runner.run('POST /incidents/{id}/correction', request, () => this.commands.correction(incidentId, dto));
     return commandResponse(outcome, reply);
   }
@@ -61,7 +61,7 @@ export class IncidentsController {
   @RequiresRole('reporter')
   @ApiOperation({ summary: 'Retract an incident', description: 'The incident stops counting; the report and the retraction stay in the log.' })
   @ApiWriteRoute()
-  @ApiCreatedResponse({ type: RecordedDocument })
+  @ApiCreatedResponse({ type: RecordedResponse })
   @ApiProblems(400, 401, 403, 404, 409, 412, 413, 415, 422)
   async retract(
     @Param('incidentId', incidentIdPipe) incidentId: string,
@@ -69,7 +69,7 @@ export class IncidentsController {
     @Query() _query: NoQueryParameters,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<RecordedResponse> {
     const outcome = await this.runner.run('POST /incidents/{id}/retraction', request, () => this.commands.retraction(incidentId, dto));
     return commandResponse(outcome, reply);
   }

@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { parseOccurrence } from '../domain/occurrence.js';
 import { pairFaults, pairKey } from '../domain/relation-pair.js';
 import { ApiProblems } from '../docs/problem.schema.js';
-import { IncidentDocument, IncidentPageDocument } from '../docs/response.schemas.js';
+import { IncidentPageResponse, IncidentResponse } from '../docs/responses/incident.responses.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
 import { NoQueryParameters } from '../http/no-query-parameters.js';
 import { validationProblem, type FieldError } from '../http/problem.js';
@@ -25,9 +25,9 @@ export class IncidentQueriesController {
 
   @Get(':incidentId')
   @ApiOperation({ summary: 'One incident as currently believed (corrections applied)' })
-  @ApiOkResponse({ type: IncidentDocument })
+  @ApiOkResponse({ type: IncidentResponse })
   @ApiProblems(400, 404)
-  async get(@Param('incidentId', incidentIdPipe) incidentId: string, @Query() _query: NoQueryParameters) {
+  async get(@Param('incidentId', incidentIdPipe) incidentId: string, @Query() _query: NoQueryParameters): Promise<IncidentResponse> {
     const incident = await this.projections.readModel.incident(incidentId);
     if (!incident) throw new NotFoundException(`No incident ${incidentId} is recorded`);
     return incidentResponse(incident);
@@ -35,9 +35,9 @@ export class IncidentQueriesController {
 
   @Get()
   @ApiOperation({ summary: 'Incidents in the order they were reported, retracted ones left out; page with cursor' })
-  @ApiOkResponse({ type: IncidentPageDocument })
+  @ApiOkResponse({ type: IncidentPageResponse })
   @ApiProblems(400)
-  async list(@Query() query: ListIncidentsQuery) {
+  async list(@Query() query: ListIncidentsQuery): Promise<IncidentPageResponse> {
     const errors: FieldError[] = [];
     let pair: string | undefined;
     if (query.pair) {

@@ -11,7 +11,8 @@ import { timelineInstants, type TimelineInterval } from '../domain/relation-hist
 import type { RelationView } from '../domain/relation-state.projection.js';
 import { ApiPairParams } from '../docs/api-params.js';
 import { ApiProblems } from '../docs/problem.schema.js';
-import { MonthsDocument, RelationDocument, RelationListDocument, TimelineDocument } from '../docs/response.schemas.js';
+import { MonthsResponse, RelationListResponse, RelationResponse } from '../docs/responses/relation.responses.js';
+import { TimelineResponse } from '../docs/responses/timeline.responses.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
 import { revisionETag } from '../http/entity-tags.js';
 import { ProblemException, validationProblem, type FieldError } from '../http/problem.js';
@@ -87,9 +88,9 @@ export class RelationsController {
 
   @Get()
   @ApiOperation({ summary: 'Every pair with an incident, highest escalation first', description: 'Try asOf=2023-12-28 for the seed story at its height.' })
-  @ApiOkResponse({ type: RelationListDocument })
+  @ApiOkResponse({ type: RelationListResponse })
   @ApiProblems(400, 503)
-  async list(@Query() query: ListRelationsQuery) {
+  async list(@Query() query: ListRelationsQuery): Promise<RelationListResponse> {
     await this.awaitPosition(query.minPosition);
     const perspective = perspectiveOf(query, this.clock);
     const readModel = this.projections.readModel;
@@ -106,9 +107,9 @@ export class RelationsController {
   @Get(':a/:b')
   @ApiOperation({ summary: "One pair's state, escalation score and its top contributors", description: 'ETag (current view only) is the stream revision, for If-Match on writes.' })
   @ApiPairParams()
-  @ApiOkResponse({ type: RelationDocument, headers: { ETag: { description: "The pair's stream revision (only without asOf/knownAt)", schema: { type: 'string' } } } })
+  @ApiOkResponse({ type: RelationResponse, headers: { ETag: { description: "The pair's stream revision (only without asOf/knownAt)", schema: { type: 'string' } } } })
   @ApiProblems(400, 404, 503)
-  async get(@Param('a') a: string, @Param('b') b: string, @Query() query: TimeTravelQuery, @Res({ passthrough: true }) reply: FastifyReply) {
+  async get(@Param('a') a: string, @Param('b') b: string, @Query() query: TimeTravelQuery, @Res({ passthrough: true }) reply: FastifyReply): Promise<RelationResponse> {
     checkPair(a, b);
     await this.awaitPosition(query.minPosition);
     const perspective = perspectiveOf(query, this.clock);
@@ -135,9 +136,9 @@ export class RelationsController {
     description: 'Each month against the end of the month before: conditions begun or ended, momentum up or down (CrisisWatch-style).',
   })
   @ApiPairParams()
-  @ApiOkResponse({ type: MonthsDocument })
+  @ApiOkResponse({ type: MonthsResponse })
   @ApiProblems(400, 404)
-  async months(@Param('a') a: string, @Param('b') b: string, @Query() query: MonthsQuery) {
+  async months(@Param('a') a: string, @Param('b') b: string, @Query() query: MonthsQuery): Promise<MonthsResponse> {
     checkPair(a, b);
     const readModel = this.projections.readModel;
     const nowMs = this.clock.now().getTime();
@@ -161,9 +162,9 @@ export class RelationsController {
   @Get(':a/:b/timeline')
   @ApiOperation({ summary: 'Score and level over time, with the incidents arriving at each point' })
   @ApiPairParams()
-  @ApiOkResponse({ type: TimelineDocument })
+  @ApiOkResponse({ type: TimelineResponse })
   @ApiProblems(400, 404)
-  async timeline(@Param('a') a: string, @Param('b') b: string, @Query() query: TimelineQuery) {
+  async timeline(@Param('a') a: string, @Param('b') b: string, @Query() query: TimelineQuery): Promise<TimelineResponse> {
     checkPair(a, b);
     const readModel = this.projections.readModel;
     const current = readModel.relationFigures(a, b, perspectiveOf({}, this.clock));

@@ -67,4 +67,21 @@ describe('the dashboard, as files', () => {
     ]);
     expect(response.json.countries).toEqual(expect.arrayContaining([{ code: 'AZE', name: 'Azerbaijan' }, { code: 'FRA', name: 'France' }]));
   });
+
+  it('serves the labels the dashboard shows, so it keeps no copy: incident types, relation and ambassador statuses', async () => {
+    const response = await t.request('GET', '/catalog');
+    expect(response.json.incidentTypes.find((t: any) => t.type === 'DiplomatsExpelled').label).toBe('Diplomats expelled');
+    expect(response.json.incidentTypes.every((t: any) => typeof t.label === 'string' && t.label.length > 0)).toBe(true);
+    expect(response.json.relationsStatuses).toEqual([
+      { status: 'normal', label: 'Normal' },
+      { status: 'downgraded', label: 'Downgraded' },
+      { status: 'severed', label: 'Severed' },
+    ]);
+    expect(response.json.ambassadorStatuses).toEqual([
+      { status: 'in_post', label: 'In post' },
+      { status: 'recalled', label: 'Recalled' },
+      { status: 'expelled', label: 'Expelled' },
+      { status: 'vacant', label: 'Post vacant' },
+    ]);
+  });
 });

@@ -3,12 +3,21 @@ import { catalog } from './api.js';
 import { h } from './dom.js';
 
 /**
- * The escalation bands, [{ level, from, to }], filled from GET /catalog (the server's one
- * definition) once `levelsReady` resolves; pages await it before drawing bands or legends.
+ * What GET /catalog defines once for the server and the dashboard: the escalation bands
+ * [{ level, from, to }], the incident types' labels and the labels of relation and ambassador
+ * statuses. Filled once `catalogReady` resolves; pages await it before drawing bands, legends or labels.
  */
 export const LEVELS = [];
-export const levelsReady = catalog().then(({ levels }) => {
+const TYPE_LABELS = new Map();
+/** Relation status → label, e.g. severed → "Severed". */
+export const RELATIONS = {};
+/** Ambassador status → label, e.g. vacant → "Post vacant". */
+export const AMBASSADOR = {};
+export const catalogReady = catalog().then(({ levels, incidentTypes, relationsStatuses, ambassadorStatuses }) => {
   LEVELS.splice(0, LEVELS.length, ...levels.map(({ level, from, below }) => ({ level, from, to: below ?? 100 })));
+  for (const { type, label } of incidentTypes) TYPE_LABELS.set(type, label);
+  for (const { status, label } of relationsStatuses) RELATIONS[status] = label;
+  for (const { status, label } of ambassadorStatuses) AMBASSADOR[status] = label;
   return LEVELS;
 });
 
@@ -120,14 +129,10 @@ export function referenceDay(occurredOn) {
   return occurredOn.slice(0, 10);
 }
 
-/** "DiplomatsExpelled" → "Diplomats expelled". */
+/** "DiplomatsExpelled" → "Diplomats expelled", as the catalogue labels it (the name itself before it has loaded). */
 export function typeLabel(type) {
-  const words = type.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
-  return words.charAt(0).toUpperCase() + words.slice(1);
+  return TYPE_LABELS.get(type) ?? type;
 }
-
-export const AMBASSADOR = { in_post: 'In post', recalled: 'Recalled', expelled: 'Expelled', vacant: 'Post vacant' };
-export const RELATIONS = { normal: 'Normal', downgraded: 'Downgraded', severed: 'Severed' };
 
 /** A pair key AZE-FRA from a URL segment, or null. */
 export function parsePairKey(text) {

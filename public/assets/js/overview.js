@@ -3,7 +3,7 @@ import { api, query } from './api.js';
 import { asOfFromUrl, latestDay, mountAsOf, updateUrl } from './as-of.js';
 import { sparkline } from './chart.js';
 import { $, announce, debounce, fill, h } from './dom.js';
-import { addDays, humanDate, judgementCell, levelBadge, levelLegend, levelsReady, pairHref, RELATIONS, referenceDay, scoreText, todayIso, trendCell, typeLabel } from './format.js';
+import { addDays, catalogReady, humanDate, judgementCell, levelBadge, levelLegend, pairHref, RELATIONS, referenceDay, scoreText, todayIso, trendCell, typeLabel } from './format.js';
 import { askForKey, needsKey } from './key-prompt.js';
 import { followLiveThenLoad } from './live.js';
 
@@ -41,7 +41,7 @@ for (const select of [countrySelect, levelSelect]) {
 async function load() {
   const asOf = asOfFromUrl();
   try {
-    const [list] = await Promise.all([api.get(`/relations${query({ asOf })}`), levelsReady]);
+    const [list] = await Promise.all([api.get(`/relations${query({ asOf })}`), catalogReady]);
     fill($('#level-legend'), levelLegend());
     items = list.items;
     loadedAsOf = asOf;

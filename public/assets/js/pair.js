@@ -6,11 +6,11 @@ import { $, announce, debounce, fill, h } from './dom.js';
 import {
   addDays,
   AMBASSADOR,
+  catalogReady,
   humanDate,
   isoDay,
   judgementCell,
   levelBadge,
-  levelsReady,
   parsePairKey,
   RELATIONS,
   referenceDay,
@@ -89,7 +89,7 @@ async function load() {
   const asOf = asOfFromUrl();
   const [a, b] = pair;
   try {
-    const [cat] = await Promise.all([catalog(), levelsReady]);
+    const [cat] = await Promise.all([catalog(), catalogReady]);
     conflictTypes = new Set(cat.incidentTypes.filter((t) => t.conflict).map((t) => t.type));
     names = Object.fromEntries(cat.countries.map((c) => [c.code, c.name]));
     renderTitle();

@@ -1,0 +1,167 @@
+import { parseApiKeys } from '../../src/auth/api-keys.js';
+import { BODY_LIMIT_BYTES } from '../../src/app.js';
+import { loadSeeds } from '../../src/seeding/seed-loader.js';
+import { describeErrors, openApiValidator, type OpenApiValidator } from '../support/openapi-validator.js';
+import { fixedClock, startTestApp, type TestApp, type TestResponse } from '../support/test-app.js';
+
+/**
+ * What the server really answers matches what /docs-json publishes: every documented route is
+ * called on the seed story, for its success and its errors, and each body is validated with ajv
+ * against the schema the document gives for that route, status and content type. Response
+ * schemas are closed where the server answers a fixed set of fields, so a field a controller adds
+ * without declaring it fails here too.
+ */
+
+const SECRETS = { viewer: 'viewer-secret-0123456789', alice: 'alice-secret-0123456789', ops: 'ops-secret-0123456789abc' };
+const bearer = (name: keyof typeof SECRETS) => ({ authorization: `Bearer ${SECRETS[name]}` });
+const MISSING_ID = '01a20501-cd4a-768f-b4e7-000000000000';
+
+let t: TestApp;
+let validator: OpenApiValidator;
+/** Ids learned while the cases run: a seed incident, and the one the cases report, correct and retract. */
+const ids = { seeded: '', reported: '' };
+
+beforeAll(async () => {
+  t = await startTestApp({
+    clock: fixedClock('2024-06-01T12:00:00.000Z'),
+    app: {
+      auth: { keys: parseApiKeys(`viewer:reader:${SECRETS.viewer},alice:reporter:${SECRETS.alice},ops:admin:${SECRETS.ops}`), readsRequireKey: false },
+      // One stream per client, so a second stream shows the documented 429.
+      liveStream: { perClient: 1, heartbeatMs: 60_000 },
+    },
+  });
+  await loadSeeds(t.app);
+  validator = openApiValidator((await t.request('GET', '/docs-json')).json);
+  ids.seeded = (await t.request('GET', '/incidents?pair=AZE-FRA&limit=1')).json.items[0].incidentId;
+});
+
+afterAll(async () => {
+  await t?.close();
+});
+
+const report = (overrides: Record<string, unknown> = {}) => ({
+  type: 'Accusation',
+  actor: 'AZE',
+  target: 'FRA',
+  occurredOn: '2024-05-15',
+  summary: 'Baku accuses Paris of bias',
+  sources: [{ publisher: 'Wire service' }],
+  ...overrides,
+});
+
+interface Case {
+  route: string;
+  status: number;
+  what: string;
+  send(): Promise<TestResponse>;
+}
+
+const get = (path: string, headers?: Record<string, string>) => () => t.request('GET', path, undefined, headers);
+const post = (path: string, body?: unknown, headers?: Record<string, string>) => () => t.request('POST', path, body ?? {}, headers);
+
+/** In order: the writes come first, so the reads see an incident with a correction and a retraction. */
+const CASES: Case[] = [
+  { route: 'POST /incidents', status: 201, what: 'a report', send: async () => {
+    const response = await post('/incidents', report(), bearer('alice'))();
+    ids.reported = response.json?.incidentId;
+    return response;
+  } },
+  { route: 'POST /incidents', status: 400, what: 'a report without its fields', send: post('/incidents', { type: 'Accusation' }, bearer('alice')) },
+  { route: 'POST /incidents', status: 401, what: 'no API key', send: post('/incidents', report()) },
+  { route: 'POST /incidents', status: 403, what: 'a reader key', send: post('/incidents', report(), bearer('viewer')) },
+  { route: 'POST /incidents', status: 412, what: 'a stale If-Match', send: post('/incidents', report(), { ...bearer('alice'), 'if-match': '"999"' }) },
+  { route: 'POST /incidents', status: 413, what: 'a body over the limit', send: post('/incidents', report({ summary: 'x'.repeat(BODY_LIMIT_BYTES) }), bearer('alice')) },
+  { route: 'POST /incidents', status: 415, what: 'a text body', send: post('/incidents', 'not json', { ...bearer('alice'), 'content-type': 'text/plain' }) },
+  { route: 'POST /incidents', status: 422, what: 'a reciprocal expulsion answering nothing', send: post('/incidents', report({ type: 'ReciprocalExpulsion', actor: 'DEU', target: 'ITA', details: { diplomats: 1 } }), bearer('alice')) },
+  { route: 'POST /incidents/{incidentId}/correction', status: 201, what: 'a correction', send: () => post(`/incidents/${ids.reported}/correction`, { summary: 'Baku accuses Paris of open bias', reason: 'The statement says more' }, bearer('alice'))() },
+  { route: 'POST /incidents/{incidentId}/correction', status: 400, what: 'a correction without a reason', send: () => post(`/incidents/${ids.reported}/correction`, { summary: 'Again' }, bearer('alice'))() },
+  { route: 'POST /incidents/{incidentId}/correction', status: 404, what: 'an unknown incident', send: post(`/incidents/${MISSING_ID}/correction`, { summary: 'Again', reason: 'Test' }, bearer('alice')) },
+  { route: 'POST /incidents/{incidentId}/retraction', status: 201, what: 'a retraction', send: () => post(`/incidents/${ids.reported}/retraction`, { reason: 'Misattributed' }, bearer('alice'))() },
+  { route: 'POST /incidents/{incidentId}/retraction', status: 400, what: 'an id that is not a UUID', send: post('/incidents/not-a-uuid/retraction', { reason: 'Test' }, bearer('alice')) },
+  { route: 'POST /incidents/{incidentId}/retraction', status: 404, what: 'an unknown incident', send: post(`/incidents/${MISSING_ID}/retraction`, { reason: 'Test' }, bearer('alice')) },
+  { route: 'GET /incidents', status: 200, what: 'a page of the seed story', send: get('/incidents?limit=50') },
+  { route: 'GET /incidents', status: 400, what: 'an unknown type', send: get('/incidents?type=Bogus') },
+  { route: 'GET /incidents/{incidentId}', status: 200, what: 'a seed incident', send: () => get(`/incidents/${ids.seeded}`)() },
+  { route: 'GET /incidents/{incidentId}', status: 200, what: 'a corrected and retracted incident', send: () => get(`/incidents/${ids.reported}`)() },
+  { route: 'GET /incidents/{incidentId}', status: 400, what: 'an id that is not a UUID', send: get('/incidents/not-a-uuid') },
+  { route: 'GET /incidents/{incidentId}', status: 404, what: 'an unknown incident', send: get(`/incidents/${MISSING_ID}`) },
+  { route: 'GET /relations', status: 200, what: 'the seed story at its height', send: get('/relations?asOf=2023-12-28') },
+  { route: 'GET /relations', status: 200, what: 'now', send: get('/relations') },
+  { route: 'GET /relations', status: 400, what: 'an unknown level', send: get('/relations?level=bogus') },
+  { route: 'GET /relations/{a}/{b}', status: 200, what: 'the pair as of a date', send: get('/relations/AZE/FRA?asOf=2023-12-28') },
+  { route: 'GET /relations/{a}/{b}', status: 200, what: 'the pair now', send: get('/relations/FRA/AZE') },
+  { route: 'GET /relations/{a}/{b}', status: 400, what: 'a code that is no country', send: get('/relations/XXX/FRA') },
+  { route: 'GET /relations/{a}/{b}', status: 404, what: 'a pair without incidents', send: get('/relations/ISL/NZL') },
+  { route: 'GET /relations/{a}/{b}/months', status: 200, what: 'the seed months', send: get('/relations/AZE/FRA/months?from=2023-11&to=2024-01') },
+  { route: 'GET /relations/{a}/{b}/months', status: 400, what: 'a month that is none', send: get('/relations/AZE/FRA/months?from=2023-13') },
+  { route: 'GET /relations/{a}/{b}/months', status: 404, what: 'a pair without incidents', send: get('/relations/ISL/NZL/months') },
+  { route: 'GET /relations/{a}/{b}/timeline', status: 200, what: 'the seed weeks', send: get('/relations/AZE/FRA/timeline?from=2023-12-01&to=2024-01-31&interval=week') },
+  { route: 'GET /relations/{a}/{b}/timeline', status: 400, what: 'an unknown interval', send: get('/relations/AZE/FRA/timeline?interval=hour') },
+  { route: 'GET /relations/{a}/{b}/timeline', status: 404, what: 'a pair without incidents', send: get('/relations/ISL/NZL/timeline') },
+  { route: 'GET /events', status: 200, what: 'a page of the log', send: get('/events?limit=20') },
+  { route: 'GET /events', status: 400, what: 'a position not in the log', send: get('/events?after=nowhere') },
+  { route: 'GET /events/stream', status: 200, what: 'a live stream (headers only)', send: () => openStream() },
+  { route: 'GET /events/stream', status: 400, what: 'a resume point not in the log', send: get('/events/stream?after=nowhere') },
+  { route: 'GET /events/stream', status: 429, what: 'a second stream from one client', send: () => secondStream() },
+  { route: 'GET /catalog', status: 200, what: 'the catalogue', send: get('/catalog') },
+  { route: 'GET /catalog', status: 400, what: 'a query parameter', send: get('/catalog?extra=1') },
+  { route: 'GET /health', status: 200, what: 'liveness', send: get('/health') },
+  { route: 'GET /health', status: 400, what: 'a query parameter', send: get('/health?extra=1') },
+  { route: 'GET /health/ready', status: 200, what: 'readiness', send: get('/health/ready') },
+  { route: 'GET /health/ready', status: 400, what: 'a query parameter', send: get('/health/ready?extra=1') },
+  { route: 'GET /admin/projections', status: 200, what: 'an admin key', send: get('/admin/projections', bearer('ops')) },
+  { route: 'GET /admin/projections', status: 401, what: 'no API key', send: get('/admin/projections') },
+  { route: 'GET /admin/projections', status: 403, what: 'a reporter key', send: get('/admin/projections', bearer('alice')) },
+  { route: 'POST /admin/projections/rebuild', status: 200, what: 'an admin key', send: post('/admin/projections/rebuild', undefined, bearer('ops')) },
+  { route: 'POST /admin/projections/rebuild', status: 403, what: 'a reporter key', send: post('/admin/projections/rebuild', undefined, bearer('alice')) },
+];
+
+/** Open live streams: their headers are the case; they are closed once the 429 case has run. */
+const openStreams: AbortController[] = [];
+
+async function streamRequest(): Promise<TestResponse> {
+  const abort = new AbortController();
+  openStreams.push(abort);
+  const response = await fetch(`${t.url}/events/stream`, { signal: abort.signal });
+  const isStream = response.headers.get('content-type')?.startsWith('text/event-stream');
+  // An endless stream has no body to read to the end; a problem does.
+  const text = isStream ? '' : await response.text();
+  return { status: response.status, headers: response.headers, json: isStream ? undefined : JSON.parse(text), text };
+}
+
+const openStream = () => streamRequest();
+
+async function secondStream(): Promise<TestResponse> {
+  try {
+    return await streamRequest();
+  } finally {
+    for (const stream of openStreams.splice(0)) stream.abort();
+  }
+}
+
+describe('responses match the schemas /docs-json publishes', () => {
+  it.each(CASES.map((c) => [`${c.route} → ${c.status}: ${c.what}`, c] as const))('%s', async (_name, c) => {
+    const response = await c.send();
+    expect([c.route, response.status]).toEqual([c.route, c.status]);
+    const contentType = (response.headers.get('content-type') ?? '').split(';')[0].trim();
+    const validate = validator.validatorFor(c.route, c.status, contentType);
+    // The status and content type the server answered are documented for this route.
+    expect([c.route, c.status, contentType, validate ? 'documented' : 'not documented']).toEqual([c.route, c.status, contentType, 'documented']);
+    if (contentType === 'text/event-stream') return;
+    const valid = validate!(response.json);
+    expect(describeErrors(validate!.errors)).toEqual([]);
+    expect(valid).toBe(true);
+  });
+
+  it('has a case for every route the document lists, and for no other', () => {
+    expect([...new Set(CASES.map((c) => c.route))].sort()).toEqual(validator.routes().sort());
+  });
+
+  it('has a success case and an error case for every route', () => {
+    const missing = validator.routes().flatMap((route) => {
+      const statuses = CASES.filter((c) => c.route === route).map((c) => c.status);
+      return [statuses.some((s) => s < 300) ? [] : [`${route}: no success case`], statuses.some((s) => s >= 400) ? [] : [`${route}: no error case`]].flat();
+    });
+    expect(missing).toEqual([]);
+  });
+});
