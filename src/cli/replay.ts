@@ -6,7 +6,7 @@ import { systemClock } from '../clock.js';
 import { appOptionsFromEnv } from '../config.js';
 import { countryName, isCountryCode } from '../domain/countries.js';
 import { InvalidOccurrenceError, parseOccurrence } from '../domain/occurrence.js';
-import type { RelationView } from '../domain/relation-state.projection.js';
+import type { RelationView } from '../domain/relation-view.js';
 import { openEventStore, type EventStoreConfig } from '../event-store/event-store.config.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import { perspectiveOf } from '../relations/relation-query.js';

@@ -14,6 +14,7 @@ import { INCIDENT_CATALOG, type IncidentInContext, type IncidentType } from './i
 import { applyIncident, believedIncidents, foldFacts, inContext, inContexts, inOccurrenceOrder } from './incident-effects.js';
 import { parseOccurrence, referenceInstant } from './occurrence.js';
 import { noFacts, unansweredExpulsions, type Expulsion, type RelationFacts } from './relation-facts.js';
+import { DAY_MS } from './numbers.js';
 
 /**
  * The decider of one country pair's stream: which reported incidents the relation accepts, and
@@ -81,7 +82,6 @@ function seenByRules(type: IncidentType): boolean {
 
 /** An expulsion answered within this many days of the other side's counts as tit-for-tat. */
 export const RECIPROCITY_WINDOW_DAYS = 30;
-const DAY_MS = 86_400_000;
 
 export const initialState: RelationDecisionState = { history: null, facts: noFacts, latestAtMs: -Infinity };
 

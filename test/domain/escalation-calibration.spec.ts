@@ -4,8 +4,8 @@ import { ESCALATION_LEVELS } from '../../src/domain/escalation.js';
 import type { IncidentEvent } from '../../src/domain/incident.js';
 import type { IncidentType } from '../../src/domain/incident-catalog.js';
 import type { ReportIncident } from '../../src/domain/relation.decider.js';
-import { describeRelation, foldRelation, scoredIncidents } from '../../src/domain/relation-state.projection.js';
-import { relationAsOf } from '../../src/domain/relation-history.js';
+import { describeRelation, foldRelation, scoredIncidents } from '../oracle/relation-fold.js';
+import { relationAsOf } from '../oracle/relation-history.js';
 import { judgeMonth } from '../../src/domain/monthly-judgement.js';
 import { aReport, incidentId, record } from './decider-harness.js';
 

@@ -2,17 +2,12 @@ import fc from 'fast-check';
 import type { AmendmentEvent, IncidentData, IncidentDetails, IncidentEvent } from '../../src/domain/incident.js';
 import { INCIDENT_TYPES, type IncidentType } from '../../src/domain/incident-catalog.js';
 import { parseOccurrence } from '../../src/domain/occurrence.js';
-import {
-  incidentsKnownAt,
-  relationAsOf,
-  relationTimeline,
-  timelineInstants,
-  type RecordedRelationEvent,
-} from '../../src/domain/relation-history.js';
-import { escalationAt } from '../../src/domain/escalation.js';
+import { timelineInstants } from '../../src/domain/timeline.js';
+import { incidentsKnownAt, relationAsOf, relationTimeline, type RecordedRelationEvent } from '../oracle/relation-history.js';
+import { escalationAt } from '../oracle/escalation.js';
 import { inContext } from '../../src/domain/incident-effects.js';
 import { RelationIndex, type IncidentColumns } from '../../src/domain/relation-index.js';
-import { describeRelation, scoredIncidents } from '../../src/domain/relation-state.projection.js';
+import { describeRelation, scoredIncidents } from '../oracle/relation-fold.js';
 
 /**
  * Time travel over one pair's stream: what was known when (knownAt), what had happened by when

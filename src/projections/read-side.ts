@@ -1,0 +1,19 @@
+import type { Beliefs } from './beliefs.js';
+import type { IncidentDocuments } from './incident-documents.js';
+import type { IncidentRows } from './incident-rows.js';
+
+/** What every query reads: the storage, what is believed of it, and the documents in the store. */
+export interface ReadSide {
+  rows: IncidentRows;
+  beliefs: Beliefs;
+  documents: IncidentDocuments;
+  comparePositions: (a: string, b: string) => number;
+}
+
+/** Which history to look at: incidents occurred by `asOfMs`, recorded by `knownAtMs`, scored at `atMs`. */
+export interface Perspective {
+  atMs: number;
+  atIso: string;
+  asOfMs?: number;
+  knownAtMs?: number;
+}
