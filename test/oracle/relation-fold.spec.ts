@@ -3,8 +3,8 @@ import type { IncidentEvent } from '../../src/domain/incident.js';
 import type { IncidentType } from '../../src/domain/incident-catalog.js';
 import { ambassadorOf, relationsStatus, unansweredExpulsions, type RelationFacts } from '../../src/domain/relation-facts.js';
 import { scoredIncident } from '../../src/domain/relation-view.js';
-import { describeRelation, foldRelation, relationStateProjection } from '../oracle/relation-fold.js';
-import { aReport, incidentId, record, stateAfter } from './decider-harness.js';
+import { describeRelation, foldRelation, relationStateProjection } from './relation-fold.js';
+import { aReport, incidentId, record, stateAfter } from '../domain/decider-harness.js';
 import { factsOf } from '../../src/domain/relation.decider.js';
 
 const at = (iso: string) => Date.parse(iso);

@@ -3,11 +3,11 @@ import type { AmendmentEvent, IncidentData, IncidentDetails, IncidentEvent } fro
 import { INCIDENT_TYPES, type IncidentType } from '../../src/domain/incident-catalog.js';
 import { parseOccurrence } from '../../src/domain/occurrence.js';
 import { timelineInstants } from '../../src/domain/timeline.js';
-import { incidentsKnownAt, relationAsOf, relationTimeline, type RecordedRelationEvent } from '../oracle/relation-history.js';
-import { escalationAt } from '../oracle/escalation.js';
+import { incidentsKnownAt, relationAsOf, relationTimeline, type RecordedRelationEvent } from './relation-history.js';
+import { escalationAt } from './escalation.js';
 import { inContext } from '../../src/domain/incident-effects.js';
 import { RelationIndex, type IncidentColumns } from '../../src/domain/relation-index.js';
-import { describeRelation, scoredIncidents } from '../oracle/relation-fold.js';
+import { describeRelation, scoredIncidents } from './relation-fold.js';
 
 /**
  * Time travel over one pair's stream: what was known when (knownAt), what had happened by when
