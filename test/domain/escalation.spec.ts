@@ -9,8 +9,8 @@ import { scoredIncident } from '../../src/domain/relation-view.js';
 import { describeRelation, foldRelation, scoredIncidents } from '../oracle/relation-fold.js';
 import { conditionTension } from '../../src/domain/standing-conditions.js';
 import { aReport, incidentId, record, recordNext } from './decider-harness.js';
+import { DAY_MS } from '../../src/domain/numbers.js';
 
-const DAY_MS = 86_400_000;
 const at = (iso: string) => Date.parse(iso);
 const noon = (day: string) => at(`${day}T12:00:00.000Z`);
 const AZE_FRA = { actor: 'AZE', target: 'FRA' };

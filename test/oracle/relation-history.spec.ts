@@ -8,13 +8,13 @@ import { escalationAt } from './escalation.js';
 import { inContext } from '../../src/domain/incident-effects.js';
 import { RelationIndex, type IncidentColumns } from '../../src/domain/relation-index.js';
 import { describeRelation, scoredIncidents } from './relation-fold.js';
+import { DAY_MS } from '../../src/domain/numbers.js';
 
 /**
  * Time travel over one pair's stream: what was known when (knownAt), what had happened by when
  * (asOf), and the timeline that must agree with both.
  */
 
-const DAY_MS = 86_400_000;
 const ms = (iso: string) => Date.parse(iso);
 const iso = (at: number) => new Date(at).toISOString();
 

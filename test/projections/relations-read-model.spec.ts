@@ -13,6 +13,7 @@ import { incidentsKnownAt, relationAsOf, relationTimeline, type RecordedRelation
 import type { StoredEvent } from '../../src/event-store/event-store.port.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { RelationsReadModel, type Perspective, type ReadModelParts } from '../../src/projections/relations.read-model.js';
+import { DAY_MS } from '../../src/domain/numbers.js';
 
 /**
  * The read model keeps numbers in columns and reads documents back from the store; the domain's
@@ -21,7 +22,6 @@ import { RelationsReadModel, type Perspective, type ReadModelParts } from '../..
  * instant — and a model restored from its persisted parts must go on exactly like the original.
  */
 
-const DAY_MS = 86_400_000;
 const START_MS = Date.UTC(2014, 0, 1);
 const END_MS = Date.UTC(2025, 0, 1);
 
