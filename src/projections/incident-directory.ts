@@ -1,10 +1,16 @@
 import type { IncidentRows } from './incident-rows.js';
 
+/** What the write side may ask of the read side: which stream an incident or an event belongs to. */
+export interface IncidentLookup {
+  streamOfIncident(incidentId: string): string | undefined;
+  streamOfEvent(eventId: string): string | undefined;
+}
+
 /**
  * Which stream an incident or an event belongs to, as far as the read model has applied the log:
  * what the write side needs to find a pair, known synchronously, with nothing read from the store.
  */
-export class IncidentDirectory {
+export class IncidentDirectory implements IncidentLookup {
   constructor(private readonly rows: IncidentRows) {}
 
   /** The stream of the pair the incident was reported in. */

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, Optional, type OnApplicationShutdown } from
 import { Subject } from 'rxjs';
 import type { RelationEvent } from '../domain/incident.js';
 import { EVENT_STORE, type EventStore, type StoredEvent, type Subscription } from '../event-store/event-store.port.js';
+import type { IncidentLookup } from './incident-directory.js';
 import type { ReadModelParts } from './incident-rows.js';
 import type { LogAddress } from './log-address.js';
 import { catchUp, type CatchUpOptions, type RebuildProgress } from './log-catch-up.js';
@@ -90,6 +91,12 @@ export class ProjectionRunner implements OnApplicationShutdown {
   get readModel(): RelationsReadModel {
     return this.model;
   }
+
+  /** Which stream an incident or a keyed event belongs to, in whichever model is live: what the write side looks up. */
+  readonly directory: IncidentLookup = {
+    streamOfIncident: (incidentId) => this.model.directory.streamOfIncident(incidentId),
+    streamOfEvent: (eventId) => this.model.directory.streamOfEvent(eventId),
+  };
 
   /** Position of the last event applied, or null before the first. */
   get position(): string | null {

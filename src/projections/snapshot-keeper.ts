@@ -2,7 +2,8 @@ import type { Logger } from '@nestjs/common';
 import type { EventStore, StoredEvent } from '../event-store/event-store.port.js';
 import type { LogAddress } from './log-address.js';
 import { saveSnapshot, UnusableSnapshotError } from './read-model-snapshot.js';
-import { READ_MODEL_VERSION, type RelationsReadModel } from './relations.read-model.js';
+import { READ_MODEL_VERSION } from './relations.projection.js';
+import type { RelationsReadModel } from './relations.read-model.js';
 import type { ReadModelParts } from './incident-rows.js';
 import { logIdentity, restoreSnapshot } from './snapshot-restore.js';
 
