@@ -13,11 +13,11 @@
  * The result goes to the parent over IPC.
  */
 import Database from 'better-sqlite3';
-import { timelineInstants } from '../src/domain/relation-history.js';
+import { timelineInstants } from '../src/domain/timeline.js';
 import type { EventStore } from '../src/event-store/event-store.port.js';
 import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.js';
 import { ProjectionRunner } from '../src/projections/projection-runner.js';
-import type { TimelinePoint } from '../src/domain/relation-history.js';
+import type { TimelinePoint } from '../src/domain/timeline.js';
 import type { Perspective } from '../src/projections/relations.read-model.js';
 import { generateLog, type GenerateOptions } from './replay-generate.js';
 

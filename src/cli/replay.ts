@@ -7,7 +7,7 @@ import { appOptionsFromEnv } from '../config.js';
 import { countryName } from '../domain/countries.js';
 import { pairFaults } from '../domain/relation-pair.js';
 import { InvalidOccurrenceError, parseOccurrence } from '../domain/occurrence.js';
-import type { RelationView } from '../domain/relation-state.projection.js';
+import type { RelationView } from '../domain/relation-view.js';
 import { openEventStore, type EventStoreConfig } from '../event-store/event-store.config.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import { perspectiveOf } from '../time/perspective.js';

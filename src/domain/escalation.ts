@@ -1,9 +1,8 @@
 import { INCIDENT_CATALOG } from './incident-catalog.js';
 import type { IncidentType } from './incident-types.js';
 import type { IncidentData, IncidentInContext } from './incident.js';
-import { applyIncident } from './incident-effects.js';
-import { noFacts, type RelationFacts } from './relation-facts.js';
-import { conditionTension, standingConditions, type StandingCondition } from './standing-conditions.js';
+import { DAY_MS, round } from './numbers.js';
+import type { StandingCondition } from './standing-conditions.js';
 
 /**
  * The escalation score of a relation at an instant: one saturating transform of one pressure.
@@ -120,30 +119,25 @@ export interface Pressure {
 
 export type EscalationFigures = Omit<Escalation, 'conditions' | 'topContributors' | 'otherIncidentsPoints'>;
 
-const DAY_MS = 86_400_000;
+const HALF_LIFE_MS = ESCALATION_CONSTANTS.halfLifeDays * DAY_MS;
+
+/** decay_i: the share of an incident's weight left `elapsedMs` after its reference instant. */
+export function decayFactor(elapsedMs: number): number {
+  return Math.pow(2, -elapsedMs / HALF_LIFE_MS);
+}
+
+/**
+ * How large an incident's part of the pressure is listed, the number top contributors are ranked
+ * by: |signed weight × m_i × decay_i|, rounded to 0.01 as a response shows it.
+ */
+export function contributionSize(goldstein: number, multiplier: number, remaining: number): number {
+  return Math.abs(round(signedWeight(goldstein) * multiplier * remaining, 2));
+}
 
 export function levelFor(score: number): EscalationLevel {
   let level: EscalationLevel = 'calm';
   for (const band of ESCALATION_LEVELS) if (score >= band.from) level = band.level;
   return level;
-}
-
-function decay(atMs: number, incidentMs: number): number {
-  return Math.pow(2, -(atMs - incidentMs) / (ESCALATION_CONSTANTS.halfLifeDays * DAY_MS));
-}
-
-/** C and K at `atMs`. */
-function incidentPressure(incidents: readonly ScoredIncident[], atMs: number) {
-  let conflict = 0;
-  let cooperation = 0;
-  for (const incident of incidents) {
-    if (incident.atMs > atMs) continue;
-    const g = INCIDENT_CATALOG[incident.type].goldstein;
-    const weight = Math.abs(g) * incident.multiplier * decay(atMs, incident.atMs);
-    if (g < 0) conflict += weight;
-    else cooperation += weight;
-  }
-  return { conflict, cooperation };
 }
 
 /** M = max(0, C − α·K). */
@@ -153,32 +147,6 @@ export function momentumOf({ conflict, cooperation }: { conflict: number; cooper
 
 export function scoreOf(pressure: Pressure): number {
   return 100 * (1 - Math.exp(-(pressure.tension + momentumOf(pressure)) / ESCALATION_CONSTANTS.saturation));
-}
-
-/** The facts folded over the incidents occurred by `atMs`, in occurrence order. */
-function factsAt(incidents: readonly ScoredIncident[], atMs: number): RelationFacts {
-  return incidents
-    .filter((incident) => incident.atMs <= atMs)
-    .map((incident, index) => ({ incident, index }))
-    .sort((x, y) => x.incident.atMs - y.incident.atMs || x.index - y.index)
-    .reduce((facts, { incident }) => applyIncident(facts, incident.context), noFacts);
-}
-
-/** C, K and T at `atMs`, from scratch (the reference the RelationIndex is held to). */
-export function pressureAt(incidents: readonly ScoredIncident[], atMs: number): Pressure {
-  return { ...incidentPressure(incidents, atMs), tension: conditionTension(factsAt(incidents, atMs), atMs) };
-}
-
-export function scoreAt(incidents: readonly ScoredIncident[], atMs: number): number {
-  return scoreOf(pressureAt(incidents, atMs));
-}
-
-/** The escalation of `pair` at `atMs`, from its incidents (reference implementation: a pass over them all). */
-export function escalationAt(incidents: readonly ScoredIncident[], atMs: number, pair: readonly [string, string]): Escalation {
-  const now = pressureAt(incidents, atMs);
-  const then = pressureAt(incidents, atMs - ESCALATION_CONSTANTS.trendWindowDays * DAY_MS);
-  const conditions = standingConditions(factsAt(incidents, atMs), pair, atMs);
-  return explained(escalationFigures(now, then), conditions, topContributors(incidents, atMs).map((incident) => contributionOf(incident, atMs)));
 }
 
 /** Score, level, pressures and trend from the pressure now and `trendWindowDays` earlier. */
@@ -245,26 +213,6 @@ function roundedToTotal(values: readonly number[], total: number): number[] {
   return tenths.map((t) => t / 10);
 }
 
-/**
- * The incidents adding most to the pressure, largest first (ties in the order given). Ranked on
- * the bare number, so only the few listed become Contribution objects with their explanation.
- */
-function topContributors(incidents: readonly ScoredIncident[], atMs: number): ScoredIncident[] {
-  const { topContributors: wanted, negligibleContribution } = ESCALATION_CONSTANTS;
-  const top: { incident: ScoredIncident; size: number }[] = [];
-  for (const incident of incidents) {
-    const goldstein = INCIDENT_CATALOG[incident.type].goldstein;
-    if (incident.atMs > atMs || goldstein === 0) continue;
-    const size = Math.abs(round(signedWeight(goldstein) * incident.multiplier * decay(atMs, incident.atMs), 2));
-    if (size < negligibleContribution || (top.length === wanted && size <= top[wanted - 1].size)) continue;
-    let at = top.length;
-    while (at > 0 && top[at - 1].size < size) at--;
-    top.splice(at, 0, { incident, size });
-    if (top.length > wanted) top.pop();
-  }
-  return top.map(({ incident }) => incident);
-}
-
 /** Points of net pressure (C − α·K) one unit of the incident's weight adds: negative for cooperation. */
 export function signedWeight(goldstein: number): number {
   return goldstein < 0 ? -goldstein : -ESCALATION_CONSTANTS.cooperationOffset * goldstein;
@@ -273,7 +221,7 @@ export function signedWeight(goldstein: number): number {
 /** An incident's contribution at `atMs`, before its points are allocated (see `explained`). */
 export function contributionOf(incident: Omit<ScoredIncident, 'context'>, atMs: number): Contribution {
   const goldstein = INCIDENT_CATALOG[incident.type].goldstein;
-  const remaining = decay(atMs, incident.atMs);
+  const remaining = decayFactor(atMs - incident.atMs);
   const contribution = signedWeight(goldstein) * incident.multiplier * remaining;
   const days = Math.round((atMs - incident.atMs) / DAY_MS);
   const multiplier = incident.multiplier === 1 ? '' : ` × ${round(incident.multiplier, 2)}`;
@@ -301,9 +249,4 @@ export function multiplierOf(type: IncidentType, data: IncidentData): number {
   const magnitude = definition.magnitude?.(data) ?? 1;
   const reciprocal = definition.reciprocal && definition.goldstein < 0 ? ESCALATION_CONSTANTS.reciprocalMultiplier : 1;
   return magnitude * reciprocal;
-}
-
-function round(value: number, digits = 1): number {
-  const f = 10 ** digits;
-  return Math.round(value * f) / f;
 }

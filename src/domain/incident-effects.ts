@@ -1,4 +1,4 @@
-import type { IncidentEvent, IncidentInContext, RelationEvent } from './incident.js';
+import { isAmendment, type AmendmentEvent, type IncidentEvent, type IncidentInContext, type RelationEvent } from './incident.js';
 import { INCIDENT_CATALOG } from './incident-catalog.js';
 import { parseOccurrence, referenceInstant } from './occurrence.js';
 import { noFacts, type RelationFacts } from './relation-facts.js';
@@ -49,18 +49,29 @@ export function foldFacts(events: readonly IncidentEvent[]): RelationFacts {
   return inOccurrenceOrder(events).reduce(applyIncident, noFacts);
 }
 
+/**
+ * The incident as believed after one more amendment of it: a correction's changes laid over its
+ * data, nothing once retracted. The one statement of what an amendment does: the reference folds
+ * and the read side (which keeps amendments apart from reports) both apply it.
+ */
+export function amended(incident: IncidentEvent, amendment: AmendmentEvent): IncidentEvent | undefined {
+  if (amendment.type === 'IncidentRetracted') return undefined;
+  return { type: incident.type, data: { ...incident.data, ...amendment.data.changes } };
+}
+
 /** The incidents as believed after `events` (in log order): corrections applied, retracted ones gone, in report order. */
 export function believedIncidents(events: Iterable<RelationEvent>): IncidentEvent[] {
   const believed = new Map<string, IncidentEvent>();
   for (const event of events) {
-    if (event.type === 'IncidentRetracted') {
-      believed.delete(event.data.incidentId);
-    } else if (event.type === 'IncidentCorrected') {
-      const original = believed.get(event.data.incidentId);
-      if (original) believed.set(event.data.incidentId, { type: original.type, data: { ...original.data, ...event.data.changes } });
-    } else {
+    if (!isAmendment(event)) {
       believed.set(event.data.incidentId, event);
+      continue;
     }
+    const original = believed.get(event.data.incidentId);
+    if (!original) continue;
+    const now = amended(original, event);
+    if (now) believed.set(event.data.incidentId, now);
+    else believed.delete(event.data.incidentId);
   }
   return [...believed.values()];
 }

@@ -1,4 +1,5 @@
 import { ESCALATION_CONSTANTS, type Trend } from './escalation.js';
+import { round } from './numbers.js';
 import type { StandingCondition } from './standing-conditions.js';
 
 /**
@@ -96,8 +97,4 @@ export function judgeMonth(
     cooperationIncidents: incidents.cooperation,
     reasons,
   };
-}
-
-function round(value: number): number {
-  return Math.round(value * 10) / 10;
 }

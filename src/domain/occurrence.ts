@@ -1,3 +1,5 @@
+import { DAY_MS } from './numbers.js';
+
 /**
  * When an incident happened, at the precision the reporting gives ("in late October" is only a
  * month). Every occurrence is a half-open period [start, end); the single instant used to order,
@@ -20,7 +22,6 @@ export interface Period {
 
 /** The earliest year accepted; older diplomatic history is out of scope. */
 export const EARLIEST_YEAR = 1800;
-const DAY_MS = 86_400_000;
 
 const YEAR = /^(\d{4})$/;
 const MONTH = /^(\d{4})-(\d{2})$/;

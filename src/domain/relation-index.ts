@@ -1,5 +1,6 @@
 import type { CountryCode } from './countries.js';
-import { ESCALATION_CONSTANTS, escalationFigures, signedWeight, type EscalationFigures, type Pressure } from './escalation.js';
+import { contributionSize, decayFactor, ESCALATION_CONSTANTS, escalationFigures, signedWeight, type EscalationFigures, type Pressure } from './escalation.js';
+import { Column } from './growable-column.js';
 import { INCIDENT_CATALOG } from './incident-catalog.js';
 import { INCIDENT_TYPES, type IncidentType } from './incident-types.js';
 import type { IncidentInContext } from './incident.js';
@@ -7,13 +8,14 @@ import { applyIncident } from './incident-effects.js';
 import { noFacts, type RelationFacts } from './relation-facts.js';
 import { pairOf } from './relation-pair.js';
 import { conditionTension, standingConditions, type StandingCondition } from './standing-conditions.js';
-import type { IncidentRef, RelationState } from './relation-state.projection.js';
+import { DAY_MS } from './numbers.js';
+import type { IncidentRef, RelationState } from './relation-view.js';
 
 /**
  * One pair's believed incidents indexed by when they happened, so the relation as of any instant
  * costs a binary search and at most CHECKPOINT_EVERY steps instead of a pass over the history.
- * It answers exactly what `relationAsOf` + `escalationAt` answer over the same incidents (the
- * reference implementations, kept as the test oracle), in O(log n + CHECKPOINT_EVERY) (plus the
+ * It answers exactly what the plain folds of test/oracle answer over the same incidents (the
+ * property tests hold it to them), in O(log n + CHECKPOINT_EVERY) (plus the
  * pair's expulsions, for those still unanswered):
  *
  * - incidents sorted by reference instant (ties in the order given), with every
@@ -30,8 +32,6 @@ import type { IncidentRef, RelationState } from './relation-state.projection.js'
 /** Incidents between two checkpoints: the most a view folds or sums by hand. */
 export const CHECKPOINT_EVERY = 64;
 
-const DAY_MS = 86_400_000;
-const HALF_LIFE_MS = ESCALATION_CONSTANTS.halfLifeDays * DAY_MS;
 const TYPE_ORDINAL = new Map<IncidentType, number>(INCIDENT_TYPES.map((type, i) => [type, i]));
 const TYPE_COUNT = INCIDENT_TYPES.length;
 /** Conflict (< 0) or cooperation weight per type ordinal. */
@@ -70,48 +70,22 @@ export interface RankedContributor {
   size: number;
 }
 
-class GrowableFloat64 {
-  data = new Float64Array(16);
-  length = 0;
-  push(value: number): void {
-    if (this.length === this.data.length) {
-      const grown = new Float64Array(this.data.length * 2);
-      grown.set(this.data);
-      this.data = grown;
-    }
-    this.data[this.length++] = value;
-  }
-}
-
-class GrowableUint32 {
-  data = new Uint32Array(16);
-  length = 0;
-  push(value: number): void {
-    if (this.length === this.data.length) {
-      const grown = new Uint32Array(this.data.length * 2);
-      grown.set(this.data);
-      this.data = grown;
-    }
-    this.data[this.length++] = value;
-  }
-}
-
 export class RelationIndex {
   readonly a: CountryCode;
   readonly b: CountryCode;
   /** Indices (in the order given) sorted by reference instant, ties in the order given. */
-  private readonly order = new GrowableUint32();
+  private readonly order = new Column(Uint32Array);
   /** Reference instants in that sorted order. */
-  private readonly at = new GrowableFloat64();
+  private readonly at = new Column(Float64Array);
   /** checkpoint c covers the first c × CHECKPOINT_EVERY sorted incidents: pressure as of `checkpointAt[c]`. */
-  private readonly checkpointConflict = new GrowableFloat64();
-  private readonly checkpointCooperation = new GrowableFloat64();
-  private readonly checkpointAt = new GrowableFloat64();
+  private readonly checkpointConflict = new Column(Float64Array);
+  private readonly checkpointCooperation = new Column(Float64Array);
+  private readonly checkpointAt = new Column(Float64Array);
   /** Counts per type of the first c × CHECKPOINT_EVERY sorted incidents, TYPE_COUNT per checkpoint. */
-  private readonly checkpointCounts = new GrowableUint32();
+  private readonly checkpointCounts = new Column(Uint32Array);
   /** The incidents that change the facts, in sorted order, with their instants. */
   private readonly factual: IncidentInContext[] = [];
-  private readonly factualAt = new GrowableFloat64();
+  private readonly factualAt = new Column(Float64Array);
   /** factsCheckpoints[c]: facts folded over the first c × CHECKPOINT_EVERY factual incidents. */
   private readonly factsCheckpoints: RelationFacts[] = [noFacts];
   /** The facts of the first `count` factual incidents, last folded (appending later incidents leaves them true). */
@@ -230,7 +204,7 @@ export class RelationIndex {
       const index = this.order.data[j];
       const ordinal = typeOrdinal(this.incidents.type(index));
       if (GOLDSTEIN[ordinal] === 0) continue;
-      const size = Math.abs(round(SIGNED_WEIGHT[ordinal] * this.incidents.multiplier(index) * remaining, 2));
+      const size = contributionSize(GOLDSTEIN[ordinal], this.incidents.multiplier(index), remaining);
       if (size < negligibleContribution) continue;
       if (top.length === wanted && !ranksBefore({ index, size }, top[wanted - 1])) continue;
       let position = top.length;
@@ -334,13 +308,4 @@ function countNotAfter(values: Float64Array, length: number, limit: number): num
     else hi = mid;
   }
   return lo;
-}
-
-function decayFactor(elapsedMs: number): number {
-  return Math.pow(2, -elapsedMs / HALF_LIFE_MS);
-}
-
-function round(value: number, digits = 1): number {
-  const f = 10 ** digits;
-  return Math.round(value * f) / f;
 }

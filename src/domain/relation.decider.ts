@@ -18,6 +18,7 @@ import type { IncidentType } from './incident-types.js';
 import { applyIncident, believedIncidents, foldFacts, inContext, inContexts, inOccurrenceOrder } from './incident-effects.js';
 import { parseOccurrence, referenceInstant } from './occurrence.js';
 import { noFacts, unansweredExpulsions, type Expulsion, type RelationFacts } from './relation-facts.js';
+import { DAY_MS } from './numbers.js';
 
 /**
  * The decider of one country pair's stream: which reported incidents the relation accepts, and
@@ -77,7 +78,6 @@ function seenByRules(type: IncidentType): boolean {
 
 /** An expulsion answered within this many days of the other side's counts as tit-for-tat. */
 export const RECIPROCITY_WINDOW_DAYS = 30;
-const DAY_MS = 86_400_000;
 
 const initialState: RelationDecisionState = { history: null, facts: noFacts, latestAtMs: -Infinity };
 

@@ -1,5 +1,6 @@
 import { countryShortName as countryName, type CountryCode } from './countries.js';
 import { ambassadorOf, conditionKey, type RelationFacts, type Since } from './relation-facts.js';
+import { DAY_MS } from './numbers.js';
 
 /**
  * Standing conditions: what holds between two countries until an incident ends it — relations
@@ -76,7 +77,6 @@ export interface StandingCondition {
   description: string;
 }
 
-const DAY_MS = 86_400_000;
 const T = CONDITION_TENSIONS;
 
 /** The conditions standing in `facts` at `atMs` with their tension, heaviest first (ties in a fixed order). */

@@ -1,6 +1,6 @@
 import type { AmendmentEvent, IncidentEvent, RelationEvent } from '../domain/incident.js';
 import { isIncidentType } from '../domain/incident-types.js';
-import type { RelationView } from '../domain/relation-state.projection.js';
+import type { RelationView } from '../domain/relation-view.js';
 import type { StoredEvent } from '../event-store/event-store.port.js';
 
 /** How an update changed the pair: a new incident, or a later fact about one. */

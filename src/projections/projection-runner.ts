@@ -1,15 +1,19 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Inject, Injectable, Logger, Optional, type OnApplicationShutdown } from '@nestjs/common';
 import { Subject } from 'rxjs';
 import type { RelationEvent } from '../domain/incident.js';
-import { relationStateProjection } from '../domain/relation-state.projection.js';
 import { EVENT_STORE, type EventStore, type StoredEvent, type Subscription } from '../event-store/event-store.port.js';
-import { saveSnapshot, UnusableSnapshotError } from './read-model-snapshot.js';
-import { READ_MODEL_VERSION, RelationsReadModel, type LogAddress, type ReadModelParts } from './relations.read-model.js';
-import { DEFAULT_RESUBSCRIBE_BACKOFF, type BackoffOptions } from './retry-backoff.js';
+import type { IncidentLookup } from './incident-directory.js';
+import type { ReadModelParts } from './incident-rows.js';
+import type { LogAddress } from './log-address.js';
+import { catchUp, type CatchUpOptions, type RebuildProgress } from './log-catch-up.js';
 import { PositionWaiters } from './position-waiters.js';
+import { READ_MODEL_NAME, READ_MODEL_VERSION } from './relations.projection.js';
+import { RelationsReadModel } from './relations.read-model.js';
+import { DEFAULT_RESUBSCRIBE_BACKOFF, type BackoffOptions } from './retry-backoff.js';
+import { SnapshotKeeper } from './snapshot-keeper.js';
 import { SubscriptionOutages, type FollowState } from './subscription-outages.js';
-import { logIdentity, restoreSnapshot } from './snapshot-restore.js';
+
+export { LOG_PAGE_SIZE, type RebuildProgress } from './log-catch-up.js';
 
 export interface ReadModelUpdate {
   pairKey: string;
@@ -29,28 +33,11 @@ export interface ProjectionStatus {
   lastSnapshot: { checkpoint: string; savedAt: string } | null;
 }
 
-export interface RebuildProgress {
-  events: number;
-}
-
 /** Where the read model is persisted between runs; absent = rebuild from the log at every start. */
 export const READ_MODEL_FILE = Symbol('ReadModelFile');
 /** BackoffOptions for resubscribing after the log subscription stopped; absent = DEFAULT_RESUBSCRIBE_BACKOFF. */
 export const RESUBSCRIBE_BACKOFF = Symbol('ResubscribeBackoff');
 
-/**
- * Page size when reading the log. Small enough that a page's parsed events die young (cheap to
- * collect, never promoted into the old generation): 1,000 rebuilt 1M events in 8.3 s at 241 MB
- * peak RSS where 5,000 took 12.5 s at 358 MB.
- */
-export const LOG_PAGE_SIZE = 1_000;
-/**
- * Persist the read model this long after the first unsaved event (and at shutdown). Saving blocks
- * the event loop for about 0.2–0.4 s per million incidents (copying and writing ~60 MB of
- * columns), so once a minute costs under 1% of the time, and after a crash the restart replays
- * at most a minute of events.
- */
-const SNAPSHOT_AFTER_MS = 60_000;
 /**
  * A subscription opened during an outage ends it once it delivers an event, or once it has
  * stayed up this long: a store that is still away fails a new subscription within moments, and
@@ -86,10 +73,7 @@ export class ProjectionRunner implements OnApplicationShutdown {
   /** When the model was last known to hold the whole log: when start() had caught up with it. */
   private caughtUpMs?: number;
   private readonly waiters: PositionWaiters;
-  private unsaved = 0;
-  private snapshotTimer?: NodeJS.Timeout;
-  private lastSnapshot: ProjectionStatus['lastSnapshot'] = null;
-  private firstEvent?: StoredEvent;
+  private readonly snapshots: SnapshotKeeper;
   private rebuilding?: Promise<{ events: number; ms: number; hash: string }>;
   private readonly logger = new Logger(ProjectionRunner.name);
 
@@ -101,11 +85,18 @@ export class ProjectionRunner implements OnApplicationShutdown {
     this.model = this.emptyModel();
     this.outages = new SubscriptionOutages(this.logger, backoff);
     this.waiters = new PositionWaiters((a, b) => store.comparePositions(a, b));
+    this.snapshots = new SnapshotKeeper(store, snapshotFile, this.logger, () => ({ model: this.model, lastApplied: this.lastApplied }));
   }
 
   get readModel(): RelationsReadModel {
     return this.model;
   }
+
+  /** Which stream an incident or a keyed event belongs to, in whichever model is live: what the write side looks up. */
+  readonly directory: IncidentLookup = {
+    streamOfIncident: (incidentId) => this.model.directory.streamOfIncident(incidentId),
+    streamOfEvent: (eventId) => this.model.directory.streamOfEvent(eventId),
+  };
 
   /** Position of the last event applied, or null before the first. */
   get position(): string | null {
@@ -129,12 +120,12 @@ export class ProjectionRunner implements OnApplicationShutdown {
     const caughtUp = await this.catchUp((event) => this.model.apply(event), this.checkpoint);
     const replayed = caughtUp.events;
     if (caughtUp.last) this.noteApplied(caughtUp.last);
-    if (replayed > 0) this.unsaved += replayed;
+    this.snapshots.applied(replayed);
     this.caughtUpMs = Date.now();
     this.started = true;
     this.follow();
     if (this.subscription) this.outages.following(this.checkpoint);
-    if (this.unsaved > 0) await this.persist();
+    await this.snapshots.saveIfUnsaved();
     const ms = performance.now() - started;
     this.logger.log(
       `Read model ready: ${restored} events restored from the snapshot, ${replayed} replayed from the log ` +
@@ -182,20 +173,20 @@ export class ProjectionRunner implements OnApplicationShutdown {
     this.lastApplied = last;
     this.swapping = false;
     if (this.started) this.follow();
-    await this.persist();
+    await this.snapshots.save();
     return { events, ms: performance.now() - started, hash: fresh.hash() };
   }
 
   status(): ProjectionStatus {
     return {
-      name: relationStateProjection.name,
+      name: READ_MODEL_NAME,
       version: READ_MODEL_VERSION,
       checkpoint: this.checkpoint,
       hash: this.model.hash(),
       events: this.model.eventCount,
       incidents: this.model.incidentCount,
       pairs: this.model.pairCount,
-      lastSnapshot: this.lastSnapshot,
+      lastSnapshot: this.snapshots.lastSnapshot,
     };
   }
 
@@ -209,8 +200,8 @@ export class ProjectionRunner implements OnApplicationShutdown {
     clearTimeout(this.resumeTimer);
     clearTimeout(this.confirmTimer);
     await this.unsubscribe();
-    clearTimeout(this.snapshotTimer);
-    if (this.unsaved > 0) await this.persist();
+    this.snapshots.stop();
+    await this.snapshots.saveIfUnsaved();
     this.updates$.complete();
   }
 
@@ -223,56 +214,17 @@ export class ProjectionRunner implements OnApplicationShutdown {
     );
   }
 
-  /**
-   * Number of events restored from the snapshot: 0 when there is none, or when it cannot be
-   * trusted whole, which is said in one log line (the caller then rebuilds from the log).
-   */
+  /** Number of events restored from the snapshot: 0 when there is none that can be trusted whole. */
   private async restore(): Promise<number> {
-    if (!this.snapshotFile) return 0;
-    let restored: Awaited<ReturnType<typeof restoreSnapshot>>;
-    try {
-      restored = await restoreSnapshot(this.snapshotFile, this.store, await this.logStart(), (parts) => this.emptyModel(parts));
-    } catch (error) {
-      if (!(error instanceof UnusableSnapshotError)) throw error;
-      this.logger.warn(`Persisted read model ${this.snapshotFile} discarded: ${error.message}. Rebuilding it from the log.`);
-      return 0;
-    }
+    const restored = await this.snapshots.restore((parts) => this.emptyModel(parts));
     if (!restored) return 0;
-    const { model, header } = restored;
-    this.model = model;
-    this.noteApplied(header.log.checkpoint);
-    this.lastSnapshot = { checkpoint: header.log.checkpoint.position, savedAt: header.savedAt };
-    return model.eventCount;
+    this.model = restored.model;
+    this.noteApplied(restored.checkpoint);
+    return restored.model.eventCount;
   }
 
-  /**
-   * Hands the log after `after` to `apply`, page by page, up to the end of the log or up to
-   * `until()` (asked before each page). Pages follow each other strictly, so no event is applied
-   * twice. Returns how many events were applied and the last of them.
-   */
-  private async catchUp(
-    apply: (event: StoredEvent) => void,
-    after: string | null,
-    options: { onProgress?: (p: RebuildProgress) => void; until?: () => string | null; yieldBetweenPages?: boolean } = {},
-  ): Promise<{ events: number; last: StoredEvent | null }> {
-    let events = 0;
-    let last: StoredEvent | null = null;
-    for (let page = await this.store.readAll(after, LOG_PAGE_SIZE); ; page = await this.store.readAll(page.next, LOG_PAGE_SIZE)) {
-      const until = options.until ? options.until() : undefined;
-      const beyond = (event: StoredEvent) => until !== undefined && (until === null || this.store.comparePositions(event.position, until) > 0);
-      // Only the page that reaches `until` needs checking event by event.
-      const final = page.events.at(-1);
-      const bounded = final !== undefined && beyond(final);
-      for (const event of page.events) {
-        if (bounded && beyond(event)) return { events, last };
-        apply(event);
-        last = event;
-        events++;
-      }
-      options.onProgress?.({ events });
-      if (page.next === null || bounded) return { events, last };
-      if (options.yieldBetweenPages) await nextTurn();
-    }
+  private catchUp(apply: (event: StoredEvent) => void, after: string | null, options?: CatchUpOptions) {
+    return catchUp(this.store, apply, after, options);
   }
 
   private follow(): void {
@@ -309,8 +261,7 @@ export class ProjectionRunner implements OnApplicationShutdown {
     if (this.unconfirmed) this.confirm(this.unconfirmed);
     if (this.checkpoint !== null && this.store.comparePositions(event.position, this.checkpoint) <= 0) return;
     this.applyLive(event);
-    this.unsaved++;
-    this.scheduleSnapshot();
+    this.snapshots.appliedLive();
   }
 
   /** Delivery stopped other than by close(): note the outage (logged once) and try again after a backoff delay. */
@@ -358,44 +309,5 @@ export class ProjectionRunner implements OnApplicationShutdown {
       this.updates$.next({ pairKey, event: relationEvent, position: event.position, eventId: event.eventId });
     }
     this.waiters.applied(event.position);
-  }
-
-  private scheduleSnapshot(): void {
-    if (!this.snapshotFile) return;
-    if (!this.snapshotTimer) {
-      this.snapshotTimer = setTimeout(() => void this.persist(), SNAPSHOT_AFTER_MS);
-      this.snapshotTimer.unref();
-    }
-  }
-
-  private async persist(): Promise<void> {
-    clearTimeout(this.snapshotTimer);
-    this.snapshotTimer = undefined;
-    if (!this.snapshotFile || this.checkpoint === null) return;
-    const first = await this.logStart();
-    // From here on synchronous, so the events written are exactly those up to the checkpoint.
-    const last = this.lastApplied;
-    if (!first || !last) return;
-    const savedAt = new Date().toISOString();
-    try {
-      saveSnapshot(this.snapshotFile, { version: READ_MODEL_VERSION, log: logIdentity(first, last), savedAt, parts: Object.entries(this.model.toParts()) });
-      this.lastSnapshot = { checkpoint: last.position, savedAt };
-      this.unsaved = 0;
-    } catch (error) {
-      this.logger.warn(`could not persist the read model: ${String(error)}`);
-    }
-  }
-
-  /**
-   * The log's first event; it never changes once the log has one, so it is asked for once. A
-   * page may come back empty before the end of the log (EventStoreDB skips its own records a
-   * bounded number at a time), so the pages are followed until an event or the end.
-   */
-  private async logStart(): Promise<StoredEvent | undefined> {
-    if (this.firstEvent) return this.firstEvent;
-    let page = await this.store.readAll(null, 1);
-    while (page.events.length === 0 && page.next !== null) page = await this.store.readAll(page.next, 1);
-    this.firstEvent = page.events[0];
-    return this.firstEvent;
   }
 }

@@ -1,19 +1,22 @@
 import { types } from 'node:util';
 import { INCIDENT_TYPES } from '../domain/incident-types.js';
-import type { ReadModelParts } from './relations.read-model.js';
+import { ROW_COLUMNS, type ReadModelParts } from './incident-rows.js';
 
 // util.types rather than instanceof: deserialised arrays may come from another realm (a vm context).
 const { isFloat64Array, isUint16Array, isUint32Array, isUint8Array } = types;
 
-/** Per-row columns of the table and their types: each as long as `type`. */
-const ROW_COLUMNS: [keyof ReadModelParts, string, (value: unknown) => boolean][] = [
-  ['pairOfRow', 'Uint16Array', isUint16Array],
-  ['revision', 'Uint32Array', isUint32Array],
-  ['recordedMs', 'Float64Array', isFloat64Array],
-  ['atMs', 'Float64Array', isFloat64Array],
-  ['occurredOn', 'Uint32Array', isUint32Array],
-  ['flags', 'Uint8Array', isUint8Array],
-];
+/** How to recognise each kind of typed array the storage keeps its row columns in. */
+const IS_OF_TYPE: Record<string, (value: unknown) => boolean> = {
+  Float64Array: isFloat64Array,
+  Uint32Array: isUint32Array,
+  Uint16Array: isUint16Array,
+  Uint8Array: isUint8Array,
+};
+
+/** Per-row columns of the table and their types, from the storage's own table: each as long as `type`. */
+const CHECKED_COLUMNS = Object.entries(ROW_COLUMNS)
+  .filter(([name]) => name !== 'type')
+  .map(([name, Type]) => [name as keyof ReadModelParts, Type.name, IS_OF_TYPE[Type.name]] as const);
 
 /**
  * Why `parts` (read from a snapshot whose checksum was right) cannot be a read model's, or
@@ -31,7 +34,7 @@ export function inconsistencyOf(
   const type = parts.type;
   if (!isUint8Array(type)) return 'the type column is missing';
   const rows = type.length;
-  for (const [name, typeName, isOfType] of ROW_COLUMNS) {
+  for (const [name, typeName, isOfType] of CHECKED_COLUMNS) {
     const column = parts[name] as ArrayLike<number>;
     if (!isOfType(column)) return `the ${name} column is missing or not a ${typeName}`;
     if (column.length !== rows) return `the ${name} column has ${column.length} rows where the type column has ${rows}`;

@@ -2,7 +2,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, write
 import { dirname } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { crc32 } from 'node:zlib';
-import type { LogAddress } from './relations.read-model.js';
+import type { LogAddress } from './log-address.js';
 
 /**
  * A persisted copy of the read model with the log position it reflects, so a restart replays

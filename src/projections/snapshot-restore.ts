@@ -1,7 +1,10 @@
 import type { EventStore, StoredEvent } from '../event-store/event-store.port.js';
 import { inconsistencyOf } from './read-model-parts-check.js';
 import { readSnapshot, UnusableSnapshotError, type LogIdentity, type SnapshotHeader } from './read-model-snapshot.js';
-import { READ_MODEL_VERSION, type LogAddress, type ReadModelParts, type RelationsReadModel } from './relations.read-model.js';
+import type { ReadModelParts } from './incident-rows.js';
+import type { LogAddress } from './log-address.js';
+import { READ_MODEL_VERSION } from './relations.projection.js';
+import type { RelationsReadModel } from './relations.read-model.js';
 
 /**
  * The read model persisted in `file`, once every check has passed: the bytes are whole and

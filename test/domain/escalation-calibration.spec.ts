@@ -4,10 +4,11 @@ import { ESCALATION_LEVELS } from '../../src/domain/escalation.js';
 import type { IncidentEvent } from '../../src/domain/incident.js';
 import type { IncidentType } from '../../src/domain/incident-types.js';
 import type { ReportIncident } from '../../src/domain/relation.decider.js';
-import { describeRelation, foldRelation, scoredIncidents } from '../../src/domain/relation-state.projection.js';
-import { relationAsOf } from '../../src/domain/relation-history.js';
+import { describeRelation, foldRelation, scoredIncidents } from '../oracle/relation-fold.js';
+import { relationAsOf } from '../oracle/relation-history.js';
 import { judgeMonth } from '../../src/domain/monthly-judgement.js';
 import { aReport, incidentId, record } from './decider-harness.js';
+import { DAY_MS } from '../../src/domain/numbers.js';
 
 /**
  * Calibration: real episodes from the public record, recorded through the real decider, read as an
@@ -15,7 +16,6 @@ import { aReport, incidentId, record } from './decider-harness.js';
  * score" section lists the same episodes beside the constants they calibrate.
  */
 
-const DAY_MS = 86_400_000;
 const RECORDED = '2026-12-01T00:00:00Z';
 const RANK = new Map<EscalationLevel, number>(ESCALATION_LEVELS.map((band, rank) => [band.level, rank]));
 

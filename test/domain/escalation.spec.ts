@@ -1,15 +1,17 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { levelFor, scoreAt, scoreOf, type ScoredIncident } from '../../src/domain/escalation.js';
+import { levelFor, scoreOf, type ScoredIncident } from '../../src/domain/escalation.js';
+import { scoreAt } from '../oracle/escalation.js';
 import type { IncidentEvent } from '../../src/domain/incident.js';
 import { SANCTION_SCOPES } from '../../src/domain/incident-catalog.js';
 import { INCIDENT_TYPES, type IncidentType } from '../../src/domain/incident-types.js';
 import type { ReportIncident } from '../../src/domain/relation.decider.js';
-import { describeRelation, foldRelation, scoredIncident, scoredIncidents } from '../../src/domain/relation-state.projection.js';
+import { scoredIncident } from '../../src/domain/relation-view.js';
+import { describeRelation, foldRelation, scoredIncidents } from '../oracle/relation-fold.js';
 import { conditionTension } from '../../src/domain/standing-conditions.js';
 import { aReport, incidentId, record, recordNext } from './decider-harness.js';
+import { DAY_MS } from '../../src/domain/numbers.js';
 
-const DAY_MS = 86_400_000;
 const at = (iso: string) => Date.parse(iso);
 const noon = (day: string) => at(`${day}T12:00:00.000Z`);
 const AZE_FRA = { actor: 'AZE', target: 'FRA' };

@@ -7,6 +7,7 @@ import { applyIncident, believedIncidents, foldFacts, inOccurrenceOrder } from '
 import { noFacts } from '../../src/domain/relation-facts.js';
 import { relationDecider, type RelationCommand, type RelationDecisionState } from '../../src/domain/relation.decider.js';
 import { aCorrection, aReport, aRetraction, incidentId } from './decider-harness.js';
+import { DAY_MS } from '../../src/domain/numbers.js';
 
 /**
  * The decider skips the incidents its rules never look at (no effect on the facts, no rule of
@@ -15,7 +16,6 @@ import { aCorrection, aReport, aRetraction, incidentId } from './decider-harness
  * makes some incident, replayed in occurrence order, break a rule it did not break before.
  */
 
-const DAY_MS = 86_400_000;
 const START = Date.UTC(2024, 0, 1);
 
 /** Reports of every type, either direction, dated over a year and recorded up to 90 days late, with some amendments. */

@@ -1,5 +1,6 @@
 import { loadSeeds } from '../../src/seeding/seed-loader.js';
 import { countEvents, fixedClock, startTestApp, type TestApp } from '../support/test-app.js';
+import { DAY_MS } from '../../src/domain/numbers.js';
 
 /**
  * Bitemporal reads: `asOf` (what had happened by then, scored at that instant) and `knownAt`
@@ -7,7 +8,6 @@ import { countEvents, fixedClock, startTestApp, type TestApp } from '../support/
  * agree, point by point, with the relation seen as of each point.
  */
 
-const DAY_MS = 86_400_000;
 const HALF_LIFE_MS = 30 * DAY_MS;
 const ms = (iso: string) => Date.parse(iso);
 

@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { IncidentEvent, RelationEvent } from '../../src/domain/incident.js';
 import { relationDecider, type RelationCommand, type RelationDecisionState } from '../../src/domain/relation.decider.js';
-import { incidentsKnownAt, relationAsOf, type RecordedRelationEvent } from '../../src/domain/relation-history.js';
-import { describeRelation } from '../../src/domain/relation-state.projection.js';
+import { describeRelation } from '../oracle/relation-fold.js';
+import { incidentsKnownAt, relationAsOf, type RecordedRelationEvent } from '../oracle/relation-history.js';
 import type { StoredEvent } from '../../src/event-store/event-store.port.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { RelationsReadModel, type Perspective } from '../../src/projections/relations.read-model.js';
 import { aCorrection, aReport, incidentId } from '../domain/decider-harness.js';
+import { DAY_MS } from '../../src/domain/numbers.js';
 
 /**
  * Answers count after what they answer — also in the read model, whose columns fix an incident's
@@ -18,7 +19,6 @@ import { aCorrection, aReport, incidentId } from '../domain/decider-harness.js';
  * reference folds over the whole events say — as of and known at any instant.
  */
 
-const DAY_MS = 86_400_000;
 let dir: string;
 let store: SqliteEventStore;
 let log: StoredEvent[];

@@ -6,11 +6,14 @@ import { generateLog } from '../../bench/replay-generate.js';
 import type { IncidentEvent, RelationEvent } from '../../src/domain/incident.js';
 import { believedIncidents } from '../../src/domain/incident-effects.js';
 import { isIncidentType } from '../../src/domain/incident-types.js';
-import { incidentsKnownAt, relationAsOf, relationTimeline, timelineInstants, type RecordedRelationEvent } from '../../src/domain/relation-history.js';
-import { describeRelation, type RelationView } from '../../src/domain/relation-state.projection.js';
+import type { RelationView } from '../../src/domain/relation-view.js';
+import { timelineInstants } from '../../src/domain/timeline.js';
+import { describeRelation } from '../oracle/relation-fold.js';
+import { incidentsKnownAt, relationAsOf, relationTimeline, type RecordedRelationEvent } from '../oracle/relation-history.js';
 import type { StoredEvent } from '../../src/event-store/event-store.port.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { RelationsReadModel, type Perspective, type ReadModelParts } from '../../src/projections/relations.read-model.js';
+import { DAY_MS } from '../../src/domain/numbers.js';
 
 /**
  * The read model keeps numbers in columns and reads documents back from the store; the domain's
@@ -19,7 +22,6 @@ import { RelationsReadModel, type Perspective, type ReadModelParts } from '../..
  * instant — and a model restored from its persisted parts must go on exactly like the original.
  */
 
-const DAY_MS = 86_400_000;
 const START_MS = Date.UTC(2014, 0, 1);
 const END_MS = Date.UTC(2025, 0, 1);
 

@@ -5,7 +5,7 @@ import type { Trend } from '../../domain/escalation.js';
 import type { MonthJudgement } from '../../domain/monthly-judgement.js';
 import type { AmbassadorStatus, RelationsStatus } from '../../domain/relation-facts.js';
 import type { CountryPair } from '../../domain/relation-pair.js';
-import type { IncidentRefView, RelationView, SideView } from '../../domain/relation-state.projection.js';
+import type { IncidentRefView, RelationView, SideView } from '../../domain/relation-view.js';
 import { ClosedShape } from './closed-shape.js';
 import { EscalationResponse, TRENDS } from './escalation.responses.js';
 import { EXPULSION_ID } from './seed-story.js';

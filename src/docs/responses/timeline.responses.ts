@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import type { EscalationLevel } from '../../domain/escalation.js';
 import type { IncidentData } from '../../domain/incident.js';
 import { INCIDENT_TYPES, type IncidentType } from '../../domain/incident-types.js';
-import type { TimelineInterval } from '../../domain/relation-history.js';
+import type { TimelineInterval } from '../../domain/timeline.js';
 import { ClosedShape } from './closed-shape.js';
 import { LEVELS } from './escalation.responses.js';
 import { EXPULSION_ID, EXPULSION_SUMMARY } from './seed-story.js';

@@ -1,23 +1,22 @@
 import type { CountryCode } from './countries.js';
-import { escalationAt, multiplierOf, type Escalation, type ScoredIncident } from './escalation.js';
+import { multiplierOf, type Escalation, type ScoredIncident } from './escalation.js';
 import type { IncidentEvent, IncidentInContext } from './incident.js';
 import type { IncidentType } from './incident-types.js';
-import { applyIncident, inContext, inContexts, inOccurrenceOrder } from './incident-effects.js';
+import { inContext } from './incident-effects.js';
 import {
   ambassadorOf,
-  noFacts,
   relationsStatus,
   unansweredExpulsions,
   type AmbassadorStatus,
   type RelationFacts,
   type RelationsStatus,
 } from './relation-facts.js';
-import { pairOf, type CountryPair } from './relation-pair.js';
+import type { CountryPair } from './relation-pair.js';
 
 /**
- * The bilateral-relation state of one pair as a pure fold over its incidents. The read side folds
- * incidents in occurrence order, so a late report lands where it happened; `describeRelation`
- * turns the folded state into what analysts read at a given instant.
+ * The bilateral relation of one pair as the read side states it (facts, counts, first and last
+ * incident) and as a response shows it at an instant. The server computes the state with the
+ * RelationIndex (relation-index.ts); the plain fold it is held to lives in test/oracle.
  */
 
 export interface IncidentRef {
@@ -36,49 +35,13 @@ export interface RelationState {
   incidentCount: number;
 }
 
-export const relationStateProjection = {
-  name: 'relation-state',
-  version: 1,
-  initialState(a: CountryCode, b: CountryCode): RelationState {
-    return {
-      pair: pairOf(a, b),
-      facts: noFacts,
-      countsByType: {},
-      firstIncident: null,
-      lastIncident: null,
-      incidentCount: 0,
-    };
-  },
-  /** Folds one incident; given in context (see `inContexts`), it keeps the instant it was given. */
-  evolve(state: RelationState, event: IncidentEvent | IncidentInContext): RelationState {
-    const incident = 'atMs' in event ? event : inContext(event, causeAtMs(state.facts, event));
-    const { data, type, atMs } = incident;
-    const ref: IncidentRef = { incidentId: data.incidentId, type, occurredOn: data.occurredOn, atMs };
-    return {
-      pair: state.pair,
-      facts: applyIncident(state.facts, incident),
-      countsByType: { ...state.countsByType, [type]: (state.countsByType[type] ?? 0) + 1 },
-      firstIncident: state.firstIncident && state.firstIncident.atMs <= atMs ? state.firstIncident : ref,
-      lastIncident: state.lastIncident && state.lastIncident.atMs > atMs ? state.lastIncident : ref,
-      incidentCount: state.incidentCount + 1,
-    };
-  },
-};
-
-/**
- * What the escalation score needs of each incident (kept beside the fold, not in it, so folding
- * stays linear), each answer counted no earlier than the incident it answers among `events`.
- */
-export function scoredIncidents(events: readonly IncidentEvent[]): ScoredIncident[] {
-  return inContexts(events).map(scoredInContext);
-}
-
 /** One incident's ScoredIncident, on its own (an answer's cause unknown: see `scoredIncidents`). */
 export function scoredIncident(event: IncidentEvent): ScoredIncident {
   return scoredInContext(inContext(event));
 }
 
-function scoredInContext(context: IncidentInContext): ScoredIncident {
+/** What the score needs of an incident in context. */
+export function scoredInContext(context: IncidentInContext): ScoredIncident {
   const { type, data, atMs } = context;
   return {
     incidentId: data.incidentId,
@@ -91,17 +54,6 @@ function scoredInContext(context: IncidentInContext): ScoredIncident {
     multiplier: multiplierOf(type, data),
     context,
   };
-}
-
-/** The reference instant of the expulsion an answer answers, when the facts hold it. */
-function causeAtMs(facts: RelationFacts, event: IncidentEvent): number | undefined {
-  const cause = event.data.inResponseTo;
-  return cause === undefined ? undefined : facts.expulsions.find((e) => e.incidentId === cause)?.atMs;
-}
-
-/** Folds incidents in occurrence order (ties keep the order given, i.e. log order). */
-export function foldRelation(a: CountryCode, b: CountryCode, events: readonly IncidentEvent[]): RelationState {
-  return inOccurrenceOrder(events).reduce(relationStateProjection.evolve, relationStateProjection.initialState(a, b));
 }
 
 /** An incident as a view names it; `countsFrom` is the day (UTC) of its reference instant. */
@@ -127,15 +79,6 @@ export interface RelationView {
   firstIncident: IncidentRefView | null;
   lastIncident: IncidentRefView | null;
   incidentCount: number;
-}
-
-export function describeRelation(
-  state: RelationState,
-  scored: readonly ScoredIncident[],
-  atMs: number,
-  atIso: string,
-): RelationView {
-  return relationView(state, escalationAt(scored, atMs, state.pair), atIso);
 }
 
 /** The view of a folded state with its escalation already scored (e.g. by a RelationIndex). */

@@ -1,11 +1,16 @@
-import type { CountryCode } from '../domain/countries.js';
-import { momentumOf, scoreOf } from '../domain/escalation.js';
-import { isConflict } from '../domain/incident-catalog.js';
-import { judgeMonth, type MonthEnd, type MonthJudgement } from '../domain/monthly-judgement.js';
-import type { RelationIndex } from '../domain/relation-index.js';
-import type { Perspective, RelationsReadModel } from './relations.read-model.js';
+import type { CountryCode } from '../../domain/countries.js';
+import { momentumOf, scoreOf } from '../../domain/escalation.js';
+import { isConflict } from '../../domain/incident-catalog.js';
+import { judgeMonth, type MonthEnd, type MonthJudgement } from '../../domain/monthly-judgement.js';
+import type { RelationIndex } from '../../domain/relation-index.js';
+import { DAY_MS, round } from '../../domain/numbers.js';
+import type { Perspective } from '../read-side.js';
+import type { PairIndex } from './pair-index.query.js';
 
-const DAY_MS = 86_400_000;
+/** Where a pair's index comes from (the read model). */
+export interface PairIndexes {
+  pairIndex(a: CountryCode, b: CountryCode, knownAtMs?: number): PairIndex | undefined;
+}
 
 /** A calendar month to judge: its first instant, and the instant it is judged at (its end, or now for the month under way). */
 export interface MonthSpan {
@@ -17,7 +22,7 @@ export interface MonthSpan {
 
 /** Each month's judgement against the end of the month before, from the pair's index; undefined for an unknown pair. */
 export function monthlyJudgements(
-  readModel: RelationsReadModel,
+  readModel: PairIndexes,
   a: CountryCode,
   b: CountryCode,
   months: readonly MonthSpan[],
@@ -46,14 +51,14 @@ function peakOf(index: RelationIndex, from: number, to: number, scoreBefore: num
   for (let k = 0; k < instants.length; k++) {
     const day = Math.floor(instants[k] / DAY_MS);
     if (k + 1 < instants.length && Math.floor(instants[k + 1] / DAY_MS) === day) continue;
-    const score = Math.round(scoreOf(index.pressureAt(instants[k])) * 10) / 10;
+    const score = round(scoreOf(index.pressureAt(instants[k])));
     if (score > peak.score) peak = { score, day: new Date(instants[k]).toISOString().slice(0, 10) };
   }
   return peak;
 }
 
 /** The judgement of the month of `perspective`, up to its instant: this month's arrow. */
-export function monthSoFar(readModel: RelationsReadModel, a: CountryCode, b: CountryCode, perspective: Perspective): MonthJudgement | undefined {
+export function monthSoFar(readModel: PairIndexes, a: CountryCode, b: CountryCode, perspective: Perspective): MonthJudgement | undefined {
   const at = new Date(perspective.atMs);
   const span = { month: perspective.atIso.slice(0, 7), startMs: Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1), endMs: perspective.atMs };
   return monthlyJudgements(readModel, a, b, [span], perspective.knownAtMs)?.[0];
@@ -74,5 +79,5 @@ export function monthSpans(fromMonth: string, toMonth: string, nowMs: number): M
 
 function monthEnd(index: RelationIndex, atMs: number): MonthEnd {
   const pressure = index.pressureAt(atMs);
-  return { score: Math.round(scoreOf(pressure) * 10) / 10, momentum: momentumOf(pressure), conditions: index.conditionsAt(atMs) };
+  return { score: round(scoreOf(pressure)), momentum: momentumOf(pressure), conditions: index.conditionsAt(atMs) };
 }

@@ -2,13 +2,9 @@ import fc from 'fast-check';
 import type { IncidentEvent } from '../../src/domain/incident.js';
 import type { IncidentType } from '../../src/domain/incident-types.js';
 import { ambassadorOf, relationsStatus, unansweredExpulsions, type RelationFacts } from '../../src/domain/relation-facts.js';
-import {
-  describeRelation,
-  foldRelation,
-  relationStateProjection,
-  scoredIncident,
-} from '../../src/domain/relation-state.projection.js';
-import { aReport, incidentId, record, stateAfter } from './decider-harness.js';
+import { scoredIncident } from '../../src/domain/relation-view.js';
+import { describeRelation, foldRelation, relationStateProjection } from './relation-fold.js';
+import { aReport, incidentId, record, stateAfter } from '../domain/decider-harness.js';
 import { factsOf } from '../../src/domain/relation.decider.js';
 
 const at = (iso: string) => Date.parse(iso);

@@ -2,24 +2,19 @@ import fc from 'fast-check';
 import type { AmendmentEvent, IncidentData, IncidentDetails, IncidentEvent } from '../../src/domain/incident.js';
 import { INCIDENT_TYPES, type IncidentType } from '../../src/domain/incident-types.js';
 import { parseOccurrence } from '../../src/domain/occurrence.js';
-import {
-  incidentsKnownAt,
-  relationAsOf,
-  relationTimeline,
-  timelineInstants,
-  type RecordedRelationEvent,
-} from '../../src/domain/relation-history.js';
-import { escalationAt } from '../../src/domain/escalation.js';
+import { timelineInstants } from '../../src/domain/timeline.js';
+import { incidentsKnownAt, relationAsOf, relationTimeline, type RecordedRelationEvent } from './relation-history.js';
+import { escalationAt } from './escalation.js';
 import { inContext } from '../../src/domain/incident-effects.js';
 import { RelationIndex, type IncidentColumns } from '../../src/domain/relation-index.js';
-import { describeRelation, scoredIncidents } from '../../src/domain/relation-state.projection.js';
+import { describeRelation, scoredIncidents } from './relation-fold.js';
+import { DAY_MS } from '../../src/domain/numbers.js';
 
 /**
  * Time travel over one pair's stream: what was known when (knownAt), what had happened by when
  * (asOf), and the timeline that must agree with both.
  */
 
-const DAY_MS = 86_400_000;
 const ms = (iso: string) => Date.parse(iso);
 const iso = (at: number) => new Date(at).toISOString();
 

@@ -1,0 +1,39 @@
+import type { AmendmentEvent, IncidentData } from '../../domain/incident.js';
+import type { IncidentType } from '../../domain/incident-types.js';
+import type { LogAddress } from '../log-address.js';
+import type { ReadSide } from '../read-side.js';
+
+/** An incident as currently believed: the original report with corrections applied. */
+export interface RecordedIncident extends LogAddress {
+  type: IncidentType;
+  data: IncidentData;
+  /** Reference instant of the occurrence, epoch ms. */
+  atMs: number;
+  amendments: (AmendmentEvent['data'] & { type: AmendmentEvent['type'] })[];
+  retracted: boolean;
+}
+
+export async function incidentById(side: ReadSide, incidentId: string): Promise<RecordedIncident | undefined> {
+  const row = side.rows.ids.get(incidentId);
+  return row === undefined ? undefined : (await recordedIncidents(side, [row]))[0];
+}
+
+/** The incidents of `rows` as currently believed, with their documents read from the store. */
+export async function recordedIncidents(side: ReadSide, rows: readonly number[]): Promise<RecordedIncident[]> {
+  const documents = await side.documents.of(rows);
+  return rows.map((row, i) => {
+    const { report, amendments, believed } = documents[i];
+    const belief = side.beliefs.belief(row);
+    return {
+      eventId: report.eventId,
+      streamId: report.streamId,
+      revision: report.revision,
+      position: report.position,
+      type: believed.type,
+      data: believed.data,
+      atMs: belief.atMs,
+      amendments: amendments.map(({ type, data }) => ({ type, ...data }) as RecordedIncident['amendments'][number]),
+      retracted: belief.retracted,
+    };
+  });
+}

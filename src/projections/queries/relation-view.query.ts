@@ -1,0 +1,45 @@
+import type { CountryCode } from '../../domain/countries.js';
+import { contributionOf, explained, type Contribution } from '../../domain/escalation.js';
+import { relationView, scoredIncident, type RelationView } from '../../domain/relation-view.js';
+import type { PairEntry } from '../incident-rows.js';
+import type { Perspective, ReadSide } from '../read-side.js';
+
+/** The relation of a pair from a perspective, with its top contributors read from the store. */
+export async function relationOf(side: ReadSide, a: CountryCode, b: CountryCode, perspective: Perspective): Promise<RelationView | undefined> {
+  const entry = side.rows.pair(a, b);
+  return entry ? describeRelation(side, entry, perspective) : undefined;
+}
+
+/**
+ * The relation without its top contributors (which are read from the store): what a live
+ * update shows, computed synchronously as the event is applied.
+ */
+export function relationFigures(side: ReadSide, a: CountryCode, b: CountryCode, perspective: Perspective): RelationView | undefined {
+  const entry = side.rows.pair(a, b);
+  if (!entry) return undefined;
+  const { view, state, figures } = figuresOf(side, entry, perspective);
+  return relationView(state, explained(figures, view.index.conditionsAt(perspective.atMs), []), perspective.atIso);
+}
+
+export async function describeRelation(side: ReadSide, entry: PairEntry, perspective: Perspective): Promise<RelationView> {
+  const { knownAtMs, atMs, atIso } = perspective;
+  const { view, state, figures } = figuresOf(side, entry, perspective);
+  const ranked = view.index.topContributorsAt(atMs).map(({ index }) => index);
+  const documents = await side.documents.of(
+    ranked.map((index) => view.rows.data[index]),
+    knownAtMs,
+  );
+  const atMsOf = side.beliefs.columnsOf(view.rows, view.beliefs).atMs;
+  // Each incident where the index counts it (an answer no earlier than what it answers).
+  const topContributors: Contribution[] = documents.map(({ believed }, i) => contributionOf({ ...scoredIncident(believed), atMs: atMsOf(ranked[i]) }, atMs));
+  return relationView(state, explained(figures, view.index.conditionsAt(atMs), topContributors), atIso);
+}
+
+function figuresOf(side: ReadSide, entry: PairEntry, perspective: Perspective) {
+  const { asOfMs, knownAtMs, atMs } = perspective;
+  const view = side.beliefs.view(entry, knownAtMs);
+  // Without asOf/knownAt the state holds every incident; with either, those occurred by the instant of the view.
+  const stateAt = asOfMs === undefined && knownAtMs === undefined ? Infinity : atMs;
+  const state = view.index.stateAsOf(stateAt, (i) => side.beliefs.refOf(view.beliefs, view.rows.data[i]));
+  return { view, state, figures: view.index.escalationAt(atMs) };
+}

@@ -1,0 +1,22 @@
+import type { CountryCode } from '../../domain/countries.js';
+import type { TimelinePoint } from '../../domain/timeline.js';
+import type { ReadSide } from '../read-side.js';
+
+/** Score and level at each instant (sorted), with the incidents arriving at each. */
+export async function timelineOf(side: ReadSide, a: CountryCode, b: CountryCode, instants: readonly number[], knownAtMs?: number): Promise<TimelinePoint[] | undefined> {
+  const entry = side.rows.pair(a, b);
+  if (!entry) return undefined;
+  const view = side.beliefs.view(entry, knownAtMs);
+  let arrived = 0;
+  const points = instants.map((atMs) => {
+    const { score, level } = view.index.escalationAt(atMs);
+    const occurred = view.index.occurredBy(atMs);
+    const incidents = view.index.sortedBetween(arrived, occurred);
+    arrived = occurred;
+    return { atMs, score, level, incidents };
+  });
+  const rows = points.flatMap((point) => point.incidents.map((i) => view.rows.data[i]));
+  const documents = await side.documents.of(rows, knownAtMs);
+  let next = 0;
+  return points.map(({ incidents, ...point }) => ({ ...point, incidents: incidents.map(() => documents[next++].believed) }));
+}

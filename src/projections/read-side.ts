@@ -1,0 +1,13 @@
+import type { Beliefs } from './beliefs.js';
+import type { IncidentDocuments } from './incident-documents.js';
+import type { IncidentRows } from './incident-rows.js';
+
+/** What every query reads: the storage, what is believed of it, and the documents in the store. */
+export interface ReadSide {
+  rows: IncidentRows;
+  beliefs: Beliefs;
+  documents: IncidentDocuments;
+  comparePositions: (a: string, b: string) => number;
+}
+
+export type { Perspective } from '../time/perspective.js';

@@ -1,0 +1,176 @@
+import fc from 'fast-check';
+import type { AmendmentEvent, IncidentData, IncidentEvent, RelationEvent } from '../../src/domain/incident.js';
+import { INCIDENT_TYPES, type IncidentType } from '../../src/domain/incident-types.js';
+import { DAY_MS } from '../../src/domain/numbers.js';
+import { parseOccurrence } from '../../src/domain/occurrence.js';
+import type { RelationView } from '../../src/domain/relation-view.js';
+import type { StoredEvent } from '../../src/event-store/event-store.port.js';
+import { RelationsReadModel, type Perspective } from '../../src/projections/relations.read-model.js';
+import { describeRelation } from '../oracle/relation-fold.js';
+import { incidentsKnownAt, relationAsOf, relationTimeline, type RecordedRelationEvent } from '../oracle/relation-history.js';
+
+/**
+ * The engine the server runs (RelationsReadModel: columns, beliefs, RelationIndex) held to the
+ * plain reference folds of test/oracle on random streams of reports, late reports, answers,
+ * corrections and retractions: the same view (state, score, level, top contributors) and the same
+ * timeline, as of and known at random instants.
+ */
+
+const SPAN_START = Date.UTC(2023, 0, 1);
+const STREAM = 'relation-AZE-FRA';
+const iso = (at: number) => new Date(at).toISOString();
+const DETAILS: Partial<Record<IncidentType, IncidentData['details']>> = {
+  SanctionsImposed: { scope: ['economic'] },
+};
+
+/** One step of a pair's history; each is recorded a day after the one before. */
+type Step =
+  | { kind: 'report'; type: IncidentType; actorFirst: boolean; daysBefore: number; precision: 'day' | 'month' | 'year' | 'instant'; diplomats: number }
+  | { kind: 'correct'; target: number; daysBefore?: number; diplomats?: number }
+  | { kind: 'retract'; target: number };
+
+const aReport: fc.Arbitrary<Step> = fc.record({
+  kind: fc.constant('report' as const),
+  type: fc.constantFrom(...INCIDENT_TYPES),
+  actorFirst: fc.boolean(),
+  daysBefore: fc.integer({ min: 0, max: 90 }),
+  precision: fc.constantFrom('day' as const, 'month' as const, 'year' as const, 'instant' as const),
+  diplomats: fc.integer({ min: 1, max: 40 }),
+});
+const aStep: fc.Arbitrary<Step> = fc.oneof(
+  { weight: 6, arbitrary: aReport },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('correct' as const), target: fc.nat(), daysBefore: fc.option(fc.integer({ min: 0, max: 120 }), { nil: undefined }), diplomats: fc.option(fc.integer({ min: 1, max: 40 }), { nil: undefined }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('retract' as const), target: fc.nat() }) },
+);
+/** A pair's history: it begins with a report (a pair without one is not a pair). */
+const aHistory = fc.tuple(aReport, fc.array(aStep, { maxLength: 120 })).map(([first, rest]) => [first, ...rest]);
+
+function occurredOn(at: number, precision: string): string {
+  const date = iso(at);
+  return precision === 'day' ? date.slice(0, 10) : precision === 'month' ? date.slice(0, 7) : precision === 'year' ? date.slice(0, 4) : date;
+}
+
+/** The steps as a pair's stream; answers answer the expulsion (or, for a summons, the incident) reported before them. */
+function streamOf(steps: Step[]): RelationEvent[] {
+  const events: RelationEvent[] = [];
+  const reports: IncidentEvent[] = [];
+  steps.forEach((step, n) => {
+    const recordedMs = SPAN_START + n * DAY_MS + 8 * 3_600_000;
+    const recordedAt = iso(recordedMs);
+    if (step.kind === 'report') {
+      const date = occurredOn(recordedMs - step.daysBefore * DAY_MS, step.precision);
+      const [actor, target] = step.actorFirst ? ['AZE', 'FRA'] : ['FRA', 'AZE'];
+      const cause =
+        step.type === 'ReciprocalExpulsion' ? [...reports].reverse().find((earlier) => earlier.type === 'DiplomatsExpelled')
+        : step.type === 'AmbassadorSummoned' ? reports.at(-1)
+        : undefined;
+      const details = step.type === 'DiplomatsExpelled' || step.type === 'ReciprocalExpulsion' ? { diplomats: step.diplomats } : (DETAILS[step.type] ?? {});
+      const report: IncidentEvent = {
+        type: step.type,
+        data: {
+          incidentId: `00000000-0000-4000-8000-${(n + 1).toString(16).padStart(12, '0')}`,
+          actor,
+          target,
+          occurredOn: date,
+          precision: parseOccurrence(date).precision,
+          summary: `${step.type} on ${date}`,
+          sources: [{ publisher: 'Test wire' }],
+          details,
+          ...(cause ? { inResponseTo: cause.data.incidentId } : {}),
+          recordedAt,
+        } as IncidentData,
+      };
+      reports.push(report);
+      events.push(report);
+      return;
+    }
+    if (reports.length === 0) return;
+    const { data, type } = reports[step.target % reports.length];
+    if (step.kind === 'retract') {
+      events.push({ type: 'IncidentRetracted', data: { incidentId: data.incidentId, reason: 'hoax', recordedAt } });
+      return;
+    }
+    const changes: Extract<AmendmentEvent, { type: 'IncidentCorrected' }>['data']['changes'] = { summary: `corrected on day ${n}` };
+    if (step.daysBefore !== undefined) {
+      changes.occurredOn = occurredOn(recordedMs - step.daysBefore * DAY_MS, 'day');
+      changes.precision = 'day';
+    }
+    if (step.diplomats !== undefined && (type === 'DiplomatsExpelled' || type === 'ReciprocalExpulsion')) changes.details = { diplomats: step.diplomats };
+    events.push({ type: 'IncidentCorrected', data: { incidentId: data.incidentId, changes, reason: 'better source', recordedAt } });
+  });
+  return events;
+}
+
+/** A model fed the stream, reading its documents back from the stream itself. */
+function engineOf(events: RelationEvent[]): RelationsReadModel {
+  const stored: StoredEvent[] = events.map((event, revision) => ({
+    eventId: `event-${revision}`,
+    type: event.type,
+    streamId: STREAM,
+    revision,
+    position: String(revision + 1),
+    data: event.data as unknown as StoredEvent['data'],
+    metadata: {},
+  }));
+  const model = new RelationsReadModel(
+    (a, b) => Number(a) - Number(b),
+    async (streamId, revision, count) => (streamId === STREAM ? stored.slice(revision, revision + count) : []),
+  );
+  for (const event of stored) model.apply(event);
+  return model;
+}
+
+function oracleView(events: RelationEvent[], perspective: Perspective): RelationView {
+  const recorded: RecordedRelationEvent[] = events.map((event) => ({ event, recordedMs: Date.parse(event.data.recordedAt) }));
+  const stateAt = perspective.asOfMs === undefined && perspective.knownAtMs === undefined ? Infinity : perspective.atMs;
+  const { state, scored } = relationAsOf('AZE', 'FRA', incidentsKnownAt(recorded, perspective.knownAtMs), stateAt);
+  return describeRelation(state, scored, perspective.atMs, perspective.atIso);
+}
+
+/** Equal but for the escalation's sums, which may differ in the last bits (summed in another order). */
+function expectSameView(actual: RelationView | undefined, expected: RelationView): void {
+  expect(actual).toBeDefined();
+  const { escalation, ...rest } = actual!;
+  const { escalation: reference, ...expectedRest } = expected;
+  expect(rest).toEqual(expectedRest);
+  expect(Math.abs(escalation.score - reference.score)).toBeLessThanOrEqual(0.1);
+  if (Math.abs(reference.score - Math.round(reference.score / 10) * 10) > 0.1) expect(escalation.level).toBe(reference.level);
+  expect(escalation.topContributors.map((c) => c.incidentId)).toEqual(reference.topContributors.map((c) => c.incidentId));
+}
+
+const aPerspective = fc
+  .record({ atDay: fc.integer({ min: -30, max: 200 }), asOf: fc.boolean(), knownAtDay: fc.option(fc.integer({ min: 0, max: 150 }), { nil: undefined }) })
+  .map(({ atDay, asOf, knownAtDay }): Perspective => {
+    const atMs = SPAN_START + atDay * DAY_MS;
+    return { atMs, atIso: iso(atMs), ...(asOf ? { asOfMs: atMs } : {}), ...(knownAtDay !== undefined ? { knownAtMs: SPAN_START + knownAtDay * DAY_MS } : {}) };
+  });
+
+describe('RelationsReadModel held to the reference folds', () => {
+  it('describes the pair as the oracle does, as of and known at any instant', async () => {
+    await fc.assert(
+      fc.asyncProperty(aHistory, fc.array(aPerspective, { minLength: 1, maxLength: 6 }), async (steps, perspectives) => {
+        const events = streamOf(steps);
+        const engine = engineOf(events);
+        for (const perspective of perspectives) expectSameView(await engine.relation('FRA', 'AZE', perspective), oracleView(events, perspective));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('scores a timeline as the oracle does, listing each believed incident at its point', async () => {
+    await fc.assert(
+      fc.asyncProperty(aHistory, fc.option(fc.integer({ min: 0, max: 150 }), { nil: undefined }), async (steps, knownAtDay) => {
+        const events = streamOf(steps);
+        const knownAtMs = knownAtDay === undefined ? undefined : SPAN_START + knownAtDay * DAY_MS;
+        const instants = Array.from({ length: 40 }, (_, k) => SPAN_START - 60 * DAY_MS + k * 7 * DAY_MS);
+        const points = (await engineOf(events).timeline('AZE', 'FRA', instants, knownAtMs))!;
+        const recorded = events.map((event) => ({ event, recordedMs: Date.parse(event.data.recordedAt) }));
+        const reference = relationTimeline(incidentsKnownAt(recorded, knownAtMs), instants);
+
+        points.forEach((point, i) => expect(Math.abs(point.score - reference[i].score)).toBeLessThanOrEqual(0.1));
+        expect(points.map((p) => p.incidents.map((incident) => incident.data))).toEqual(reference.map((p) => p.incidents.map((incident) => incident.data)));
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
