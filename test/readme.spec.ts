@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { INCIDENT_CATALOG } from '../src/domain/incident-catalog.js';
 import { INCIDENT_TYPES } from '../src/domain/incident-types.js';
 import { ESCALATION_CONSTANTS, ESCALATION_LEVELS } from '../src/domain/escalation.js';
@@ -50,5 +50,31 @@ describe('README', () => {
   it('shows the two commands', () => {
     expect(readme).toMatch(/^npm start\b/m);
     expect(readme).toMatch(/^npm test\b/m);
+  });
+});
+
+/** The paths the README's Layout block names at the start of its lines. */
+function layoutPaths(): string[] {
+  const section = readme.slice(readme.indexOf('## Layout'));
+  const block = section.slice(section.indexOf('```\n') + 4, section.indexOf('\n```', section.indexOf('```\n') + 4));
+  return block
+    .split('\n')
+    .filter((line) => line !== '' && !line.startsWith(' '))
+    .flatMap((line) => line.split(/\s{2,}/)[0].split(', '))
+    .map((path) => path.replace(/\/$/, ''));
+}
+
+describe('README layout', () => {
+  const root = new URL('../', import.meta.url);
+  const paths = layoutPaths();
+
+  it('names only paths that exist', () => {
+    expect(paths.length).toBeGreaterThan(10);
+    expect(paths.filter((path) => !existsSync(new URL(path, root)))).toEqual([]);
+  });
+
+  it('names every folder and file at the top of src/', () => {
+    const entries = readdirSync(new URL('src/', root)).map((name) => `src/${name}`);
+    expect(entries.filter((entry) => !paths.includes(entry))).toEqual([]);
   });
 });
