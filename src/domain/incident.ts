@@ -31,6 +31,20 @@ export interface IncidentData {
   recordedAt: string;
 }
 
+/** What names an incident wherever a list shows one: its type, its two sides, its date and summary. */
+export interface IncidentHeadline {
+  incidentId: string;
+  type: IncidentType;
+  actor: CountryCode;
+  target: CountryCode;
+  occurredOn: string;
+  summary: string;
+}
+
+export function headlineOf(type: IncidentType, data: IncidentData): IncidentHeadline {
+  return { incidentId: data.incidentId, type, actor: data.actor, target: data.target, occurredOn: data.occurredOn, summary: data.summary };
+}
+
 /** An incident event as it lives in a pair's stream; `type` is the event type name. */
 export interface IncidentEvent {
   type: IncidentType;

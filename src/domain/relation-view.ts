@@ -1,6 +1,6 @@
 import type { CountryCode } from './countries.js';
 import { multiplierOf, type Escalation, type ScoredIncident } from './escalation.js';
-import type { IncidentEvent, IncidentInContext } from './incident.js';
+import { headlineOf, type IncidentEvent, type IncidentInContext } from './incident.js';
 import type { IncidentType } from './incident-types.js';
 import { inContext } from './incident-effects.js';
 import {
@@ -44,12 +44,7 @@ export function scoredIncident(event: IncidentEvent): ScoredIncident {
 export function scoredInContext(context: IncidentInContext): ScoredIncident {
   const { type, data, atMs } = context;
   return {
-    incidentId: data.incidentId,
-    type,
-    actor: data.actor,
-    target: data.target,
-    occurredOn: data.occurredOn,
-    summary: data.summary,
+    ...headlineOf(type, data),
     atMs,
     multiplier: multiplierOf(type, data),
     context,

@@ -5,6 +5,7 @@ import { IsIn, IsOptional, Matches } from 'class-validator';
 import { CLOCK, type Clock } from '../clock.js';
 import { countryName } from '../domain/countries.js';
 import { pairFaults } from '../domain/relation-pair.js';
+import { headlineOf } from '../domain/incident.js';
 import { ESCALATION_LEVELS } from '../domain/escalation.js';
 import { parseOccurrence } from '../domain/occurrence.js';
 import { timelineInstants, type TimelineInterval } from '../domain/timeline.js';
@@ -189,14 +190,7 @@ export class RelationsController {
         at: new Date(point.atMs).toISOString(),
         score: point.score,
         level: point.level,
-        incidents: point.incidents.map(({ type, data }) => ({
-          incidentId: data.incidentId,
-          type,
-          actor: data.actor,
-          target: data.target,
-          occurredOn: data.occurredOn,
-          summary: data.summary,
-        })),
+        incidents: point.incidents.map(({ type, data }) => headlineOf(type, data)),
       })),
     };
   }

@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ESCALATION_LEVELS, type ConditionContribution, type Contribution, type Escalation, type EscalationLevel, type Trend } from '../../domain/escalation.js';
-import { INCIDENT_TYPES, type IncidentType } from '../../domain/incident-types.js';
 import type { ConditionKind } from '../../domain/standing-conditions.js';
 import { ClosedShape } from './closed-shape.js';
-import { EXPULSION_ID, EXPULSION_SUMMARY } from './seed-story.js';
+import { IncidentHeadlineResponse } from './incident-headline.response.js';
+import { EXPULSION_ID } from './seed-story.js';
 
 export const LEVELS = ESCALATION_LEVELS.map((band) => band.level);
 export const TRENDS: Trend[] = ['deteriorated', 'improved', 'unchanged'];
@@ -31,19 +31,7 @@ export class TrendResponse implements Readonly<Escalation['trend']> {
 }
 
 @ClosedShape()
-export class ContributionResponse implements Contribution {
-  @ApiProperty({ format: 'uuid', example: EXPULSION_ID })
-  incidentId!: string;
-  @ApiProperty({ enum: INCIDENT_TYPES, example: 'DiplomatsExpelled' })
-  type!: IncidentType;
-  @ApiProperty({ example: 'AZE' })
-  actor!: string;
-  @ApiProperty({ example: 'FRA' })
-  target!: string;
-  @ApiProperty({ example: '2023-12-26' })
-  occurredOn!: string;
-  @ApiProperty({ example: EXPULSION_SUMMARY })
-  summary!: string;
+export class ContributionResponse extends IncidentHeadlineResponse implements Contribution {
   @ApiProperty({ description: 'Goldstein weight of the CAMEO code', example: -4 })
   goldstein!: number;
   @ApiProperty({ description: 'Tit-for-tat and magnitude multiplier', example: 1.301 })

@@ -4,7 +4,8 @@ import type { IncidentChanges, IncidentData, IncidentDetails, Source } from '../
 import type { DatePrecision } from '../../domain/occurrence.js';
 import type { StoredEvent } from '../../event-store/event-store.port.js';
 import { ClosedShape } from './closed-shape.js';
-import { EXPULSION_ID, EXPULSION_SUMMARY } from './seed-story.js';
+import { IncidentHeadlineResponse } from './incident-headline.response.js';
+import { EXPULSION_ID } from './seed-story.js';
 
 /** Where an event sits in the log, as the incident routes show it. */
 type LogAddress = Pick<StoredEvent, 'eventId' | 'streamId' | 'revision' | 'position'>;
@@ -63,21 +64,9 @@ export class AmendmentResponse {
 
 /** One incident as currently believed: the report with its corrections applied, and where it sits in the log. */
 @ClosedShape()
-export class IncidentResponse implements IncidentData, LogAddress {
-  @ApiProperty({ format: 'uuid', example: EXPULSION_ID })
-  incidentId!: string;
-  @ApiProperty({ enum: INCIDENT_TYPES, example: 'DiplomatsExpelled' })
-  type!: IncidentType;
-  @ApiProperty({ example: 'AZE' })
-  actor!: string;
-  @ApiProperty({ example: 'FRA' })
-  target!: string;
-  @ApiProperty({ example: '2023-12-26' })
-  occurredOn!: string;
+export class IncidentResponse extends IncidentHeadlineResponse implements IncidentData, LogAddress {
   @ApiProperty({ enum: PRECISIONS, example: 'day' })
   precision!: DatePrecision;
-  @ApiProperty({ example: EXPULSION_SUMMARY })
-  summary!: string;
   @ApiProperty({ type: [SourceResponse] })
   sources!: SourceResponse[];
   @ApiProperty({ type: 'object', additionalProperties: true, example: { diplomats: 2, deadlineHours: 48 } })

@@ -1,30 +1,15 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { EscalationLevel } from '../../domain/escalation.js';
-import type { IncidentData } from '../../domain/incident.js';
-import { INCIDENT_TYPES, type IncidentType } from '../../domain/incident-types.js';
 import type { TimelineInterval } from '../../domain/timeline.js';
 import { ClosedShape } from './closed-shape.js';
+import { IncidentHeadlineResponse } from './incident-headline.response.js';
 import { LEVELS } from './escalation.responses.js';
-import { EXPULSION_ID, EXPULSION_SUMMARY } from './seed-story.js';
 
 const INTERVALS: TimelineInterval[] = ['day', 'week', 'month'];
 
 /** An incident arriving at a timeline point: the report's headline fields. */
 @ClosedShape()
-export class TimelineIncidentResponse implements Pick<IncidentData, 'incidentId' | 'actor' | 'target' | 'occurredOn' | 'summary'> {
-  @ApiProperty({ format: 'uuid', example: EXPULSION_ID })
-  incidentId!: string;
-  @ApiProperty({ enum: INCIDENT_TYPES, example: 'DiplomatsExpelled' })
-  type!: IncidentType;
-  @ApiProperty({ example: 'AZE' })
-  actor!: string;
-  @ApiProperty({ example: 'FRA' })
-  target!: string;
-  @ApiProperty({ example: '2023-12-26' })
-  occurredOn!: string;
-  @ApiProperty({ example: EXPULSION_SUMMARY })
-  summary!: string;
-}
+export class TimelineIncidentResponse extends IncidentHeadlineResponse {}
 
 @ClosedShape()
 export class TimelinePointResponse {
