@@ -3,6 +3,7 @@ import { BODY_LIMIT_BYTES } from '../../src/app.js';
 import { loadSeeds } from '../../src/seeding/seed-loader.js';
 import { describeErrors, openApiValidator, type OpenApiValidator } from '../support/openapi-validator.js';
 import { fixedClock, startTestApp, type TestApp, type TestResponse } from '../support/test-app.js';
+import { accusation } from '../support/accusation.js';
 
 /**
  * What the server really answers matches what /docs-json publishes: every documented route is
@@ -39,15 +40,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-const report = (overrides: Record<string, unknown> = {}) => ({
-  type: 'Accusation',
-  actor: 'AZE',
-  target: 'FRA',
-  occurredOn: '2024-05-15',
-  summary: 'Baku accuses Paris of bias',
-  sources: [{ publisher: 'Wire service' }],
-  ...overrides,
-});
+const report = (overrides: Record<string, unknown> = {}) => ({ ...accusation('AZE', 'FRA'), occurredOn: '2024-05-15', ...overrides });
 
 interface Case {
   route: string;
