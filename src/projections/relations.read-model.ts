@@ -9,6 +9,7 @@ import { applyIncident } from '../domain/incident-effects.js';
 import { noFacts } from '../domain/relation-facts.js';
 import { changesFacts, countsByTypeOf, RelationIndex, type IncidentColumns } from '../domain/relation-index.js';
 import { isRelationStreamId, pairKey, pairOf } from '../domain/relation-pair.js';
+import { parseIsoInstant } from '../domain/iso-instant.js';
 import { relationView, scoredIncident, type IncidentRef, type RelationState, type RelationView } from '../domain/relation-state.projection.js';
 import type { StoredEvent } from '../event-store/event-store.port.js';
 import { ChunkedColumn, Column, IncidentIdIndex, PositionColumn, StringPool } from './incident-table.js';
@@ -389,7 +390,7 @@ export class RelationsReadModel {
     }
     const entry = this.pairs[n];
     const row = this.type.length;
-    const recordedMs = Date.parse(data.recordedAt);
+    const recordedMs = parseIsoInstant(data.recordedAt);
     this.ids.add(data.incidentId);
     this.pairOfRow.push(n);
     this.revision.push(stored.revision);
@@ -423,7 +424,7 @@ export class RelationsReadModel {
     const row = this.ids.get(event.data.incidentId);
     if (row === undefined) return null;
     const entry = this.pairs[this.pairOfRow.get(row)];
-    const recordedMs = Date.parse(event.data.recordedAt);
+    const recordedMs = parseIsoInstant(event.data.recordedAt);
     const changes = event.type === 'IncidentCorrected' ? event.data.changes : {};
     const amendment: Amendment = {
       row,
