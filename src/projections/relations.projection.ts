@@ -2,6 +2,7 @@ import type { AmendmentEvent, IncidentData } from '../domain/incident.js';
 import { INCIDENT_CATALOG } from '../domain/incident-catalog.js';
 import { INCIDENT_TYPES } from '../domain/incident-types.js';
 import { referenceInstant } from '../domain/occurrence.js';
+import { parseIsoInstant } from '../domain/iso-instant.js';
 import { isRelationStreamId, pairKey, pairOf } from '../domain/relation-pair.js';
 import type { StoredEvent } from '../event-store/event-store.port.js';
 import { WEIGHS_BY_DETAILS, type Beliefs } from './beliefs.js';
@@ -47,7 +48,7 @@ export class RelationsProjection {
     }
     const entry = rows.pairs[n];
     const row = rows.count;
-    const recordedMs = Date.parse(data.recordedAt);
+    const recordedMs = parseIsoInstant(data.recordedAt);
     rows.ids.add(data.incidentId);
     columns.pairOfRow.push(n);
     columns.revision.push(stored.revision);
@@ -76,7 +77,7 @@ export class RelationsProjection {
     const row = this.rows.ids.get(event.data.incidentId);
     if (row === undefined) return null;
     const entry = this.rows.pairOfRow(row);
-    const recordedMs = Date.parse(event.data.recordedAt);
+    const recordedMs = parseIsoInstant(event.data.recordedAt);
     const changes = event.type === 'IncidentCorrected' ? event.data.changes : {};
     const amendment: Amendment = {
       row,
