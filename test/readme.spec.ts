@@ -78,3 +78,14 @@ describe('README layout', () => {
     expect(entries.filter((entry) => !paths.includes(entry))).toEqual([]);
   });
 });
+
+describe('paths named in the README and docs/', () => {
+  const root = new URL('../', import.meta.url);
+  const documents = ['README.md', ...readdirSync(new URL('docs/', root)).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
+
+  it.each(documents)('%s names only source files that exist', (document) => {
+    const text = readFileSync(new URL(document, root), 'utf8');
+    const named = [...text.matchAll(/(?<![\w/.-])((?:src|test|bench|scripts)\/[\w./-]+\.(?:ts|js|mjs|cjs))\b/g)].map((match) => match[1]);
+    expect(named.filter((path) => !existsSync(new URL(path, root)))).toEqual([]);
+  });
+});
