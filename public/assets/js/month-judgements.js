@@ -1,5 +1,6 @@
 // Month by month: deteriorated, improved or unchanged against the month before, with the reasons
 // (GET /relations/{a}/{b}/months), newest first.
+import { knownAtFromUrl } from './as-of.js';
 import { api, query } from './api.js';
 import { fill, h } from './dom.js';
 import { humanDate, judgementCell, scoreText } from './format.js';
@@ -22,7 +23,7 @@ export async function renderMonths(box, [a, b], { asOf, firstDay }) {
   }
   const start = new Date(Date.UTC(Number(to.slice(0, 4)), Number(to.slice(5, 7)) - SHOWN, 1)).toISOString().slice(0, 7);
   const from = start > earliest ? start : earliest;
-  const { months } = await api.get(`/relations/${a}/${b}/months${query({ from, to })}`);
+  const { months } = await api.get(`/relations/${a}/${b}/months${query({ from, to, knownAt: knownAtFromUrl() })}`);
   fill(
     box,
     h(
