@@ -28,7 +28,7 @@ export async function renderMonths(box, [a, b], { asOf, firstDay }) {
     box,
     h(
       'div',
-      { class: 'table-wrap' },
+      { class: 'table-wrap cards-on-phone' },
       h(
         'table',
         { class: 'months', id: 'months-table' },
@@ -41,10 +41,10 @@ export async function renderMonths(box, [a, b], { asOf, firstDay }) {
             h(
               'tr',
               { dataset: { month: m.month, judgement: m.judgement } },
-              h('th', { scope: 'row', class: 'nowrap' }, humanDate(m.month)),
-              h('td', {}, judgementCell(m)),
-              h('td', { class: 'num nowrap' }, `${scoreText(m.scoreBefore)} → ${scoreText(m.scoreAfter)}`),
-              h('td', {}, m.reasons.length > 0 ? h('ul', { class: 'reasons' }, m.reasons.map((reason) => h('li', {}, reason))) : h('span', { class: 'muted' }, 'Nothing began or ended; no incidents.')),
+              h('th', { scope: 'row', class: 'nowrap', 'data-label': 'Month' }, humanDate(m.month)),
+              h('td', { 'data-label': 'Judgement' }, judgementCell(m)),
+              h('td', { class: 'num nowrap', 'data-label': 'Score' }, `${scoreText(m.scoreBefore)} → ${scoreText(m.scoreAfter)}`),
+              h('td', { 'data-label': 'Why' }, m.reasons.length > 0 ? h('ul', { class: 'reasons' }, m.reasons.map((reason) => h('li', {}, reason))) : h('span', { class: 'muted' }, 'Nothing began or ended; no incidents.')),
             ),
           ),
         ),
