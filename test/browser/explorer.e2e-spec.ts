@@ -154,6 +154,15 @@ if (!haveChromium) {
     expect(await page.isVisible('#chart-empty')).toBe(true);
     expect(await page.textContent('#chart-empty')).toMatch(/No incident is recorded between these countries/);
     expect(await page.isDisabled('#export-png')).toBe(true);
+
+    // An empty report is answered in the form's own words, one message per field, no field paths.
+    await page.selectOption('#report-form select[data-control="type"]', 'DiplomatsExpelled');
+    await page.click('#report-form button[type="submit"]');
+    await page.waitForSelector('#report-form .field-error');
+    const messages: string[] = await page.$$eval('#report-form .field-error', (ps: any[]) => ps.map((p) => p.textContent.replace(/^Error: /, '')));
+    for (const message of messages) expect(message).not.toMatch(/details\.|sources\[|\b(occurredOn|actor|target) /);
+    expect(messages).toContain('Diplomats is required');
+    expect(messages).toEqual([...new Set(messages)]);
     await context.close();
   });
 

@@ -274,11 +274,12 @@ export function mountReportForm(container, { pair, catalog, onRecorded }) {
    * maximum, says nothing useful to someone who typed nothing), and class-validator's wording plainer.
    */
   function plainErrors(errors) {
-    const seen = new Set();
+    const byField = new Map();
+    for (const error of errors) byField.set(error.field, [...(byField.get(error.field) ?? []), error]);
     const plain = [];
-    for (const error of errors) {
-      if (seen.has(error.field)) continue;
-      seen.add(error.field);
+    for (const fieldErrors of byField.values()) {
+      // What kind of value is wanted says more than a range the value was measured against.
+      const error = fieldErrors.find((e) => KIND_RULE.test(e.message)) ?? fieldErrors[0];
       const box = containerFor(error.field);
       const control = box?.querySelector('[data-control]') ?? box?.querySelector('input, select, textarea');
       const exact = box?.dataset.field === error.field;
@@ -372,6 +373,8 @@ export function mountReportForm(container, { pair, catalog, onRecorded }) {
     },
   };
 }
+
+const KIND_RULE = /^must be an? (integer|number|string|boolean|array|object|UUID)/;
 
 /** class-validator's stock phrases, as a person would say them. */
 const PLAIN_WORDING = [
