@@ -45,7 +45,7 @@ function vendorFiles(): Record<string, string> {
 }
 
 /**
- * Serves the dashboard: two pages, their assets under /assets/ and uPlot under /vendor/uplot/.
+ * Serves the dashboard: its pages (overview, pair, incidents, country, map), the map outlines, their assets under /assets/ and uPlot under /vendor/uplot/.
  * Public even when reads need a key: these files hold no data, and the pages ask for the key.
  */
 @ApiExcludeController()

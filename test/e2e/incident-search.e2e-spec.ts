@@ -166,3 +166,25 @@ describe('CSV export', () => {
     expect(points.map((p) => Number(p.score))).toEqual(json2.points.map((p: { score: number }) => p.score));
   });
 });
+
+describe('pages for phones', () => {
+  it('gives the API docs page a viewport, as the dashboard pages have', async () => {
+    const docs = await t.request('GET', '/docs');
+    expect(docs.status).toBe(200);
+    expect(docs.text).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
+    for (const page of ['/explore', '/map', '/countries/FRA']) {
+      const response = await t.request('GET', page);
+      expect([page, response.status]).toEqual([page, 200]);
+      expect(response.text).toContain('name="viewport"');
+    }
+  });
+
+  it('serves the world map outlines projected on the server, keyed by alpha-3 code', async () => {
+    const response = await t.request('GET', '/map/world.json');
+    expect(response.status).toBe(200);
+    const world = response.json as { width: number; height: number; countries: { code: string | null; name: string; d: string }[] };
+    const france = world.countries.find((country) => country.code === 'FRA');
+    expect(france).toMatchObject({ name: 'France', d: expect.stringMatching(/^M[\d.]+,[\d.]+/) });
+    expect(world.countries.filter((country) => country.code !== null).length).toBeGreaterThan(160);
+  });
+});
