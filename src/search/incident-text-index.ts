@@ -127,19 +127,31 @@ export class IncidentTextIndex {
     if (!criteria.includeRetracted) where.push('i.retracted = 0');
 
     const { key, descending } = orderKey(criteria.order, match !== undefined);
-    if (criteria.afterPosition !== undefined) {
-      const after = this.keyAt(criteria.afterPosition, key, match);
-      if (after === undefined) return [];
-      // Keyset paging: strictly after the last row of the previous page in (key, seq) order.
-      const cmp = descending ? '<' : '>';
-      where.push(`(${key} ${cmp} @afterKey OR (${key} = @afterKey AND i.seq ${cmp} @afterSeq))`);
-      params.afterKey = after.key;
-      params.afterSeq = after.seq;
-    }
     const direction = descending ? 'DESC' : 'ASC';
     const from = match !== undefined ? 'incident_text JOIN incident i ON i.seq = incident_text.rowid' : 'incident i';
-    const sql = `SELECT i.position FROM ${from} ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
-      ORDER BY ${key} ${direction}, i.seq ${direction} LIMIT ${Math.trunc(criteria.limit) + 1}`;
+    const matching = `SELECT i.position, i.seq, ${key} AS sort_key FROM ${from} ${where.length ? 'WHERE ' + where.join(' AND ') : ''}`;
+    let after = '';
+    let last = '';
+    if (criteria.afterPosition !== undefined) {
+      // Keyset paging: strictly after the last row of the previous page in (key, seq) order.
+      const cmp = descending ? '<' : '>';
+      after = `WHERE matching.sort_key ${cmp} last.key OR (matching.sort_key = last.key AND matching.seq ${cmp} last.seq)`;
+      if (key === RELEVANCE) {
+        // bm25() is only right inside the full query (FTS5 answers a rowid lookup with another
+        // figure), so the previous page's last score is read from the same matching rows.
+        last = ', last AS (SELECT sort_key AS key, seq FROM matching WHERE position = @afterPosition)';
+        params.afterPosition = criteria.afterPosition;
+      } else {
+        const row = this.keyAt(criteria.afterPosition, key);
+        if (row === undefined) return [];
+        last = ', last AS (SELECT @afterKey AS key, @afterSeq AS seq)';
+        params.afterKey = row.key;
+        params.afterSeq = row.seq;
+      }
+    }
+    // MATERIALIZED: computed once, so SQLite cannot fold the keyset condition back into the FTS5 scan.
+    const sql = `WITH matching AS MATERIALIZED (${matching})${last} SELECT matching.position FROM matching${last ? ', last' : ''} ${after}
+      ORDER BY matching.sort_key ${direction}, matching.seq ${direction} LIMIT ${Math.trunc(criteria.limit) + 1}`;
     return this.db.prepare<Record<string, string | number>, { position: string }>(sql).all(params).map((row) => row.position);
   }
 
@@ -147,17 +159,15 @@ export class IncidentTextIndex {
     this.db.close();
   }
 
-  private keyAt(position: string, key: string, match: string | undefined): { key: number; seq: number } | undefined {
+  private keyAt(position: string, key: string): { key: number; seq: number } | undefined {
     const row = this.statements.rowAt.get(position);
     if (!row) return undefined;
-    if (key === 'i.seq') return { key: row.seq, seq: row.seq };
-    if (key === 'i.occurred_ms') return { key: row.occurred_ms, seq: row.seq };
-    const ranked = this.db
-      .prepare<[string, number], { rank: number }>('SELECT rank FROM incident_text WHERE incident_text MATCH ? AND rowid = ?')
-      .get(match!, row.seq);
-    return ranked ? { key: ranked.rank, seq: row.seq } : undefined;
+    return { key: key === 'i.occurred_ms' ? row.occurred_ms : row.seq, seq: row.seq };
   }
 }
+
+/** FTS5's BM25 score of a row: smaller is a better match. */
+const RELEVANCE = 'bm25(incident_text)';
 
 function orderKey(order: SearchOrder, hasText: boolean): { key: string; descending: boolean } {
   switch (order) {
@@ -170,8 +180,8 @@ function orderKey(order: SearchOrder, hasText: boolean): { key: string; descendi
     case '-occurred':
       return { key: 'i.occurred_ms', descending: true };
     case 'relevance':
-      // FTS5's rank is bm25, smaller is better; without words to rank by, newest first.
-      return hasText ? { key: 'incident_text.rank', descending: false } : { key: 'i.seq', descending: true };
+      // bm25: smaller is better; without words to rank by, newest first.
+      return hasText ? { key: RELEVANCE, descending: false } : { key: 'i.seq', descending: true };
     default: {
       const never: never = order;
       throw new Error(`Unknown order ${String(never)}`);
