@@ -36,7 +36,9 @@ export class IncidentSearch implements OnApplicationShutdown {
   /** Reads the log so far, then follows it. */
   async start(): Promise<void> {
     for (let page = await this.store.readAll(null, 1000); ; page = await this.store.readAll(page.next, 1000)) {
-      for (const event of page.events) this.apply(event);
+      this.index.inTransaction(() => {
+        for (const event of page.events) this.apply(event);
+      });
       if (page.next === null || page.events.length === 0) break;
     }
     this.follow();
