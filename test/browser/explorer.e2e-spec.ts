@@ -139,6 +139,10 @@ if (!haveChromium) {
     expect(readFileSync((await svg.path())!, 'utf8')).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"[^]*<path d="M/);
     const [png] = await Promise.all([page.waitForEvent('download'), page.click('#export-png')]);
     expect(readFileSync((await png.path())!).subarray(1, 4).toString()).toBe('PNG');
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
+    const points = parse(readFileSync((await csv.path())!, 'utf8'), { columns: true }) as Record<string, string>[];
+    expect(points.length).toBeGreaterThan(0);
+    expect(Object.keys(points[0])).toEqual(['at', 'score', 'level', 'incident_count', 'incident_ids', 'incident_types']);
     await context.close();
   });
 

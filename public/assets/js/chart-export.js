@@ -54,7 +54,8 @@ function download(blob, filename) {
 export function mountChartExport(container, current) {
   const png = h('button', { type: 'button', class: 'button', id: 'export-png' }, 'Download PNG');
   const svg = h('button', { type: 'button', class: 'button', id: 'export-svg' }, 'Download SVG');
-  container.replaceChildren(h('span', { class: 'small muted' }, 'Chart: '), png, ' ', svg);
+  const csv = h('a', { class: 'button', id: 'export-csv', href: '#', download: 'timeline.csv' }, 'Points as CSV');
+  container.replaceChildren(h('span', { class: 'small muted' }, 'Chart: '), png, ' ', svg, ' ', csv);
   png.addEventListener('click', () => {
     const shown = current();
     const canvas = document.querySelector('#chart canvas');
@@ -67,9 +68,12 @@ export function mountChartExport(container, current) {
     download(new Blob([timelineSvg(shown.timeline, shown.title)], { type: 'image/svg+xml' }), `${shown.filename}.svg`);
   });
   return {
-    update(enabled) {
+    /** `csvHref`: the timeline API call of what is shown, answered as CSV. */
+    update(enabled, csvHref) {
       png.disabled = !enabled;
       svg.disabled = !enabled;
+      csv.hidden = !enabled;
+      if (csvHref) csv.href = csvHref;
     },
   };
 }

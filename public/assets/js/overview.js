@@ -46,6 +46,8 @@ async function load() {
     fill($('#level-legend'), levelLegend());
     items = list.items;
     loadedAsOf = asOf;
+    $('#relations-csv').href = `/relations${query({ asOf, knownAt: knownAtFromUrl(), format: 'csv' })}`;
+    $('#relations-json').href = `/relations${query({ asOf, knownAt: knownAtFromUrl() })}`;
     firstIncidentOn = list.firstIncidentOn;
     fillCountries();
     const latest = latestIncident();

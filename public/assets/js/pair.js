@@ -272,7 +272,7 @@ function renderChart(timeline, asOf) {
   const container = $('#chart');
   const empty = $('#chart-empty');
   shownTimeline = timeline && timeline.points.length > 0 ? timeline : null;
-  chartExport.update(shownTimeline !== null);
+  chartExport.update(shownTimeline !== null, shownTimeline && `/relations/${pair[0]}/${pair[1]}/timeline${query({ from: timeline.from, to: timeline.to, interval: timeline.interval, knownAt: knownAtFromUrl(), format: 'csv' })}`);
   if (!timeline || timeline.points.length === 0) {
     container.dataset.points = '0';
     container.hidden = true;
