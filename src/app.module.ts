@@ -22,6 +22,7 @@ import { DashboardController } from './dashboard/dashboard.controller.js';
 import { EventStreamController, LIVE_STREAM_OPTIONS } from './live/event-stream.controller.js';
 import type { LiveStreamOptions } from './live/live-stream.options.js';
 import { LiveFeed } from './live/live-feed.service.js';
+import { IncidentSearch } from './search/incident-search.service.js';
 
 /** `auth` (SecurityOptions) defaults to loopback-only writes. */
 export interface AppOptions extends SecurityOptions {
@@ -68,6 +69,7 @@ export class AppModule {
         IncidentCommands,
         HttpCommandRunner,
         LiveFeed,
+        IncidentSearch,
         { provide: LIVE_STREAM_OPTIONS, useValue: options.liveStream ?? {} },
         EventStoreCloser,
       ],

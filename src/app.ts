@@ -7,6 +7,7 @@ import { applyHttpHardening, boundedJsonParser, timeoutServerOptions, type HttpH
 import { answerFrameworkError, ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { createValidationPipe } from './http/validation.pipe.js';
 import { ProjectionRunner } from './projections/projection-runner.js';
+import { IncidentSearch } from './search/incident-search.service.js';
 import { setupOpenApi } from './docs/openapi.js';
 
 /** Largest request body accepted (413 beyond). */
@@ -44,6 +45,7 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.enableShutdownHooks();
   await app.get(ProjectionRunner).start();
+  await app.get(IncidentSearch).start();
   setupOpenApi(app);
   await app.init();
   return app;

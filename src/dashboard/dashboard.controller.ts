@@ -8,6 +8,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildWorldMap } from './world-map.js';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -44,7 +45,7 @@ function vendorFiles(): Record<string, string> {
 }
 
 /**
- * Serves the dashboard: two pages, their assets under /assets/ and uPlot under /vendor/uplot/.
+ * Serves the dashboard: its pages (overview, pair, incidents, country, map), the map outlines, their assets under /assets/ and uPlot under /vendor/uplot/.
  * Public even when reads need a key: these files hold no data, and the pages ask for the key.
  */
 @ApiExcludeController()
@@ -54,6 +55,7 @@ export class DashboardController {
   private readonly root = publicDirectory();
   private readonly assets = join(this.root, 'assets');
   private readonly vendor = vendorFiles();
+  private worldMap: Buffer | undefined;
 
   @Get()
   overview(@Headers('if-none-match') etag: string | undefined, @Res() reply: FastifyReply) {
@@ -64,6 +66,29 @@ export class DashboardController {
   pair(@Param('pair') _pair: string, @Headers('if-none-match') etag: string | undefined, @Res() reply: FastifyReply) {
     // The page reads the pair from its URL and says so itself when nothing is recorded for it.
     this.send(join(this.root, 'pair.html'), etag, reply);
+  }
+
+  @Get('explore')
+  explore(@Headers('if-none-match') etag: string | undefined, @Res() reply: FastifyReply) {
+    this.send(join(this.root, 'explore.html'), etag, reply);
+  }
+
+  @Get('countries/:code')
+  country(@Param('code') _code: string, @Headers('if-none-match') etag: string | undefined, @Res() reply: FastifyReply) {
+    // Like the pair page, the page reads its country from the URL and says so when it is not one.
+    this.send(join(this.root, 'country.html'), etag, reply);
+  }
+
+  @Get('map')
+  map(@Headers('if-none-match') etag: string | undefined, @Res() reply: FastifyReply) {
+    this.send(join(this.root, 'map.html'), etag, reply);
+  }
+
+  /** The countries' outlines for the map: the same for every request, so projected once, on first use. */
+  @Get('map/world.json')
+  worldShapes(@Headers('if-none-match') etag: string | undefined, @Res() reply: FastifyReply) {
+    this.worldMap ??= Buffer.from(JSON.stringify(buildWorldMap()));
+    this.sendBody(this.worldMap, '.json', etag, reply);
   }
 
   @Get('assets/*')
@@ -86,9 +111,12 @@ export class DashboardController {
 
   /** Read on each request (they are small), so edits show on reload; revalidated by ETag. */
   private send(file: string, ifNoneMatch: string | undefined, reply: FastifyReply): void {
-    const body = readFileSync(file);
+    this.sendBody(readFileSync(file), extname(file), ifNoneMatch, reply);
+  }
+
+  private sendBody(body: Buffer, extension: string, ifNoneMatch: string | undefined, reply: FastifyReply): void {
     const etag = `"${createHash('sha1').update(body).digest('base64url')}"`;
-    const type = CONTENT_TYPES[extname(file)] ?? 'application/octet-stream';
+    const type = CONTENT_TYPES[extension] ?? 'application/octet-stream';
     reply.header('etag', etag).header('cache-control', 'no-cache').header('x-content-type-options', 'nosniff');
     if (type.startsWith('text/html')) reply.header('content-security-policy', DASHBOARD_CSP).header('referrer-policy', 'no-referrer');
     if (ifNoneMatch === etag) {

@@ -51,12 +51,18 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
  * first request, once every controller is known. Swagger UI's page loads only same-origin scripts
  * (its init script is a file, not inline), so a `script-src 'self'` policy does not block it.
  */
+const VIEWPORT_META = '<meta name="viewport" content="width=device-width, initial-scale=1">';
+
 export function setupOpenApi(app: NestFastifyApplication): void {
   // Swagger UI's page carries inline <style> blocks (and a style attribute on its icon sprite):
   // its pages alone may use inline styles. Scripts stay same-origin only.
   app.getHttpAdapter().getInstance().addHook('onSend', async (request, reply, payload) => {
     if (request.url === `/${DOCS_PATH}` || request.url.startsWith(`/${DOCS_PATH}/`)) {
       reply.header('content-security-policy', DOCS_CSP);
+      // Swagger UI's page has no viewport: phones would show it as a shrunken desktop page.
+      if (typeof payload === 'string' && payload.includes('<head>') && !payload.includes('name="viewport"')) {
+        return payload.replace('<head>', `<head>${VIEWPORT_META}`);
+      }
     }
     return payload;
   });

@@ -1,5 +1,5 @@
-import { Controller, Get, Inject, NotFoundException, Param, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Headers, Inject, NotFoundException, Param, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { CLOCK, type Clock } from '../clock.js';
@@ -22,6 +22,10 @@ import { ProjectionRunner } from '../projections/projection-runner.js';
 import { monthlyJudgements, monthSoFar, monthSpans } from '../projections/queries/months.query.js';
 import { endOf, perspectiveOf } from '../time/perspective.js';
 import { TimeTravelQuery } from './relation-query.js';
+import { EXPORT_FORMATS, sendCsv, toCsv, wantsCsv } from '../export/csv.js';
+import { RELATION_COLUMNS, TIMELINE_COLUMNS } from '../export/export-columns.js';
+
+const FORMAT_DESCRIPTION = 'csv: RFC 4180 CSV with a header row (as does Accept: text/csv)';
 
 const LEVELS = ESCALATION_LEVELS.map((band) => band.level);
 const INTERVALS: TimelineInterval[] = ['day', 'week', 'month'];
@@ -40,6 +44,10 @@ export class ListRelationsQuery extends TimeTravelQuery {
   @ApiPropertyOptional({ enum: LEVELS, description: 'Only pairs at this escalation level' })
   @IsOptional() @IsIn(LEVELS, { message: `must be one of ${LEVELS.join(', ')}` })
   level?: string;
+
+  @ApiPropertyOptional({ enum: EXPORT_FORMATS, description: FORMAT_DESCRIPTION })
+  @IsOptional() @IsIn(EXPORT_FORMATS, { message: `must be one of ${EXPORT_FORMATS.join(', ')}` })
+  format?: (typeof EXPORT_FORMATS)[number];
 }
 
 export class TimelineQuery {
@@ -60,6 +68,10 @@ export class TimelineQuery {
   @ApiPropertyOptional({ description: 'Only what had been recorded by the end of this date', example: '2023-12-31' })
   @IsOptional() @IsOccurrenceDate()
   knownAt?: string;
+
+  @ApiPropertyOptional({ enum: EXPORT_FORMATS, description: FORMAT_DESCRIPTION })
+  @IsOptional() @IsIn(EXPORT_FORMATS, { message: `must be one of ${EXPORT_FORMATS.join(', ')}` })
+  format?: (typeof EXPORT_FORMATS)[number];
 }
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
@@ -90,8 +102,13 @@ export class RelationsController {
   @Get()
   @ApiOperation({ summary: 'Every pair with an incident, highest escalation first', description: 'Try asOf=2023-12-28 for the seed story at its height.' })
   @ApiOkResponse({ type: RelationListResponse })
+  @ApiProduces('application/json', 'text/csv')
   @ApiProblems(400, 503)
-  async list(@Query() query: ListRelationsQuery): Promise<RelationListResponse> {
+  async list(
+    @Query() query: ListRelationsQuery,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<RelationListResponse | string> {
     await this.awaitPosition(query.minPosition);
     const perspective = perspectiveOf(query, this.clock);
     const readModel = this.projections.readModel;
@@ -102,6 +119,7 @@ export class RelationsController {
     // So an empty list before the log's first incident can say so, and offer that date.
     const first = readModel.firstIncidentAt(query.country, perspective.knownAtMs);
     const firstIncidentOn = first === undefined ? null : new Date(first).toISOString().slice(0, 10);
+    if (wantsCsv(query.format, accept)) return sendCsv(reply, `relations-${perspective.atIso.slice(0, 10)}.csv`, toCsv(RELATION_COLUMNS, items));
     return { at: perspective.atIso, asOf: query.asOf ?? null, knownAt: query.knownAt ?? null, firstIncidentOn, total: items.length, items };
   }
 
@@ -164,8 +182,15 @@ export class RelationsController {
   @ApiOperation({ summary: 'Score and level over time, with the incidents arriving at each point' })
   @ApiPairParams()
   @ApiOkResponse({ type: TimelineResponse })
+  @ApiProduces('application/json', 'text/csv')
   @ApiProblems(400, 404)
-  async timeline(@Param('a') a: string, @Param('b') b: string, @Query() query: TimelineQuery): Promise<TimelineResponse> {
+  async timeline(
+    @Param('a') a: string,
+    @Param('b') b: string,
+    @Query() query: TimelineQuery,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TimelineResponse | string> {
     checkPair(a, b);
     const readModel = this.projections.readModel;
     const current = readModel.relationFigures(a, b, perspectiveOf({}, this.clock));
@@ -181,7 +206,7 @@ export class RelationsController {
       ]);
     }
     const points = (await readModel.timeline(a, b, instants, query.knownAt ? endOf(query.knownAt) : undefined)) ?? [];
-    return {
+    const body = {
       pair: current.pair,
       interval,
       from: new Date(fromMs).toISOString(),
@@ -193,6 +218,8 @@ export class RelationsController {
         incidents: point.incidents.map(({ type, data }) => headlineOf(type, data)),
       })),
     };
+    if (wantsCsv(query.format, accept)) return sendCsv(reply, `timeline-${current.pair.join('-')}-${interval}.csv`, toCsv(TIMELINE_COLUMNS, body.points));
+    return body;
   }
 
   private async awaitPosition(minPosition: string | undefined): Promise<void> {

@@ -215,10 +215,10 @@ if (!haveChromium) {
 
     const urlField = form.locator('[data-field="sources[0].url"]');
     await urlField.locator('.field-error').waitFor();
-    await expect(urlField.locator('.field-error').textContent()).resolves.toContain('sources[0].url must be an http(s) URL');
+    await expect(urlField.locator('.field-error').textContent()).resolves.toContain('Source 1 URL must be an http(s) URL');
     await expect(urlField.locator('input').getAttribute('aria-invalid')).resolves.toBe('true');
     const diplomats = form.locator('[data-field="details.diplomats"]');
-    await expect(diplomats.locator('.field-error').first().textContent()).resolves.toContain('details.diplomats must be an integer number');
+    await expect(diplomats.locator('.field-error').first().textContent()).resolves.toContain('Diplomats must be a whole number');
     // The summary lists them, with links to the fields, and takes the focus.
     await expect(form.locator('.error-summary h3').textContent()).resolves.toMatch(/There are \d+ problems/);
     await expect(pairPage.evaluate(() => document.activeElement?.classList.contains('error-summary'))).resolves.toBe(true);

@@ -8,6 +8,12 @@ export function asOfFromUrl() {
   return value && /^\d{4}(-\d{2}(-\d{2})?)?$/.test(value) ? value : null;
 }
 
+/** `knownAt` (?knownAt=YYYY-MM-DD): the state as Demarche knew it then, before later reports and corrections. */
+export function knownAtFromUrl() {
+  const value = new URLSearchParams(location.search).get('knownAt');
+  return value && /^\d{4}(-\d{2}(-\d{2})?)?$/.test(value) ? value : null;
+}
+
 /** Puts `params` into the URL (null removes one) without reloading; returns whether it changed. */
 export function updateUrl(params, { replace = false } = {}) {
   const url = new URL(location.href);
@@ -36,6 +42,7 @@ const STEPS = [
 export function mountAsOf(container, { onChange }) {
   const today = todayIso();
   const input = h('input', { type: 'date', id: 'as-of-date', name: 'asOf', max: today, min: '1800-01-01', 'aria-describedby': 'as-of-help' });
+  const knownAtInput = h('input', { type: 'date', id: 'known-at-date', name: 'knownAt', max: today, min: '1800-01-01', 'aria-describedby': 'as-of-help' });
   const shortcuts = h('div', { class: 'as-of-shortcuts', role: 'group', 'aria-label': 'Jump to a date' });
   const form = h(
     'form',
@@ -45,6 +52,12 @@ export function mountAsOf(container, { onChange }) {
       { class: 'as-of-pick' },
       h('label', { for: 'as-of-date' }, 'As of'),
       input,
+    ),
+    h(
+      'div',
+      { class: 'as-of-pick known-at-pick' },
+      h('label', { for: 'known-at-date', title: 'Only what Demarche had recorded by the end of this date: reports and corrections made later are left out' }, 'Known at'),
+      knownAtInput,
       h('button', { type: 'submit', class: 'button primary' }, 'Show'),
     ),
     h(
@@ -58,15 +71,16 @@ export function mountAsOf(container, { onChange }) {
   fill(container, form, help);
 
   const current = () => asOfFromUrl();
-  const go = (asOf) => {
+  const go = (asOf, knownAt = knownAtFromUrl()) => {
     const value = asOf && asOf >= today ? null : asOf;
-    if (updateUrl({ asOf: value })) onChange(value);
+    const known = knownAt && knownAt >= today ? null : knownAt;
+    if (updateUrl({ asOf: value, knownAt: known })) onChange(value);
     sync();
   };
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    go(input.value || null);
+    go(input.value || null, knownAtInput.value || null);
   });
   form.addEventListener('click', (event) => {
     const button = event.target.closest('button[data-days], button[data-day], button[data-today]');
@@ -79,11 +93,14 @@ export function mountAsOf(container, { onChange }) {
   function sync() {
     const asOf = current();
     input.value = asOf && asOf.length === 10 ? asOf : '';
+    const knownAt = knownAtFromUrl();
+    knownAtInput.value = knownAt && knownAt.length === 10 ? knownAt : '';
     fill(
       help,
       asOf
-        ? ['Showing the state as it stood at the end of ', h('strong', {}, humanDate(asOf)), ' (UTC). ']
-        : ['Showing the state ', h('strong', {}, 'today'), ` (${humanDate(today)}). `],
+        ? ['Showing the state as it stood at the end of ', h('strong', {}, humanDate(asOf)), ' (UTC)']
+        : ['Showing the state ', h('strong', {}, 'today'), ` (${humanDate(today)})`],
+      knownAt ? [', as Demarche knew it at the end of ', h('strong', {}, humanDate(knownAt)), ' (later reports and corrections left out). '] : '. ',
       "Incidents' weight halves every 30 days while standing conditions (relations severed, sanctions, war) hold theirs: travel back to see an old crisis.",
     );
     for (const button of container.querySelectorAll('button[data-day], button[data-today]')) {

@@ -1,5 +1,6 @@
 // Month by month: deteriorated, improved or unchanged against the month before, with the reasons
 // (GET /relations/{a}/{b}/months), newest first.
+import { knownAtFromUrl } from './as-of.js';
 import { api, query } from './api.js';
 import { fill, h } from './dom.js';
 import { humanDate, judgementCell, scoreText } from './format.js';
@@ -22,12 +23,12 @@ export async function renderMonths(box, [a, b], { asOf, firstDay }) {
   }
   const start = new Date(Date.UTC(Number(to.slice(0, 4)), Number(to.slice(5, 7)) - SHOWN, 1)).toISOString().slice(0, 7);
   const from = start > earliest ? start : earliest;
-  const { months } = await api.get(`/relations/${a}/${b}/months${query({ from, to })}`);
+  const { months } = await api.get(`/relations/${a}/${b}/months${query({ from, to, knownAt: knownAtFromUrl() })}`);
   fill(
     box,
     h(
       'div',
-      { class: 'table-wrap' },
+      { class: 'table-wrap cards-on-phone' },
       h(
         'table',
         { class: 'months', id: 'months-table' },
@@ -40,10 +41,10 @@ export async function renderMonths(box, [a, b], { asOf, firstDay }) {
             h(
               'tr',
               { dataset: { month: m.month, judgement: m.judgement } },
-              h('th', { scope: 'row', class: 'nowrap' }, humanDate(m.month)),
-              h('td', {}, judgementCell(m)),
-              h('td', { class: 'num nowrap' }, `${scoreText(m.scoreBefore)} → ${scoreText(m.scoreAfter)}`),
-              h('td', {}, m.reasons.length > 0 ? h('ul', { class: 'reasons' }, m.reasons.map((reason) => h('li', {}, reason))) : h('span', { class: 'muted' }, 'Nothing began or ended; no incidents.')),
+              h('th', { scope: 'row', class: 'nowrap', 'data-label': 'Month' }, humanDate(m.month)),
+              h('td', { 'data-label': 'Judgement' }, judgementCell(m)),
+              h('td', { class: 'num nowrap', 'data-label': 'Score' }, `${scoreText(m.scoreBefore)} → ${scoreText(m.scoreAfter)}`),
+              h('td', { 'data-label': 'Why' }, m.reasons.length > 0 ? h('ul', { class: 'reasons' }, m.reasons.map((reason) => h('li', {}, reason))) : h('span', { class: 'muted' }, 'Nothing began or ended; no incidents.')),
             ),
           ),
         ),

@@ -1,6 +1,7 @@
 // The relations overview: every pair, highest level first (then score, then latest incident), at the chosen point in time.
 import { api, query } from './api.js';
-import { asOfFromUrl, latestDay, mountAsOf, updateUrl } from './as-of.js';
+import { asOfFromUrl, knownAtFromUrl, latestDay, mountAsOf, updateUrl } from './as-of.js';
+import { mountNewPairForm } from './new-pair.js';
 import { sparkline } from './chart.js';
 import { $, announce, debounce, fill, h } from './dom.js';
 import { addDays, catalogReady, humanDate, judgementCell, levelBadge, levelLegend, pairHref, RELATIONS, referenceDay, scoreText, todayIso, trendCell, typeLabel } from './format.js';
@@ -41,10 +42,12 @@ for (const select of [countrySelect, levelSelect]) {
 async function load() {
   const asOf = asOfFromUrl();
   try {
-    const [list] = await Promise.all([api.get(`/relations${query({ asOf })}`), catalogReady]);
+    const [list] = await Promise.all([api.get(`/relations${query({ asOf, knownAt: knownAtFromUrl() })}`), catalogReady]);
     fill($('#level-legend'), levelLegend());
     items = list.items;
     loadedAsOf = asOf;
+    $('#relations-csv').href = `/relations${query({ asOf, knownAt: knownAtFromUrl(), format: 'csv' })}`;
+    $('#relations-json').href = `/relations${query({ asOf, knownAt: knownAtFromUrl() })}`;
     firstIncidentOn = list.firstIncidentOn;
     fillCountries();
     const latest = latestIncident();
@@ -143,15 +146,21 @@ function row(item, asOf, withSpark) {
   const tr = h(
     'tr',
     { dataset: { pair: key, href }, class: flashing.has(key) ? 'flash' : null },
-    h('th', { scope: 'row' }, h('a', { href, class: 'pair-link' }, `${item.names[a] ?? a} – ${item.names[b] ?? b}`), h('span', { class: 'codes' }, `${a}–${b}`)),
-    h('td', {}, levelBadge(item.escalation.level)),
-    h('td', { class: 'num score' }, scoreText(item.escalation.score)),
-    h('td', {}, trendCell(item.escalation.trend)),
-    h('td', { class: 'this-month' }, judgementCell(item.thisMonth)),
-    h('td', {}, h('span', { class: `relations-${item.relations}` }, RELATIONS[item.relations] ?? item.relations)),
-    h('td', {}, last ? [h('span', { class: 'nowrap' }, humanDate(last.occurredOn)), h('br'), h('span', { class: 'muted small' }, typeLabel(last.type))] : '–'),
-    h('td', { class: 'num' }, String(item.incidentCount)),
-    h('td', { class: 'spark-cell' }, withSpark ? h('div', { class: 'spark', dataset: { pair: key } }) : h('span', { class: 'muted small' }, '–')),
+    h(
+      'th',
+      { scope: 'row', 'data-label': 'Pair' },
+      h('a', { href, class: 'pair-link' }, `${item.names[a] ?? a} – ${item.names[b] ?? b}`),
+      h('span', { class: 'codes' }, `${a}–${b}`),
+      h('span', { class: 'country-links small' }, ' · ', h('a', { href: `/countries/${a}` }, item.names[a] ?? a), ' · ', h('a', { href: `/countries/${b}` }, item.names[b] ?? b)),
+    ),
+    h('td', { 'data-label': 'Level' }, levelBadge(item.escalation.level)),
+    h('td', { class: 'num score', 'data-label': 'Score' }, scoreText(item.escalation.score)),
+    h('td', { 'data-label': '30-day trend' }, trendCell(item.escalation.trend)),
+    h('td', { class: 'this-month', 'data-label': 'This month' }, judgementCell(item.thisMonth)),
+    h('td', { 'data-label': 'Relations' }, h('span', { class: `relations-${item.relations}` }, RELATIONS[item.relations] ?? item.relations)),
+    h('td', { 'data-label': 'Last incident' }, last ? [h('span', { class: 'nowrap' }, humanDate(last.occurredOn)), h('br'), h('span', { class: 'muted small' }, typeLabel(last.type))] : '–'),
+    h('td', { class: 'num', 'data-label': 'Incidents' }, String(item.incidentCount)),
+    h('td', { class: 'spark-cell', 'data-label': 'Last 180 days' }, withSpark ? h('div', { class: 'spark', dataset: { pair: key } }) : h('span', { class: 'muted small' }, '–')),
   );
   return tr;
 }
@@ -173,7 +182,7 @@ async function loadSparklines(asOf) {
     for (let cell = queue.shift(); cell; cell = queue.shift()) {
       const [a, b] = cell.dataset.pair.split('-');
       try {
-        const timeline = await api.get(`/relations/${a}/${b}/timeline${query({ from, to, interval: 'day' })}`);
+        const timeline = await api.get(`/relations/${a}/${b}/timeline${query({ from, to, interval: 'day', knownAt: knownAtFromUrl() })}`);
         if (generation !== sparkGeneration) return;
         const scores = timeline.points.map((p) => p.score);
         const peak = Math.max(0, ...scores);
@@ -235,4 +244,5 @@ function onReset() {
   announce('The server’s data changed; the overview was reloaded.');
 }
 
+mountNewPairForm($('#new-pair'));
 followLiveThenLoad({ onUpdate, load, onReset });

@@ -1,6 +1,8 @@
 // The pair page: state, escalation timeline, what drives the score, incidents, and the report form.
 import { api, ApiProblem, catalog, query } from './api.js';
-import { asOfFromUrl, mountAsOf } from './as-of.js';
+import { asOfFromUrl, knownAtFromUrl, mountAsOf } from './as-of.js';
+import { correctionNote, detailsText, retractionNote, sourceList } from './incident-view.js';
+import { mountChartExport } from './chart-export.js';
 import { mountTimeline } from './chart.js';
 import { $, announce, debounce, fill, h } from './dom.js';
 import {
@@ -34,9 +36,16 @@ const key = pair?.join('-');
 let names = {};
 let conflictTypes = new Set();
 let incidents = [];
+/** Retracted incidents: not counted anywhere, but listed, struck through, with the reason. */
+let retractedIncidents = [];
 let newIncidentIds = new Set();
 const asOfControl = mountAsOf($('#as-of'), { onChange: () => load() });
 const chart = mountTimeline($('#chart'), { describe: (text) => fill($('#chart-describe'), text) });
+/** The timeline on screen, for the PNG and SVG downloads. */
+let shownTimeline = null;
+const chartExport = mountChartExport($('#chart-export'), () =>
+  shownTimeline && { timeline: shownTimeline, title: `${document.title} — escalation score`, filename: `demarche-${key}-timeline` },
+);
 
 $('#range').addEventListener('change', () => load());
 
@@ -54,7 +63,7 @@ async function allIncidents() {
   const items = [];
   let cursor = null;
   for (let page = 0; page < 20; page++) {
-    const result = await api.get(`/incidents${query({ pair: key, limit: 500, cursor })}`);
+    const result = await api.get(`/incidents${query({ pair: key, limit: 500, cursor, retracted: 'include' })}`);
     items.push(...result.items);
     if (!result.next) break;
     cursor = result.next;
@@ -94,15 +103,17 @@ async function load() {
     names = Object.fromEntries(cat.countries.map((c) => [c.code, c.name]));
     renderTitle();
     ensureForm(cat);
-    incidents = await allIncidents();
+    const all = await allIncidents();
+    incidents = all.filter((incident) => !incident.retracted);
+    retractedIncidents = all.filter((incident) => incident.retracted);
     let relation = null;
     try {
-      relation = await api.get(`/relations/${a}/${b}${query({ asOf })}`);
+      relation = await api.get(`/relations/${a}/${b}${query({ asOf, knownAt: knownAtFromUrl() })}`);
     } catch (error) {
       if (!(error instanceof ApiProblem && error.status === 404)) throw error;
     }
     const range = chartWindow(asOf);
-    const timeline = range ? await api.get(`/relations/${a}/${b}/timeline${query(range)}`) : null;
+    const timeline = range ? await api.get(`/relations/${a}/${b}/timeline${query({ ...range, knownAt: knownAtFromUrl() })}`) : null;
     showError(null);
     renderShortcuts(timeline);
     renderState(relation, asOf);
@@ -259,10 +270,18 @@ function sideCard(side, other) {
 
 function renderChart(timeline, asOf) {
   const container = $('#chart');
+  const empty = $('#chart-empty');
+  shownTimeline = timeline && timeline.points.length > 0 ? timeline : null;
+  chartExport.update(shownTimeline !== null, shownTimeline && `/relations/${pair[0]}/${pair[1]}/timeline${query({ from: timeline.from, to: timeline.to, interval: timeline.interval, knownAt: knownAtFromUrl(), format: 'csv' })}`);
   if (!timeline || timeline.points.length === 0) {
     container.dataset.points = '0';
+    container.hidden = true;
+    empty.hidden = false;
+    fill(empty, 'No incident is recorded between these countries yet, so there is no score to chart. Report the first one below.');
     return;
   }
+  container.hidden = false;
+  empty.hidden = true;
   chart.update(timeline, { asOf: asOf ? referenceDay(asOf) : todayIso(), conflictTypes });
   const peak = timeline.points.reduce((best, point) => (point.score > best.score ? point : best), timeline.points[0]);
   container.setAttribute(
@@ -272,34 +291,12 @@ function renderChart(timeline, asOf) {
   );
 }
 
-function sourceList(sources) {
-  return h(
-    'ul',
-    { class: 'sources-list' },
-    sources.map((source) => {
-      const label = source.publisher ?? (source.url ? new URL(source.url).hostname : 'Source');
-      return h(
-        'li',
-        {},
-        source.url ? h('a', { href: source.url, rel: 'noopener noreferrer', target: '_blank' }, label, h('span', { class: 'visually-hidden' }, ' (opens in a new tab)')) : label,
-        source.title ? [' — ', h('cite', {}, source.title)] : null,
-        source.publishedOn ? h('span', { class: 'muted' }, `, ${humanDate(source.publishedOn)}`) : null,
-      );
-    }),
-  );
-}
-
-function detailsText(details) {
-  const entries = Object.entries(details ?? {});
-  if (entries.length === 0) return null;
-  return h('p', { class: 'small muted details-text' }, entries.map(([name, value]) => `${name}: ${Array.isArray(value) ? value.join(', ') : value}`).join(' · '));
-}
 
 function renderIncidents(asOf) {
   const asOfDay = asOf ? referenceDay(asOf) : null;
-  const sorted = [...incidents].sort((x, y) => referenceDay(y.occurredOn).localeCompare(referenceDay(x.occurredOn)) || comparePositions(y.position, x.position));
+  const sorted = [...incidents, ...retractedIncidents].sort((x, y) => referenceDay(y.occurredOn).localeCompare(referenceDay(x.occurredOn)) || comparePositions(y.position, x.position));
   const later = asOfDay ? sorted.filter((incident) => referenceDay(incident.occurredOn) > asOfDay).length : 0;
-  fill($('#incidents-heading'), `Incidents (${incidents.length})`);
+  fill($('#incidents-heading'), `Incidents (${incidents.length})`, retractedIncidents.length > 0 ? h('span', { class: 'muted heading-note' }, ` and ${retractedIncidents.length} retracted`) : '');
   fill(
     $('#incidents'),
     h(
@@ -318,22 +315,23 @@ function renderIncidents(asOf) {
           ? h('tr', {}, h('td', { colspan: 6, class: 'muted' }, 'None yet.'))
           : sorted.map((incident) => {
               const after = asOfDay && referenceDay(incident.occurredOn) > asOfDay;
-              const classes = [after ? 'after-as-of' : '', newIncidentIds.has(incident.incidentId) ? 'flash' : ''].filter(Boolean).join(' ');
+              const classes = [after ? 'after-as-of' : '', incident.retracted ? 'retracted' : '', newIncidentIds.has(incident.incidentId) ? 'flash' : ''].filter(Boolean).join(' ');
               return h(
                 'tr',
                 { id: `incident-${incident.incidentId}`, class: classes || null, dataset: { incidentId: incident.incidentId } },
-                h('td', { class: 'nowrap' }, humanDate(incident.occurredOn), after ? [h('br'), h('span', { class: 'tag' }, 'after as-of')] : null),
-                h('td', {}, h('span', { class: conflictTypes.has(incident.type) ? 'conflict' : 'cooperation' }, typeLabel(incident.type)), newIncidentIds.has(incident.incidentId) ? [' ', h('span', { class: 'tag new' }, 'new')] : null),
-                h('td', { class: 'nowrap' }, `${incident.actor} → ${incident.target}`),
+                h('td', { class: 'nowrap', 'data-label': 'Date' }, humanDate(incident.occurredOn), after ? [h('br'), h('span', { class: 'tag' }, 'after as-of')] : null),
+                h('td', { 'data-label': 'Type' }, h('span', { class: conflictTypes.has(incident.type) ? 'conflict' : 'cooperation' }, typeLabel(incident.type)), newIncidentIds.has(incident.incidentId) ? [' ', h('span', { class: 'tag new' }, 'new')] : null),
+                h('td', { class: 'nowrap', 'data-label': 'Actor → target' }, `${incident.actor} → ${incident.target}`),
                 h(
                   'td',
-                  {},
-                  incident.summary,
+                  { 'data-label': 'Summary', class: 'summary-cell' },
+                  h('span', { class: 'summary-text' }, incident.summary),
                   detailsText(incident.details),
-                  incident.amendments.length > 0 ? h('p', { class: 'small muted' }, `Corrected ${incident.amendments.length}×: ${incident.amendments.map((amendment) => amendment.reason).join('; ')}`) : null,
+                  correctionNote(incident),
+                  retractionNote(incident),
                 ),
-                h('td', {}, sourceList(incident.sources)),
-                h('td', { class: 'nowrap small' }, humanDate(incident.recordedAt.slice(0, 10)), h('br'), h('span', { class: 'muted' }, `#${incident.position}`)),
+                h('td', { 'data-label': 'Sources' }, sourceList(incident.sources)),
+                h('td', { class: 'nowrap small', 'data-label': 'Recorded' }, humanDate(incident.recordedAt.slice(0, 10)), h('br'), h('span', { class: 'muted' }, `#${incident.position}`)),
               );
             }),
       ),

@@ -1,5 +1,5 @@
-// The report form: POST /incidents, with the API's own validation messages shown next to the
-// fields they name (errors[].field such as `details.diplomats` or `sources[0].url`).
+// The report form: POST /incidents, with the API's validation messages shown next to the fields
+// they name (errors[].field such as `details.diplomats` or `sources[0].url`), said with the fields' labels.
 import { api, apiKey, ApiProblem, setApiKey } from './api.js';
 import { $, $$, fill, h } from './dom.js';
 import { typeLabel } from './format.js';
@@ -261,14 +261,40 @@ export function mountReportForm(container, { pair, catalog, onRecorded }) {
     return null;
   }
 
+  /** The name a person reads next to the field: its label, without "(optional)" or the summary's counter. */
+  function labelOf(box, path) {
+    const text = (box?.querySelector(':scope > label, :scope > legend')?.textContent ?? '').replace(/\s*\(optional\)\s*$/, '').replace(/\s*\d+\s*\/\s*\d+\s*$/, '').trim();
+    const source = /^sources\[(\d+)\]\./.exec(path);
+    return source ? `Source ${Number(source[1]) + 1} ${text}` : text || 'This report';
+  }
+
+  /**
+   * An API message said for people: the field's label instead of its path, one message per field,
+   * "this is required" for a field left empty (the API's first rule about an absent value, such as a
+   * maximum, says nothing useful to someone who typed nothing), and class-validator's wording plainer.
+   */
+  function plainErrors(errors) {
+    const byField = new Map();
+    for (const error of errors) byField.set(error.field, [...(byField.get(error.field) ?? []), error]);
+    const plain = [];
+    for (const fieldErrors of byField.values()) {
+      // What kind of value is wanted says more than a range the value was measured against.
+      const error = fieldErrors.find((e) => KIND_RULE.test(e.message)) ?? fieldErrors[0];
+      const box = containerFor(error.field);
+      const control = box?.querySelector('[data-control]') ?? box?.querySelector('input, select, textarea');
+      const exact = box?.dataset.field === error.field;
+      const empty = exact && control && control.type !== 'checkbox' && String(control.value ?? '').trim() === '';
+      plain.push({ ...error, box, control, text: `${labelOf(box, error.field)} ${empty ? 'is required' : plainWording(error.message)}` });
+    }
+    return plain;
+  }
+
   function showFieldErrors(errors) {
     const links = [];
-    errors.forEach((error, index) => {
-      const box = containerFor(error.field);
+    plainErrors(errors).forEach(({ box, control, text }, index) => {
       let controlId = null;
       if (box) {
-        const control = box.querySelector('[data-control]') ?? box.querySelector('input, select, textarea');
-        const message = h('p', { class: 'field-error', id: `err-${index}` }, h('span', { class: 'visually-hidden' }, 'Error: '), `${error.field} ${error.message}`);
+        const message = h('p', { class: 'field-error', id: `err-${index}` }, h('span', { class: 'visually-hidden' }, 'Error: '), text);
         const anchor = box.querySelector(':scope > label, :scope > legend');
         if (anchor) anchor.after(message);
         else box.prepend(message);
@@ -279,9 +305,9 @@ export function mountReportForm(container, { pair, catalog, onRecorded }) {
           controlId = control.id;
         }
       }
-      links.push(h('li', {}, controlId ? h('a', { href: `#${controlId}` }, `${error.field}: ${error.message}`) : `${error.field}: ${error.message}`));
+      links.push(h('li', {}, controlId ? h('a', { href: `#${controlId}` }, text) : text));
     });
-    fill(errorBox, h('h3', {}, errors.length === 1 ? 'There is a problem with this report' : `There are ${errors.length} problems with this report`), h('ul', {}, links));
+    fill(errorBox, h('h3', {}, links.length === 1 ? 'There is a problem with this report' : `There are ${links.length} problems with this report`), h('ul', {}, links));
     errorBox.setAttribute('role', 'alert');
     errorBox.hidden = false;
     errorBox.focus();
@@ -346,4 +372,19 @@ export function mountReportForm(container, { pair, catalog, onRecorded }) {
       target.value = b;
     },
   };
+}
+
+const KIND_RULE = /^must be an? (integer|number|string|boolean|array|object|UUID)/;
+
+/** class-validator's stock phrases, as a person would say them. */
+const PLAIN_WORDING = [
+  [/^must be an integer number$/, 'must be a whole number'],
+  [/^must not be greater than (\S+)$/, 'must be $1 or less'],
+  [/^must not be less than (\S+)$/, 'must be at least $1'],
+  [/^should not be empty$/, 'is required'],
+];
+
+function plainWording(message) {
+  for (const [pattern, replacement] of PLAIN_WORDING) if (pattern.test(message)) return message.replace(pattern, replacement);
+  return message;
 }

@@ -34,7 +34,7 @@ export function renderBreakdown(box, relation, { asOf, last }) {
 function conditionsTable(conditions, score, when) {
   return h(
     'div',
-    { class: 'table-wrap' },
+    { class: 'table-wrap cards-on-phone' },
     h(
       'table',
       { class: 'conditions' },
@@ -47,9 +47,9 @@ function conditionsTable(conditions, score, when) {
           h(
             'tr',
             { dataset: { kind: c.kind } },
-            h('th', { scope: 'row', class: 'condition-description' }, c.description),
-            h('td', { class: 'nowrap' }, humanDate(c.since)),
-            h('td', { class: 'num conflict', title: `${c.tension} points of pressure, of ${score.toFixed(1)}` }, signed(c.points)),
+            h('th', { scope: 'row', class: 'condition-description', 'data-label': 'Condition' }, c.description),
+            h('td', { class: 'nowrap', 'data-label': 'Since' }, humanDate(c.since)),
+            h('td', { class: 'num conflict', 'data-label': 'Points', title: `${c.tension} points of pressure, of ${score.toFixed(1)}` }, signed(c.points)),
           ),
         ),
       ),
@@ -60,7 +60,7 @@ function conditionsTable(conditions, score, when) {
 function contributorsTable(contributors, escalation, when) {
   return h(
     'div',
-    { class: 'table-wrap' },
+    { class: 'table-wrap cards-on-phone' },
     h(
       'table',
       { class: 'contributors' },
@@ -77,11 +77,11 @@ function contributorsTable(contributors, escalation, when) {
           h(
             'tr',
             {},
-            h('th', { scope: 'row' }, h('span', { class: c.contribution > 0 ? 'conflict' : 'cooperation' }, typeLabel(c.type)), ` ${c.actor} → ${c.target}`, h('br'), h('span', { class: 'small muted' }, c.summary)),
-            h('td', { class: 'nowrap' }, humanDate(c.occurredOn)),
-            h('td', { class: `num ${c.contribution > 0 ? 'conflict' : 'cooperation'}`, title: `${c.contribution} points of net pressure` }, signed(c.points)),
-            h('td', { class: 'num' }, `${Math.round(c.remaining * 100)}%`, h('span', { class: 'weight-bar', 'aria-hidden': 'true' }, h('span', { class: `weight-fill w${Math.round(c.remaining * 10)}` }))),
-            h('td', { class: 'explanation' }, c.explanation),
+            h('th', { scope: 'row', 'data-label': 'Incident' }, h('span', { class: c.contribution > 0 ? 'conflict' : 'cooperation' }, typeLabel(c.type)), ` ${c.actor} → ${c.target}`, h('br'), h('span', { class: 'small muted' }, c.summary)),
+            h('td', { class: 'nowrap', 'data-label': 'Date' }, humanDate(c.occurredOn)),
+            h('td', { class: `num ${c.contribution > 0 ? 'conflict' : 'cooperation'}`, 'data-label': 'Points', title: `${c.contribution} points of net pressure` }, signed(c.points)),
+            h('td', { class: 'num', 'data-label': 'Weight left' }, `${Math.round(c.remaining * 100)}%`, h('span', { class: 'weight-bar', 'aria-hidden': 'true' }, h('span', { class: `weight-fill w${Math.round(c.remaining * 10)}` }))),
+            h('td', { class: 'explanation', 'data-label': 'Explanation' }, c.explanation),
           ),
         ),
       ),

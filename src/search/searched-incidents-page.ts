@@ -1,0 +1,48 @@
+import type { RecordedIncident, RelationsReadModel } from '../projections/relations.read-model.js';
+import type { SearchCriteria } from './incident-text-index.js';
+import type { IncidentSearch } from './incident-search.service.js';
+
+/** Matches fetched from the index per round while filling a page (dates are checked on the believed incident). */
+const BATCH = 200;
+
+export interface SearchPageRequest extends Omit<SearchCriteria, 'limit' | 'afterPosition'> {
+  /** Occurrence reference instants, epoch ms, inclusive: checked against the read model's belief. */
+  fromMs?: number;
+  toMs?: number;
+  after?: string;
+}
+
+/**
+ * One page of a search: the index orders and narrows (text, countries, type, retraction), the
+ * read model supplies each incident as currently believed, which also decides the date range —
+ * the same reference instant the unsearched listing filters on, so both agree on `from`/`to`.
+ */
+export async function searchedIncidentsPage(
+  search: IncidentSearch,
+  readModel: RelationsReadModel,
+  request: SearchPageRequest,
+  limit: number,
+): Promise<{ items: RecordedIncident[]; next: string | null }> {
+  const items: RecordedIncident[] = [];
+  let after = request.after;
+  for (;;) {
+    const positions = await search.search({ ...request, afterPosition: after, limit: BATCH });
+    const scanned = positions.slice(0, BATCH);
+    for (const position of scanned) {
+      const incident = await incidentAt(search, readModel, position);
+      if (!incident) continue;
+      if (incident.retracted && !request.includeRetracted) continue;
+      if (request.fromMs !== undefined && incident.atMs < request.fromMs) continue;
+      if (request.toMs !== undefined && incident.atMs > request.toMs) continue;
+      if (items.length === limit) return { items, next: items[items.length - 1].position };
+      items.push(incident);
+    }
+    if (positions.length <= BATCH) return { items, next: null };
+    after = scanned[scanned.length - 1];
+  }
+}
+
+async function incidentAt(search: IncidentSearch, readModel: RelationsReadModel, position: string): Promise<RecordedIncident | undefined> {
+  const incidentId = search.incidentAt(position);
+  return incidentId === undefined ? undefined : readModel.incident(incidentId);
+}
