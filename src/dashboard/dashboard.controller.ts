@@ -44,7 +44,7 @@ function vendorFiles(): Record<string, string> {
 }
 
 /**
- * Serves the dashboard: two pages, their assets under /assets/ and uPlot under /vendor/uplot/.
+ * Serves the dashboard: its pages (overview, pair, methodology, alerts), their assets under /assets/ and uPlot under /vendor/uplot/.
  * Public even when reads need a key: these files hold no data, and the pages ask for the key.
  */
 @ApiExcludeController()
@@ -64,6 +64,16 @@ export class DashboardController {
   pair(@Param('pair') _pair: string, @Headers('if-none-match') etag: string | undefined, @Res() reply: FastifyReply) {
     // The page reads the pair from its URL and says so itself when nothing is recorded for it.
     this.send(join(this.root, 'pair.html'), etag, reply);
+  }
+
+  @Get('about/methodology')
+  methodology(@Headers('if-none-match') etag: string | undefined, @Res() reply: FastifyReply) {
+    this.send(join(this.root, 'methodology.html'), etag, reply);
+  }
+
+  @Get('alerts')
+  alerts(@Headers('if-none-match') etag: string | undefined, @Res() reply: FastifyReply) {
+    this.send(join(this.root, 'alerts.html'), etag, reply);
   }
 
   @Get('assets/*')

@@ -61,6 +61,7 @@ async function request(method, path, body) {
 export const api = {
   get: (path) => request('GET', path),
   post: (path, body) => request('POST', path, body),
+  delete: (path) => request('DELETE', path),
 };
 
 /** A query string from an object, leaving out empty values. */

@@ -2,7 +2,7 @@
 // (GET /relations/{a}/{b}/months), newest first.
 import { api, query } from './api.js';
 import { fill, h } from './dom.js';
-import { humanDate, judgementCell, scoreText } from './format.js';
+import { humanDate, judgementCell, scoreLink } from './format.js';
 
 /** Months shown: the latest up to the as-of month. */
 const SHOWN = 24;
@@ -42,7 +42,7 @@ export async function renderMonths(box, [a, b], { asOf, firstDay }) {
               { dataset: { month: m.month, judgement: m.judgement } },
               h('th', { scope: 'row', class: 'nowrap' }, humanDate(m.month)),
               h('td', {}, judgementCell(m)),
-              h('td', { class: 'num nowrap' }, `${scoreText(m.scoreBefore)} → ${scoreText(m.scoreAfter)}`),
+              h('td', { class: 'num nowrap' }, scoreLink(m.scoreBefore), ' → ', scoreLink(m.scoreAfter)),
               h('td', {}, m.reasons.length > 0 ? h('ul', { class: 'reasons' }, m.reasons.map((reason) => h('li', {}, reason))) : h('span', { class: 'muted' }, 'Nothing began or ended; no incidents.')),
             ),
           ),

@@ -3,7 +3,7 @@ import { api, query } from './api.js';
 import { asOfFromUrl, latestDay, mountAsOf, updateUrl } from './as-of.js';
 import { sparkline } from './chart.js';
 import { $, announce, debounce, fill, h } from './dom.js';
-import { addDays, catalogReady, humanDate, judgementCell, levelBadge, levelLegend, pairHref, RELATIONS, referenceDay, scoreText, todayIso, trendCell, typeLabel } from './format.js';
+import { addDays, catalogReady, humanDate, judgementCell, levelBadge, levelLegend, pairHref, RELATIONS, referenceDay, scoreLink, scoreText, todayIso, trendCell, typeLabel } from './format.js';
 import { askForKey, needsKey } from './key-prompt.js';
 import { followLiveThenLoad } from './live.js';
 
@@ -145,7 +145,7 @@ function row(item, asOf, withSpark) {
     { dataset: { pair: key, href }, class: flashing.has(key) ? 'flash' : null },
     h('th', { scope: 'row' }, h('a', { href, class: 'pair-link' }, `${item.names[a] ?? a} – ${item.names[b] ?? b}`), h('span', { class: 'codes' }, `${a}–${b}`)),
     h('td', {}, levelBadge(item.escalation.level)),
-    h('td', { class: 'num score' }, scoreText(item.escalation.score)),
+    h('td', { class: 'num score' }, scoreLink(item.escalation.score)),
     h('td', {}, trendCell(item.escalation.trend)),
     h('td', { class: 'this-month' }, judgementCell(item.thisMonth)),
     h('td', {}, h('span', { class: `relations-${item.relations}` }, RELATIONS[item.relations] ?? item.relations)),
@@ -218,7 +218,7 @@ function addToFeed(update) {
     h(
       'p',
       { class: 'small muted' },
-      relation ? ['Score today ', h('strong', {}, scoreText(relation.score)), ` (${relation.level}) · `] : '',
+      relation ? ['Score today ', h('strong', {}, scoreLink(relation.score)), ` (${relation.level}) · `] : '',
       h('a', { href: pairHref([a, b], loadedAsOf) }, `Open ${a}–${b}`),
       update.replayed ? ' · caught up after reconnecting' : '',
     ),
