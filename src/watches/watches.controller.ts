@@ -43,7 +43,7 @@ export class WatchesController {
       'With `webhookUrl`, each alert is POSTed as JSON signed with HMAC-SHA256 of the body (`X-Demarche-Signature: sha256=<hex>`) under the `webhookSecret` returned here, once.',
   })
   @ApiCreatedResponse({ type: CreatedWatchResponse, headers: { Location: { description: 'The watch', schema: { type: 'string' } } } })
-  @ApiProblems(400, 401, 403)
+  @ApiProblems(400, 401, 403, 413, 415)
   async create(@Body() body: CreateWatchDto, @CurrentCaller() caller: Caller, @Res({ passthrough: true }) reply: FastifyReply): Promise<CreatedWatchResponse> {
     const pairs = (body.pairs ?? []).map((key) => pairKey(...(key.split('-') as [string, string])));
     const countries = body.countries ?? [];
@@ -85,7 +85,7 @@ export class WatchesController {
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Delete a watch: no further alerts, pending deliveries dropped' })
   @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiProblems(400, 401, 403, 404)
+  @ApiProblems(400, 401, 403, 404, 415)
   async delete(@Param('watchId', watchIdPipe) watchId: string, @CurrentCaller() caller: Caller): Promise<void> {
     if (!this.repository.get(watchId)) throw new NotFoundException(`No watch ${watchId}`);
     await this.repository.delete(watchId, this.clock.now().toISOString(), caller.id);
