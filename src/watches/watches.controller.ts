@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, Delete, Get, HttpCode, Inject, NotFoundException, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentCaller, type Caller } from '../auth/caller.js';
 import { RequiresRole } from '../auth/requires-role.decorator.js';
 import { CLOCK, type Clock } from '../clock.js';
 import { pairKey } from '../domain/relation-pair.js';
 import { ApiProblems } from '../docs/problem.schema.js';
-import { CreatedWatchResponse, DeliveryLogResponse, WatchListResponse, type WatchResponse } from '../docs/responses/watch.responses.js';
+import { CreatedWatchResponse, DeletedWatchResponse, DeliveryLogResponse, WatchListResponse, type WatchResponse } from '../docs/responses/watch.responses.js';
 import { NoQueryParameters } from '../http/no-query-parameters.js';
 import { validationProblem } from '../http/problem.js';
 import { AlertEvaluator } from './alert-evaluator.js';
@@ -80,15 +80,17 @@ export class WatchesController {
   }
 
   @Delete(':watchId')
-  @HttpCode(204)
   @RequiresRole('reporter')
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'Delete a watch: no further alerts, pending deliveries dropped' })
-  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiOperation({ summary: 'Delete a watch: no further alerts, pending deliveries dropped (its stream stays in the store)' })
+  @ApiOkResponse({ type: DeletedWatchResponse, description: 'Deleted' })
   @ApiProblems(400, 401, 403, 404, 415)
-  async delete(@Param('watchId', watchIdPipe) watchId: string, @CurrentCaller() caller: Caller): Promise<void> {
-    if (!this.repository.get(watchId)) throw new NotFoundException(`No watch ${watchId}`);
-    await this.repository.delete(watchId, this.clock.now().toISOString(), caller.id);
+  async delete(@Param('watchId', watchIdPipe) watchId: string, @CurrentCaller() caller: Caller): Promise<DeletedWatchResponse> {
+    const watch = this.repository.get(watchId);
+    if (!watch) throw new NotFoundException(`No watch ${watchId}`);
+    const deletedAt = this.clock.now().toISOString();
+    await this.repository.delete(watchId, deletedAt, caller.id);
+    return { watchId, name: watch.name, deletedAt, deletedBy: caller.id };
   }
 
   @Get(':watchId/deliveries')

@@ -19,7 +19,7 @@ const MISSING_ID = '01a20501-cd4a-768f-b4e7-000000000000';
 let t: TestApp;
 let validator: OpenApiValidator;
 /** Ids learned while the cases run: a seed incident, and the one the cases report, correct and retract. */
-const ids = { seeded: '', reported: '' };
+const ids = { seeded: '', reported: '', watch: '' };
 
 beforeAll(async () => {
   t = await startTestApp({
@@ -105,6 +105,33 @@ const CASES: Case[] = [
   { route: 'GET /events/stream', status: 429, what: 'a second stream from one client', send: () => secondStream() },
   { route: 'GET /catalog', status: 200, what: 'the catalogue', send: get('/catalog') },
   { route: 'GET /catalog', status: 400, what: 'a query parameter', send: get('/catalog?extra=1') },
+  { route: 'GET /methodology', status: 200, what: 'the methodology', send: get('/methodology') },
+  { route: 'GET /methodology', status: 400, what: 'a query parameter', send: get('/methodology?extra=1') },
+  { route: 'POST /watches', status: 201, what: 'a watch on the seed pair', send: async () => {
+    const response = await post('/watches', { name: 'Caucasus desk', pairs: ['FRA-AZE'], rule: { type: 'level_reached', level: 'friction' } }, bearer('alice'))();
+    ids.watch = response.json?.watchId;
+    return response;
+  } },
+  { route: 'POST /watches', status: 400, what: 'a watch without a rule', send: post('/watches', { name: 'x', pairs: ['AZE-FRA'] }, bearer('alice')) },
+  { route: 'POST /watches', status: 401, what: 'no API key', send: post('/watches', { name: 'x', pairs: ['AZE-FRA'], rule: { type: 'month_deteriorated' } }) },
+  { route: 'POST /watches', status: 403, what: 'a reader key', send: post('/watches', { name: 'x', pairs: ['AZE-FRA'], rule: { type: 'month_deteriorated' } }, bearer('viewer')) },
+  { route: 'POST /watches', status: 413, what: 'a body over the limit', send: post('/watches', { name: 'x'.repeat(BODY_LIMIT_BYTES) }, bearer('alice')) },
+  { route: 'POST /watches', status: 415, what: 'a text body', send: post('/watches', 'not json', { ...bearer('alice'), 'content-type': 'text/plain' }) },
+  { route: 'GET /watches', status: 200, what: 'the watches', send: get('/watches') },
+  { route: 'GET /watches', status: 400, what: 'a query parameter', send: get('/watches?extra=1') },
+  { route: 'GET /watches/alerts', status: 200, what: 'the latest alerts', send: get('/watches/alerts') },
+  { route: 'GET /watches/alerts', status: 400, what: 'a query parameter', send: get('/watches/alerts?extra=1') },
+  { route: 'GET /watches/alerts/stream', status: 200, what: 'the alert stream (headers only)', send: () => alertStream() },
+  { route: 'GET /watches/alerts/stream', status: 400, what: 'a query parameter', send: get('/watches/alerts/stream?extra=1') },
+  { route: 'GET /watches/{watchId}/deliveries', status: 200, what: 'a delivery log', send: () => get(`/watches/${ids.watch}/deliveries`)() },
+  { route: 'GET /watches/{watchId}/deliveries', status: 400, what: 'an id that is not a UUID', send: get('/watches/not-a-uuid/deliveries') },
+  { route: 'GET /watches/{watchId}/deliveries', status: 404, what: 'an unknown watch', send: get(`/watches/${MISSING_ID}/deliveries`) },
+  { route: 'DELETE /watches/{watchId}', status: 200, what: 'a watch deleted', send: () => t.request('DELETE', `/watches/${ids.watch}`, undefined, { ...bearer('alice'), 'content-type': 'application/json' }) },
+  { route: 'DELETE /watches/{watchId}', status: 400, what: 'an id that is not a UUID', send: () => t.request('DELETE', '/watches/not-a-uuid', undefined, { ...bearer('alice'), 'content-type': 'application/json' }) },
+  { route: 'DELETE /watches/{watchId}', status: 401, what: 'no API key', send: () => t.request('DELETE', `/watches/${MISSING_ID}`, undefined, { 'content-type': 'application/json' }) },
+  { route: 'DELETE /watches/{watchId}', status: 403, what: 'a reader key', send: () => t.request('DELETE', `/watches/${MISSING_ID}`, undefined, { ...bearer('viewer'), 'content-type': 'application/json' }) },
+  { route: 'DELETE /watches/{watchId}', status: 404, what: 'an unknown watch', send: () => t.request('DELETE', `/watches/${MISSING_ID}`, undefined, { ...bearer('alice'), 'content-type': 'application/json' }) },
+  { route: 'DELETE /watches/{watchId}', status: 415, what: 'no JSON content type', send: () => t.request('DELETE', `/watches/${MISSING_ID}`, undefined, bearer('alice')) },
   { route: 'GET /health', status: 200, what: 'liveness', send: get('/health') },
   { route: 'GET /health', status: 400, what: 'a query parameter', send: get('/health?extra=1') },
   { route: 'GET /health/ready', status: 200, what: 'readiness', send: get('/health/ready') },
@@ -119,10 +146,10 @@ const CASES: Case[] = [
 /** Open live streams: their headers are the case; they are closed once the 429 case has run. */
 const openStreams: AbortController[] = [];
 
-async function streamRequest(): Promise<TestResponse> {
+async function streamRequest(path = '/events/stream'): Promise<TestResponse> {
   const abort = new AbortController();
   openStreams.push(abort);
-  const response = await fetch(`${t.url}/events/stream`, { signal: abort.signal });
+  const response = await fetch(`${t.url}${path}`, { signal: abort.signal });
   const isStream = response.headers.get('content-type')?.startsWith('text/event-stream');
   // An endless stream has no body to read to the end; a problem does.
   const text = isStream ? '' : await response.text();
@@ -130,6 +157,8 @@ async function streamRequest(): Promise<TestResponse> {
 }
 
 const openStream = () => streamRequest();
+/** The alert stream's headers: closed with the others once the 429 case has run. */
+const alertStream = () => streamRequest('/watches/alerts/stream');
 
 async function secondStream(): Promise<TestResponse> {
   try {

@@ -193,10 +193,10 @@ describe('watches', () => {
       receiver.answer = () => 204;
     });
 
-    it('deletes a watch: gone from the list, its log 404, a second delete 404, a malformed id 400', async () => {
+    it('deletes a watch: says which, gone from the list, its log 404, a second delete 404, a malformed id 400', async () => {
       const created = await t.request('POST', '/watches', { name: 'Temporary', pairs: ['DEU-ITA'], rule: { type: 'band_moved_in_a_day' } }, bearer('alice'));
       expect(created.json.webhookSecret).toBeNull();
-      expect((await t.request('DELETE', `/watches/${created.json.watchId}`, undefined, { ...JSON_WRITE, ...bearer('alice') })).status).toBe(204);
+      expect((await t.request('DELETE', `/watches/${created.json.watchId}`, undefined, { ...JSON_WRITE, ...bearer('alice') })).json).toEqual({ watchId: created.json.watchId, name: 'Temporary', deletedAt: '2024-12-01T12:00:00.000Z', deletedBy: 'alice' });
       expect((await t.request('GET', '/watches')).json.items.map((w: { watchId: string }) => w.watchId)).not.toContain(created.json.watchId);
       expect((await t.request('GET', `/watches/${created.json.watchId}/deliveries`)).status).toBe(404);
       expect((await t.request('DELETE', `/watches/${created.json.watchId}`, undefined, { ...JSON_WRITE, ...bearer('alice') })).status).toBe(404);

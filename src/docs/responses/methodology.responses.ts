@@ -3,7 +3,7 @@ import type { EscalationLevel } from '../../domain/escalation.js';
 import { INCIDENT_TYPES, type IncidentType } from '../../domain/incident-types.js';
 import type { ConditionKind } from '../../domain/standing-conditions.js';
 import { ClosedShape } from './closed-shape.js';
-import { LEVELS } from './escalation.responses.js';
+import { CONDITION_KINDS, LEVELS } from './escalation.responses.js';
 
 /** GET /methodology: how the score is made, generated from the scoring constants and the catalogue. */
 
@@ -51,7 +51,7 @@ export class MethodologyLevelResponse {
 
 @ClosedShape()
 export class MethodologyConditionResponse {
-  @ApiProperty({ example: 'relations_severed' }) kind!: ConditionKind;
+  @ApiProperty({ enum: CONDITION_KINDS, example: 'relations_severed' }) kind!: ConditionKind;
   @ApiProperty({ example: 'Diplomatic relations severed' }) label!: string;
   @ApiProperty({ description: 'Points of pressure while it stands', example: 42 }) tension!: number;
   @ApiProperty({ description: 'The score it gives on its own', example: 81.4 }) scoreAlone!: number;

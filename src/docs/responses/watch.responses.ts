@@ -52,6 +52,18 @@ export class CreatedWatchResponse extends WatchResponse {
 }
 
 @ClosedShape()
+export class DeletedWatchResponse {
+  @ApiProperty({ format: 'uuid', example: '01939a8e-7c1a-7d2e-9a40-3f1b2c3d4e5f' })
+  watchId!: string;
+  @ApiProperty({ example: 'Caucasus desk: AZE–FRA reaches crisis' })
+  name!: string;
+  @ApiProperty({ format: 'date-time', example: '2024-06-02T09:00:00.000Z' })
+  deletedAt!: string;
+  @ApiProperty({ description: 'The API key that deleted it', example: 'alice' })
+  deletedBy!: string;
+}
+
+@ClosedShape()
 export class WatchListResponse {
   @ApiProperty({ type: [WatchResponse] })
   items!: WatchResponse[];
