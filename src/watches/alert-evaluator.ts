@@ -40,7 +40,8 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnApplicationShut
     await this.repository.load();
     this.deliveries.resumePending();
     this.updates = this.projections.updates$.subscribe((update) => this.enqueue(() => this.evaluatePair(update.pairKey)));
-    this.timer = setInterval(() => this.enqueue(() => this.evaluateAll()), this.options.evaluateEveryMs);
+    // Each tick also reads watches other instances sharing the store created or deleted.
+    this.timer = setInterval(() => this.enqueue(() => this.repository.refresh().then(() => this.evaluateAll())), this.options.evaluateEveryMs);
     this.timer.unref();
     // What changed while the process was down (decay included) is judged at once.
     await this.enqueue(() => this.evaluateAll());
@@ -83,6 +84,8 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private async evaluate(watch: Watch, keys: readonly string[]): Promise<void> {
+    // What other instances recorded for this watch first: an alert raised there is not raised again here.
+    await this.repository.catchUp(watch.watchId);
     const nowMs = this.clock.now().getTime();
     for (const key of keys) {
       const history = this.repository.history(watch.watchId);
@@ -108,8 +111,8 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnApplicationShut
         level: figures.level,
         message: alertMessage(watch.rule, pairName(key), figures),
       };
-      await this.repository.raise(alert);
-      if (watch.webhookUrl) this.deliveries.deliver(alert);
+      // Not recorded means another instance wrote first: this one has caught up, and its next evaluation judges on that.
+      if ((await this.repository.raise(alert)) && watch.webhookUrl) this.deliveries.deliver(alert);
     }
   }
 
