@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, Delete, Get, HttpCode, Inject, NotFoundException, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentCaller, type Caller } from '../auth/caller.js';
 import { RequiresRole } from '../auth/requires-role.decorator.js';
 import { CLOCK, type Clock } from '../clock.js';
 import { pairKey } from '../domain/relation-pair.js';
-import { ApiProblems } from '../docs/problem.schema.js';
+import { ApiProblems, ProblemDocument } from '../docs/problem.schema.js';
 import { CreatedWatchResponse, DeletedWatchResponse, DeliveryLogResponse, WatchListResponse, type WatchResponse } from '../docs/responses/watch.responses.js';
 import { NoQueryParameters } from '../http/no-query-parameters.js';
-import { validationProblem } from '../http/problem.js';
+import { PROBLEM_CONTENT_TYPE, ProblemException, validationProblem } from '../http/problem.js';
 import { AlertEvaluator } from './alert-evaluator.js';
 import { CreateWatchDto } from './create-watch.dto.js';
 import type { Watch } from './watch-book.js';
@@ -44,7 +44,20 @@ export class WatchesController {
   })
   @ApiCreatedResponse({ type: CreatedWatchResponse, headers: { Location: { description: 'The watch', schema: { type: 'string' } } } })
   @ApiProblems(400, 401, 403, 413, 415)
+  @ApiResponse({
+    status: 409,
+    description: 'The server holds its most watches (1,000 unless configured): delete one first',
+    content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(ProblemDocument) } } },
+  })
   async create(@Body() body: CreateWatchDto, @CurrentCaller() caller: Caller, @Res({ passthrough: true }) reply: FastifyReply): Promise<CreatedWatchResponse> {
+    if (this.repository.list().length >= this.options.maxWatches) {
+      throw new ProblemException({
+        type: 'https://demarche.dev/problems/too-many-watches',
+        title: 'Too many watches',
+        status: 409,
+        detail: `This server holds its most watches (${this.options.maxWatches}); delete one you no longer need first`,
+      });
+    }
     const pairs = (body.pairs ?? []).map((key) => pairKey(...(key.split('-') as [string, string])));
     const countries = body.countries ?? [];
     if (pairs.length === 0 && countries.length === 0) {

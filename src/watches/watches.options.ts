@@ -17,6 +17,8 @@ export interface WatchesOptions {
   maxAttempts?: number;
   /** How long a receiver may take to answer. Default 10 s. */
   timeoutMs?: number;
+  /** Watches this server holds at most: each is judged on every tick and every update of its pairs. Default 1,000. */
+  maxWatches?: number;
 }
 
 export type ResolvedWatchesOptions = Required<WatchesOptions>;
@@ -31,6 +33,7 @@ export function resolveWatchesOptions(options: WatchesOptions = {}): ResolvedWat
     retryMaxDelayMs: 3_600_000,
     maxAttempts: 10,
     timeoutMs: 10_000,
+    maxWatches: 1_000,
     ...options,
   };
 }
