@@ -1,7 +1,7 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { LookupFunction } from 'node:net';
+import { isIP, type LookupFunction } from 'node:net';
 import { addressViolation, type WebhookUrlPolicy } from './webhook-url-policy.js';
 
 export interface WebhookPost {
@@ -25,6 +25,10 @@ const MAX_ANSWER_BYTES = 16 * 1024;
  */
 export function postWebhook(post: WebhookPost, policy: WebhookUrlPolicy): Promise<PostResult> {
   const url = new URL(post.url);
+  // An address in the URL is connected to without a lookup: checked here (the policy may have changed since the watch was made).
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const refused = isIP(host) ? addressViolation(host, policy) : undefined;
+  if (refused) return Promise.resolve({ error: `webhook URL ${refused}` });
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve) => {
     const request = send(
