@@ -5,7 +5,8 @@
  * the methodology page generated from GET /methodology, reached from a score.
  */
 import { createHmac } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -17,6 +18,7 @@ import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-r
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
+const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'dashboard');
 
 jest.setTimeout(60_000);
 
@@ -47,6 +49,7 @@ const incident = (type: string, actor: string, target: string, summary: string) 
   const problems: string[] = [];
 
   beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
     receiver = await startWebhookReceiver();
     t = await startTestApp({ app: { watches: { webhookPolicy: { allowLoopback: true, allowPrivateNetworks: false } } } });
     expect((await t.request('POST', '/incidents', incident('Accusation', 'DEU', 'FRA', 'Berlin accuses Paris of bias'))).status).toBe(201);
@@ -86,6 +89,7 @@ const incident = (type: string, actor: string, target: string, summary: string) 
     expect(severed).toContain('4281.4');
     expect(await page.locator('#levels-body tbody tr').allTextContents()).toEqual(['calm0100', 'friction10302.6', 'strained30558.9', 'crisis558020', 'rupture80—40.2']);
     expect(await page.locator('#formula').textContent()).toContain('score = 100 × (1 − e^(−(T + M) / 25))');
+    await page.screenshot({ path: join(ARTIFACTS, 'methodology.png'), fullPage: true });
     await page.close();
   });
 
@@ -93,7 +97,12 @@ const incident = (type: string, actor: string, target: string, summary: string) 
     const page = await context.newPage();
     await page.goto('/alerts');
     await page.waitForSelector('body[data-alerts="live"]');
+    // The API's refusal shows next to the form, naming the field in words.
     await page.fill('#watch-name', 'Caucasus desk');
+    await page.click('#watch-form button[type="submit"]');
+    await page.waitForSelector('#watch-form-result .callout.error');
+    expect(await page.locator('#watch-form-result li').allTextContents()).toEqual(['pairs: name at least one pair (or country, in countries) to watch']);
+
     await page.fill('#watch-countries', 'arm');
     await page.selectOption('#watch-rule', 'level_reached');
     await page.selectOption('#watch-level', 'crisis');
@@ -116,6 +125,7 @@ const incident = (type: string, actor: string, target: string, summary: string) 
     const [hook] = receiver.received;
     expect(hook.headers['x-demarche-signature']).toBe(`sha256=${createHmac('sha256', secret).update(hook.body).digest('hex')}`);
     expect(JSON.parse(hook.body).alertId).toBe(await alert.getAttribute('data-alert-id'));
+    await page.screenshot({ path: join(ARTIFACTS, 'alerts.png'), fullPage: true });
     await page.close();
   });
 });
