@@ -24,6 +24,7 @@ import { WebhookDeliveries } from './webhook-deliveries.js';
 export class AlertEvaluator implements OnApplicationBootstrap, OnApplicationShutdown {
   private queue: Promise<void> = Promise.resolve();
   private updates?: Subscription;
+  private registry?: Subscription;
   private timer?: NodeJS.Timeout;
   private stopped = false;
   private readonly logger = new Logger(AlertEvaluator.name);
@@ -39,7 +40,8 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnApplicationShut
   async onApplicationBootstrap(): Promise<void> {
     await this.repository.load();
     this.deliveries.resumePending();
-    this.updates = this.projections.updates$.subscribe((update) => this.enqueue(() => this.evaluatePair(update.pairKey)));
+    this.followUpdatesWhileWatched();
+    this.registry = this.repository.registryChanged$.subscribe(() => this.followUpdatesWhileWatched());
     // Each tick also reads watches other instances sharing the store created or deleted.
     this.timer = setInterval(() => this.enqueue(() => this.repository.refresh().then(() => this.evaluateAll())), this.options.evaluateEveryMs);
     this.timer.unref();
@@ -49,6 +51,7 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnApplicationShut
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
+    this.registry?.unsubscribe();
     this.updates?.unsubscribe();
     clearInterval(this.timer);
     await this.queue;
@@ -57,6 +60,19 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnApplicationShut
   /** Evaluates one watch over all its pairs now (a new watch learns at once what already holds). */
   evaluateWatch(watch: Watch): Promise<void> {
     return this.enqueue(() => this.evaluate(watch, this.pairsOf(watch)));
+  }
+
+  /**
+   * Listens to the read model's updates only while there is a watch: with none (most runs, the
+   * benchmarks) the runner's update stream stays unobserved, as the live feed leaves it.
+   */
+  private followUpdatesWhileWatched(): void {
+    if (this.repository.isEmpty) {
+      this.updates?.unsubscribe();
+      this.updates = undefined;
+    } else {
+      this.updates ??= this.projections.updates$.subscribe((update) => void this.enqueue(() => this.evaluatePair(update.pairKey)));
+    }
   }
 
   private enqueue(task: () => Promise<void>): Promise<void> {

@@ -30,6 +30,8 @@ const CONFLICT_RETRIES = 3;
 @Injectable()
 export class WatchRepository {
   readonly alerts$ = new Subject<Alert>();
+  /** Emits whenever a watch was created or deleted (here or, once read, by another instance). */
+  readonly registryChanged$ = new Subject<void>();
   private readonly watches = new Map<string, Watch>();
   private readonly histories = new Map<string, WatchHistory>();
   /** The operations on each watch's stream, one after another (see `serially`). */
@@ -50,7 +52,8 @@ export class WatchRepository {
    * too; at start-up they are the past, not news.
    */
   async refresh(announce = true): Promise<void> {
-    for (const event of await this.readFrom(WATCH_REGISTRY_STREAM, this.registryRevision + 1)) {
+    const events = await this.readFrom(WATCH_REGISTRY_STREAM, this.registryRevision + 1);
+    for (const event of events) {
       this.registryRevision++;
       evolveRegistry(this.watches, event as RegistryEvent);
       if (event.type === 'WatchDeleted') this.histories.delete((event as RegistryEvent).data.watchId);
@@ -60,6 +63,7 @@ export class WatchRepository {
       this.histories.set(watch.watchId, emptyHistory());
       await this.catchUp(watch.watchId, announce);
     }
+    if (events.length > 0) this.registryChanged$.next();
   }
 
   /** Applies what other instances appended to a watch's stream since this one last read it. */
@@ -75,6 +79,10 @@ export class WatchRepository {
       evolveHistory(history, event as WatchStreamEvent, watch.webhookUrl !== null);
       if (announce && event.type === 'AlertRaised') this.alerts$.next((event as WatchStreamEvent & { type: 'AlertRaised' }).data);
     }
+  }
+
+  get isEmpty(): boolean {
+    return this.watches.size === 0;
   }
 
   list(): Watch[] {
