@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
 import { CLOCK, type Clock } from '../clock.js';
+import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
 import { countryShortName } from '../domain/countries.js';
 import { levelFor, scoreOf } from '../domain/escalation.js';
 import { DAY_MS, round } from '../domain/numbers.js';
@@ -34,6 +35,7 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnApplicationShut
     private readonly repository: WatchRepository,
     private readonly deliveries: WebhookDeliveries,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(WATCHES_OPTIONS) private readonly options: ResolvedWatchesOptions,
   ) {}
 
@@ -102,6 +104,10 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnApplicationShut
   private async evaluate(watch: Watch, keys: readonly string[]): Promise<void> {
     // What other instances recorded for this watch first: an alert raised there is not raised again here.
     await this.repository.catchUp(watch.watchId);
+    // Judged on news this read model has not applied yet: wait for it (its update brings the watch back here).
+    const basedOn = this.projections.position;
+    const lastJudged = this.repository.history(watch.watchId)?.basedOn ?? null;
+    if (lastJudged !== null && (basedOn === null || this.store.comparePositions(basedOn, lastJudged) < 0)) return;
     const nowMs = this.clock.now().getTime();
     for (const key of keys) {
       const history = this.repository.history(watch.watchId);
@@ -110,7 +116,7 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnApplicationShut
       const signature = figures ? ruleSignature(watch.rule, figures) : null;
       const previous = history.signatures.get(key);
       if (signature === null) {
-        if (previous !== undefined) await this.repository.clear(watch.watchId, key, new Date(nowMs).toISOString());
+        if (previous !== undefined) await this.repository.clear(watch.watchId, key, new Date(nowMs).toISOString(), basedOn);
         continue;
       }
       if (signature === previous || !figures) continue;
@@ -128,7 +134,7 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnApplicationShut
         message: alertMessage(watch.rule, pairName(key), figures),
       };
       // Not recorded means another instance wrote first: this one has caught up, and its next evaluation judges on that.
-      if ((await this.repository.raise(alert)) && watch.webhookUrl) this.deliveries.deliver(alert);
+      if ((await this.repository.raise(alert, basedOn)) && watch.webhookUrl) this.deliveries.deliver(alert);
     }
   }
 

@@ -23,13 +23,15 @@ export interface WatchHistory {
   pending: Map<string, PendingDelivery>;
   /** Revision of the stream's last event, or -1. */
   revision: number;
+  /** The read model's log position the last alert raised or cleared was judged on (see JudgedOn). */
+  basedOn: string | null;
 }
 
 /** Alerts and delivery attempts kept in memory per watch (the stream keeps all of them). */
 export const HISTORY_KEPT = 500;
 
 export function emptyHistory(): WatchHistory {
-  return { signatures: new Map(), raisedPerPair: new Map(), alerts: [], deliveries: [], pending: new Map(), revision: -1 };
+  return { signatures: new Map(), raisedPerPair: new Map(), alerts: [], deliveries: [], pending: new Map(), revision: -1, basedOn: null };
 }
 
 /** The active watches: created and not deleted, in order of creation. */
@@ -43,7 +45,8 @@ export function evolveHistory(history: WatchHistory, event: WatchStreamEvent, ha
   history.revision++;
   switch (event.type) {
     case 'AlertRaised': {
-      const alert = event.data;
+      const { basedOn, ...alert } = event.data;
+      history.basedOn = basedOn ?? null;
       history.signatures.set(alert.pair, alert.signature);
       history.raisedPerPair.set(alert.pair, (history.raisedPerPair.get(alert.pair) ?? 0) + 1);
       keepLast(history.alerts, alert);
@@ -51,6 +54,7 @@ export function evolveHistory(history: WatchHistory, event: WatchStreamEvent, ha
       break;
     }
     case 'AlertCleared':
+      history.basedOn = event.data.basedOn ?? null;
       history.signatures.delete(event.data.pair);
       break;
     case 'WebhookDeliveryAttempted': {

@@ -39,16 +39,25 @@ export interface WatchDeleted {
 
 export type RegistryEvent = WatchCreated | WatchDeleted;
 
+/**
+ * The log position of the read model a judgement was made on (null: an empty log). An instance
+ * whose read model is behind the last judgement recorded for a watch does not judge it: it would
+ * clear, on old news, an alert another instance raised on fresh news.
+ */
+export interface JudgedOn {
+  basedOn: string | null;
+}
+
 /** An alert: a watched pair began to meet the watch's rule. */
 export interface AlertRaised {
   type: 'AlertRaised';
-  data: Alert;
+  data: Alert & JudgedOn;
 }
 
 /** The pair no longer meets the rule: the next time it does is a new alert. */
 export interface AlertCleared {
   type: 'AlertCleared';
-  data: { watchId: string; pair: string; clearedAt: string };
+  data: { watchId: string; pair: string; clearedAt: string } & JudgedOn;
 }
 
 export interface WebhookDeliveryAttempted {

@@ -77,7 +77,7 @@ export class WatchRepository {
     if (!watch || !history) return;
     for (const event of await this.readFrom(watchStreamId(watchId), history.revision + 1)) {
       evolveHistory(history, event as WatchStreamEvent, watch.webhookUrl !== null);
-      if (announce && event.type === 'AlertRaised') this.alerts$.next((event as WatchStreamEvent & { type: 'AlertRaised' }).data);
+      if (announce && event.type === 'AlertRaised') this.alerts$.next(history.alerts[history.alerts.length - 1]);
     }
   }
 
@@ -110,14 +110,14 @@ export class WatchRepository {
    * and answers false, and the caller judges again on what the stream now says. The alert's id is
    * also the event's id, so the same alert is recorded once whatever happens.
    */
-  async raise(alert: Alert): Promise<boolean> {
-    const recorded = await this.appendToWatch(alert.watchId, { type: 'AlertRaised', data: alert }, alert.alertId);
+  async raise(alert: Alert, basedOn: string | null): Promise<boolean> {
+    const recorded = await this.appendToWatch(alert.watchId, { type: 'AlertRaised', data: { ...alert, basedOn } }, alert.alertId);
     if (recorded) this.alerts$.next(alert);
     return recorded;
   }
 
-  async clear(watchId: string, pair: string, clearedAt: string): Promise<void> {
-    await this.appendToWatch(watchId, { type: 'AlertCleared', data: { watchId, pair, clearedAt } });
+  async clear(watchId: string, pair: string, clearedAt: string, basedOn: string | null): Promise<void> {
+    await this.appendToWatch(watchId, { type: 'AlertCleared', data: { watchId, pair, clearedAt, basedOn } });
   }
 
   /** An attempt is a fact however the stream moved meanwhile: appended after catching up if need be. */
