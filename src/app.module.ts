@@ -23,6 +23,9 @@ import { EventStreamController, LIVE_STREAM_OPTIONS } from './live/event-stream.
 import type { LiveStreamOptions } from './live/live-stream.options.js';
 import { LiveFeed } from './live/live-feed.service.js';
 import { IncidentSearch } from './search/incident-search.service.js';
+import { MethodologyController } from './methodology/methodology.controller.js';
+import { WATCH_CONTROLLERS, watchProviders } from './watches/watches.providers.js';
+import type { WatchesOptions } from './watches/watches.options.js';
 
 /** `auth` (SecurityOptions) defaults to loopback-only writes. */
 export interface AppOptions extends SecurityOptions {
@@ -36,6 +39,8 @@ export interface AppOptions extends SecurityOptions {
   resubscribeBackoff?: BackoffOptions;
   /** GET /events/stream tuning (heartbeat, slow clients, stream limits); defaults suit production. */
   liveStream?: LiveStreamOptions;
+  /** Watches and webhooks: where webhooks may go, evaluation period, retries; defaults suit production. */
+  watches?: WatchesOptions;
 }
 
 /** Closes the store last, once the projection runner has let go of its subscription. */
@@ -53,7 +58,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [SecurityModule.forRoot(options)],
-      controllers: [IncidentsController, IncidentQueriesController, RelationsController, EventsController, EventStreamController, CatalogController, HealthController, AdminController, DashboardController],
+      controllers: [IncidentsController, IncidentQueriesController, RelationsController, EventsController, EventStreamController, CatalogController, MethodologyController, HealthController, AdminController, DashboardController, ...WATCH_CONTROLLERS],
       providers: [
         { provide: EVENT_STORE, useFactory: () => openEventStore(options.eventStore) },
         { provide: CLOCK, useValue: options.clock ?? systemClock },
@@ -71,6 +76,7 @@ export class AppModule {
         LiveFeed,
         IncidentSearch,
         { provide: LIVE_STREAM_OPTIONS, useValue: options.liveStream ?? {} },
+        ...watchProviders(options.watches),
         EventStoreCloser,
       ],
     };

@@ -36,6 +36,9 @@ export function appOptionsFromEnv(env: NodeJS.ProcessEnv): CreateAppOptions {
       maxLagEvents: positiveInteger(env, 'READINESS_MAX_LAG_EVENTS', DEFAULT_READINESS_BOUNDS.maxLagEvents),
       maxLagSeconds: positiveInteger(env, 'READINESS_MAX_LAG_SECONDS', DEFAULT_READINESS_BOUNDS.maxLagSeconds),
     },
+    watches: {
+      webhookPolicy: { allowLoopback: flag(env, 'WEBHOOK_ALLOW_LOOPBACK'), allowPrivateNetworks: flag(env, 'WEBHOOK_ALLOW_PRIVATE_NETWORKS') },
+    },
     liveStream: {
       drainTimeoutMs: positiveInteger(env, 'LIVE_STREAM_DRAIN_TIMEOUT_MS', DEFAULT_LIVE_STREAM_LIMITS.drainTimeoutMs),
       perClient: positiveInteger(env, 'LIVE_STREAMS_PER_CLIENT', DEFAULT_LIVE_STREAM_LIMITS.perClient),
@@ -49,6 +52,14 @@ export function listenAddressFromEnv(env: NodeJS.ProcessEnv): { port: number; ho
   const port = env.PORT?.trim() || '3000';
   if (!/^\d{1,5}$/.test(port) || Number(port) > 65_535) throw new Error(`PORT must be a whole number from 0 to 65535, got '${port}'`);
   return { port: Number(port), host: env.HOST?.trim() || '127.0.0.1' };
+}
+
+/** A true/false setting, false when unset. */
+function flag(env: NodeJS.ProcessEnv, name: string): boolean {
+  const value = env[name]?.trim().toLowerCase();
+  if (value === undefined || value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  throw new Error(`${name} must be true or false, got '${env[name]}'`);
 }
 
 function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

@@ -45,7 +45,7 @@ function vendorFiles(): Record<string, string> {
 }
 
 /**
- * Serves the dashboard: its pages (overview, pair, incidents, country, map), the map outlines, their assets under /assets/ and uPlot under /vendor/uplot/.
+ * Serves the dashboard: its pages (overview, pair, incidents, country, map, methodology, alerts), the map outlines, their assets under /assets/ and uPlot under /vendor/uplot/.
  * Public even when reads need a key: these files hold no data, and the pages ask for the key.
  */
 @ApiExcludeController()
@@ -89,6 +89,16 @@ export class DashboardController {
   worldShapes(@Headers('if-none-match') etag: string | undefined, @Res() reply: FastifyReply) {
     this.worldMap ??= Buffer.from(JSON.stringify(buildWorldMap()));
     this.sendBody(this.worldMap, '.json', etag, reply);
+  }
+
+  @Get('about/methodology')
+  methodology(@Headers('if-none-match') etag: string | undefined, @Res() reply: FastifyReply) {
+    this.send(join(this.root, 'methodology.html'), etag, reply);
+  }
+
+  @Get('alerts')
+  alerts(@Headers('if-none-match') etag: string | undefined, @Res() reply: FastifyReply) {
+    this.send(join(this.root, 'alerts.html'), etag, reply);
   }
 
   @Get('assets/*')

@@ -35,7 +35,8 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
     .addTag('relations', 'Bilateral relations: state, escalation score, timeline; time travel with asOf / knownAt')
     .addTag('events', 'The global event log')
     .addTag('live', 'Server-sent events of every update, resumable with Last-Event-ID')
-    .addTag('catalog', 'Incident types, levels and countries')
+    .addTag('catalog', 'Incident types, levels and countries; the methodology of the score')
+    .addTag('watches', 'Watches on pairs and countries: alerts by rule, live and to signed webhooks')
     .addTag('operations', 'Health and projection administration')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key secret (API_KEYS): needed for writes when keys are configured, and for reads when READS_REQUIRE_KEY=true' })
     .addGlobalResponse(

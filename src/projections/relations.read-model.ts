@@ -1,4 +1,5 @@
 import type { CountryCode } from '../domain/countries.js';
+import type { CountryPair } from '../domain/relation-pair.js';
 import type { RelationView } from '../domain/relation-view.js';
 import type { TimelinePoint } from '../domain/timeline.js';
 import type { StoredEvent } from '../event-store/event-store.port.js';
@@ -9,6 +10,7 @@ import { IncidentRows, type ReadModelParts } from './incident-rows.js';
 import { incidentById, type RecordedIncident } from './queries/incident.query.js';
 import { incidentsPage, type IncidentFilter } from './queries/incidents-page.query.js';
 import { pairIndex, type PairIndex } from './queries/pair-index.query.js';
+import { pairsHeld } from './queries/pairs.query.js';
 import { firstIncidentAt, relationList, type RelationFilter } from './queries/relation-list.query.js';
 import { relationFigures, relationOf } from './queries/relation-view.query.js';
 import { timelineOf } from './queries/timeline.query.js';
@@ -104,6 +106,11 @@ export class RelationsReadModel {
 
   pairIndex(a: CountryCode, b: CountryCode, knownAtMs?: number): PairIndex | undefined {
     return pairIndex(this.side, a, b, knownAtMs);
+  }
+
+  /** The pairs held, or those of `country`. */
+  pairs(country?: CountryCode): CountryPair[] {
+    return pairsHeld(this.side, country);
   }
 
   firstIncidentAt(country?: CountryCode, knownAtMs?: number): number | undefined {

@@ -2,6 +2,8 @@ import { parseApiKeys } from '../../src/auth/api-keys.js';
 import { BODY_LIMIT_BYTES } from '../../src/app.js';
 import { loadSeeds } from '../../src/seeding/seed-loader.js';
 import { describeErrors, openApiValidator, type OpenApiValidator } from '../support/openapi-validator.js';
+import { sleep } from '../support/wait.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
 import { fixedClock, startTestApp, type TestApp, type TestResponse } from '../support/test-app.js';
 import { accusation } from '../support/accusation.js';
 
@@ -19,16 +21,20 @@ const MISSING_ID = '01a20501-cd4a-768f-b4e7-000000000000';
 
 let t: TestApp;
 let validator: OpenApiValidator;
+/** Receives the webhook of the watch the cases create, so its delivery log has an entry to validate. */
+let receiver: WebhookReceiver;
 /** Ids learned while the cases run: a seed incident, and the one the cases report, correct and retract. */
-const ids = { seeded: '', reported: '' };
+const ids = { seeded: '', reported: '', watch: '' };
 
 beforeAll(async () => {
+  receiver = await startWebhookReceiver();
   t = await startTestApp({
     clock: fixedClock('2024-06-01T12:00:00.000Z'),
     app: {
       auth: { keys: parseApiKeys(`viewer:reader:${SECRETS.viewer},alice:reporter:${SECRETS.alice},ops:admin:${SECRETS.ops}`), readsRequireKey: false },
       // One stream per client, so a second stream shows the documented 429.
       liveStream: { perClient: 1, heartbeatMs: 60_000 },
+      watches: { webhookPolicy: { allowLoopback: true, allowPrivateNetworks: false } },
     },
   });
   await loadSeeds(t.app);
@@ -38,6 +44,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await t?.close();
+  await receiver?.close();
 });
 
 const report = (overrides: Record<string, unknown> = {}) => ({ ...accusation('AZE', 'FRA'), occurredOn: '2024-05-15', ...overrides });
@@ -98,6 +105,34 @@ const CASES: Case[] = [
   { route: 'GET /events/stream', status: 429, what: 'a second stream from one client', send: () => secondStream() },
   { route: 'GET /catalog', status: 200, what: 'the catalogue', send: get('/catalog') },
   { route: 'GET /catalog', status: 400, what: 'a query parameter', send: get('/catalog?extra=1') },
+  { route: 'GET /methodology', status: 200, what: 'the methodology', send: get('/methodology') },
+  { route: 'GET /methodology', status: 400, what: 'a query parameter', send: get('/methodology?extra=1') },
+  { route: 'POST /watches', status: 201, what: 'a watch on the seed pair', send: async () => {
+    // "Calm or worse" holds for any pair with incidents: the watch alerts at once, and its webhook is delivered.
+    const response = await post('/watches', { name: 'Caucasus desk', pairs: ['FRA-AZE'], rule: { type: 'level_reached', level: 'calm' }, webhookUrl: receiver.url }, bearer('alice'))();
+    ids.watch = response.json?.watchId;
+    return response;
+  } },
+  { route: 'POST /watches', status: 400, what: 'a watch without a rule', send: post('/watches', { name: 'x', pairs: ['AZE-FRA'] }, bearer('alice')) },
+  { route: 'POST /watches', status: 401, what: 'no API key', send: post('/watches', { name: 'x', pairs: ['AZE-FRA'], rule: { type: 'month_deteriorated' } }) },
+  { route: 'POST /watches', status: 403, what: 'a reader key', send: post('/watches', { name: 'x', pairs: ['AZE-FRA'], rule: { type: 'month_deteriorated' } }, bearer('viewer')) },
+  { route: 'POST /watches', status: 413, what: 'a body over the limit', send: post('/watches', { name: 'x'.repeat(BODY_LIMIT_BYTES) }, bearer('alice')) },
+  { route: 'POST /watches', status: 415, what: 'a text body', send: post('/watches', 'not json', { ...bearer('alice'), 'content-type': 'text/plain' }) },
+  { route: 'GET /watches', status: 200, what: 'the watches', send: get('/watches') },
+  { route: 'GET /watches', status: 400, what: 'a query parameter', send: get('/watches?extra=1') },
+  { route: 'GET /watches/alerts', status: 200, what: 'the latest alerts', send: get('/watches/alerts') },
+  { route: 'GET /watches/alerts', status: 400, what: 'a query parameter', send: get('/watches/alerts?extra=1') },
+  { route: 'GET /watches/alerts/stream', status: 200, what: 'the alert stream (headers only)', send: () => alertStream() },
+  { route: 'GET /watches/alerts/stream', status: 400, what: 'a query parameter', send: get('/watches/alerts/stream?extra=1') },
+  { route: 'GET /watches/{watchId}/deliveries', status: 200, what: 'a delivery log with its first attempt', send: () => deliveryLog() },
+  { route: 'GET /watches/{watchId}/deliveries', status: 400, what: 'an id that is not a UUID', send: get('/watches/not-a-uuid/deliveries') },
+  { route: 'GET /watches/{watchId}/deliveries', status: 404, what: 'an unknown watch', send: get(`/watches/${MISSING_ID}/deliveries`) },
+  { route: 'DELETE /watches/{watchId}', status: 200, what: 'a watch deleted', send: () => t.request('DELETE', `/watches/${ids.watch}`, undefined, { ...bearer('alice'), 'content-type': 'application/json' }) },
+  { route: 'DELETE /watches/{watchId}', status: 400, what: 'an id that is not a UUID', send: () => t.request('DELETE', '/watches/not-a-uuid', undefined, { ...bearer('alice'), 'content-type': 'application/json' }) },
+  { route: 'DELETE /watches/{watchId}', status: 401, what: 'no API key', send: () => t.request('DELETE', `/watches/${MISSING_ID}`, undefined, { 'content-type': 'application/json' }) },
+  { route: 'DELETE /watches/{watchId}', status: 403, what: 'a reader key', send: () => t.request('DELETE', `/watches/${MISSING_ID}`, undefined, { ...bearer('viewer'), 'content-type': 'application/json' }) },
+  { route: 'DELETE /watches/{watchId}', status: 404, what: 'an unknown watch', send: () => t.request('DELETE', `/watches/${MISSING_ID}`, undefined, { ...bearer('alice'), 'content-type': 'application/json' }) },
+  { route: 'DELETE /watches/{watchId}', status: 415, what: 'no JSON content type', send: () => t.request('DELETE', `/watches/${MISSING_ID}`, undefined, bearer('alice')) },
   { route: 'GET /health', status: 200, what: 'liveness', send: get('/health') },
   { route: 'GET /health', status: 400, what: 'a query parameter', send: get('/health?extra=1') },
   { route: 'GET /health/ready', status: 200, what: 'readiness', send: get('/health/ready') },
@@ -109,13 +144,22 @@ const CASES: Case[] = [
   { route: 'POST /admin/projections/rebuild', status: 403, what: 'a reporter key', send: post('/admin/projections/rebuild', undefined, bearer('alice')) },
 ];
 
+/** The watch's delivery log once its first attempt is recorded (just after the receiver answered). */
+async function deliveryLog(): Promise<TestResponse> {
+  for (let tries = 0; ; tries++) {
+    const response = await t.request('GET', `/watches/${ids.watch}/deliveries`);
+    if (response.json?.items?.length > 0 || tries === 250) return response;
+    await sleep(20);
+  }
+}
+
 /** Open live streams: their headers are the case; they are closed once the 429 case has run. */
 const openStreams: AbortController[] = [];
 
-async function streamRequest(): Promise<TestResponse> {
+async function streamRequest(path = '/events/stream'): Promise<TestResponse> {
   const abort = new AbortController();
   openStreams.push(abort);
-  const response = await fetch(`${t.url}/events/stream`, { signal: abort.signal });
+  const response = await fetch(`${t.url}${path}`, { signal: abort.signal });
   const isStream = response.headers.get('content-type')?.startsWith('text/event-stream');
   // An endless stream has no body to read to the end; a problem does.
   const text = isStream ? '' : await response.text();
@@ -123,6 +167,8 @@ async function streamRequest(): Promise<TestResponse> {
 }
 
 const openStream = () => streamRequest();
+/** The alert stream's headers: closed with the others once the 429 case has run. */
+const alertStream = () => streamRequest('/watches/alerts/stream');
 
 async function secondStream(): Promise<TestResponse> {
   try {

@@ -39,7 +39,8 @@ async function request(method, path, body) {
   try {
     response = await fetch(path, {
       method,
-      headers: { accept: 'application/json', ...authHeaders(), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      // Every write says JSON, a bodiless DELETE too: the server refuses other writes (a cross-site form cannot send this type).
+      headers: { accept: 'application/json', ...authHeaders(), ...(body !== undefined || method !== 'GET' ? { 'content-type': 'application/json' } : {}) },
       body: body !== undefined ? JSON.stringify(body) : undefined,
     });
   } catch {
@@ -61,6 +62,7 @@ async function request(method, path, body) {
 export const api = {
   get: (path) => request('GET', path),
   post: (path, body) => request('POST', path, body),
+  delete: (path) => request('DELETE', path),
 };
 
 /** A query string from an object, leaving out empty values. */

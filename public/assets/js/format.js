@@ -54,6 +54,11 @@ export function scoreText(score) {
   return typeof score === 'number' ? score.toFixed(1) : '–';
 }
 
+/** A score as shown everywhere: its figure, linked to the page that says how it is made. */
+export function scoreLink(score) {
+  return h('a', { href: '/about/methodology#score', class: 'score-link', title: 'How the score is made' }, scoreText(score));
+}
+
 const TREND = {
   deteriorated: { arrow: '▲', word: 'worse' },
   improved: { arrow: '▼', word: 'better' },

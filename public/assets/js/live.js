@@ -80,7 +80,7 @@ export function followLive({ onUpdate, onReady = () => {}, onReset = () => {}, o
  * Parses text/event-stream as the HTML standard says: fields until a blank line, then dispatch.
  * The id and retry fields take effect as soon as they are read, even without data.
  */
-async function readStream(body, { onId, onRetry, onMessage }) {
+export async function readStream(body, { onId, onRetry, onMessage }) {
   const reader = body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
   let data = [];

@@ -3,7 +3,7 @@
 import { knownAtFromUrl } from './as-of.js';
 import { api, query } from './api.js';
 import { fill, h } from './dom.js';
-import { humanDate, judgementCell, scoreText } from './format.js';
+import { humanDate, judgementCell, scoreLink } from './format.js';
 
 /** Months shown: the latest up to the as-of month. */
 const SHOWN = 24;
@@ -43,7 +43,7 @@ export async function renderMonths(box, [a, b], { asOf, firstDay }) {
               { dataset: { month: m.month, judgement: m.judgement } },
               h('th', { scope: 'row', class: 'nowrap', 'data-label': 'Month' }, humanDate(m.month)),
               h('td', { 'data-label': 'Judgement' }, judgementCell(m)),
-              h('td', { class: 'num nowrap', 'data-label': 'Score' }, `${scoreText(m.scoreBefore)} → ${scoreText(m.scoreAfter)}`),
+              h('td', { class: 'num nowrap', 'data-label': 'Score' }, scoreLink(m.scoreBefore), ' → ', scoreLink(m.scoreAfter)),
               h('td', { 'data-label': 'Why' }, m.reasons.length > 0 ? h('ul', { class: 'reasons' }, m.reasons.map((reason) => h('li', {}, reason))) : h('span', { class: 'muted' }, 'Nothing began or ended; no incidents.')),
             ),
           ),

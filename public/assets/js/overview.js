@@ -4,7 +4,7 @@ import { asOfFromUrl, knownAtFromUrl, latestDay, mountAsOf, updateUrl } from './
 import { mountNewPairForm } from './new-pair.js';
 import { sparkline } from './chart.js';
 import { $, announce, debounce, fill, h } from './dom.js';
-import { addDays, catalogReady, humanDate, judgementCell, levelBadge, levelLegend, pairHref, RELATIONS, referenceDay, scoreText, todayIso, trendCell, typeLabel } from './format.js';
+import { addDays, catalogReady, humanDate, judgementCell, levelBadge, levelLegend, pairHref, RELATIONS, referenceDay, scoreLink, scoreText, todayIso, trendCell, typeLabel } from './format.js';
 import { askForKey, needsKey } from './key-prompt.js';
 import { followLiveThenLoad } from './live.js';
 
@@ -154,7 +154,7 @@ function row(item, asOf, withSpark) {
       h('span', { class: 'country-links small' }, ' · ', h('a', { href: `/countries/${a}` }, item.names[a] ?? a), ' · ', h('a', { href: `/countries/${b}` }, item.names[b] ?? b)),
     ),
     h('td', { 'data-label': 'Level' }, levelBadge(item.escalation.level)),
-    h('td', { class: 'num score', 'data-label': 'Score' }, scoreText(item.escalation.score)),
+    h('td', { class: 'num score', 'data-label': 'Score' }, scoreLink(item.escalation.score)),
     h('td', { 'data-label': '30-day trend' }, trendCell(item.escalation.trend)),
     h('td', { class: 'this-month', 'data-label': 'This month' }, judgementCell(item.thisMonth)),
     h('td', { 'data-label': 'Relations' }, h('span', { class: `relations-${item.relations}` }, RELATIONS[item.relations] ?? item.relations)),
@@ -227,7 +227,7 @@ function addToFeed(update) {
     h(
       'p',
       { class: 'small muted' },
-      relation ? ['Score today ', h('strong', {}, scoreText(relation.score)), ` (${relation.level}) · `] : '',
+      relation ? ['Score today ', h('strong', {}, scoreLink(relation.score)), ` (${relation.level}) · `] : '',
       h('a', { href: pairHref([a, b], loadedAsOf) }, `Open ${a}–${b}`),
       update.replayed ? ' · caught up after reconnecting' : '',
     ),

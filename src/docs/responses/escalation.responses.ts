@@ -7,7 +7,7 @@ import { EXPULSION_ID } from './seed-story.js';
 
 export const LEVELS = ESCALATION_LEVELS.map((band) => band.level);
 export const TRENDS: Trend[] = ['deteriorated', 'improved', 'unchanged'];
-const CONDITION_KINDS: ConditionKind[] = [
+export const CONDITION_KINDS: ConditionKind[] = [
   'relations_severed',
   'relations_downgraded',
   'hostilities',

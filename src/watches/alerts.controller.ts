@@ -1,0 +1,93 @@
+import { Controller, Get, Inject, Optional, Query, Req, Res, type BeforeApplicationShutdown } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { normalizeIP } from '@fastify/rate-limit';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { OutgoingHttpHeaders } from 'node:http';
+import { ApiProblems } from '../docs/problem.schema.js';
+import { AlertListResponse } from '../docs/responses/watch.responses.js';
+import { NoQueryParameters } from '../http/no-query-parameters.js';
+import { LIVE_STREAM_OPTIONS } from '../live/event-stream.controller.js';
+import { DEFAULT_LIVE_STREAM_LIMITS, type LiveStreamOptions } from '../live/live-stream.options.js';
+import { SseConnection } from '../live/sse-connection.js';
+import { StreamRegistry } from '../live/stream-registry.js';
+import type { Alert } from './watch-events.js';
+import { WatchRepository } from './watch-repository.js';
+
+/** Alerts listed at most by GET /alerts. */
+const RECENT_ALERTS = 100;
+
+const STREAM_EXAMPLE = [
+  'retry: 2000',
+  '',
+  'event: alert',
+  'data: {"alertId":"5d1c8a7e-1f0b-8c2d-9e3f-4a5b6c7d8e9f","watchId":"…","watchName":"Caucasus desk","pair":"AZE-FRA","rule":{"type":"level_reached","level":"crisis"},"signature":"level crisis or worse","raisedAt":"2023-12-27T12:00:00.000Z","score":61.2,"level":"crisis","message":"Azerbaijan–France is at crisis (score 61.2), at or beyond crisis"}',
+  '',
+  ': heartbeat',
+  '',
+].join('\n');
+
+/** Alerts of every watch: the latest, and live as server-sent events (what the dashboard's /alerts page shows; GET /alerts is that page). */
+@ApiTags('watches')
+@Controller('watches/alerts')
+export class AlertsController implements BeforeApplicationShutdown {
+  private readonly streams: StreamRegistry;
+  private readonly heartbeatMs: number;
+  private readonly limits: { maxBufferedBytes: number; drainTimeoutMs: number };
+
+  constructor(
+    private readonly repository: WatchRepository,
+    @Optional() @Inject(LIVE_STREAM_OPTIONS) options: LiveStreamOptions = {},
+  ) {
+    this.heartbeatMs = options.heartbeatMs ?? 15_000;
+    this.limits = {
+      maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_LIVE_STREAM_LIMITS.maxBufferedBytes,
+      drainTimeoutMs: options.drainTimeoutMs ?? DEFAULT_LIVE_STREAM_LIMITS.drainTimeoutMs,
+    };
+    // Its own count: a dashboard holds one stream of updates and one of alerts.
+    this.streams = new StreamRegistry({ perClient: options.perClient ?? DEFAULT_LIVE_STREAM_LIMITS.perClient, total: options.total ?? DEFAULT_LIVE_STREAM_LIMITS.total });
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'The latest alerts of the watches in place, newest first (at most 100)' })
+  @ApiOkResponse({ type: AlertListResponse })
+  @ApiProblems(400)
+  recent(@Query() _query: NoQueryParameters): AlertListResponse {
+    const alerts: Alert[] = [];
+    for (const watch of this.repository.list()) alerts.push(...(this.repository.history(watch.watchId)?.alerts ?? []));
+    alerts.sort((x, y) => y.raisedAt.localeCompare(x.raisedAt) || y.alertId.localeCompare(x.alertId));
+    return { items: alerts.slice(0, RECENT_ALERTS) };
+  }
+
+  @Get('stream')
+  @ApiOperation({
+    summary: 'Alerts as server-sent events',
+    description: 'Each alert raised from now on, as an `alert` event (the same JSON as a webhook body, without `attempt`). A `: heartbeat` comment every 15 s. Limited per client address (429) and in all (503). Read GET /watches/alerts for what came before.',
+  })
+  @ApiOkResponse({ description: 'An endless text/event-stream', content: { 'text/event-stream': { schema: { type: 'string' }, example: STREAM_EXAMPLE } } })
+  @ApiProblems(400, 429, 503)
+  stream(@Query() _query: NoQueryParameters, @Req() request: FastifyRequest, @Res() reply: FastifyReply): void {
+    const address = request.ip ?? request.socket.remoteAddress;
+    const release = this.streams.admit(address ? normalizeIP(address) : 'unknown');
+    reply.hijack();
+    reply.raw.writeHead(200, {
+      ...(reply.getHeaders() as OutgoingHttpHeaders),
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    const connection = new SseConnection(reply.raw, this.limits);
+    this.streams.track(connection, release);
+    connection.send('retry: 2000\n\n');
+    const subscription = this.repository.alerts$.subscribe((alert) => connection.send({ event: 'alert', data: alert }));
+    const heartbeat = setInterval(() => connection.comment('heartbeat'), this.heartbeatMs);
+    connection.onClose(() => {
+      subscription.unsubscribe();
+      clearInterval(heartbeat);
+    });
+  }
+
+  beforeApplicationShutdown(): void {
+    this.streams.endAll();
+  }
+}
