@@ -89,7 +89,7 @@ interface Measured {
 }
 
 /** Starts the real server on DATA_DIR `dir`; resolves once GET /health answers 200. */
-async function startServer(dir: string, seed: boolean, label: string): Promise<{ url: string; child: ChildProcess; exited: Promise<number | null> }> {
+async function startServer(dir: string, seed: boolean, label: string): Promise<{ url: string; child: ChildProcess; exited: Promise<number | null>; output: () => string }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const profile = flags.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(flags.work!, 'profiles')}`, `--cpu-prof-name=read-${label}.cpuprofile`] : [];
@@ -111,7 +111,7 @@ async function startServer(dir: string, seed: boolean, label: string): Promise<{
     }
   }
   log(`  ${label} server ready in ${fmt((performance.now() - started) / 1000, 1)} s`);
-  return { url, child, exited };
+  return { url, child, exited, output: () => output };
 }
 
 function startBare(routes: Array<{ url: string; body: string; contentType: string }>): Promise<{ url: string; child: ChildProcess }> {
@@ -135,7 +135,9 @@ async function measureStore(name: string, dir: string, seed: boolean, reads: Rea
   try {
     const served: Array<{ read: Read; body: Buffer; contentType: string }> = [];
     for (const read of reads) {
-      const response = await fetch(`${server.url}${read.path}`);
+      const response = await fetch(`${server.url}${read.path}`).catch((error: unknown) => {
+        throw new Error(`GET ${read.path} failed (${String(error)}); the server said:\n${server.output().slice(-4000)}`);
+      });
       const body = Buffer.from(await response.arrayBuffer());
       if (response.status !== 200) log(`  ${read.label}: ${read.path} answered ${response.status}; not measured`);
       else served.push({ read, body, contentType: response.headers.get('content-type') ?? 'application/json' });

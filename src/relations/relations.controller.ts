@@ -1,5 +1,5 @@
-import { Controller, Get, Inject, NotFoundException, Param, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Headers, Inject, NotFoundException, Param, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { CLOCK, type Clock } from '../clock.js';
@@ -14,13 +14,14 @@ import { ApiProblems } from '../docs/problem.schema.js';
 import { MonthsResponse, RelationListResponse, RelationResponse } from '../docs/responses/relation.responses.js';
 import { TimelineResponse } from '../docs/responses/timeline.responses.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
-import { revisionETag } from '../http/entity-tags.js';
+import { noneMatchHits, revisionETag, timeTravelETag } from '../http/entity-tags.js';
 import { ProblemException, validationProblem, type FieldError } from '../http/problem.js';
 import { IsCountryCode, IsOccurrenceDate } from '../http/validators.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import { monthlyJudgements, monthSoFar, monthSpans } from '../projections/queries/months.query.js';
-import { endOf, perspectiveOf } from '../time/perspective.js';
+import { endOf, perspectiveOf, type Perspective } from '../time/perspective.js';
 import { TimeTravelQuery } from './relation-query.js';
+import { SerialisedViews } from './serialised-views.js';
 
 const LEVELS = ESCALATION_LEVELS.map((band) => band.level);
 const INTERVALS: TimelineInterval[] = ['day', 'week', 'month'];
@@ -30,6 +31,9 @@ export const MAX_TIMELINE_POINTS = 2_000;
 export const MAX_MONTHS = 600;
 /** How long `minPosition` may hold a read before answering 503. */
 const MIN_POSITION_WAIT_MS = 2_000;
+const JSON_TYPE = 'application/json; charset=utf-8';
+/** How long a view of a settled past may be kept without asking: a day bounds what a rebuild or a new scoring rule leaves stale. */
+const SETTLED_MAX_AGE_S = 86_400;
 
 export class ListRelationsQuery extends TimeTravelQuery {
   @ApiPropertyOptional({ description: 'Only pairs with this country (ISO alpha-3)', example: 'FRA' })
@@ -80,6 +84,8 @@ export class MonthsQuery {
 @ApiTags('relations')
 @Controller('relations')
 export class RelationsController {
+  private readonly serialised = new SerialisedViews();
+
   constructor(
     private readonly projections: ProjectionRunner,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -105,22 +111,54 @@ export class RelationsController {
   }
 
   @Get(':a/:b')
-  @ApiOperation({ summary: "One pair's state, escalation score and its top contributors", description: 'ETag (current view only) is the stream revision, for If-Match on writes.' })
+  @ApiOperation({
+    summary: "One pair's state, escalation score and its top contributors",
+    description:
+      'ETag: the stream revision on the current view (for If-Match on writes); on a view with asOf/knownAt, the revision and those inputs. ' +
+      'If-None-Match with it answers 304. A view with knownAt (and asOf, if given) in the past cannot change and may be cached for a day.',
+  })
   @ApiPairParams()
-  @ApiOkResponse({ type: RelationResponse, headers: { ETag: { description: "The pair's stream revision (only without asOf/knownAt)", schema: { type: 'string' } } } })
+  @ApiOkResponse({
+    type: RelationResponse,
+    headers: {
+      ETag: { description: 'Current view: the stream revision ("3"); with asOf/knownAt: the revision and those inputs ("3-…")', schema: { type: 'string' } },
+      'Cache-Control': { description: 'no-cache, or max-age=86400, immutable for a view of a settled past', schema: { type: 'string' } },
+    },
+  })
+  @ApiResponse({ status: 304, description: 'If-None-Match named the current ETag: the copy the client holds is current' })
   @ApiProblems(400, 404, 503)
-  async get(@Param('a') a: string, @Param('b') b: string, @Query() query: TimeTravelQuery, @Res({ passthrough: true }) reply: FastifyReply): Promise<RelationResponse> {
+  async get(
+    @Param('a') a: string,
+    @Param('b') b: string,
+    @Query() query: TimeTravelQuery,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<RelationResponse | string | undefined> {
     checkPair(a, b);
     await this.awaitPosition(query.minPosition);
     const perspective = perspectiveOf(query, this.clock);
     const readModel = this.projections.readModel;
+    const revision = readModel.streamRevision(a, b);
+    const travelling = query.asOf !== undefined || query.knownAt !== undefined;
+    if (revision !== undefined) {
+      const etag = travelling ? timeTravelETag(revision, query.asOf, query.knownAt) : revisionETag(revision);
+      reply.header('etag', etag).header('cache-control', cacheControlOf(perspective, this.clock.now().getTime()));
+      if (noneMatchHits(ifNoneMatch, etag)) {
+        reply.status(304);
+        return undefined;
+      }
+    }
+    // A view with asOf or knownAt is fixed at its instant: the same revision and inputs give the same bytes.
+    const key = travelling && revision !== undefined ? `${[a, b].sort().join('-')}|${revision}|${query.asOf ?? ''}|${query.knownAt ?? ''}` : undefined;
+    const cached = key === undefined ? undefined : this.serialised.get(readModel, key);
+    if (cached !== undefined) {
+      reply.type(JSON_TYPE);
+      return cached;
+    }
     const view = await readModel.relation(a, b, perspective);
     if (!view) throw new NotFoundException(`No incidents are recorded between ${a} and ${b}`);
     const first = readModel.pairIndex(a, b, perspective.knownAtMs)?.index.earliest();
-    // The current view's version, for If-Match on writes; a view of the past is not something to write against.
-    const revision = this.projections.readModel.streamRevision(a, b);
-    if (query.asOf === undefined && query.knownAt === undefined && revision !== undefined) reply.header('etag', revisionETag(revision));
-    return {
+    const body: RelationResponse = {
       ...withNames(view),
       thisMonth: monthSoFar(readModel, a, b, perspective) ?? null,
       // The pair's first incident as known: what an asOf before it is offered instead.
@@ -128,6 +166,11 @@ export class RelationsController {
       asOf: query.asOf ?? null,
       knownAt: query.knownAt ?? null,
     };
+    if (key === undefined) return body;
+    const serialised = JSON.stringify(body);
+    this.serialised.set(readModel, key, serialised);
+    reply.type(JSON_TYPE);
+    return serialised;
   }
 
   @Get(':a/:b/months')
@@ -223,6 +266,15 @@ function checkPair(a: string, b: string): void {
     ...(faults.sameCountry ? [{ field: 'b', message: 'must be a different country from a' }] : []),
   ];
   throw validationProblem(errors);
+}
+
+/**
+ * A view whose knownAt (and asOf, when given) lie in the past cannot change: nothing recorded
+ * from now on is known at that instant. Anything else is revalidated on every use.
+ */
+function cacheControlOf(perspective: Perspective, nowMs: number): string {
+  const settled = perspective.knownAtMs !== undefined && perspective.knownAtMs < nowMs && perspective.atMs < nowMs;
+  return settled ? `max-age=${SETTLED_MAX_AGE_S}, immutable` : 'no-cache';
 }
 
 function firstMonthStart(view: RelationView): number {
