@@ -9,7 +9,7 @@
  * autocannon loads both from this process, one after the other, for `--rounds` rounds:
  *
  *   rate reads     `--connections` connections (the relation view: current, as-of, known-at, a page)
- *   latency reads  one connection, one request at a time (whole lists, a year-long timeline, the overview)
+ *   latency reads  one request at a time for the same time, at least 5 (known-at, lists, a year-long timeline, the overview)
  *
  * It prints, per read, the medians over the rounds of req/s, p50 and p99 for both servers and
  * their ratio, then the real server's RSS after the run. It reports; it does not judge.
@@ -124,8 +124,26 @@ function startBare(routes: Array<{ url: string; body: string; contentType: strin
 }
 
 async function load(url: string, read: Read): Promise<Figures & { failures: number }> {
-  const result = await autocannon({ url, connections: read.kind === 'rate' ? connections : 1, duration });
+  if (read.kind === 'latency') return sequentially(url);
+  const result = await autocannon({ url, connections, duration });
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, failures: result.errors + result.timeouts + result.non2xx };
+}
+
+/** One request at a time for `duration` seconds (at least 5 requests): the latency an analyst sees. */
+async function sequentially(url: string): Promise<Figures & { failures: number }> {
+  const latencies: number[] = [];
+  let failures = 0;
+  const started = performance.now();
+  while (latencies.length < 5 || performance.now() - started < duration * 1000) {
+    const sent = performance.now();
+    const response = await fetch(url);
+    await response.arrayBuffer();
+    if (response.status !== 200) failures++;
+    latencies.push(performance.now() - sent);
+  }
+  const sorted = latencies.sort((a, b) => a - b);
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+  return { rps: (latencies.length * 1000) / (performance.now() - started), p50: at(0.5), p99: at(0.99), failures };
 }
 
 async function measureStore(name: string, dir: string, seed: boolean, reads: Read[]): Promise<void> {
@@ -176,7 +194,7 @@ function print(name: string, measured: Measured[], rssAfter: number | undefined,
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...measured.map(
       ({ read, bytes, real, bare, failures }) =>
-        `| ${read.label} (\`${read.path}\`, ${read.kind}) | ${fmt(bytes)} | ${fmt(real.rps)} | ${fmt(real.p50, 1)} | ${fmt(real.p99, 1)} | ${fmt(bare.rps)} | ${fmt(bare.p99, 1)} | ${fmt(real.rps / bare.rps, 2)}${failures ? ` (${failures} failed)` : ''} |`,
+        `| ${read.label} (\`${read.path}\`, ${read.kind}) | ${fmt(bytes)} | ${fmt(real.rps, real.rps < 10 ? 1 : 0)} | ${fmt(real.p50, 1)} | ${fmt(real.p99, 1)} | ${fmt(bare.rps, bare.rps < 10 ? 1 : 0)} | ${fmt(bare.p99, 1)} | ${fmt(real.rps / bare.rps, 2)}${failures ? ` (${failures} failed)` : ''} |`,
     ),
     `server RSS after the run ${fmt(rssAfter)} MB (peak ${fmt(rssPeak)} MB)`,
   ];

@@ -3,9 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiResponse, ApiTags 
 import type { FastifyReply } from 'fastify';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { CLOCK, type Clock } from '../clock.js';
-import { countryName } from '../domain/countries.js';
 import { pairFaults } from '../domain/relation-pair.js';
-import { ESCALATION_LEVELS } from '../domain/escalation.js';
 import { parseOccurrence } from '../domain/occurrence.js';
 import { timelineInstants, type TimelineInterval } from '../domain/timeline.js';
 import type { RelationView } from '../domain/relation-view.js';
@@ -15,35 +13,25 @@ import { MonthsResponse, RelationListResponse, RelationResponse } from '../docs/
 import { TimelineResponse } from '../docs/responses/timeline.responses.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
 import { noneMatchHits, revisionETag, timeTravelETag } from '../http/entity-tags.js';
-import { ProblemException, validationProblem, type FieldError } from '../http/problem.js';
+import { validationProblem, type FieldError } from '../http/problem.js';
 import { IsCountryCode, IsOccurrenceDate } from '../http/validators.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import { monthlyJudgements, monthSoFar, monthSpans } from '../projections/queries/months.query.js';
 import { endOf, perspectiveOf, type Perspective } from '../time/perspective.js';
+import { awaitPosition } from './await-position.js';
+import { ListRelationsQuery, pageOf } from './list-relations.query.js';
+import { withNames } from './named-view.js';
 import { TimeTravelQuery } from './relation-query.js';
 import { SerialisedViews } from './serialised-views.js';
 
-const LEVELS = ESCALATION_LEVELS.map((band) => band.level);
 const INTERVALS: TimelineInterval[] = ['day', 'week', 'month'];
 /** Most points one timeline request may ask for. */
 export const MAX_TIMELINE_POINTS = 2_000;
 /** Most months one request for monthly judgements may cover (50 years). */
 export const MAX_MONTHS = 600;
-/** How long `minPosition` may hold a read before answering 503. */
-const MIN_POSITION_WAIT_MS = 2_000;
 const JSON_TYPE = 'application/json; charset=utf-8';
 /** How long a view of a settled past may be kept without asking: a day bounds what a rebuild or a new scoring rule leaves stale. */
 const SETTLED_MAX_AGE_S = 86_400;
-
-export class ListRelationsQuery extends TimeTravelQuery {
-  @ApiPropertyOptional({ description: 'Only pairs with this country (ISO alpha-3)', example: 'FRA' })
-  @IsOptional() @IsCountryCode()
-  country?: string;
-
-  @ApiPropertyOptional({ enum: LEVELS, description: 'Only pairs at this escalation level' })
-  @IsOptional() @IsIn(LEVELS, { message: `must be one of ${LEVELS.join(', ')}` })
-  level?: string;
-}
 
 export class TimelineQuery {
   /** First point (start of that date); defaults to the start of the first incident's month. */
@@ -100,14 +88,18 @@ export class RelationsController {
     await this.awaitPosition(query.minPosition);
     const perspective = perspectiveOf(query, this.clock);
     const readModel = this.projections.readModel;
-    const items = (await readModel.relations(query, perspective)).map((view) => ({
+    const paged = query.limit !== undefined || query.offset !== undefined;
+    const page = paged ? await readModel.relationPage(query, perspective, pageOf(query)) : undefined;
+    const views = page ? page.views : await readModel.relations(query, perspective);
+    const items = views.map((view) => ({
       ...withNames(view),
       thisMonth: monthSoFar(readModel, view.pair[0], view.pair[1], perspective) ?? null,
     }));
     // So an empty list before the log's first incident can say so, and offer that date.
     const first = readModel.firstIncidentAt(query.country, perspective.knownAtMs);
     const firstIncidentOn = first === undefined ? null : new Date(first).toISOString().slice(0, 10);
-    return { at: perspective.atIso, asOf: query.asOf ?? null, knownAt: query.knownAt ?? null, firstIncidentOn, total: items.length, items };
+    const common = { at: perspective.atIso, asOf: query.asOf ?? null, knownAt: query.knownAt ?? null, firstIncidentOn };
+    return page ? { ...common, total: page.total, ...pageOf(query), items } : { ...common, total: items.length, items };
   }
 
   @Get(':a/:b')
@@ -244,16 +236,10 @@ export class RelationsController {
     };
   }
 
-  private async awaitPosition(minPosition: string | undefined): Promise<void> {
-    if (minPosition === undefined) return;
-    if (!this.store.isPosition(minPosition)) throw validationProblem([{ field: 'minPosition', message: 'is not a position in this log' }]);
-    if (!(await this.projections.waitFor(minPosition, MIN_POSITION_WAIT_MS))) {
-      throw new ProblemException(
-        { status: 503, title: 'The read model has not caught up yet', detail: `The read model has not reached position ${minPosition} yet; retry shortly` },
-        { 'retry-after': '1' },
-      );
-    }
+  private awaitPosition(minPosition: string | undefined): Promise<void> {
+    return awaitPosition(this.store, this.projections, minPosition);
   }
+
 }
 
 function checkPair(a: string, b: string): void {
@@ -281,8 +267,4 @@ function firstMonthStart(view: RelationView): number {
   const first = view.firstIncident ? parseOccurrence(view.firstIncident.occurredOn).startMs : 0;
   const date = new Date(first);
   return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1);
-}
-
-function withNames(view: RelationView) {
-  return { ...view, names: Object.fromEntries(view.pair.map((code) => [code, countryName(code)])) };
 }
