@@ -289,7 +289,7 @@ if (!haveChromium) {
     const apiRequests: string[] = [];
     page.on('request', (request) => {
       const path = new URL(request.url()).pathname;
-      if (request.resourceType() !== 'document' && !/^\/(assets|vendor)\//.test(path)) apiRequests.push(path);
+      if (request.resourceType() !== 'document' && !/^\/(static|assets|vendor)\//.test(path)) apiRequests.push(path);
     });
     await page.goto('/');
     await page.waitForSelector('body[data-loaded="true"][data-live="live"]');
