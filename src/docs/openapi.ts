@@ -57,6 +57,10 @@ export function setupOpenApi(app: NestFastifyApplication): void {
   app.getHttpAdapter().getInstance().addHook('onSend', async (request, reply, payload) => {
     if (request.url === `/${DOCS_PATH}` || request.url.startsWith(`/${DOCS_PATH}/`)) {
       reply.header('content-security-policy', DOCS_CSP);
+      // Swagger UI's page has no viewport: phones would show it zoomed out to a desktop's width.
+      if (typeof payload === 'string' && payload.includes('<meta charset="UTF-8">') && !payload.includes('name="viewport"')) {
+        return payload.replace('<meta charset="UTF-8">', '<meta charset="UTF-8">\n  <meta name="viewport" content="width=device-width, initial-scale=1">');
+      }
     }
     return payload;
   });
