@@ -9,7 +9,7 @@
  * autocannon loads both from this process, one after the other, for `--rounds` rounds:
  *
  *   rate reads     `--connections` connections (the relation view: current, as-of, known-at, a page)
- *   latency reads  one request at a time for the same time, at least 5 (known-at, lists, a year-long timeline, the overview)
+ *   latency reads  one request at a time for the same time, at least 3 (known-at, lists, a year-long timeline, the overview)
  *
  * It prints, per read, the medians over the rounds of req/s, p50 and p99 for both servers and
  * their ratio, then the real server's RSS after the run. It reports; it does not judge.
@@ -129,12 +129,12 @@ async function load(url: string, read: Read): Promise<Figures & { failures: numb
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, failures: result.errors + result.timeouts + result.non2xx };
 }
 
-/** One request at a time for `duration` seconds (at least 5 requests): the latency an analyst sees. */
+/** One request at a time for `duration` seconds (at least 3 requests): the latency an analyst sees. */
 async function sequentially(url: string): Promise<Figures & { failures: number }> {
   const latencies: number[] = [];
   let failures = 0;
   const started = performance.now();
-  while (latencies.length < 5 || performance.now() - started < duration * 1000) {
+  while (latencies.length < 3 || performance.now() - started < duration * 1000) {
     const sent = performance.now();
     const response = await fetch(url);
     await response.arrayBuffer();

@@ -34,6 +34,25 @@ describe('GET /relations with limit and offset', () => {
     for (const page of pages) expect([page.total, page.limit]).toEqual([whole.total, 2]);
   });
 
+  it('agrees with the whole list on many pairs, a retraction among them, now, as of and as known at', async () => {
+    const codes = ['USA', 'CAN', 'MEX', 'BRA', 'ARG', 'CHL'];
+    const types = ['Accusation', 'ThreatIssued', 'TalksHeld', 'AmbassadorSummoned'];
+    let n = 0;
+    for (const [i, actor] of codes.entries()) {
+      for (const target of codes.slice(i + 1)) {
+        const response = await t.request('POST', '/incidents', { type: types[n % types.length], actor, target, occurredOn: `2024-0${1 + (n % 5)}-1${n % 10}`, summary: `${actor} and ${target}, ${n}`, sources: [{ publisher: 'Wire service' }] });
+        expect(response.status).toBe(201);
+        if (n++ === 3) expect((await t.request('POST', `/incidents/${response.json.incidentId}/retraction`, { reason: 'The wire withdrew its report' })).status).toBe(201);
+      }
+    }
+    for (const query of ['', 'asOf=2024-03-31', 'knownAt=2024-06-01', 'asOf=2023-12-28&knownAt=2024-06-01', 'level=calm']) {
+      const whole = await get(`/relations?${query}`);
+      const pages = [];
+      for (let offset = 0; offset < whole.total; offset += 4) pages.push(...(await get(`/relations?${query}&limit=4&offset=${offset}`)).items);
+      expect([query, pages]).toEqual([query, whole.items]);
+    }
+  });
+
   it('filters before it pages', async () => {
     const whole = await get('/relations?asOf=2023-12-28&country=AZE');
     const page = await get('/relations?asOf=2023-12-28&country=AZE&offset=1');

@@ -4,7 +4,7 @@ import type { RelationView } from '../../domain/relation-view.js';
 import type { PairEntry } from '../incident-rows.js';
 import type { Perspective, ReadSide } from '../read-side.js';
 import type { RelationFilter } from './relation-list.query.js';
-import { describeRelation, relationFigures } from './relation-view.query.js';
+import { describeRelation } from './relation-view.query.js';
 
 export interface PageRequest {
   limit: number;
@@ -32,26 +32,25 @@ interface Ranked {
 
 /**
  * One page of the pairs with incidents from a perspective, in the order of relationList (level,
- * score, the pair that moved last, the pair's codes). Every pair is ranked on its figures alone
- * (no document is read); only the pairs on the page are described in full, with their top
+ * score, the pair that moved last, the pair's codes). Every pair is ranked on its score at the
+ * instant alone (no state, no conditions, no document); only the pairs on the page are described in full, with their top
  * contributors read from the store. That is what makes a page of 5,000 pairs cost a page.
  */
 export async function relationPage(side: ReadSide, filter: RelationFilter, perspective: Perspective, page: PageRequest): Promise<RelationPage> {
   const ranked: Ranked[] = [];
   const countries = new Set<CountryCode>();
+  // Without asOf/knownAt every incident counts (as in the view's state); with either, those occurred by its instant.
+  const stateAt = perspective.asOfMs === undefined && perspective.knownAtMs === undefined ? Infinity : perspective.atMs;
   for (const entry of side.rows.pairs) {
-    const figures = relationFigures(side, entry.a, entry.b, perspective);
-    if (!figures || figures.incidentCount === 0) continue;
+    // Only what ordering needs: the score and level at the instant, the count and the latest incident — not the state or the conditions.
+    const { index } = side.beliefs.view(entry, perspective.knownAtMs);
+    const incidentCount = index.occurredBy(stateAt);
+    if (incidentCount === 0) continue;
     countries.add(entry.a).add(entry.b);
     if (filter.country && entry.a !== filter.country && entry.b !== filter.country) continue;
-    if (filter.level && figures.escalation.level !== filter.level) continue;
-    ranked.push({
-      entry,
-      rank: LEVEL_RANK.get(figures.escalation.level)!,
-      score: figures.escalation.score,
-      latestAt: side.beliefs.view(entry, perspective.knownAtMs).index.latestBy(perspective.atMs),
-      key: figures.pair.join(),
-    });
+    const { score, level } = index.scoreAt(perspective.atMs);
+    if (filter.level && level !== filter.level) continue;
+    ranked.push({ entry, rank: LEVEL_RANK.get(level)!, score, latestAt: index.latestBy(perspective.atMs), key: `${entry.a},${entry.b}` });
   }
   ranked.sort((x, y) => y.rank - x.rank || y.score - x.score || y.latestAt - x.latestAt || x.key.localeCompare(y.key));
   const onPage = ranked.slice(page.offset, page.offset + page.limit);
@@ -65,5 +64,5 @@ export function scoresAt(side: ReadSide, a: CountryCode, b: CountryCode, instant
   const entry = side.rows.pair(a, b);
   if (!entry) return undefined;
   const { index } = side.beliefs.view(entry, knownAtMs);
-  return instants.map((atMs) => index.escalationAt(atMs).score);
+  return instants.map((atMs) => index.scoreAt(atMs).score);
 }
