@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply } from 'fastify';
 import { BODY_LIMIT_BYTES } from '../src/app.js';
+import { registerCompression } from '../src/http/compression.js';
 import { applyHttpHardening } from '../src/http/http-hardening.js';
 import { ProblemDetailsFilter } from '../src/http/problem-details.filter.js';
 import { createValidationPipe } from '../src/http/validation.pipe.js';
@@ -45,6 +46,8 @@ export async function createNoopApp(): Promise<NestFastifyApplication> {
   app.getHttpAdapter().getInstance().removeContentTypeParser(['text/plain']);
   // The same security headers as every real response, so the ceiling carries the same HTTP cost.
   await applyHttpHardening(app, {});
+  // And the same compression hook (a 201 is under its threshold, but the hook runs on every response).
+  await registerCompression(app);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
   await app.init();

@@ -15,6 +15,7 @@ import { ProjectionRunner, READ_MODEL_FILE, RESUBSCRIBE_BACKOFF } from './projec
 import type { BackoffOptions } from './projections/retry-backoff.js';
 import { AdminController } from './admin/admin.controller.js';
 import { IncidentQueriesController } from './relations/incident-queries.controller.js';
+import { OverviewController } from './relations/overview.controller.js';
 import { RelationsController } from './relations/relations.controller.js';
 import { writeSidePorts } from './write-side.providers.js';
 import { CatalogController } from './dashboard/catalog.controller.js';
@@ -58,7 +59,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [SecurityModule.forRoot(options)],
-      controllers: [IncidentsController, IncidentQueriesController, RelationsController, EventsController, EventStreamController, CatalogController, MethodologyController, HealthController, AdminController, DashboardController, ...WATCH_CONTROLLERS],
+      controllers: [IncidentsController, IncidentQueriesController, OverviewController, RelationsController, EventsController, EventStreamController, CatalogController, MethodologyController, HealthController, AdminController, DashboardController, ...WATCH_CONTROLLERS],
       providers: [
         { provide: EVENT_STORE, useFactory: () => openEventStore(options.eventStore) },
         { provide: CLOCK, useValue: options.clock ?? systemClock },

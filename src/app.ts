@@ -4,6 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { LoggerService, LogLevel } from '@nestjs/common';
 import { AppModule, type AppOptions } from './app.module.js';
 import { applyHttpHardening, boundedJsonParser, timeoutServerOptions, type HttpHardeningOptions } from './http/http-hardening.js';
+import { registerCompression } from './http/compression.js';
 import { answerFrameworkError, ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { createValidationPipe } from './http/validation.pipe.js';
 import { ProjectionRunner } from './projections/projection-runner.js';
@@ -36,6 +37,7 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
     abortOnError: false,
   });
   await applyHttpHardening(app, options);
+  await registerCompression(app);
   const fastify = app.getHttpAdapter().getInstance();
   // Only JSON bodies are accepted (request-gate.ts answers 415 before any parser runs); no other parser should exist to be reached.
   fastify.removeContentTypeParser(['text/plain']);

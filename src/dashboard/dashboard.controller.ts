@@ -4,11 +4,11 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { Public } from '../auth/requires-role.decorator.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, extname, join, relative, resolve, sep } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildWorldMap } from './world-map.js';
+import { STATIC_PREFIX, StaticAssets } from './static-assets.js';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -35,17 +35,10 @@ export function publicDirectory(): string {
   throw new Error('public/ (the dashboard) not found above ' + fileURLToPath(import.meta.url));
 }
 
-/** The uPlot files the chart needs, straight from node_modules: no CDN, no bundler. */
-function vendorFiles(): Record<string, string> {
-  const uplot = dirname(createRequire(import.meta.url).resolve('uplot/dist/uPlot.esm.js'));
-  return {
-    'uPlot.esm.js': join(uplot, 'uPlot.esm.js'),
-    'uPlot.min.css': join(uplot, 'uPlot.min.css'),
-  };
-}
-
 /**
- * Serves the dashboard: its pages (overview, pair, incidents, country, map, methodology, alerts), the map outlines, their assets under /assets/ and uPlot under /vendor/uplot/.
+ * Serves the dashboard: its pages (overview, pair, incidents, country, map, methodology, alerts), the
+ * map's outlines, their assets under /static/<version>/ (and, unversioned and revalidated, under
+ * /assets/), uPlot minified under vendor/ there and under /vendor/uplot/.
  * Public even when reads need a key: these files hold no data, and the pages ask for the key.
  */
 @ApiExcludeController()
@@ -53,81 +46,89 @@ function vendorFiles(): Record<string, string> {
 @Controller()
 export class DashboardController {
   private readonly root = publicDirectory();
-  private readonly assets = join(this.root, 'assets');
-  private readonly vendor = vendorFiles();
+  private readonly assets = new StaticAssets(join(this.root, 'assets'));
   private worldMap: Buffer | undefined;
 
   @Get()
   overview(@Headers('if-none-match') etag: string | undefined, @Res() reply: FastifyReply) {
-    this.send(join(this.root, 'index.html'), etag, reply);
+    this.sendPage(join(this.root, 'index.html'), etag, reply);
   }
 
   @Get('pairs/:pair')
   pair(@Param('pair') _pair: string, @Headers('if-none-match') etag: string | undefined, @Res() reply: FastifyReply) {
     // The page reads the pair from its URL and says so itself when nothing is recorded for it.
-    this.send(join(this.root, 'pair.html'), etag, reply);
+    this.sendPage(join(this.root, 'pair.html'), etag, reply);
+  }
+
+  /** The versioned assets the pages ask for: the same bytes for as long as the URL exists, so cached for a year. */
+  @Get('static/:version/*')
+  versioned(@Param('version') version: string, @Req() request: FastifyRequest, @Headers('if-none-match') etag: string | undefined, @Res() reply: FastifyReply) {
+    const path = decodeURIComponent(request.url.split('?')[0].slice(`${STATIC_PREFIX}${version}/`.length));
+    const file = this.assets.file(path);
+    if (!file) throw new NotFoundException(`No dashboard asset ${path}`);
+    // A page loaded before the assets changed may still ask for the old version: it gets today's bytes, not to be kept.
+    const current = version === this.assets.version();
+    this.send(file.name, file.body, etag, reply, current ? 'public, max-age=31536000, immutable' : 'no-cache');
   }
 
   @Get('explore')
   explore(@Headers('if-none-match') etag: string | undefined, @Res() reply: FastifyReply) {
-    this.send(join(this.root, 'explore.html'), etag, reply);
+    this.sendPage(join(this.root, 'explore.html'), etag, reply);
   }
 
   @Get('countries/:code')
   country(@Param('code') _code: string, @Headers('if-none-match') etag: string | undefined, @Res() reply: FastifyReply) {
     // Like the pair page, the page reads its country from the URL and says so when it is not one.
-    this.send(join(this.root, 'country.html'), etag, reply);
+    this.sendPage(join(this.root, 'country.html'), etag, reply);
   }
 
   @Get('map')
   map(@Headers('if-none-match') etag: string | undefined, @Res() reply: FastifyReply) {
-    this.send(join(this.root, 'map.html'), etag, reply);
+    this.sendPage(join(this.root, 'map.html'), etag, reply);
   }
 
   /** The countries' outlines for the map: the same for every request, so projected once, on first use. */
   @Get('map/world.json')
   worldShapes(@Headers('if-none-match') etag: string | undefined, @Res() reply: FastifyReply) {
     this.worldMap ??= Buffer.from(JSON.stringify(buildWorldMap()));
-    this.sendBody(this.worldMap, '.json', etag, reply);
+    this.send('world.json', this.worldMap, etag, reply);
   }
 
   @Get('about/methodology')
   methodology(@Headers('if-none-match') etag: string | undefined, @Res() reply: FastifyReply) {
-    this.send(join(this.root, 'methodology.html'), etag, reply);
+    this.sendPage(join(this.root, 'methodology.html'), etag, reply);
   }
 
   @Get('alerts')
   alerts(@Headers('if-none-match') etag: string | undefined, @Res() reply: FastifyReply) {
-    this.send(join(this.root, 'alerts.html'), etag, reply);
+    this.sendPage(join(this.root, 'alerts.html'), etag, reply);
   }
 
   @Get('assets/*')
   asset(@Req() request: FastifyRequest, @Headers('if-none-match') etag: string | undefined, @Res() reply: FastifyReply) {
     const path = decodeURIComponent(request.url.split('?')[0].slice('/assets/'.length));
-    const file = resolve(this.assets, path);
     // Only files below assets/: no `..`, no absolute paths, no directories.
-    if (relative(this.assets, file).split(sep).includes('..') || !existsSync(file) || !statSync(file).isFile()) {
-      throw new NotFoundException(`No dashboard asset ${path}`);
-    }
-    this.send(file, etag, reply);
+    const file = this.assets.file(path);
+    if (!file) throw new NotFoundException(`No dashboard asset ${path}`);
+    this.send(file.name, file.body, etag, reply);
   }
 
   @Get('vendor/uplot/:file')
   uplot(@Param('file') name: string, @Headers('if-none-match') etag: string | undefined, @Res() reply: FastifyReply) {
-    const file = Object.hasOwn(this.vendor, name) ? this.vendor[name] : undefined;
+    const file = this.assets.vendor(name);
     if (!file) throw new NotFoundException(`No vendor file ${name}`);
-    this.send(file, etag, reply);
+    this.send(file.name, file.body, etag, reply);
   }
 
-  /** Read on each request (they are small), so edits show on reload; revalidated by ETag. */
-  private send(file: string, ifNoneMatch: string | undefined, reply: FastifyReply): void {
-    this.sendBody(readFileSync(file), extname(file), ifNoneMatch, reply);
+  /** A page, pointing at this version of the assets; revalidated by ETag on every load. */
+  private sendPage(file: string, ifNoneMatch: string | undefined, reply: FastifyReply): void {
+    this.send(file, this.assets.versionedPage(readFileSync(file)), ifNoneMatch, reply);
   }
 
-  private sendBody(body: Buffer, extension: string, ifNoneMatch: string | undefined, reply: FastifyReply): void {
+  private send(name: string, body: Buffer, ifNoneMatch: string | undefined, reply: FastifyReply, cacheControl = 'no-cache'): void {
     const etag = `"${createHash('sha1').update(body).digest('base64url')}"`;
-    const type = CONTENT_TYPES[extension] ?? 'application/octet-stream';
-    reply.header('etag', etag).header('cache-control', 'no-cache').header('x-content-type-options', 'nosniff');
+    const type = CONTENT_TYPES[extname(name)] ?? 'application/octet-stream';
+    reply.header('etag', etag).header('cache-control', cacheControl).header('x-content-type-options', 'nosniff');
     if (type.startsWith('text/html')) reply.header('content-security-policy', DASHBOARD_CSP).header('referrer-policy', 'no-referrer');
     if (ifNoneMatch === etag) {
       reply.status(304).send();

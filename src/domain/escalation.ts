@@ -149,6 +149,13 @@ export function scoreOf(pressure: Pressure): number {
   return 100 * (1 - Math.exp(-(pressure.tension + momentumOf(pressure)) / ESCALATION_CONSTANTS.saturation));
 }
 
+/** The score as shown and its level, from the pressure at one instant: what a sparkline needs, without the trend's second instant. */
+export function scoreAndLevel(pressure: Pressure): { score: number; level: EscalationLevel } {
+  const score = round(scoreOf(pressure));
+  // The level follows the score as shown, so 29.96 reads "30.0, strained", never "30.0, friction".
+  return { score, level: levelFor(score) };
+}
+
 /** Score, level, pressures and trend from the pressure now and `trendWindowDays` earlier. */
 export function escalationFigures(now: Pressure, then: Pressure): EscalationFigures {
   const score = scoreOf(now);

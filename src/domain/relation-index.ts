@@ -1,5 +1,5 @@
 import type { CountryCode } from './countries.js';
-import { contributionSize, decayFactor, ESCALATION_CONSTANTS, escalationFigures, signedWeight, type EscalationFigures, type Pressure } from './escalation.js';
+import { contributionSize, decayFactor, ESCALATION_CONSTANTS, escalationFigures, scoreAndLevel, signedWeight, type EscalationFigures, type EscalationLevel, type Pressure } from './escalation.js';
 import { Column } from './growable-column.js';
 import { INCIDENT_CATALOG } from './incident-catalog.js';
 import { INCIDENT_TYPES, type IncidentType } from './incident-types.js';
@@ -182,6 +182,11 @@ export class RelationIndex {
   /** Score, level, pressures and trend at `atMs`, from the incidents occurred by then. */
   escalationAt(atMs: number): EscalationFigures {
     return escalationFigures(this.pressureAt(atMs), this.pressureAt(atMs - ESCALATION_CONSTANTS.trendWindowDays * DAY_MS));
+  }
+
+  /** Score and level at `atMs` alone: half the work of escalationAt, which also scores the trend's earlier instant. */
+  scoreAt(atMs: number): { score: number; level: EscalationLevel } {
+    return scoreAndLevel(this.pressureAt(atMs));
   }
 
   /** The incidents' conflict and cooperation pressure and the conditions' tension at `atMs` (C, K and T of escalation.ts). */

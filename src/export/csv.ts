@@ -48,3 +48,5 @@ export function sendCsv(reply: FastifyReply, filename: string, csv: string): str
 }
 
 export const EXPORT_FORMATS = ['json', 'csv'] as const;
+/** How a `format` query parameter that offers CSV describes itself in the API document. */
+export const FORMAT_DESCRIPTION = 'csv: RFC 4180 CSV with a header row (as does Accept: text/csv)';

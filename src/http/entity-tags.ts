@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { validationProblem } from './problem.js';
 
 /**
@@ -34,4 +35,26 @@ export function parseIfMatch(header: string | string[] | undefined): RevisionPre
     if (!match[1] && REVISION.test(match[2])) revisions.push(Number(match[2]));
   }
   return revisions;
+}
+
+/**
+ * The strong entity tag of a view of the past (asOf and/or knownAt): the pair's revision and the
+ * two inputs, so it changes when anything is recorded for the pair or the question changes.
+ * Not a bare revision, so If-Match (which wants one) can never accept it: a view of the past is
+ * not something to write against.
+ */
+export function timeTravelETag(revision: number, asOf: string | undefined, knownAt: string | undefined): string {
+  const inputs = `${asOf ?? ''}|${knownAt ?? ''}`;
+  return `"${revision}-${createHash('sha1').update(inputs).digest('base64url').slice(0, 16)}"`;
+}
+
+/**
+ * Whether If-None-Match (RFC 9110 §13.1.2) names this tag: `*`, or any tag in the list compared
+ * weakly (W/ prefixes ignored), as the RFC asks for GET.
+ */
+export function noneMatchHits(header: string | string[] | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  const value = Array.isArray(header) ? header.join(',') : header;
+  if (value.trim() === '*') return true;
+  return value.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
 }

@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyBodyParser, FastifyInstance } from 'fastify';
 import { ThrottledLogger } from '../logging/throttled-logger.js';
 import { PROBLEM_CONTENT_TYPE, ProblemException, type ProblemDetails } from './problem.js';
+import { registerSecurityHeaders } from './security-headers.js';
 import { registerRateLimit, type RateLimitConfig } from './rate-limit.js';
 import { registerRequestGate } from './request-gate.js';
 import { LOOPBACK_ONLY, type AuthConfig } from '../auth/auth.config.js';
@@ -75,7 +75,7 @@ export function timeoutServerOptions(requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_
 
 /** Rate limit, security headers (helmet), the CORS allow-list and the request gate; registered before any route. */
 export async function applyHttpHardening(app: NestFastifyApplication, { corsOrigins = [], rateLimit = false, auth = LOOPBACK_ONLY }: HttpHardeningOptions): Promise<void> {
-  await app.register(helmet, { contentSecurityPolicy: CONTENT_SECURITY_POLICY });
+  registerSecurityHeaders(app, { contentSecurityPolicy: CONTENT_SECURITY_POLICY });
   if (corsOrigins.length > 0) {
     await app.register(cors, {
       origin: corsOrigins,

@@ -12,6 +12,7 @@ import { incidentsPage, type IncidentFilter } from './queries/incidents-page.que
 import { pairIndex, type PairIndex } from './queries/pair-index.query.js';
 import { pairsHeld } from './queries/pairs.query.js';
 import { firstIncidentAt, relationList, type RelationFilter } from './queries/relation-list.query.js';
+import { relationPage, scoresAt, type PageRequest, type RelationPage } from './queries/relation-page.query.js';
 import { relationFigures, relationOf } from './queries/relation-view.query.js';
 import { timelineOf } from './queries/timeline.query.js';
 import { ReadModelHash } from './read-model-hash.js';
@@ -24,6 +25,7 @@ export type { LogAddress } from './log-address.js';
 export type { RecordedIncident } from './queries/incident.query.js';
 export type { IncidentFilter } from './queries/incidents-page.query.js';
 export type { RelationFilter } from './queries/relation-list.query.js';
+export type { PageRequest, RelationPage } from './queries/relation-page.query.js';
 export type { Perspective } from './read-side.js';
 export { READ_MODEL_VERSION } from './relations.projection.js';
 
@@ -102,6 +104,16 @@ export class RelationsReadModel {
 
   relations(filter: RelationFilter, perspective: Perspective): Promise<RelationView[]> {
     return relationList(this.side, filter, perspective);
+  }
+
+  /** One page of relations(), in the same order, with only the page described in full. */
+  relationPage(filter: RelationFilter, perspective: Perspective, page: PageRequest): Promise<RelationPage> {
+    return relationPage(this.side, filter, perspective, page);
+  }
+
+  /** The pair's score at each instant: a sparkline. */
+  scoresAt(a: CountryCode, b: CountryCode, instants: readonly number[], knownAtMs?: number): number[] | undefined {
+    return scoresAt(this.side, a, b, instants, knownAtMs);
   }
 
   pairIndex(a: CountryCode, b: CountryCode, knownAtMs?: number): PairIndex | undefined {

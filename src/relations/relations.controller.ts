@@ -1,12 +1,10 @@
 import { Controller, Get, Headers, Inject, NotFoundException, Param, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { CLOCK, type Clock } from '../clock.js';
-import { countryName } from '../domain/countries.js';
 import { pairFaults } from '../domain/relation-pair.js';
 import { headlineOf } from '../domain/incident.js';
-import { ESCALATION_LEVELS } from '../domain/escalation.js';
 import { parseOccurrence } from '../domain/occurrence.js';
 import { timelineInstants, type TimelineInterval } from '../domain/timeline.js';
 import type { RelationView } from '../domain/relation-view.js';
@@ -15,40 +13,28 @@ import { ApiProblems } from '../docs/problem.schema.js';
 import { MonthsResponse, RelationListResponse, RelationResponse } from '../docs/responses/relation.responses.js';
 import { TimelineResponse } from '../docs/responses/timeline.responses.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
-import { revisionETag } from '../http/entity-tags.js';
-import { ProblemException, validationProblem, type FieldError } from '../http/problem.js';
+import { noneMatchHits, revisionETag, timeTravelETag } from '../http/entity-tags.js';
+import { validationProblem, type FieldError } from '../http/problem.js';
 import { IsCountryCode, IsOccurrenceDate } from '../http/validators.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import { monthlyJudgements, monthSoFar, monthSpans } from '../projections/queries/months.query.js';
-import { endOf, perspectiveOf } from '../time/perspective.js';
+import { endOf, perspectiveOf, type Perspective } from '../time/perspective.js';
+import { awaitPosition } from './await-position.js';
+import { ListRelationsQuery, pageOf } from './list-relations.query.js';
+import { withNames } from './named-view.js';
 import { TimeTravelQuery } from './relation-query.js';
-import { EXPORT_FORMATS, sendCsv, toCsv, wantsCsv } from '../export/csv.js';
+import { EXPORT_FORMATS, FORMAT_DESCRIPTION, sendCsv, toCsv, wantsCsv } from '../export/csv.js';
 import { RELATION_COLUMNS, TIMELINE_COLUMNS } from '../export/export-columns.js';
+import { SerialisedViews } from './serialised-views.js';
 
-const FORMAT_DESCRIPTION = 'csv: RFC 4180 CSV with a header row (as does Accept: text/csv)';
-
-const LEVELS = ESCALATION_LEVELS.map((band) => band.level);
 const INTERVALS: TimelineInterval[] = ['day', 'week', 'month'];
 /** Most points one timeline request may ask for. */
 export const MAX_TIMELINE_POINTS = 2_000;
 /** Most months one request for monthly judgements may cover (50 years). */
 export const MAX_MONTHS = 600;
-/** How long `minPosition` may hold a read before answering 503. */
-const MIN_POSITION_WAIT_MS = 2_000;
-
-export class ListRelationsQuery extends TimeTravelQuery {
-  @ApiPropertyOptional({ description: 'Only pairs with this country (ISO alpha-3)', example: 'FRA' })
-  @IsOptional() @IsCountryCode()
-  country?: string;
-
-  @ApiPropertyOptional({ enum: LEVELS, description: 'Only pairs at this escalation level' })
-  @IsOptional() @IsIn(LEVELS, { message: `must be one of ${LEVELS.join(', ')}` })
-  level?: string;
-
-  @ApiPropertyOptional({ enum: EXPORT_FORMATS, description: FORMAT_DESCRIPTION })
-  @IsOptional() @IsIn(EXPORT_FORMATS, { message: `must be one of ${EXPORT_FORMATS.join(', ')}` })
-  format?: (typeof EXPORT_FORMATS)[number];
-}
+const JSON_TYPE = 'application/json; charset=utf-8';
+/** How long a view of a settled past may be kept without asking: a day bounds what a rebuild or a new scoring rule leaves stale. */
+const SETTLED_MAX_AGE_S = 86_400;
 
 export class TimelineQuery {
   /** First point (start of that date); defaults to the start of the first incident's month. */
@@ -93,6 +79,8 @@ export class MonthsQuery {
 @ApiTags('relations')
 @Controller('relations')
 export class RelationsController {
+  private readonly serialised = new SerialisedViews();
+
   constructor(
     private readonly projections: ProjectionRunner,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -112,7 +100,10 @@ export class RelationsController {
     await this.awaitPosition(query.minPosition);
     const perspective = perspectiveOf(query, this.clock);
     const readModel = this.projections.readModel;
-    const items = (await readModel.relations(query, perspective)).map((view) => ({
+    const paged = query.limit !== undefined || query.offset !== undefined;
+    const page = paged ? await readModel.relationPage(query, perspective, pageOf(query)) : undefined;
+    const views = page ? page.views : await readModel.relations(query, perspective);
+    const items = views.map((view) => ({
       ...withNames(view),
       thisMonth: monthSoFar(readModel, view.pair[0], view.pair[1], perspective) ?? null,
     }));
@@ -120,26 +111,59 @@ export class RelationsController {
     const first = readModel.firstIncidentAt(query.country, perspective.knownAtMs);
     const firstIncidentOn = first === undefined ? null : new Date(first).toISOString().slice(0, 10);
     if (wantsCsv(query.format, accept)) return sendCsv(reply, `relations-${perspective.atIso.slice(0, 10)}.csv`, toCsv(RELATION_COLUMNS, items));
-    return { at: perspective.atIso, asOf: query.asOf ?? null, knownAt: query.knownAt ?? null, firstIncidentOn, total: items.length, items };
+    const common = { at: perspective.atIso, asOf: query.asOf ?? null, knownAt: query.knownAt ?? null, firstIncidentOn };
+    return page ? { ...common, total: page.total, ...pageOf(query), items } : { ...common, total: items.length, items };
   }
 
   @Get(':a/:b')
-  @ApiOperation({ summary: "One pair's state, escalation score and its top contributors", description: 'ETag (current view only) is the stream revision, for If-Match on writes.' })
+  @ApiOperation({
+    summary: "One pair's state, escalation score and its top contributors",
+    description:
+      'ETag: the stream revision on the current view (for If-Match on writes); on a view with asOf/knownAt, the revision and those inputs. ' +
+      'If-None-Match with it answers 304. A view with knownAt (and asOf, if given) in the past cannot change and may be cached for a day.',
+  })
   @ApiPairParams()
-  @ApiOkResponse({ type: RelationResponse, headers: { ETag: { description: "The pair's stream revision (only without asOf/knownAt)", schema: { type: 'string' } } } })
+  @ApiOkResponse({
+    type: RelationResponse,
+    headers: {
+      ETag: { description: 'Current view: the stream revision ("3"); with asOf/knownAt: the revision and those inputs ("3-…")', schema: { type: 'string' } },
+      'Cache-Control': { description: 'no-cache, or max-age=86400, immutable for a view of a settled past', schema: { type: 'string' } },
+    },
+  })
+  @ApiResponse({ status: 304, description: 'If-None-Match named the current ETag: the copy the client holds is current' })
   @ApiProblems(400, 404, 503)
-  async get(@Param('a') a: string, @Param('b') b: string, @Query() query: TimeTravelQuery, @Res({ passthrough: true }) reply: FastifyReply): Promise<RelationResponse> {
+  async get(
+    @Param('a') a: string,
+    @Param('b') b: string,
+    @Query() query: TimeTravelQuery,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<RelationResponse | string | undefined> {
     checkPair(a, b);
     await this.awaitPosition(query.minPosition);
     const perspective = perspectiveOf(query, this.clock);
     const readModel = this.projections.readModel;
+    const revision = readModel.streamRevision(a, b);
+    const travelling = query.asOf !== undefined || query.knownAt !== undefined;
+    if (revision !== undefined) {
+      const etag = travelling ? timeTravelETag(revision, query.asOf, query.knownAt) : revisionETag(revision);
+      reply.header('etag', etag).header('cache-control', cacheControlOf(perspective, this.clock.now().getTime()));
+      if (noneMatchHits(ifNoneMatch, etag)) {
+        reply.status(304);
+        return undefined;
+      }
+    }
+    // A view with asOf or knownAt is fixed at its instant: the same revision and inputs give the same bytes.
+    const key = travelling && revision !== undefined ? `${[a, b].sort().join('-')}|${revision}|${query.asOf ?? ''}|${query.knownAt ?? ''}` : undefined;
+    const cached = key === undefined ? undefined : this.serialised.get(readModel, key);
+    if (cached !== undefined) {
+      reply.type(JSON_TYPE);
+      return cached;
+    }
     const view = await readModel.relation(a, b, perspective);
     if (!view) throw new NotFoundException(`No incidents are recorded between ${a} and ${b}`);
     const first = readModel.pairIndex(a, b, perspective.knownAtMs)?.index.earliest();
-    // The current view's version, for If-Match on writes; a view of the past is not something to write against.
-    const revision = this.projections.readModel.streamRevision(a, b);
-    if (query.asOf === undefined && query.knownAt === undefined && revision !== undefined) reply.header('etag', revisionETag(revision));
-    return {
+    const body: RelationResponse = {
       ...withNames(view),
       thisMonth: monthSoFar(readModel, a, b, perspective) ?? null,
       // The pair's first incident as known: what an asOf before it is offered instead.
@@ -147,6 +171,11 @@ export class RelationsController {
       asOf: query.asOf ?? null,
       knownAt: query.knownAt ?? null,
     };
+    if (key === undefined) return body;
+    const serialised = JSON.stringify(body);
+    this.serialised.set(readModel, key, serialised);
+    reply.type(JSON_TYPE);
+    return serialised;
   }
 
   @Get(':a/:b/months')
@@ -222,16 +251,10 @@ export class RelationsController {
     return body;
   }
 
-  private async awaitPosition(minPosition: string | undefined): Promise<void> {
-    if (minPosition === undefined) return;
-    if (!this.store.isPosition(minPosition)) throw validationProblem([{ field: 'minPosition', message: 'is not a position in this log' }]);
-    if (!(await this.projections.waitFor(minPosition, MIN_POSITION_WAIT_MS))) {
-      throw new ProblemException(
-        { status: 503, title: 'The read model has not caught up yet', detail: `The read model has not reached position ${minPosition} yet; retry shortly` },
-        { 'retry-after': '1' },
-      );
-    }
+  private awaitPosition(minPosition: string | undefined): Promise<void> {
+    return awaitPosition(this.store, this.projections, minPosition);
   }
+
 }
 
 function checkPair(a: string, b: string): void {
@@ -246,12 +269,17 @@ function checkPair(a: string, b: string): void {
   throw validationProblem(errors);
 }
 
+/**
+ * A view whose knownAt (and asOf, when given) lie in the past cannot change: nothing recorded
+ * from now on is known at that instant. Anything else is revalidated on every use.
+ */
+function cacheControlOf(perspective: Perspective, nowMs: number): string {
+  const settled = perspective.knownAtMs !== undefined && perspective.knownAtMs < nowMs && perspective.atMs < nowMs;
+  return settled ? `max-age=${SETTLED_MAX_AGE_S}, immutable` : 'no-cache';
+}
+
 function firstMonthStart(view: RelationView): number {
   const first = view.firstIncident ? parseOccurrence(view.firstIncident.occurredOn).startMs : 0;
   const date = new Date(first);
   return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1);
-}
-
-function withNames(view: RelationView) {
-  return { ...view, names: Object.fromEntries(view.pair.map((code) => [code, countryName(code)])) };
 }

@@ -276,6 +276,38 @@ if (!haveChromium) {
     await shot(liveOverview, '07-live-update-on-overview', false);
   });
 
+  it('draws the overview in at most four requests however many pairs there are, a page at a time', async () => {
+    const codes = ['USA', 'CAN', 'MEX', 'BRA', 'ARG', 'CHL', 'PER', 'COL', 'DEU', 'ITA', 'ESP', 'PRT'];
+    const pairs = codes.flatMap((actor, i) => codes.slice(i + 1).map((target) => [actor, target]));
+    for (const [actor, target] of pairs) {
+      const response = await t.request('POST', '/incidents', { type: 'Accusation', actor, target, occurredOn: '2024-01-15', summary: `${actor} accuses ${target}`, sources: [{ publisher: 'Wire service' }] });
+      expect(response.status).toBe(201);
+    }
+    const totalPairs = pairs.length + 3;
+
+    const page = await context.newPage();
+    const apiRequests: string[] = [];
+    page.on('request', (request) => {
+      const path = new URL(request.url()).pathname;
+      if (request.resourceType() !== 'document' && !/^\/(static|assets|vendor)\//.test(path)) apiRequests.push(path);
+    });
+    await page.goto('/');
+    await page.waitForSelector('body[data-loaded="true"][data-live="live"]');
+    const rows = page.locator('#relations-body tr');
+    await expect(rows.count()).resolves.toBe(50);
+    // Every row's sparkline is drawn from the overview's own answer.
+    await page.locator('#relations-body tr:nth-child(50) .spark canvas').waitFor();
+    expect(apiRequests.length).toBeLessThanOrEqual(4);
+    expect(apiRequests.filter((path) => path.startsWith('/relations'))).toEqual(['/relations/overview']);
+    await expect(page.locator('#relations-count').textContent()).resolves.toBe(`Showing 50 of ${totalPairs} pairs.`);
+
+    await page.getByRole('button', { name: `Show ${totalPairs - 50} more` }).click();
+    await page.waitForFunction((n) => document.querySelectorAll('#relations-body tr').length === n, totalPairs);
+    await expect(page.locator('#relations-more').isHidden()).resolves.toBe(true);
+    await shot(page, '08-overview-many-pairs');
+    await page.close();
+  });
+
   it('ran without script errors or content-security-policy violations', () => {
     expect(problems).toEqual([]);
   });

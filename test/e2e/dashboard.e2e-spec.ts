@@ -25,26 +25,48 @@ describe('the dashboard, as files', () => {
     }
   });
 
-  it('serves its scripts, styles and uPlot from node_modules, with content types and revalidation', async () => {
+  it('serves its scripts, styles and uPlot (minified) from node_modules under content-versioned URLs, cached for good', async () => {
     const page = await t.request('GET', '/pairs/AZE-FRA');
-    const referenced = [...page.text.matchAll(/(?:src|href)="(\/(?:assets|vendor)\/[^"]+)"/g)].map((m) => m[1]);
-    expect(referenced).toEqual(expect.arrayContaining(['/vendor/uplot/uPlot.min.css', '/assets/css/dashboard.css', '/assets/js/pair.js']));
-    for (const path of [...referenced, '/vendor/uplot/uPlot.esm.js', '/assets/js/chart.js']) {
+    const referenced = [...page.text.matchAll(/(?:src|href)="(\/static\/[^"]+)"/g)].map((m) => m[1]);
+    const version = /^\/static\/([\w-]+)\//.exec(referenced[0])![1];
+    expect(referenced).toEqual(expect.arrayContaining([`/static/${version}/vendor/uPlot.min.css`, `/static/${version}/css/dashboard.css`, `/static/${version}/js/pair.js`]));
+    expect(page.text).not.toMatch(/"\/(assets|vendor)\//);
+    for (const path of [...referenced, `/static/${version}/vendor/uPlot.min.js`, `/static/${version}/js/chart.js`]) {
       const response = await t.request('GET', path);
       expect([path, response.status]).toEqual([path, 200]);
+      expect([path, response.headers.get('cache-control')]).toEqual([path, 'public, max-age=31536000, immutable']);
       expect(response.headers.get('etag')).toBeTruthy();
     }
-    const script = await t.request('GET', '/assets/js/chart.js');
+    const script = await t.request('GET', `/static/${version}/js/chart.js`);
     expect(script.headers.get('content-type')).toMatch(/^text\/javascript/);
-    expect(script.text).toContain("from '/vendor/uplot/uPlot.esm.js'");
-    const uplot = await t.request('GET', '/vendor/uplot/uPlot.esm.js');
-    expect(uplot.text).toMatch(/export \{ uPlot as default \}/);
-    const again = await t.request('GET', '/assets/js/chart.js', undefined, { 'if-none-match': script.headers.get('etag')! });
+    expect(script.text).toContain("from '../vendor/uPlot.min.js'");
+    const uplot = await t.request('GET', `/static/${version}/vendor/uPlot.min.js`);
+    expect(uplot.text.length).toBeLessThan(60_000);
+    expect(uplot.text).toMatch(/export default uPlot;\s*$/);
+    // An old version (a page loaded before a deploy) still gets the scripts, but not to keep.
+    const stale = await t.request('GET', '/static/an-old-version/js/chart.js');
+    expect([stale.status, stale.headers.get('cache-control')]).toEqual([200, 'no-cache']);
+    // The unversioned URLs still answer, revalidated by ETag.
+    const unversioned = await t.request('GET', '/assets/js/chart.js');
+    expect(unversioned.headers.get('cache-control')).toBe('no-cache');
+    const again = await t.request('GET', '/assets/js/chart.js', undefined, { 'if-none-match': unversioned.headers.get('etag')! });
     expect(again.status).toBe(304);
   });
 
+  it('compresses what is worth it: br or gzip as asked, for scripts and JSON above a kilobyte', async () => {
+    const page = await t.request('GET', '/');
+    const version = /\/static\/([\w-]+)\//.exec(page.text)![1];
+    for (const [path, encoding] of [[`/static/${version}/vendor/uPlot.min.js`, 'br'], ['/docs-json', 'gzip']] as const) {
+      const response = await fetch(t.url + path, { headers: { 'accept-encoding': encoding } });
+      expect([path, response.headers.get('content-encoding')]).toEqual([path, encoding]);
+      expect((await response.text()).length).toBeGreaterThan(1024);
+    }
+    const small = await fetch(t.url + '/health', { headers: { 'accept-encoding': 'br, gzip' } });
+    expect(small.headers.get('content-encoding')).toBeNull();
+  });
+
   it('serves nothing outside public/assets and only the uPlot files of node_modules', async () => {
-    for (const path of ['/assets/..%2f..%2fpackage.json', '/assets/%2e%2e/%2e%2e/package.json', '/assets/js', '/assets/nope.js', '/vendor/uplot/package.json', '/vendor/uplot/..%2fpackage.json']) {
+    for (const path of ['/assets/..%2f..%2fpackage.json', '/assets/%2e%2e/%2e%2e/package.json', '/assets/js', '/assets/nope.js', '/vendor/uplot/package.json', '/vendor/uplot/..%2fpackage.json', '/vendor/uplot/uPlot.esm.js', '/static/v1/..%2f..%2fpackage.json', '/static/v1/vendor/package.json']) {
       const response = await t.request('GET', path);
       expect([path, response.status]).toEqual([path, 404]);
       expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);

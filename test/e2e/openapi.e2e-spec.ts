@@ -57,7 +57,7 @@ describe('GET /docs-json', () => {
     expect(api.length).toBeGreaterThanOrEqual(14);
     expect(documentedRoutes().sort()).toEqual(api);
     // Only the dashboard's pages and files are left out.
-    expect(routes.filter((r) => r.excluded).map((r) => r.route).sort()).toEqual(['GET /', 'GET /about/methodology', 'GET /alerts', 'GET /assets/*', 'GET /countries/{code}', 'GET /explore', 'GET /map', 'GET /map/world.json', 'GET /pairs/{pair}', 'GET /vendor/uplot/{file}']);
+    expect(routes.filter((r) => r.excluded).map((r) => r.route).sort()).toEqual(['GET /', 'GET /about/methodology', 'GET /alerts', 'GET /assets/*', 'GET /countries/{code}', 'GET /explore', 'GET /map', 'GET /map/world.json', 'GET /pairs/{pair}', 'GET /static/{version}/*', 'GET /vendor/uplot/{file}']);
   });
 
   it('gives POST /incidents a request schema with the fields of a report, and seed-story examples', () => {
@@ -114,6 +114,10 @@ describe('GET /docs-json', () => {
     const scripts = [...page.text.matchAll(/<script src="([^"]+)"/g)].map((m) => m[1]);
     expect(scripts).toEqual(expect.arrayContaining([expect.stringContaining('swagger-ui-bundle.js'), expect.stringContaining('swagger-ui-init.js')]));
     expect(page.text).not.toMatch(/<script>(?!\s*<\/script>)/);
+    expect(page.text).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
+    // Most of /docs is Swagger UI's bundle: it goes compressed to a client that accepts it.
+    const bundle = await fetch(`${t.url}/docs/swagger-ui-bundle.js`, { headers: { 'accept-encoding': 'br' } });
+    expect(bundle.headers.get('content-encoding')).toBe('br');
     for (const file of ['/docs/swagger-ui-bundle.js', '/docs/swagger-ui-init.js', '/docs/swagger-ui.css']) {
       const response = await t.request('GET', file);
       expect([file, response.status]).toEqual([file, 200]);

@@ -1,6 +1,6 @@
 // The escalation timeline (uPlot): score over time on the level bands, incident markers to hover
 // or to step through with the keyboard, and the as-of date drawn as a line.
-import uPlot from '/vendor/uplot/uPlot.esm.js';
+import uPlot from '../vendor/uPlot.min.js';
 import { fill, h } from './dom.js';
 import { BAND_FILLS, BAND_INKS, LEVELS, humanDate, isoDay, scoreText, typeLabel } from './format.js';
 

@@ -1,5 +1,5 @@
 // The relations overview: every pair, highest level first (then score, then latest incident), at the chosen point in time.
-import { api, query } from './api.js';
+import { api, catalog, query } from './api.js';
 import { asOfFromUrl, knownAtFromUrl, latestDay, mountAsOf, updateUrl } from './as-of.js';
 import { mountNewPairForm } from './new-pair.js';
 import { sparkline } from './chart.js';
@@ -9,13 +9,19 @@ import { askForKey, needsKey } from './key-prompt.js';
 import { followLiveThenLoad } from './live.js';
 
 const SPARK_DAYS = 180;
-const SPARK_ROWS = 30;
+/** Pairs per request: the first page is one request whatever the number of pairs; more come on demand. */
+const PAGE = 50;
 const FEED_LENGTH = 20;
 /** An overview whose latest incident is older than this says so: the scores are what still stands, not news. */
 const RECENT_DAYS = 30;
 const COLUMNS = 9;
 
 let items = [];
+/** Pairs that pass the filters on the server, loaded or not, and every country with a pair (for the country filter). */
+let total = 0;
+let countries = [];
+/** Days of each item's `sparkline` (one score per day). */
+let sparkDays = [];
 let loadedAsOf = null;
 /** The day the first incident counts from (of the log), for an as-of date before anything happened. */
 let firstIncidentOn = null;
@@ -35,21 +41,29 @@ function filters() {
 for (const select of [countrySelect, levelSelect]) {
   select.addEventListener('change', () => {
     updateUrl({ [select.name]: select.value || null }, { replace: true });
+    // What is loaded, filtered at once; then the server's page for these filters.
     render();
+    load();
   });
 }
 
+let loadGeneration = 0;
 async function load() {
   const asOf = asOfFromUrl();
+  const generation = ++loadGeneration;
   try {
-    const [list] = await Promise.all([api.get(`/relations${query({ asOf, knownAt: knownAtFromUrl() })}`), catalogReady]);
+    const [page] = await Promise.all([overviewPage(asOf, 0), catalogReady]);
+    if (generation !== loadGeneration) return;
     fill($('#level-legend'), levelLegend());
-    items = list.items;
+    items = page.items;
+    total = page.total;
+    countries = page.countries;
+    sparkDays = daysOf(page.sparkline);
     loadedAsOf = asOf;
     $('#relations-csv').href = `/relations${query({ asOf, knownAt: knownAtFromUrl(), format: 'csv' })}`;
     $('#relations-json').href = `/relations${query({ asOf, knownAt: knownAtFromUrl() })}`;
-    firstIncidentOn = list.firstIncidentOn;
-    fillCountries();
+    firstIncidentOn = page.firstIncidentOn;
+    await fillCountries();
     const latest = latestIncident();
     asOfControl.setShortcuts(latest ? [{ label: 'Last incident', day: latest.day, hint: `The latest incident recorded (reported as ${latest.occurredOn})` }] : []);
     render(latest);
@@ -60,10 +74,31 @@ async function load() {
   }
 }
 
-function fillCountries() {
+/** One page of the overview (levels, scores and sparklines) for the filters in the URL. */
+function overviewPage(asOf, offset) {
+  const { country, level } = filters();
+  return api.get(`/relations/overview${query({ asOf, knownAt: knownAtFromUrl(), country: country || null, level: level || null, limit: PAGE, offset: offset || null, days: SPARK_DAYS })}`);
+}
+
+async function loadMore() {
+  const generation = loadGeneration;
+  const page = await overviewPage(loadedAsOf, items.length);
+  if (generation !== loadGeneration) return;
+  items = items.concat(page.items);
+  total = page.total;
+  render();
+}
+
+function daysOf({ from, to }) {
+  const days = [];
+  for (let day = from; day <= to; day = addDays(day, 1)) days.push(day);
+  return days;
+}
+
+async function fillCountries() {
   const { country } = filters();
-  const names = new Map();
-  for (const item of items) for (const code of item.pair) names.set(code, item.names[code] ?? code);
+  const known = new Map((await catalog()).countries.map(({ code, name }) => [code, name]));
+  const names = new Map(countries.map((code) => [code, known.get(code) ?? code]));
   if (country && !names.has(country)) names.set(country, country);
   const sorted = [...names].sort((x, y) => x[1].localeCompare(y[1]));
   fill(countrySelect, h('option', { value: '' }, 'All countries'), sorted.map(([code, name]) => h('option', { value: code }, `${name} (${code})`)));
@@ -81,15 +116,32 @@ function render(latest = latestIncident()) {
   const shown = items.filter((item) => (!country || item.pair.includes(country)) && (!level || item.escalation.level === level));
   const asOf = loadedAsOf;
   fill($('#relations-caption'), `Relations as of ${asOf ? humanDate(asOf) : 'today'}, highest level first, then score, then latest incident`);
-  fill($('#relations-count'), `Showing ${shown.length} of ${items.length} pair${items.length === 1 ? '' : 's'}.`);
+  // Until the server answers for new filters, what is loaded is filtered here; then total is the server's count for them.
+  const matching = shown.length === items.length ? total : shown.length;
+  fill($('#relations-count'), `Showing ${shown.length} of ${matching} pair${matching === 1 ? '' : 's'}.`);
   renderHint(latest, asOf);
   if (shown.length === 0) {
     fill(tbody, h('tr', {}, h('td', { colspan: COLUMNS, class: 'muted' }, emptyText(asOf))));
     return;
   }
-  fill(tbody, shown.map((item, index) => row(item, asOf, index < SPARK_ROWS)));
-  loadSparklines(asOf);
+  fill(tbody, shown.map((item) => row(item, asOf)));
+  drawSparklines(shown);
+  renderMore(shown.length === items.length && items.length < total);
 }
+
+function renderMore(more) {
+  let button = $('#relations-more');
+  if (!button) {
+    button = h('button', { type: 'button', id: 'relations-more', class: 'more' });
+    $('.table-wrap').after(button);
+  }
+  button.hidden = !more;
+  fill(button, `Show ${Math.min(PAGE, total - items.length)} more`);
+}
+
+document.addEventListener('click', (event) => {
+  if (event.target.closest('#relations-more')) loadMore();
+});
 
 function emptyText(asOf) {
   if (items.length > 0) return 'No pair matches these filters.';
@@ -138,7 +190,7 @@ $('#as-of').addEventListener('click', (event) => {
   }
 });
 
-function row(item, asOf, withSpark) {
+function row(item, asOf) {
   const key = item.pair.join('-');
   const [a, b] = item.pair;
   const href = pairHref(item.pair, asOf);
@@ -160,7 +212,7 @@ function row(item, asOf, withSpark) {
     h('td', { 'data-label': 'Relations' }, h('span', { class: `relations-${item.relations}` }, RELATIONS[item.relations] ?? item.relations)),
     h('td', { 'data-label': 'Last incident' }, last ? [h('span', { class: 'nowrap' }, humanDate(last.occurredOn)), h('br'), h('span', { class: 'muted small' }, typeLabel(last.type))] : '–'),
     h('td', { class: 'num', 'data-label': 'Incidents' }, String(item.incidentCount)),
-    h('td', { class: 'spark-cell', 'data-label': 'Last 180 days' }, withSpark ? h('div', { class: 'spark', dataset: { pair: key } }) : h('span', { class: 'muted small' }, '–')),
+    h('td', { class: 'spark-cell', 'data-label': 'Last 180 days' }, h('div', { class: 'spark', dataset: { pair: key } })),
   );
   return tr;
 }
@@ -172,29 +224,19 @@ tbody.addEventListener('click', (event) => {
   location.href = tr.dataset.href;
 });
 
-let sparkGeneration = 0;
-async function loadSparklines(asOf) {
-  const generation = ++sparkGeneration;
-  const to = asOf ? referenceDay(asOf) : todayIso();
-  const from = addDays(to, -SPARK_DAYS);
-  const queue = [...tbody.querySelectorAll('.spark')];
-  const worker = async () => {
-    for (let cell = queue.shift(); cell; cell = queue.shift()) {
-      const [a, b] = cell.dataset.pair.split('-');
-      try {
-        const timeline = await api.get(`/relations/${a}/${b}/timeline${query({ from, to, interval: 'day', knownAt: knownAtFromUrl() })}`);
-        if (generation !== sparkGeneration) return;
-        const scores = timeline.points.map((p) => p.score);
-        const peak = Math.max(0, ...scores);
-        cell.setAttribute('role', 'img');
-        cell.setAttribute('aria-label', `Score from ${humanDate(from)} to ${humanDate(to)}: peak ${scoreText(peak)}, ending at ${scoreText(scores.at(-1) ?? 0)}`);
-        sparkline(cell, timeline.points, { width: 140 });
-      } catch {
-        fill(cell, h('span', { class: 'muted small' }, 'n/a'));
-      }
-    }
-  };
-  await Promise.all([worker(), worker(), worker(), worker()]);
+/** Each row's sparkline, from the scores the overview gave with it: no request per pair. */
+function drawSparklines(shown) {
+  if (sparkDays.length === 0) return;
+  const [from, to] = [sparkDays[0], sparkDays.at(-1)];
+  for (const item of shown) {
+    const cell = tbody.querySelector(`.spark[data-pair="${item.pair.join('-')}"]`);
+    if (!cell) continue;
+    const scores = item.sparkline;
+    const peak = Math.max(0, ...scores);
+    cell.setAttribute('role', 'img');
+    cell.setAttribute('aria-label', `Score from ${humanDate(from)} to ${humanDate(to)}: peak ${scoreText(peak)}, ending at ${scoreText(scores.at(-1) ?? 0)}`);
+    sparkline(cell, scores.map((score, i) => ({ at: `${sparkDays[i]}T00:00:00Z`, score })), { width: 140 });
+  }
 }
 
 // Live: each update goes into the feed; the table reloads (once per burst) and flashes the pair.

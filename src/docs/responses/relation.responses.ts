@@ -121,8 +121,12 @@ export class RelationListResponse {
   knownAt!: string | null;
   @ApiProperty({ type: String, nullable: true, description: 'Day the first incident (of the pairs asked about) counts from: the earliest asOf with anything to show', example: '2023-07-02' })
   firstIncidentOn!: string | null;
-  @ApiProperty({ example: 3 })
+  @ApiProperty({ description: 'Pairs that pass the filters (on all pages when paged)', example: 3 })
   total!: number;
+  @ApiPropertyOptional({ description: 'Page size, when limit or offset was given', example: 50 })
+  limit?: number;
+  @ApiPropertyOptional({ description: 'Pairs skipped, when limit or offset was given', example: 0 })
+  offset?: number;
   @ApiProperty({ type: [RelationResponse], description: 'Highest level first, then highest score, then the latest incident' })
   items!: RelationResponse[];
 }

@@ -1,0 +1,82 @@
+import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsOptional } from 'class-validator';
+import { CLOCK, type Clock } from '../clock.js';
+import { DAY_MS } from '../domain/numbers.js';
+import { timelineInstants } from '../domain/timeline.js';
+import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
+import { ApiProblems } from '../docs/problem.schema.js';
+import { OverviewResponse } from '../docs/responses/overview.responses.js';
+import { IsQueryInteger } from '../http/validators.js';
+import { monthSoFar } from '../projections/queries/months.query.js';
+import { ProjectionRunner } from '../projections/projection-runner.js';
+import { perspectiveOf } from '../time/perspective.js';
+import { awaitPosition } from './await-position.js';
+import { ListRelationsQuery, pageOf } from './list-relations.query.js';
+import { withNames } from './named-view.js';
+
+/** Most days a sparkline may cover: a year, leap day included. */
+export const MAX_SPARKLINE_DAYS = 366;
+
+export class OverviewQuery extends ListRelationsQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_SPARKLINE_DAYS, default: 180, description: 'Days the sparklines cover, ending on the day of the view' })
+  @IsOptional() @IsQueryInteger(1, MAX_SPARKLINE_DAYS)
+  days?: number;
+}
+
+/**
+ * What the dashboard's overview shows, in one request per page: each pair's relation (as
+ * GET /relations) and its score day by day for the sparkline. It used to take one timeline
+ * request per pair (38 requests and 591 KB for 25 pairs); a sparkline needs scores only, not the
+ * incidents a timeline lists at each point.
+ */
+@ApiTags('relations')
+@Controller('relations')
+export class OverviewController {
+  constructor(
+    private readonly projections: ProjectionRunner,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  @Get('overview')
+  @ApiOperation({
+    summary: 'A page of pairs with their levels, scores and sparklines',
+    description: 'Paged with limit (default 50) and offset, in the order of GET /relations; the filters and asOf/knownAt as there. Try asOf=2023-12-28.',
+  })
+  @ApiOkResponse({ type: OverviewResponse })
+  @ApiProblems(400, 503)
+  async overview(@Query() query: OverviewQuery): Promise<OverviewResponse> {
+    await awaitPosition(this.store, this.projections, query.minPosition);
+    const perspective = perspectiveOf(query, this.clock);
+    const readModel = this.projections.readModel;
+    const { limit, offset } = pageOf(query);
+    const page = await readModel.relationPage(query, perspective, { limit, offset });
+    // Daily points, at the start of each day, ending on the day the view is scored at.
+    const lastDayMs = Math.floor(perspective.atMs / DAY_MS) * DAY_MS;
+    const firstDayMs = lastDayMs - ((query.days ?? 180) - 1) * DAY_MS;
+    const instants = timelineInstants(firstDayMs, lastDayMs, 'day', MAX_SPARKLINE_DAYS) as number[];
+    const items = page.views.map((view) => ({
+      ...withNames(view),
+      thisMonth: monthSoFar(readModel, view.pair[0], view.pair[1], perspective) ?? null,
+      sparkline: readModel.scoresAt(view.pair[0], view.pair[1], instants, perspective.knownAtMs) ?? [],
+    }));
+    const first = readModel.firstIncidentAt(query.country, perspective.knownAtMs);
+    return {
+      at: perspective.atIso,
+      asOf: query.asOf ?? null,
+      knownAt: query.knownAt ?? null,
+      firstIncidentOn: first === undefined ? null : new Date(first).toISOString().slice(0, 10),
+      total: page.total,
+      limit,
+      offset,
+      countries: page.countries,
+      sparkline: { from: day(firstDayMs), to: day(lastDayMs), interval: 'day' },
+      items,
+    };
+  }
+}
+
+function day(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
