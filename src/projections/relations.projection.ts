@@ -11,7 +11,7 @@ import { FLAG_ACTOR_IS_B, FLAG_CAUSE_AMENDED, FLAG_AMENDED, type Amendment, type
 /** The read model's name, as the status reports it. */
 export const READ_MODEL_NAME = 'relation-state';
 /** Version of the read model's code: bump it when folding changes, and persisted copies are rebuilt. */
-export const READ_MODEL_VERSION = 4;
+export const READ_MODEL_VERSION = 5;
 
 const TYPE_ORDINALS = new Map<string, number>(INCIDENT_TYPES.map((type, i) => [type, i]));
 
