@@ -21,6 +21,8 @@ const options = appOptionsFromEnv(process.env);
 console.log(`Importing into ${describeStore(options.eventStore)}`);
 const app = await createApp({ ...options, logger: ['error', 'warn'] });
 const importer = app.get(EventImporter);
+// Smaller batches (tests) or larger ones (benchmarks); default IMPORT_BATCH_ROWS.
+const batchRows = Number(process.env.IMPORT_BATCH_ROWS) || undefined;
 const reports: ImportReport[] = [];
 let failed = false;
 try {
@@ -31,7 +33,7 @@ try {
     );
     bar.start(1, 0, progressOf(undefined));
     try {
-      const report = await importer.importFile(file, { onProgress: (r) => bar.update(0, progressOf(r)) });
+      const report = await importer.importFile(file, { batchRows, onProgress: (r) => bar.update(0, progressOf(r)) });
       bar.update(1, progressOf(report));
       reports.push(report);
     } catch (error) {

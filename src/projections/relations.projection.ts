@@ -1,4 +1,5 @@
-import type { AmendmentEvent, IncidentData } from '../domain/incident.js';
+import type { AmendmentEvent, IncidentCorroborated, IncidentData } from '../domain/incident.js';
+import { importedRowName, independentSourceOf } from './incident-evidence.js';
 import { INCIDENT_CATALOG } from '../domain/incident-catalog.js';
 import { INCIDENT_TYPES } from '../domain/incident-types.js';
 import { referenceInstant } from '../domain/occurrence.js';
@@ -33,7 +34,23 @@ export class RelationsProjection {
     const ordinal = TYPE_ORDINALS.get(stored.type);
     if (ordinal !== undefined) return this.applyReport(stored, ordinal);
     if (stored.type === 'IncidentCorrected' || stored.type === 'IncidentRetracted') return this.applyAmendment(stored);
+    if (stored.type === 'IncidentCorroborated') return this.applyEvidence(stored);
     return null;
+  }
+
+  /** A corroboration adds its source and row to the incident's evidence; nothing else about the incident changes. */
+  private applyEvidence(stored: StoredEvent): string | null {
+    const { data } = stored as unknown as { data: IncidentCorroborated['data'] };
+    const row = this.rows.ids.get(data.incidentId);
+    if (row === undefined) return null;
+    const entry = this.rows.pairOfRow(row);
+    let evidence = this.rows.evidence.get(row);
+    if (!evidence) this.rows.evidence.set(row, (evidence = { publishers: [], importedRows: [] }));
+    const publisher = independentSourceOf(data.source);
+    if (publisher !== undefined && !evidence.publishers.includes(publisher)) evidence.publishers.push(publisher);
+    evidence.importedRows.push(importedRowName(data.provenance));
+    this.noteEvent(entry, stored, Date.parse(data.recordedAt));
+    return entry.key;
   }
 
   private applyReport(stored: StoredEvent, ordinal: number): string {
