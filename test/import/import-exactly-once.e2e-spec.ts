@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +14,7 @@ import { buildServer } from '../support/build-server.js';
  */
 jest.setTimeout(180_000);
 
-const COPIES = 40;
+const COPIES = 120;
 let dir: string;
 let file: string;
 let build: Awaited<ReturnType<typeof buildServer>>;
@@ -81,7 +82,7 @@ it('ends a SIGKILLed import, run again, with exactly what one clean run records;
   expect(await runImport(clean).exited).toBe(0);
   const expected = streams(clean);
   const total = [...expected.values()].reduce((sum, events) => sum + events.length, 0);
-  expect(total).toBeGreaterThan(1000);
+  expect(total).toBeGreaterThan(2000);
   expect([...expected.values()].flat().some((event) => event.includes(' IncidentCorroborated '))).toBe(true);
 
   const killed = join(dir, 'killed');
