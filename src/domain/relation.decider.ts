@@ -17,7 +17,7 @@ import {
   type Source,
 } from './incident.js';
 import { INCIDENT_CATALOG, incidentTypeForCameo } from './incident-catalog.js';
-import { matchingIncident } from './coded-event-matching.js';
+import { emptyCodedIndex, indexed, matchingIncident, type CodedIndex } from './coded-event-matching.js';
 import type { IncidentType } from './incident-types.js';
 import { applyIncident, believedIncidents, foldFacts, inContext, inContexts, inOccurrenceOrder } from './incident-effects.js';
 import { parseOccurrence, referenceInstant } from './occurrence.js';
@@ -89,6 +89,8 @@ export interface RelationDecisionState {
    * has a rule of its own); a report dated before it may break a rule later in time.
    */
   readonly latestAtMs: number;
+  /** The incidents by direction and CAMEO code, for matching imported rows (coded-event-matching.ts). */
+  readonly coded: CodedIndex;
 }
 
 /**
@@ -104,7 +106,7 @@ function seenByRules(type: IncidentType): boolean {
 /** An expulsion answered within this many days of the other side's counts as tit-for-tat. */
 export const RECIPROCITY_WINDOW_DAYS = 30;
 
-const initialState: RelationDecisionState = { history: null, facts: noFacts, latestAtMs: -Infinity };
+const initialState: RelationDecisionState = { history: null, facts: noFacts, latestAtMs: -Infinity, coded: emptyCodedIndex };
 
 /**
  * An incident the rules do not see changes no facts; one dated after everything the rules have
@@ -112,6 +114,11 @@ const initialState: RelationDecisionState = { history: null, facts: noFacts, lat
  * amendment of one, changes the past, so the facts are refolded.
  */
 function evolve(state: RelationDecisionState, event: RelationEvent): RelationDecisionState {
+  const coded = indexed(state.coded, event, (incidentId) => reportedIn(state.history, incidentId)?.data);
+  return { ...evolveHistoryAndFacts(state, event), coded };
+}
+
+function evolveHistoryAndFacts(state: RelationDecisionState, event: RelationEvent): Omit<RelationDecisionState, 'coded'> {
   const history = { event, earlier: state.history };
   // Evidence changes no fact the rules see.
   if (isEvidence(event)) return { ...state, history };
@@ -141,9 +148,12 @@ function amendsIncidentSeenByRules(history: StreamHistory | null, incidentId: st
   return false;
 }
 
-/** The stream's events from the latest back, without copying. */
-function* newestFirst(history: StreamHistory | null): Iterable<RelationEvent> {
-  for (let node = history; node; node = node.earlier) yield node.event;
+/** The report of an incident in the history, if there. */
+function reportedIn(history: StreamHistory | null, incidentId: string): IncidentEvent | undefined {
+  for (let node = history; node; node = node.earlier) {
+    if (isIncidentReport(node.event) && node.event.data.incidentId === incidentId) return node.event;
+  }
+  return undefined;
 }
 
 /** The stream's events in append order. */
@@ -182,10 +192,9 @@ function decide(command: RelationCommand, state: RelationDecisionState): Relatio
 
 /** The incident's report as first recorded (whatever happened to it since); IncidentNotFound if the pair has none. */
 function reported(state: RelationDecisionState, incidentId: string): IncidentEvent {
-  for (let node = state.history; node; node = node.earlier) {
-    if (isIncidentReport(node.event) && node.event.data.incidentId === incidentId) return node.event;
-  }
-  throw new IncidentNotFound(incidentId);
+  const report = reportedIn(state.history, incidentId);
+  if (!report) throw new IncidentNotFound(incidentId);
+  return report;
 }
 
 function amendable(state: RelationDecisionState, incidentId: string, action: string): IncidentEvent {
@@ -229,7 +238,7 @@ function canonicalJson(value: unknown): string {
 
 function importCodedEvent(command: ImportCodedEvent['data'], state: RelationDecisionState): RelationEvent {
   const { source, provenance, recordedAt } = command;
-  const corroborated = matchingIncident(newestFirst(state.history), command);
+  const corroborated = matchingIncident(state.coded, command);
   if (corroborated) return { type: 'IncidentCorroborated', data: { incidentId: corroborated, source, provenance, recordedAt } };
   const { type, details } = incidentTypeForCameo(command.cameo);
   const { incidentId, actor, target, occurredOn, summary } = command;

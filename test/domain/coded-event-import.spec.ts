@@ -70,3 +70,14 @@ describe('importing a machine-coded row', () => {
     given([assault, later]).when(aCodedRow('13', { occurredOn: '2024-05-04' })).then([expect.objectContaining({ type: 'IncidentCorroborated', data: expect.objectContaining({ incidentId: incidentId(3) }) })]);
   });
 });
+
+describe('matching after corrections', () => {
+  it('matches an incident at its corrected date, and under its corrected code', () => {
+    const moved = { type: 'IncidentCorrected' as const, data: { incidentId: incidentId(1), changes: { occurredOn: '2024-05-20' }, reason: 'date', recordedAt: RECORDED_AT } };
+    given([assault, moved]).when(aCodedRow('20', { occurredOn: '2024-05-21' })).then([expect.objectContaining({ type: 'IncidentCorroborated' })]);
+    given([assault, moved]).when(aCodedRow('21', { occurredOn: '2024-05-01' })).then([expect.objectContaining({ type: 'AssaultCommitted' })]);
+    const recoded = { type: 'IncidentCorrected' as const, data: { incidentId: incidentId(1), changes: { details: { cameo: '182' } }, reason: 'code', recordedAt: RECORDED_AT } };
+    given([assault, recoded]).when(aCodedRow('22', { cameo: '182' })).then([expect.objectContaining({ type: 'IncidentCorroborated' })]);
+    given([assault, recoded]).when(aCodedRow('23')).then([expect.objectContaining({ type: 'AssaultCommitted' })]);
+  });
+});
