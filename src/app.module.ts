@@ -7,6 +7,7 @@ import { HealthController } from './health/health.controller.js';
 import { READINESS_BOUNDS, ReadinessCheck, type ReadinessBounds } from './health/readiness.js';
 import { HttpCommandRunner } from './incidents/http-command-runner.js';
 import { IncidentCommands } from './incidents/incident-commands.js';
+import { EventImporter } from './import/event-importer.js';
 import { RelationCommandHandler } from './incidents/relation-command-handler.js';
 import { UuidV7Generator } from './incidents/uuid-v7.js';
 import { SecurityModule, type SecurityOptions } from './http/security.module.js';
@@ -74,6 +75,7 @@ export class AppModule {
         RelationCommandHandler,
         IncidentCommands,
         HttpCommandRunner,
+        EventImporter,
         LiveFeed,
         IncidentSearch,
         { provide: LIVE_STREAM_OPTIONS, useValue: options.liveStream ?? {} },

@@ -62,6 +62,8 @@ export interface ScoredIncident {
   atMs: number;
   /** m_i */
   multiplier: number;
+  /** The incident's Goldstein weight: its type's, or for a CAMEO category its full code's (incident-catalog.ts). */
+  goldstein: number;
   /** The incident as its effect on the facts reads it (for the standing conditions). */
   context: IncidentInContext;
 }
@@ -227,7 +229,7 @@ export function signedWeight(goldstein: number): number {
 
 /** An incident's contribution at `atMs`, before its points are allocated (see `explained`). */
 export function contributionOf(incident: Omit<ScoredIncident, 'context'>, atMs: number): Contribution {
-  const goldstein = INCIDENT_CATALOG[incident.type].goldstein;
+  const { goldstein } = incident;
   const remaining = decayFactor(atMs - incident.atMs);
   const contribution = signedWeight(goldstein) * incident.multiplier * remaining;
   const days = Math.round((atMs - incident.atMs) / DAY_MS);

@@ -1,8 +1,11 @@
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsBoolean, IsIn, IsInt, IsUUID, Max, Min } from 'class-validator';
 import { IsOmittable } from './omittable.js';
 import { IsText } from './text.js';
-import type { IncidentData, IncidentInContext } from './incident.js';
+import type { IncidentData, IncidentDetails, IncidentInContext } from './incident.js';
 import type { IncidentType } from './incident-types.js';
+import type { IncidentTypeDefinition } from './incident-definition.js';
+import { CAMEO_CATEGORY_DEFINITIONS, CAMEO_CATEGORY_TYPES } from './cameo-categories.js';
+import { cameoRoot } from './cameo-vocabulary.js';
 import {
   ambassadorOf,
   begun,
@@ -28,31 +31,8 @@ import {
  * (incident-details.ts), and by the OpenAPI details schema.
  */
 
-/** src/docs (not edited on this branch) still imports the names from here; new code imports incident-types.ts. */
+export type { IncidentTypeDefinition } from './incident-definition.js';
 
-export interface IncidentTypeDefinition {
-  type: IncidentType;
-  cameo: string;
-  cameoName: string;
-  /** Goldstein conflict–cooperation weight, −10 … +10. */
-  goldstein: number;
-  description: string;
-  /** class-validator class describing `details`; null when the type has none. */
-  details: (new () => object) | null;
-  /** A tit-for-tat answer to the other side's act: its conflict weighs more (see escalation.ts). */
-  reciprocal?: boolean;
-  /** Severity multiplier from the details (≥ 1), e.g. the number of diplomats expelled. */
-  magnitude?(data: IncidentData): number;
-  /** Why this incident cannot happen in the relation's current state, or undefined when it can. */
-  violation?(facts: RelationFacts, incident: IncidentInContext): string | undefined;
-  /** How the incident changes the relation's state. */
-  effect?(facts: RelationFacts, incident: IncidentInContext): RelationFacts;
-  /**
-   * Whether the effect reads this incident's details or `inResponseTo` (not only who did it to
-   * whom, and when): the read side keeps those of such incidents in memory, and only those.
-   */
-  effectReadsDetails?(data: IncidentData): boolean;
-}
 
 export const SANCTION_SCOPES = [
   'economic', 'financial', 'trade', 'arms', 'energy', 'technology', 'travel', 'individuals', 'diplomatic', 'other',
@@ -287,22 +267,22 @@ const definitions: IncidentTypeDefinition[] = [
     },
   },
   {
-    type: 'PublicCondemnation', cameo: '111', cameoName: 'Criticize or denounce', goldstein: -2,
+    type: 'PublicCondemnation', cameo: '111', cameoName: 'Criticize or denounce', goldstein: -2, standsForCameoCode: true,
     description: 'The actor publicly condemns the target.',
     details: StatementDetails,
   },
   {
-    type: 'Accusation', cameo: '112', cameoName: 'Accuse', goldstein: -2,
+    type: 'Accusation', cameo: '112', cameoName: 'Accuse', goldstein: -2, standsForCameoCode: true,
     description: 'The actor accuses the target.',
     details: StatementDetails,
   },
   {
-    type: 'ThreatIssued', cameo: '130', cameoName: 'Threaten', goldstein: -4.4,
+    type: 'ThreatIssued', cameo: '130', cameoName: 'Threaten', goldstein: -4.4, standsForCameoCode: true,
     description: 'The actor threatens the target.',
     details: StatementDetails,
   },
   {
-    type: 'OppositionRallied', cameo: '113', cameoName: 'Rally opposition against', goldstein: -2,
+    type: 'OppositionRallied', cameo: '113', cameoName: 'Rally opposition against', goldstein: -2, standsForCameoCode: true,
     description: 'The actor rallies international opposition against the target, e.g. calls a UN Security Council session.',
     details: ForumDetails,
   },
@@ -322,7 +302,7 @@ const definitions: IncidentTypeDefinition[] = [
     effect: hostilitiesEnded,
   },
   {
-    type: 'MilitaryAidPledged', cameo: '0332', cameoName: 'Express intent to provide military aid', goldstein: 5.2,
+    type: 'MilitaryAidPledged', cameo: '0332', cameoName: 'Express intent to provide military aid', goldstein: 5.2, standsForCameoCode: true,
     description: 'The actor pledges military aid to the target.',
     details: AgreementDetails,
   },
@@ -332,7 +312,7 @@ const definitions: IncidentTypeDefinition[] = [
     details: AgreementDetails,
   },
   {
-    type: 'TalksHeld', cameo: '046', cameoName: 'Engage in negotiation', goldstein: 7,
+    type: 'TalksHeld', cameo: '046', cameoName: 'Engage in negotiation', goldstein: 7, standsForCameoCode: true,
     description: 'The actor holds talks or negotiations with the target.',
     details: AgreementDetails,
   },
@@ -346,8 +326,23 @@ const definitions: IncidentTypeDefinition[] = [
 ];
 
 export const INCIDENT_CATALOG: Readonly<Record<IncidentType, IncidentTypeDefinition>> = Object.freeze(
-  Object.fromEntries(definitions.map((d) => [d.type, d])) as Record<IncidentType, IncidentTypeDefinition>,
+  Object.fromEntries([...definitions, ...CAMEO_CATEGORY_DEFINITIONS].map((d) => [d.type, d])) as Record<IncidentType, IncidentTypeDefinition>,
 );
+
+/** The Goldstein weight of one incident: its type's, or for a CAMEO category type its full code's. */
+export function goldsteinOf(type: IncidentType, details: IncidentDetails): number {
+  const definition = INCIDENT_CATALOG[type];
+  return definition.goldsteinOf?.(details) ?? definition.goldstein;
+}
+
+const SPECIFIC_TYPE_OF_CODE = new Map(definitions.filter((d) => d.standsForCameoCode).map((d) => [d.cameo, d.type]));
+
+/** The type and details a machine-coded event of a CAMEO code is recorded as (see standsForCameoCode). */
+export function incidentTypeForCameo(code: string): { type: IncidentType; details: IncidentDetails } {
+  const specific = SPECIFIC_TYPE_OF_CODE.get(code);
+  if (specific) return { type: specific, details: {} };
+  return { type: CAMEO_CATEGORY_TYPES[cameoRoot(code)], details: { cameo: code } };
+}
 
 export function isConflict(type: IncidentType): boolean {
   return INCIDENT_CATALOG[type].goldstein < 0;

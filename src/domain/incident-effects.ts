@@ -1,4 +1,4 @@
-import { isAmendment, type AmendmentEvent, type IncidentEvent, type IncidentInContext, type RelationEvent } from './incident.js';
+import { isEvidence, isIncidentReport, type AmendmentEvent, type IncidentEvent, type IncidentInContext, type RelationEvent } from './incident.js';
 import { INCIDENT_CATALOG } from './incident-catalog.js';
 import { parseOccurrence, referenceInstant } from './occurrence.js';
 import { noFacts, type RelationFacts } from './relation-facts.js';
@@ -63,7 +63,8 @@ export function amended(incident: IncidentEvent, amendment: AmendmentEvent): Inc
 export function believedIncidents(events: Iterable<RelationEvent>): IncidentEvent[] {
   const believed = new Map<string, IncidentEvent>();
   for (const event of events) {
-    if (!isAmendment(event)) {
+    if (isEvidence(event)) continue;
+    if (isIncidentReport(event)) {
       believed.set(event.data.incidentId, event);
       continue;
     }

@@ -4,6 +4,32 @@
  * each other. A new type is added here and given its entry in the catalogue, which the compiler
  * then requires (the catalogue is a Record over these names).
  */
+/** One type per CAMEO root category 01…20, for the codes no specific type stands for (cameo-categories.ts). */
+export const CAMEO_CATEGORY_TYPE_NAMES = [
+  'PublicStatementMade',
+  'AppealMade',
+  'IntentToCooperateExpressed',
+  'ConsultationHeld',
+  'DiplomaticCooperationEngaged',
+  'MaterialCooperationEngaged',
+  'AidProvided',
+  'ConcessionMade',
+  'InvestigationConducted',
+  'DemandMade',
+  'DisapprovalExpressed',
+  'ProposalRejected',
+  'ThreatMade',
+  'ProtestHeld',
+  'ForcePostureExhibited',
+  'RelationsReduced',
+  'CoercionUsed',
+  'AssaultCommitted',
+  'FightingOccurred',
+  'MassViolenceUsed',
+] as const;
+
+export type CameoCategoryType = (typeof CAMEO_CATEGORY_TYPE_NAMES)[number];
+
 export const INCIDENT_TYPES = [
   'AmbassadorSummoned',
   'DiplomatsExpelled',
@@ -26,6 +52,7 @@ export const INCIDENT_TYPES = [
   'AgreementSigned',
   'DiplomaticRelationsDowngraded',
   'CeasefireDeclared',
+  ...CAMEO_CATEGORY_TYPE_NAMES,
 ] as const;
 
 export type IncidentType = (typeof INCIDENT_TYPES)[number];

@@ -10,6 +10,16 @@ export interface Source {
   publishedOn?: string;
 }
 
+/**
+ * Where an imported incident or piece of evidence came from: the dataset (gdelt2, gdelt1, icews,
+ * plover), the row's key in it and its line in the file read. Incidents without one were reported by an analyst.
+ */
+export interface ImportedRow {
+  dataset: string;
+  row: string;
+  line: number;
+}
+
 /** Type-specific details; their shape per type is defined in the incident catalogue. */
 export type IncidentDetails = Record<string, string | number | boolean | string[]>;
 
@@ -29,6 +39,8 @@ export interface IncidentData {
   postedType?: IncidentType;
   /** ISO timestamp at which Demarche recorded the report (the clock comes in with the command). */
   recordedAt: string;
+  /** Set when the incident was imported from machine-coded event data (absent: reported by an analyst). */
+  provenance?: ImportedRow;
 }
 
 /** What names an incident wherever a list shows one: its type, its two sides, its date and summary. */
@@ -81,8 +93,26 @@ export interface IncidentRetracted {
 /** Amendments never rewrite the original report: they are later facts about it. */
 export type AmendmentEvent = IncidentCorrected | IncidentRetracted;
 
+/** Another report of an incident already recorded: one more source for it, not another incident. */
+export interface IncidentCorroborated {
+  type: 'IncidentCorroborated';
+  data: { incidentId: string; source: Source; provenance: ImportedRow; recordedAt: string };
+}
+
+/** Evidence adds to an incident's sources and changes nothing else about it. */
+export type EvidenceEvent = IncidentCorroborated;
+
 /** Everything a pair's stream holds. */
-export type RelationEvent = IncidentEvent | AmendmentEvent;
+export type RelationEvent = IncidentEvent | AmendmentEvent | EvidenceEvent;
+
+export function isEvidence(event: RelationEvent): event is EvidenceEvent {
+  return event.type === 'IncidentCorroborated';
+}
+
+/** An incident's own report (not a later fact about one). */
+export function isIncidentReport(event: RelationEvent): event is IncidentEvent {
+  return !isAmendment(event) && !isEvidence(event);
+}
 
 export function isAmendment(event: RelationEvent): event is AmendmentEvent {
   return event.type === 'IncidentCorrected' || event.type === 'IncidentRetracted';

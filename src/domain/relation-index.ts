@@ -34,10 +34,6 @@ export const CHECKPOINT_EVERY = 64;
 
 const TYPE_ORDINAL = new Map<IncidentType, number>(INCIDENT_TYPES.map((type, i) => [type, i]));
 const TYPE_COUNT = INCIDENT_TYPES.length;
-/** Conflict (< 0) or cooperation weight per type ordinal. */
-const GOLDSTEIN = Float64Array.from(INCIDENT_TYPES, (type) => INCIDENT_CATALOG[type].goldstein);
-/** Points of net pressure one unit of weight adds, per type ordinal (negative for cooperation). */
-const SIGNED_WEIGHT = Float64Array.from(INCIDENT_TYPES, (type) => signedWeight(INCIDENT_CATALOG[type].goldstein));
 const CHANGES_FACTS = INCIDENT_TYPES.map((type) => INCIDENT_CATALOG[type].effect !== undefined);
 
 export function typeOrdinal(type: IncidentType): number {
@@ -55,6 +51,8 @@ export interface IncidentColumns {
   type(i: number): IncidentType;
   /** m_i of the escalation score. */
   multiplier(i: number): number;
+  /** The incident's Goldstein weight (a CAMEO category type weighs its full code's value). */
+  goldstein(i: number): number;
   /** Asked only for incidents whose type changes the facts. */
   inContext(i: number): IncidentInContext;
   /**
@@ -207,9 +205,9 @@ export class RelationIndex {
       const bar = Math.max(negligibleContribution, top.length === wanted ? top[wanted - 1].size : 0) - 0.005;
       if (this.heaviest * remaining < bar) break;
       const index = this.order.data[j];
-      const ordinal = typeOrdinal(this.incidents.type(index));
-      if (GOLDSTEIN[ordinal] === 0) continue;
-      const size = contributionSize(GOLDSTEIN[ordinal], this.incidents.multiplier(index), remaining);
+      const goldstein = this.incidents.goldstein(index);
+      if (goldstein === 0) continue;
+      const size = contributionSize(goldstein, this.incidents.multiplier(index), remaining);
       if (size < negligibleContribution) continue;
       if (top.length === wanted && !ranksBefore({ index, size }, top[wanted - 1])) continue;
       let position = top.length;
@@ -226,7 +224,7 @@ export class RelationIndex {
     this.at.push(atMs);
     const type = this.incidents.type(i);
     const ordinal = typeOrdinal(type);
-    this.heaviest = Math.max(this.heaviest, Math.abs(SIGNED_WEIGHT[ordinal] * this.incidents.multiplier(i)));
+    this.heaviest = Math.max(this.heaviest, Math.abs(signedWeight(this.incidents.goldstein(i)) * this.incidents.multiplier(i)));
     if (CHANGES_FACTS[ordinal] && (this.incidents.changesFacts?.(i) ?? true)) {
       this.factual.push(this.incidents.inContext(i));
       this.factualAt.push(atMs);
@@ -257,7 +255,7 @@ export class RelationIndex {
     let cooperation = this.checkpointCooperation.data[c] * decay;
     for (let j = c * CHECKPOINT_EVERY; j < count; j++) {
       const index = this.order.data[j];
-      const goldstein = GOLDSTEIN[typeOrdinal(this.incidents.type(index))];
+      const goldstein = this.incidents.goldstein(index);
       const weight = Math.abs(goldstein) * this.incidents.multiplier(index) * decayFactor(atMs - this.at.data[j]);
       if (goldstein < 0) conflict += weight;
       else cooperation += weight;

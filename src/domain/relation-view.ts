@@ -1,5 +1,6 @@
 import type { CountryCode } from './countries.js';
 import { multiplierOf, type Escalation, type ScoredIncident } from './escalation.js';
+import { goldsteinOf } from './incident-catalog.js';
 import { headlineOf, type IncidentEvent, type IncidentInContext } from './incident.js';
 import type { IncidentType } from './incident-types.js';
 import { inContext } from './incident-effects.js';
@@ -47,6 +48,7 @@ export function scoredInContext(context: IncidentInContext): ScoredIncident {
     ...headlineOf(type, data),
     atMs,
     multiplier: multiplierOf(type, data),
+    goldstein: goldsteinOf(type, data.details),
     context,
   };
 }

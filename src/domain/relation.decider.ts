@@ -4,7 +4,10 @@ import { IncidentNotFound, RelationRuleViolation } from './domain-errors.js';
 import { checkedDetails } from './incident-details.js';
 import {
   isAmendment,
+  isEvidence,
+  isIncidentReport,
   type AmendmentEvent,
+  type ImportedRow,
   type IncidentChanges,
   type IncidentData,
   type IncidentDetails,
@@ -13,7 +16,8 @@ import {
   type RelationEvent,
   type Source,
 } from './incident.js';
-import { INCIDENT_CATALOG } from './incident-catalog.js';
+import { INCIDENT_CATALOG, incidentTypeForCameo } from './incident-catalog.js';
+import { emptyCodedIndex, indexed, matchingIncident, type CodedIndex } from './coded-event-matching.js';
 import type { IncidentType } from './incident-types.js';
 import { applyIncident, believedIncidents, foldFacts, inContext, inContexts, inOccurrenceOrder } from './incident-effects.js';
 import { parseOccurrence, referenceInstant } from './occurrence.js';
@@ -47,7 +51,28 @@ export type CorrectIncident = Message<'CorrectIncident', { incidentId: string; c
 
 export type RetractIncident = Message<'RetractIncident', { incidentId: string; reason: string; recordedAt: string }>;
 
-export type RelationCommand = ReportIncident | CorrectIncident | RetractIncident;
+/**
+ * One row of machine-coded event data (GDELT, ICEWS, PLOVER) between the pair: it corroborates
+ * the incident it reports again (coded-event-matching.ts), or becomes a new incident of the type
+ * its CAMEO code maps to, with `incidentId`.
+ */
+export type ImportCodedEvent = Message<
+  'ImportCodedEvent',
+  {
+    incidentId: string;
+    actor: CountryCode;
+    target: CountryCode;
+    cameo: string;
+    /** YYYY-MM-DD */
+    occurredOn: string;
+    summary: string;
+    source: Source;
+    provenance: ImportedRow;
+    recordedAt: string;
+  }
+>;
+
+export type RelationCommand = ReportIncident | CorrectIncident | RetractIncident | ImportCodedEvent;
 
 /** The stream's events, newest first, so evolving never copies the history. */
 interface StreamHistory {
@@ -64,6 +89,8 @@ export interface RelationDecisionState {
    * has a rule of its own); a report dated before it may break a rule later in time.
    */
   readonly latestAtMs: number;
+  /** The incidents by direction and CAMEO code, for matching imported rows (coded-event-matching.ts). */
+  readonly coded: CodedIndex;
 }
 
 /**
@@ -79,7 +106,7 @@ function seenByRules(type: IncidentType): boolean {
 /** An expulsion answered within this many days of the other side's counts as tit-for-tat. */
 export const RECIPROCITY_WINDOW_DAYS = 30;
 
-const initialState: RelationDecisionState = { history: null, facts: noFacts, latestAtMs: -Infinity };
+const initialState: RelationDecisionState = { history: null, facts: noFacts, latestAtMs: -Infinity, coded: emptyCodedIndex };
 
 /**
  * An incident the rules do not see changes no facts; one dated after everything the rules have
@@ -87,7 +114,14 @@ const initialState: RelationDecisionState = { history: null, facts: noFacts, lat
  * amendment of one, changes the past, so the facts are refolded.
  */
 function evolve(state: RelationDecisionState, event: RelationEvent): RelationDecisionState {
+  const coded = indexed(state.coded, event, (incidentId) => reportedIn(state.history, incidentId)?.data);
+  return { ...evolveHistoryAndFacts(state, event), coded };
+}
+
+function evolveHistoryAndFacts(state: RelationDecisionState, event: RelationEvent): Omit<RelationDecisionState, 'coded'> {
   const history = { event, earlier: state.history };
+  // Evidence changes no fact the rules see.
+  if (isEvidence(event)) return { ...state, history };
   if (!isAmendment(event)) {
     if (!seenByRules(event.type)) return { ...state, history };
     const cause = event.data.inResponseTo;
@@ -109,9 +143,17 @@ function evolve(state: RelationDecisionState, event: RelationEvent): RelationDec
 /** Whether the incident an amendment names is of a type the rules see (its report is in the history). */
 function amendsIncidentSeenByRules(history: StreamHistory | null, incidentId: string): boolean {
   for (let node = history; node; node = node.earlier) {
-    if (!isAmendment(node.event) && node.event.data.incidentId === incidentId) return seenByRules(node.event.type);
+    if (isIncidentReport(node.event) && node.event.data.incidentId === incidentId) return seenByRules(node.event.type);
   }
   return false;
+}
+
+/** The report of an incident in the history, if there. */
+function reportedIn(history: StreamHistory | null, incidentId: string): IncidentEvent | undefined {
+  for (let node = history; node; node = node.earlier) {
+    if (isIncidentReport(node.event) && node.event.data.incidentId === incidentId) return node.event;
+  }
+  return undefined;
 }
 
 /** The stream's events in append order. */
@@ -139,6 +181,8 @@ function decide(command: RelationCommand, state: RelationDecisionState): Relatio
       return [correctIncident(command.data, state)];
     case 'RetractIncident':
       return [retractIncident(command.data, state)];
+    case 'ImportCodedEvent':
+      return [importCodedEvent(command.data, state)];
     default: {
       const unknown: never = command;
       throw new Error(`unknown command ${JSON.stringify(unknown)}`);
@@ -148,10 +192,9 @@ function decide(command: RelationCommand, state: RelationDecisionState): Relatio
 
 /** The incident's report as first recorded (whatever happened to it since); IncidentNotFound if the pair has none. */
 function reported(state: RelationDecisionState, incidentId: string): IncidentEvent {
-  for (let node = state.history; node; node = node.earlier) {
-    if (!isAmendment(node.event) && node.event.data.incidentId === incidentId) return node.event;
-  }
-  throw new IncidentNotFound(incidentId);
+  const report = reportedIn(state.history, incidentId);
+  if (!report) throw new IncidentNotFound(incidentId);
+  return report;
 }
 
 function amendable(state: RelationDecisionState, incidentId: string, action: string): IncidentEvent {
@@ -191,6 +234,16 @@ function canonicalJson(value: unknown): string {
       ? Object.fromEntries(Object.entries(nested).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)))
       : nested,
   );
+}
+
+function importCodedEvent(command: ImportCodedEvent['data'], state: RelationDecisionState): RelationEvent {
+  const { source, provenance, recordedAt } = command;
+  const corroborated = matchingIncident(state.coded, command);
+  if (corroborated) return { type: 'IncidentCorroborated', data: { incidentId: corroborated, source, provenance, recordedAt } };
+  const { type, details } = incidentTypeForCameo(command.cameo);
+  const { incidentId, actor, target, occurredOn, summary } = command;
+  const event = reportIncident({ incidentId, incidentType: type, actor, target, occurredOn, summary, sources: [source], details, recordedAt }, state);
+  return { type: event.type, data: { ...event.data, provenance } };
 }
 
 function retractIncident(command: RetractIncident['data'], state: RelationDecisionState): AmendmentEvent {

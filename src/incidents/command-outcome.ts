@@ -1,4 +1,4 @@
-import { isAmendment, type RelationEvent } from '../domain/incident.js';
+import { isIncidentReport, type RelationEvent } from '../domain/incident.js';
 import type { IncidentType } from '../domain/incident-types.js';
 import type { JsonObject, StoredEvent } from '../event-store/event-store.port.js';
 
@@ -52,7 +52,7 @@ export class RevisionPreconditionFailed extends Error {
 /** What was recorded by `stored`: the answer to the command that wrote it and to its retries. */
 export function outcomeOf(stored: StoredEvent): Recorded {
   const event = { type: stored.type, data: stored.data } as unknown as RelationEvent;
-  const report = isAmendment(event) ? undefined : event.data;
+  const report = isIncidentReport(event) ? event.data : undefined;
   return {
     incidentId: event.data.incidentId,
     eventId: stored.eventId,

@@ -1,12 +1,26 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { IncidentNotFound, RelationRuleViolation } from '../domain/domain-errors.js';
+import { IncidentNotFound, InvalidIncidentDetails, RelationRuleViolation } from '../domain/domain-errors.js';
 import { relationDecider, type RelationCommand } from '../domain/relation.decider.js';
-import { EVENT_STORE, EventIdConflictError, WrongExpectedRevisionError, type EventStore, type JsonObject } from '../event-store/event-store.port.js';
+import { EVENT_STORE, EventIdConflictError, WrongExpectedRevisionError, type EventStore, type JsonObject, type NewEvent, type StoredEvent } from '../event-store/event-store.port.js';
 import { outcomeOf, RevisionPreconditionFailed, type CommandOptions, type CommandOutcome } from './command-outcome.js';
 import { INCIDENT_DIRECTORY, type IncidentDirectory } from './incident-directory.port.js';
 import { KeyedLock } from './keyed-lock.js';
 import { RelationStreamCache } from './relation-stream-cache.js';
 import { UuidV7Generator } from './uuid-v7.js';
+
+/** One command of a batch, with the event id derived from what it records (a dataset's row). */
+export interface BatchCommand {
+  command: RelationCommand;
+  eventId: string;
+}
+
+export interface BatchOutcome {
+  appended: StoredEvent[];
+  /** Commands whose event id was already in the stream: recorded by an earlier run. */
+  alreadyRecorded: number;
+  /** Commands the rules refused, with why. */
+  refused: { eventId: string; reason: string }[];
+}
 
 /** Revision conflicts come from other processes writing the same pair; retry a few times. */
 const MAX_ATTEMPTS = 5;
@@ -49,6 +63,48 @@ export class RelationCommandHandler {
           return { ...outcomeOf(appended.events[0]), replayed: appended.deduplicated };
         } catch (error) {
           if (!worthRetrying(error, fresh) || attempt === MAX_ATTEMPTS) throw error;
+        }
+      }
+    });
+  }
+
+  /**
+   * Decides `commands` in order on one pair's stream — each on the state the ones before it left —
+   * and appends all they decide in one append: an import writes a batch of rows per pair, not a
+   * request per row, and a batch is recorded whole or not at all. Commands whose event id is
+   * already recorded are skipped (an import run again appends nothing); a command the rules refuse
+   * is reported back and the others go on.
+   */
+  handleBatch(streamId: string, commands: readonly BatchCommand[]): Promise<BatchOutcome> {
+    return this.lock.run(streamId, async () => {
+      for (let attempt = 1, fresh = !this.streams.has(streamId); ; attempt++, fresh = true) {
+        const stream = await this.streams.load(streamId, fresh);
+        const outcome: BatchOutcome = { appended: [], alreadyRecorded: 0, refused: [] };
+        const events: NewEvent[] = [];
+        const decided = new Set<string>();
+        let state = stream.state;
+        for (const { command, eventId } of commands) {
+          if (stream.recorded.has(eventId) || decided.has(eventId)) {
+            outcome.alreadyRecorded++;
+            continue;
+          }
+          try {
+            const [event] = relationDecider.decide(command, state);
+            state = relationDecider.evolve(state, event);
+            events.push({ eventId, type: event.type, data: event.data as unknown as JsonObject, metadata: {} });
+            decided.add(eventId);
+          } catch (error) {
+            if (!(error instanceof RelationRuleViolation || error instanceof InvalidIncidentDetails)) throw error;
+            outcome.refused.push({ eventId, reason: error.message });
+          }
+        }
+        if (events.length === 0) return outcome;
+        try {
+          const appended = await this.store.append(streamId, events, stream.revision < 0 ? 'no_stream' : stream.revision);
+          for (const stored of appended.events) this.streams.remember(stream, stored);
+          return { ...outcome, appended: appended.deduplicated ? [] : appended.events, alreadyRecorded: outcome.alreadyRecorded + (appended.deduplicated ? events.length : 0) };
+        } catch (error) {
+          if (!(error instanceof WrongExpectedRevisionError) || attempt === MAX_ATTEMPTS) throw error;
         }
       }
     });

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { map, share, type Observable } from 'rxjs';
 import { CLOCK, type Clock } from '../clock.js';
-import { isAmendment, type RelationEvent } from '../domain/incident.js';
+import { isIncidentReport, type RelationEvent } from '../domain/incident.js';
 import { pairKey } from '../domain/relation-pair.js';
 import { EVENT_STORE, type EventStore, type StoredEvent } from '../event-store/event-store.port.js';
 import { ProjectionRunner, type ReadModelUpdate } from '../projections/projection-runner.js';
@@ -200,7 +200,7 @@ export class LiveFeed {
   }
 
   private pairOf(event: RelationEvent): string | undefined {
-    if (!isAmendment(event)) return pairKey(event.data.actor, event.data.target);
+    if (isIncidentReport(event)) return pairKey(event.data.actor, event.data.target);
     return this.projections.readModel.pairOf(event.data.incidentId);
   }
 

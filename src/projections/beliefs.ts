@@ -1,7 +1,7 @@
 import { multiplierOf } from '../domain/escalation.js';
 import { amended } from '../domain/incident-effects.js';
 import type { AmendmentEvent, IncidentData, IncidentEvent } from '../domain/incident.js';
-import { INCIDENT_CATALOG } from '../domain/incident-catalog.js';
+import { goldsteinOf, INCIDENT_CATALOG } from '../domain/incident-catalog.js';
 import { INCIDENT_TYPES, type IncidentType } from '../domain/incident-types.js';
 import type { IncidentInContext } from '../domain/incident.js';
 import { parseOccurrence, referenceInstant } from '../domain/occurrence.js';
@@ -15,6 +15,7 @@ export interface Belief {
   retracted: boolean;
   atMs: number;
   multiplier: number;
+  goldstein: number;
   occurredOn: string;
   /** For incidents whose type changes the facts or weighs by its details: what the effect and weight read. */
   effectData?: IncidentData;
@@ -35,11 +36,13 @@ interface CurrentView {
 }
 
 /** Types whose weight depends on their details: the read side keeps those at hand. */
-export const WEIGHS_BY_DETAILS = INCIDENT_TYPES.map((type) => INCIDENT_CATALOG[type].magnitude !== undefined);
+export const WEIGHS_BY_DETAILS = INCIDENT_TYPES.map((type) => INCIDENT_CATALOG[type].magnitude !== undefined || INCIDENT_CATALOG[type].goldsteinOf !== undefined);
 /** Types whose effect needs details the read side keeps only when they matter (a peace agreement): without them, no effect. */
 const EFFECT_NEEDS_KEPT_DETAILS = INCIDENT_TYPES.map((type) => INCIDENT_CATALOG[type].effect !== undefined && INCIDENT_CATALOG[type].effectReadsDetails !== undefined);
 /** m_i of the types whose weight does not depend on their details. */
 const FIXED_MULTIPLIER = INCIDENT_TYPES.map((type) => multiplierOf(type, { details: {} } as unknown as IncidentData));
+/** The Goldstein weight of the types whose weight does not depend on their details. */
+const FIXED_GOLDSTEIN = INCIDENT_TYPES.map((type) => INCIDENT_CATALOG[type].goldstein);
 
 /**
  * What is currently believed — or was believed at an earlier instant of knowledge (knownAt) — of
@@ -63,6 +66,12 @@ export class Beliefs {
     return WEIGHS_BY_DETAILS[ordinal] ? multiplierOf(INCIDENT_TYPES[ordinal], this.rows.effectData.get(row)!) : FIXED_MULTIPLIER[ordinal];
   }
 
+  /** The Goldstein weight, as first reported (a CAMEO category type's from its code). */
+  goldsteinOf(row: number): number {
+    const ordinal = this.rows.columns.type.get(row);
+    return WEIGHS_BY_DETAILS[ordinal] ? goldsteinOf(INCIDENT_TYPES[ordinal], this.rows.effectData.get(row)!.details) : FIXED_GOLDSTEIN[ordinal];
+  }
+
   /**
    * Reference instant of the incident `causeRow` as believed at `knownAtMs` (undefined once
    * retracted): an answer to it counts no earlier (occurrence.ts).
@@ -82,6 +91,7 @@ export class Beliefs {
       retracted: false,
       atMs: columns.atMs.get(row),
       multiplier: this.multiplierOf(row),
+      goldstein: this.goldsteinOf(row),
       occurredOn: dates.get(columns.occurredOn.get(row)),
       effectData: effectData.get(row),
     };
@@ -105,6 +115,7 @@ export class Beliefs {
         occurredOn: occurredOn ?? belief.occurredOn,
         atMs: occurredOn !== undefined ? referenceInstant(parseOccurrence(occurredOn), columns.recordedMs.get(row), causeAtMs) : belief.atMs,
         multiplier: details !== undefined ? multiplierOf(type, { details } as IncidentData) : belief.multiplier,
+        goldstein: details !== undefined ? goldsteinOf(type, details) : belief.goldstein,
         // A correction may give an effect details it reads (a peace agreement): from then on they are kept.
         effectData: details !== undefined && INCIDENT_CATALOG[type].effect !== undefined ? { ...(belief.effectData ?? this.whoDidWhat(row)), details } : belief.effectData,
       };
@@ -170,6 +181,7 @@ export class Beliefs {
       atMs: (i) => beliefs.get(row(i))?.atMs ?? columns.atMs.get(row(i)),
       type: (i) => this.typeOf(row(i)),
       multiplier: (i) => beliefs.get(row(i))?.multiplier ?? this.multiplierOf(row(i)),
+      goldstein: (i) => beliefs.get(row(i))?.goldstein ?? this.goldsteinOf(row(i)),
       changesFacts: (i) => {
         const r = row(i);
         return !EFFECT_NEEDS_KEPT_DETAILS[columns.type.get(r)] || (beliefs.get(r)?.effectData ?? effectData.get(r)) !== undefined;

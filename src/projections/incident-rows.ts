@@ -1,4 +1,5 @@
 import type { CountryCode } from '../domain/countries.js';
+import type { IncidentEvidence } from './incident-evidence.js';
 import type { AmendmentEvent, IncidentData, IncidentDetails } from '../domain/incident.js';
 import { parseOccurrence, type Period } from '../domain/occurrence.js';
 import { pairKey } from '../domain/relation-pair.js';
@@ -68,6 +69,7 @@ export type ReadModelParts = { [K in RowColumnName]: InstanceType<(typeof ROW_CO
   positions: Uint32Array | string[];
   dates: string[];
   effectData: [number, IncidentData][];
+  evidence: [number, IncidentEvidence][];
   streamOfKeyedEvent: [string, string][];
   events: number;
   pairs: (Omit<PairEntry, 'key' | 'reports'> & { reports: Uint32Array })[];
@@ -91,6 +93,8 @@ export class IncidentRows {
   readonly dates: StringPool;
   /** The actors, target and details of incidents whose type changes the facts or weighs by its details, by row. */
   readonly effectData: Map<number, IncidentData>;
+  /** Corroborations per incident row (incident-evidence.ts), for the rows that have some. */
+  readonly evidence: Map<number, IncidentEvidence>;
   readonly amendmentsOf = new Map<number, Amendment[]>();
   /** The rows answering each row (a reciprocal expulsion, a summons in protest): they move when it does. */
   readonly answersTo = new Map<number, number[]>();
@@ -113,6 +117,7 @@ export class IncidentRows {
     this.effectData = new Map(saved?.effectData);
     for (const [row, data] of this.effectData) if (data.inResponseTo !== undefined) this.noteAnswer(row, data.inResponseTo);
     this.streamOfKeyedEvent = new Map(saved?.streamOfKeyedEvent);
+    this.evidence = new Map(saved?.evidence);
     this.events = saved?.events ?? 0;
     for (const pair of saved?.pairs ?? []) {
       const entry: PairEntry = { ...pair, key: pairKey(pair.a, pair.b), reports: Column.from(Uint32Array, pair.reports) };
@@ -191,6 +196,7 @@ export class IncidentRows {
       positions: this.positions.toSnapshot(),
       dates: this.dates.toSnapshot(),
       effectData: [...this.effectData],
+      evidence: [...this.evidence],
       streamOfKeyedEvent: [...this.streamOfKeyedEvent],
       events: this.events,
       pairs: this.pairs.map(({ a, b, streamId, reports, amendments, lastRevision, lastRecordedMs }) => ({

@@ -54,6 +54,10 @@ export class ReadModelHash {
     }
     digest.update(scratch.subarray(0, filled));
     for (const amendment of entry.amendments) digest.update(`|${amendment.position}|${amendment.type}|${ids.idOf(amendment.row)}`);
+    for (let i = 0; i < entry.reports.length; i++) {
+      const evidence = this.rows.evidence.get(entry.reports.data[i]);
+      if (evidence) digest.update(`|${ids.idOf(entry.reports.data[i])}:${evidence.publishers.join(',')}:${evidence.importedRows.join(',')}`);
+    }
     digest.update(JSON.stringify(this.stateNow(entry)));
     const result = digest.digest('hex');
     this.digests.set(entry, { revision: entry.lastRevision, digest: result });

@@ -50,6 +50,7 @@ export function inconsistencyOf(
   const pairs = parts.pairs as ReadModelParts['pairs'] | undefined;
   if (!Array.isArray(pairs)) return 'the pairs are missing';
   if (!Array.isArray(parts.effectData) || !Array.isArray(parts.streamOfKeyedEvent)) return 'the details or keyed events are missing';
+  if (!Array.isArray(parts.evidence)) return 'the evidence of corroborated incidents is missing';
   if (!Number.isSafeInteger(parts.events) || (parts.events as number) < rows) return `the event count ${String(parts.events)} is below the ${rows} incidents`;
 
   const pairOfRow = parts.pairOfRow as Uint16Array;

@@ -1,4 +1,5 @@
-import type { AmendmentEvent, IncidentData } from '../domain/incident.js';
+import type { AmendmentEvent, IncidentCorroborated, IncidentData } from '../domain/incident.js';
+import { importedRowName, independentSourceOf } from './incident-evidence.js';
 import { INCIDENT_CATALOG } from '../domain/incident-catalog.js';
 import { INCIDENT_TYPES } from '../domain/incident-types.js';
 import { referenceInstant } from '../domain/occurrence.js';
@@ -12,7 +13,7 @@ import { FLAG_ACTOR_IS_B, FLAG_CAUSE_AMENDED, FLAG_AMENDED, type Amendment, type
 /** The read model's name, as the status reports it. */
 export const READ_MODEL_NAME = 'relation-state';
 /** Version of the read model's code: bump it when folding changes, and persisted copies are rebuilt. */
-export const READ_MODEL_VERSION = 4;
+export const READ_MODEL_VERSION = 5;
 
 const TYPE_ORDINALS = new Map<string, number>(INCIDENT_TYPES.map((type, i) => [type, i]));
 
@@ -34,7 +35,23 @@ export class RelationsProjection {
     const ordinal = TYPE_ORDINALS.get(stored.type);
     if (ordinal !== undefined) return this.applyReport(stored, ordinal);
     if (stored.type === 'IncidentCorrected' || stored.type === 'IncidentRetracted') return this.applyAmendment(stored);
+    if (stored.type === 'IncidentCorroborated') return this.applyEvidence(stored);
     return null;
+  }
+
+  /** A corroboration adds its source and row to the incident's evidence; nothing else about the incident changes. */
+  private applyEvidence(stored: StoredEvent): string | null {
+    const { data } = stored as unknown as { data: IncidentCorroborated['data'] };
+    const row = this.rows.ids.get(data.incidentId);
+    if (row === undefined) return null;
+    const entry = this.rows.pairOfRow(row);
+    let evidence = this.rows.evidence.get(row);
+    if (!evidence) this.rows.evidence.set(row, (evidence = { publishers: [], importedRows: [] }));
+    const publisher = independentSourceOf(data.source);
+    if (publisher !== undefined && !evidence.publishers.includes(publisher)) evidence.publishers.push(publisher);
+    evidence.importedRows.push(importedRowName(data.provenance));
+    this.noteEvent(entry, stored, Date.parse(data.recordedAt));
+    return entry.key;
   }
 
   private applyReport(stored: StoredEvent, ordinal: number): string {

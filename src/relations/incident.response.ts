@@ -2,7 +2,7 @@ import type { RecordedIncident } from '../projections/relations.read-model.js';
 
 /** The public shape of a recorded incident. */
 export function incidentResponse(incident: RecordedIncident) {
-  const { incidentId, ...data } = incident.data;
+  const { incidentId, provenance: _shownAsEvidence, ...data } = incident.data;
   return {
     incidentId,
     type: incident.type,
@@ -13,5 +13,6 @@ export function incidentResponse(incident: RecordedIncident) {
     position: incident.position,
     retracted: incident.retracted,
     amendments: incident.amendments,
+    evidence: incident.evidence,
   };
 }

@@ -11,6 +11,7 @@
  * same in every run and in any test order; pass `incidentId` when two incidents share all four.
  */
 import { RelationRuleViolation } from '../../src/domain/domain-errors.js';
+import { cameoDetailsFor } from '../support/cameo-details.js';
 import type {
   IncidentChanges,
   IncidentData,
@@ -72,7 +73,7 @@ function defaultsFor(type: IncidentType, overrides: { actor?: string; target?: s
     occurredOn,
     summary: `Reported incident, ${actor} against ${target}`,
     sources: DEFAULT_SOURCES,
-    details: DEFAULT_DETAILS[type] ?? {},
+    details: DEFAULT_DETAILS[type] ?? cameoDetailsFor(type, occurredOn.length + actor.charCodeAt(0)) ?? {},
     recordedAt: RECORDED_AT,
   };
 }

@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { INCIDENT_CATALOG, isConflict } from '../../src/domain/incident-catalog.js';
+import { CAMEO_CODES } from '../../src/domain/cameo-codes.data.js';
+import { goldsteinOf, INCIDENT_CATALOG, incidentTypeForCameo, isConflict } from '../../src/domain/incident-catalog.js';
+import { checkedDetails } from '../../src/domain/incident-details.js';
+import { InvalidIncidentDetails } from '../../src/domain/domain-errors.js';
 import { INCIDENT_TYPES, type IncidentType } from '../../src/domain/incident-types.js';
 
 /**
@@ -74,7 +77,50 @@ describe('incident catalogue', () => {
         'AmbassadorSummoned', 'DiplomatsExpelled', 'ReciprocalExpulsion', 'MeetingBoycotted', 'AmbassadorRecalled',
         'DiplomaticRelationsSevered', 'DiplomaticRelationsDowngraded', 'SanctionsImposed', 'PublicCondemnation', 'Accusation', 'ThreatIssued',
         'OppositionRallied', 'MilitaryOffensive',
+        // CAMEO categories 09–20, by their root code's weight (each incident weighs its own code's).
+        'InvestigationConducted', 'DemandMade', 'DisapprovalExpressed', 'ProposalRejected', 'ThreatMade', 'ProtestHeld',
+        'ForcePostureExhibited', 'RelationsReduced', 'CoercionUsed', 'AssaultCommitted', 'FightingOccurred', 'MassViolenceUsed',
       ].sort(),
     );
+  });
+});
+
+describe('the whole CAMEO vocabulary', () => {
+  const reference = [...readFileSync(new URL('../fixtures/cameo-goldstein.csv', import.meta.url), 'utf8').trim().split('\n').slice(1)]
+    .map((line) => /^(\d+),/.exec(line)![1]);
+
+  it('gives every code of the reference a type: a specific one that stands for it, else its root category', () => {
+    expect(reference).toHaveLength(317);
+    for (const code of reference) {
+      const { type, details } = incidentTypeForCameo(code);
+      const definition = INCIDENT_CATALOG[type];
+      if (definition.standsForCameoCode) expect(definition.cameo).toBe(code);
+      else expect({ root: definition.cameo, details }).toEqual({ root: code.slice(0, 2), details: { cameo: code } });
+    }
+    expect(incidentTypeForCameo('111').type).toBe('PublicCondemnation');
+    // 161 is shared by four types with rules and effects: a machine-coded one cannot say which.
+    expect(incidentTypeForCameo('161')).toEqual({ type: 'RelationsReduced', details: { cameo: '161' } });
+  });
+
+  it("weighs a category incident by its full code's Goldstein value, an extension code without one by its parent's", () => {
+    expect(goldsteinOf('AssaultCommitted', { cameo: '1823' })).toBe(-10);
+    expect(goldsteinOf('AssaultCommitted', { cameo: '181' })).toBe(-9);
+    expect(goldsteinOf('PublicStatementMade', { cameo: '013' })).toBe(0.4);
+    expect(goldsteinOf('ForcePostureExhibited', { cameo: '155' })).toBe(-7.2);
+    expect(goldsteinOf('Accusation', {})).toBe(-2);
+  });
+
+  it('accepts only codes of its own category in a category type\'s details', () => {
+    expect(checkedDetails('AssaultCommitted', { cameo: '1823' })).toEqual({ cameo: '1823' });
+    expect(() => checkedDetails('AssaultCommitted', { cameo: '190' })).toThrow(InvalidIncidentDetails);
+    expect(() => checkedDetails('AssaultCommitted', {})).toThrow(InvalidIncidentDetails);
+  });
+});
+
+describe('cameo-codes.data.ts', () => {
+  it('is the reference CSV, code for code (regenerate with scripts/generate-cameo-codes.mjs)', () => {
+    const reference = cameoReference();
+    expect(CAMEO_CODES.map(([code]) => code)).toEqual([...reference.keys()]);
+    for (const [code, name, goldstein] of CAMEO_CODES) expect({ name, goldstein }).toEqual(reference.get(code));
   });
 });

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { cameoDetailsFor } from '../support/cameo-details.js';
 import { RelationRuleViolation } from '../../src/domain/domain-errors.js';
 import type { IncidentEvent, RelationEvent } from '../../src/domain/incident.js';
 import { INCIDENT_CATALOG } from '../../src/domain/incident-catalog.js';
@@ -34,7 +35,7 @@ function commandFrom(spec: Record<string, unknown>, n: number, reported: string[
   }
   const type = spec.type as (typeof INCIDENT_TYPES)[number];
   const [actor, target] = spec.forward ? ['AZE', 'FRA'] : ['FRA', 'AZE'];
-  const details = type === 'DiplomatsExpelled' || type === 'ReciprocalExpulsion' ? { diplomats: 2, includesAmbassador: spec.includesAmbassador as boolean } : undefined;
+  const details = type === 'DiplomatsExpelled' || type === 'ReciprocalExpulsion' ? { diplomats: 2, includesAmbassador: spec.includesAmbassador as boolean } : cameoDetailsFor(type, spec.day as number);
   return aReport(type, { incidentId: incidentId(n + 1), actor, target, occurredOn: day(spec.day as number), recordedAt, ...(details ? { details } : {}) });
 }
 

@@ -1,5 +1,4 @@
 import { contributionOf, contributionSize, decayFactor, ESCALATION_CONSTANTS, escalationFigures, explained, scoreOf, type Escalation, type Pressure, type ScoredIncident } from '../../src/domain/escalation.js';
-import { INCIDENT_CATALOG } from '../../src/domain/incident-catalog.js';
 import { applyIncident } from '../../src/domain/incident-effects.js';
 import { DAY_MS } from '../../src/domain/numbers.js';
 import { noFacts, type RelationFacts } from '../../src/domain/relation-facts.js';
@@ -16,7 +15,7 @@ function incidentPressure(incidents: readonly ScoredIncident[], atMs: number) {
   let cooperation = 0;
   for (const incident of incidents) {
     if (incident.atMs > atMs) continue;
-    const g = INCIDENT_CATALOG[incident.type].goldstein;
+    const g = incident.goldstein;
     const weight = Math.abs(g) * incident.multiplier * decayFactor(atMs - incident.atMs);
     if (g < 0) conflict += weight;
     else cooperation += weight;
@@ -55,7 +54,7 @@ function topContributors(incidents: readonly ScoredIncident[], atMs: number): Sc
   const { topContributors: wanted, negligibleContribution } = ESCALATION_CONSTANTS;
   const top: { incident: ScoredIncident; size: number }[] = [];
   for (const incident of incidents) {
-    const goldstein = INCIDENT_CATALOG[incident.type].goldstein;
+    const { goldstein } = incident;
     if (incident.atMs > atMs || goldstein === 0) continue;
     const size = contributionSize(goldstein, incident.multiplier, decayFactor(atMs - incident.atMs));
     if (size < negligibleContribution || (top.length === wanted && size <= top[wanted - 1].size)) continue;

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { cameoDetailsFor } from '../support/cameo-details.js';
 import type { AmendmentEvent, IncidentData, IncidentDetails, IncidentEvent } from '../../src/domain/incident.js';
 import { INCIDENT_TYPES, type IncidentType } from '../../src/domain/incident-types.js';
 import { parseOccurrence } from '../../src/domain/occurrence.js';
@@ -39,7 +40,7 @@ function reported(type: IncidentType, occurredOn: string, recordedAt: string, da
       precision: parseOccurrence(occurredOn).precision,
       summary: `${type} on ${occurredOn}`,
       sources: [{ publisher: 'Test wire' }],
-      details: DETAILS[type] ?? {},
+      details: DETAILS[type] ?? cameoDetailsFor(type, sequence) ?? {},
       recordedAt,
       ...data,
     },
@@ -177,7 +178,7 @@ const anIncident = fc
       : precision === 'month' ? date.slice(0, 7)
       : precision === 'year' ? date.slice(0, 4)
       : iso(at + minuteOfDay * 60_000);
-    const details = type === 'DiplomatsExpelled' || type === 'ReciprocalExpulsion' ? { diplomats } : (DETAILS[type] ?? {});
+    const details = type === 'DiplomatsExpelled' || type === 'ReciprocalExpulsion' ? { diplomats } : (DETAILS[type] ?? cameoDetailsFor(type, day + minuteOfDay) ?? {});
     const [actor, target] = actorFirst ? ['AZE', 'FRA'] : ['FRA', 'AZE'];
     return reported(type, occurredOn, iso(at + reportedDaysLater * DAY_MS + DAY_MS), { actor, target, details });
   });
@@ -207,6 +208,7 @@ function columnsOf(incidents: IncidentEvent[]): IncidentColumns {
     atMs: (i) => scored[i].atMs,
     type: (i) => incidents[i].type,
     multiplier: (i) => scored[i].multiplier,
+    goldstein: (i) => scored[i].goldstein,
     inContext: (i) => scored[i].context,
   };
 }

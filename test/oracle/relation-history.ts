@@ -61,7 +61,7 @@ export function relationTimeline(incidents: readonly IncidentEvent[], instants: 
     const arrived: IncidentEvent[] = [];
     for (; next < ordered.length && ordered[next].scored.atMs <= atMs; next++) {
       const { event, scored } = ordered[next];
-      const g = INCIDENT_CATALOG[scored.type].goldstein;
+      const g = scored.goldstein;
       const weight = Math.abs(g) * scored.multiplier * decayFactor(atMs - scored.atMs);
       if (g < 0) conflict += weight;
       else cooperation += weight;

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { cameoDetailsFor } from '../support/cameo-details.js';
 import type { AmendmentEvent, IncidentData, IncidentEvent, RelationEvent } from '../../src/domain/incident.js';
 import { INCIDENT_TYPES, type IncidentType } from '../../src/domain/incident-types.js';
 import { DAY_MS } from '../../src/domain/numbers.js';
@@ -64,7 +65,7 @@ function streamOf(steps: Step[]): RelationEvent[] {
         step.type === 'ReciprocalExpulsion' ? [...reports].reverse().find((earlier) => earlier.type === 'DiplomatsExpelled')
         : step.type === 'AmbassadorSummoned' ? reports.at(-1)
         : undefined;
-      const details = step.type === 'DiplomatsExpelled' || step.type === 'ReciprocalExpulsion' ? { diplomats: step.diplomats } : (DETAILS[step.type] ?? {});
+      const details = step.type === 'DiplomatsExpelled' || step.type === 'ReciprocalExpulsion' ? { diplomats: step.diplomats } : (DETAILS[step.type] ?? cameoDetailsFor(step.type, step.daysBefore) ?? {});
       const report: IncidentEvent = {
         type: step.type,
         data: {

@@ -62,6 +62,17 @@ export class AmendmentResponse {
   recordedAt!: string;
 }
 
+/** Where an incident came from and how well it is sourced. */
+@ClosedShape()
+export class IncidentEvidenceResponse {
+  @ApiProperty({ enum: ['analyst', 'import'], description: 'Reported by an analyst (POST /incidents, seeds) or imported from coded event data', example: 'analyst' })
+  reportedBy!: 'analyst' | 'import';
+  @ApiProperty({ type: [String], description: 'The dataset rows it was imported from or corroborated by ("dataset/row key"), in log order', example: ['gdelt2/410412348'] })
+  importedRows!: string[];
+  @ApiProperty({ description: 'Distinct publishers (registrable domains of source URLs, else publisher names) of its sources and corroborations', example: 2 })
+  independentSources!: number;
+}
+
 /** One incident as currently believed: the report with its corrections applied, and where it sits in the log. */
 @ClosedShape()
 export class IncidentResponse extends IncidentHeadlineResponse implements IncidentData, LogAddress {
@@ -89,6 +100,8 @@ export class IncidentResponse extends IncidentHeadlineResponse implements Incide
   retracted!: boolean;
   @ApiProperty({ type: [AmendmentResponse] })
   amendments!: AmendmentResponse[];
+  @ApiProperty({ type: IncidentEvidenceResponse })
+  evidence!: IncidentEvidenceResponse;
 }
 
 @ClosedShape()

@@ -1,6 +1,7 @@
 import type { AmendmentEvent, IncidentData } from '../../domain/incident.js';
 import type { IncidentType } from '../../domain/incident-types.js';
 import type { LogAddress } from '../log-address.js';
+import { importedRowName, independentSourceCount, type IncidentEvidence } from '../incident-evidence.js';
 import type { ReadSide } from '../read-side.js';
 
 /** An incident as currently believed: the original report with corrections applied. */
@@ -11,6 +12,17 @@ export interface RecordedIncident extends LogAddress {
   atMs: number;
   amendments: (AmendmentEvent['data'] & { type: AmendmentEvent['type'] })[];
   retracted: boolean;
+  /** Where it came from and how many independent sources report it. */
+  evidence: { reportedBy: 'analyst' | 'import'; importedRows: string[]; independentSources: number };
+}
+
+function evidenceOf(data: IncidentData, corroborations: IncidentEvidence | undefined): RecordedIncident['evidence'] {
+  const own = data.provenance ? [importedRowName(data.provenance)] : [];
+  return {
+    reportedBy: data.provenance ? 'import' : 'analyst',
+    importedRows: [...own, ...(corroborations?.importedRows ?? [])],
+    independentSources: independentSourceCount(data.sources, corroborations),
+  };
 }
 
 export async function incidentById(side: ReadSide, incidentId: string): Promise<RecordedIncident | undefined> {
@@ -34,6 +46,7 @@ export async function recordedIncidents(side: ReadSide, rows: readonly number[])
       atMs: belief.atMs,
       amendments: amendments.map(({ type, data }) => ({ type, ...data }) as RecordedIncident['amendments'][number]),
       retracted: belief.retracted,
+      evidence: evidenceOf(believed.data, side.rows.evidence.get(row)),
     };
   });
 }

@@ -1,0 +1,104 @@
+/**
+ * `npm run bench:import [-- --rows 1000000 --dir DIR --keep]`
+ *
+ * How fast `npm run import` writes a large GDELT file, beside a raw baseline measured in the same
+ * run on the same file:
+ *
+ *   (a) baseline  stream the file (readline, split on tabs) and insert every row's fields into a
+ *                 better-sqlite3 table in transactions of IMPORT_BATCH_ROWS: the ceiling, rows/s
+ *   (b) import    EventImporter in the real app on a fresh SQLite store (decider, batched appends,
+ *                 read model following): rows/s, ratio to (a) (target ≥ 0.5), peak RSS sampled
+ *                 every 50 ms (target ≤ 512 MB)
+ *   (c) hash      the read model's hash once it has applied the import, against a fresh rebuild's
+ *                 from the same log (must be equal)
+ *
+ * It reports; it does not judge, except that the exit code is 1 when the hashes differ.
+ */
+import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
+import { createApp } from '../src/app.js';
+import { EventImporter, IMPORT_BATCH_ROWS } from '../src/import/event-importer.js';
+import { ProjectionRunner } from '../src/projections/projection-runner.js';
+import { generateGdeltFile } from './import-generate.js';
+
+const TARGETS = { ratio: 0.5, rssMB: 512 };
+const { values: flags } = parseArgs({ options: { rows: { type: 'string', default: '1000000' }, dir: { type: 'string' }, keep: { type: 'boolean', default: false } } });
+const rows = Number(flags.rows);
+const dir = flags.dir ?? mkdtempSync(join(tmpdir(), 'demarche-bench-import-'));
+const file = join(dir, 'gdelt-generated.export.CSV');
+
+console.log(`Generating ${rows.toLocaleString('en')} GDELT 2.0 rows in ${file}…`);
+await generateGdeltFile(file, rows);
+
+const baseline = await rawBaseline();
+console.log(`(a) baseline: ${baseline.rows} rows in ${(baseline.ms / 1000).toFixed(1)} s = ${rate(baseline.rows, baseline.ms)} rows/s`);
+
+const store = join(dir, 'demarche.db');
+let peakRss = process.memoryUsage().rss;
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+const app = await createApp({ eventStore: { kind: 'sqlite', file: store }, logger: ['error', 'warn'] });
+const started = performance.now();
+const report = await app.get(EventImporter).importFile(file);
+const importMs = performance.now() - started;
+const runner = app.get(ProjectionRunner);
+const last = lastPosition(store);
+if (last !== undefined) await runner.waitFor(last, 600_000);
+clearInterval(sampler);
+const followedHash = runner.status().hash;
+await app.close();
+const ratio = rate(rows, importMs) / rate(baseline.rows, baseline.ms);
+console.log(
+  `(b) import: ${rows} rows in ${(importMs / 1000).toFixed(1)} s = ${rate(rows, importMs)} rows/s, ratio ${ratio.toFixed(2)} (target ≥ ${TARGETS.ratio}); ` +
+    `peak RSS ${Math.round(peakRss / 2 ** 20)} MB (target ≤ ${TARGETS.rssMB}); ` +
+    `${report.interstateRows} interstate rows → ${report.incidentsCreated} incidents + ${report.corroborations} corroborations`,
+);
+
+const fresh = await createApp({ eventStore: { kind: 'sqlite', file: store }, logger: ['error', 'warn'] });
+const rebuiltHash = fresh.get(ProjectionRunner).status().hash;
+await fresh.close();
+console.log(`(c) read-model hash after the import ${followedHash === rebuiltHash ? 'equals' : 'DIFFERS FROM'} a fresh rebuild's (${rebuiltHash.slice(0, 16)}…)`);
+if (!flags.keep && !flags.dir) rmSync(dir, { recursive: true, force: true });
+process.exitCode = followedHash === rebuiltHash ? 0 : 1;
+
+function rate(count: number, ms: number): number {
+  return Math.round(count / Math.max(ms / 1000, 1e-6));
+}
+
+function lastPosition(path: string): string | undefined {
+  const db = new Database(path, { readonly: true });
+  try {
+    const row = db.prepare('SELECT max(position) AS p FROM events').get() as { p: number | null };
+    return row.p === null ? undefined : String(row.p);
+  } finally {
+    db.close();
+  }
+}
+
+async function rawBaseline(): Promise<{ rows: number; ms: number }> {
+  const db = new Database(join(dir, 'baseline.db'));
+  db.pragma('journal_mode = WAL');
+  db.exec('CREATE TABLE IF NOT EXISTS raw_events (id TEXT PRIMARY KEY, day TEXT, actor TEXT, target TEXT, code TEXT, url TEXT) STRICT');
+  const insert = db.prepare('INSERT OR IGNORE INTO raw_events VALUES (?, ?, ?, ?, ?, ?)');
+  const insertAll = db.transaction((batch: string[][]) => {
+    for (const cells of batch) insert.run(cells[0], cells[1], cells[7], cells[17], cells[26], cells[60]);
+  });
+  const started = performance.now();
+  let count = 0;
+  let batch: string[][] = [];
+  for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
+    batch.push(line.split('\t'));
+    count++;
+    if (batch.length >= IMPORT_BATCH_ROWS) {
+      insertAll(batch);
+      batch = [];
+    }
+  }
+  insertAll(batch);
+  const ms = performance.now() - started;
+  db.close();
+  return { rows: count, ms };
+}

@@ -1,0 +1,109 @@
+import { INCIDENT_CATALOG } from './incident-catalog.js';
+import { isAmendment, isEvidence, type IncidentEvent, type RelationEvent } from './incident.js';
+import { DAY_MS } from './numbers.js';
+import { parseOccurrence } from './occurrence.js';
+
+/**
+ * How far apart, in days, a machine-coded row and an incident may have happened and still be one
+ * event. Measured on the sample files (docs/importing.md): GDELT re-emits the same event with
+ * dates a day or two apart as later articles report it; beyond 2 days, matches mostly join
+ * recurring but distinct events (weekly consultations, repeated statements).
+ */
+export const CORROBORATION_WINDOW_DAYS = 2;
+
+/** The CAMEO code an incident stands for: a category type's full code, else its type's code. */
+export function cameoCodeOf(incident: IncidentEvent): string {
+  const code = incident.data.details.cameo;
+  return typeof code === 'string' ? code : INCIDENT_CATALOG[incident.type].cameo;
+}
+
+export interface CodedEventKey {
+  actor: string;
+  target: string;
+  cameo: string;
+  /** YYYY-MM-DD */
+  occurredOn: string;
+}
+
+/** One incident reported with a code, in the index: the latest first, the earlier ones behind it. */
+interface CodedNode {
+  readonly incidentId: string;
+  readonly occurredOn: string;
+  readonly earlier: CodedNode | null;
+}
+
+/** What amendments changed of an indexed incident. */
+interface Amended {
+  retracted?: boolean;
+  occurredOn?: string;
+  cameo?: string;
+}
+
+/**
+ * The pair's incidents by direction and CAMEO code, so a row is matched against the few of its
+ * key rather than the whole stream. Persistent (each event makes a new small map, the lists are
+ * shared), as decision states are values: a batch decided on a copy leaves the cached state intact.
+ */
+export interface CodedIndex {
+  readonly byKey: ReadonlyMap<string, CodedNode>;
+  readonly amended: ReadonlyMap<string, Amended>;
+}
+
+export const emptyCodedIndex: CodedIndex = { byKey: new Map(), amended: new Map() };
+
+const keyOf = (actor: string, target: string, cameo: string) => `${actor}>${target}>${cameo}`;
+
+function withNode(byKey: ReadonlyMap<string, CodedNode>, key: string, incidentId: string, occurredOn: string): Map<string, CodedNode> {
+  const next = new Map(byKey);
+  next.set(key, { incidentId, occurredOn, earlier: byKey.get(key) ?? null });
+  return next;
+}
+
+/** The index after one more event of the stream. */
+export function indexed(index: CodedIndex, event: RelationEvent, reportOf: (incidentId: string) => { actor: string; target: string; occurredOn: string } | undefined): CodedIndex {
+  if (isEvidence(event)) return index;
+  if (!isAmendment(event)) {
+    const { actor, target, incidentId, occurredOn } = event.data;
+    return { ...index, byKey: withNode(index.byKey, keyOf(actor, target, cameoCodeOf(event)), incidentId, occurredOn) };
+  }
+  const { incidentId } = event.data;
+  const amended = new Map(index.amended);
+  if (event.type === 'IncidentRetracted') {
+    amended.set(incidentId, { ...amended.get(incidentId), retracted: true });
+    return { ...index, amended };
+  }
+  const { occurredOn, details } = event.data.changes;
+  const cameo = typeof details?.cameo === 'string' ? details.cameo : undefined;
+  amended.set(incidentId, { ...amended.get(incidentId), ...(occurredOn !== undefined ? { occurredOn } : {}), ...(cameo !== undefined ? { cameo } : {}) });
+  const report = cameo === undefined ? undefined : reportOf(incidentId);
+  // A corrected code files the incident under its new key too; the old key's entry no longer matches (checked on reading).
+  const byKey = report && cameo ? withNode(index.byKey, keyOf(report.actor, report.target, cameo), incidentId, report.occurredOn) : index.byKey;
+  return { byKey, amended };
+}
+
+/**
+ * The incident a coded row reports again, if any: same actor, same target (direction matters:
+ * A threatening B is not B threatening A), same CAMEO code, and its period within
+ * CORROBORATION_WINDOW_DAYS of the row's day. Retracted incidents match nothing; a corrected
+ * date or code counts. Of several, the closest in time, then the first reported.
+ */
+export function matchingIncident(index: CodedIndex, row: CodedEventKey): string | undefined {
+  const dayMs = Date.parse(`${row.occurredOn}T00:00:00Z`);
+  const window = CORROBORATION_WINDOW_DAYS * DAY_MS;
+  let best: { incidentId: string; distance: number } | undefined;
+  const seen = new Set<string>();
+  for (let node = index.byKey.get(keyOf(row.actor, row.target, row.cameo)) ?? null; node; node = node.earlier) {
+    if (seen.has(node.incidentId)) continue;
+    seen.add(node.incidentId);
+    const amended = index.amended.get(node.incidentId);
+    if (amended?.retracted || (amended?.cameo !== undefined && amended.cameo !== row.cameo)) continue;
+    const occurredOn = amended?.occurredOn ?? node.occurredOn;
+    const period = parseOccurrence(occurredOn);
+    // Days between the row's day and the nearest day of the incident's period (0: on it).
+    const distance = Math.max(0, period.startMs - dayMs, dayMs - (period.endMs - DAY_MS));
+    if (distance > window) continue;
+    // Latest first: an equally close incident seen later was reported earlier, and wins.
+    if (!best || distance <= best.distance) best = { incidentId: node.incidentId, distance };
+  }
+  return best?.incidentId;
+}

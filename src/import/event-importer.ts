@@ -1,0 +1,108 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CLOCK, type Clock } from '../clock.js';
+import { isCameoCode } from '../domain/cameo-vocabulary.js';
+import { relationStreamId } from '../domain/relation-pair.js';
+import { RelationCommandHandler, type BatchCommand } from '../incidents/relation-command-handler.js';
+import { MalformedRow } from './coded-event.js';
+import type { EventFormat } from './formats/event-format.js';
+import { readEventFile } from './formats/read-event-file.js';
+import { countSkip, emptyReport, type ImportReport } from './import-report.js';
+import { interstateDyad } from './interstate-dyad.js';
+import { eventIdOfRow, importCommandOf } from './row-command.js';
+
+/** Rows decided and appended per flush, over all pairs: large enough that appends are few, small enough to bound memory. */
+export const IMPORT_BATCH_ROWS = 5_000;
+
+/** The dataset a format's row keys belong to: GDELT 1.0 and 2.0 number their events separately. */
+const DATASET_OF: Record<EventFormat, string> = {
+  gdelt2: 'gdelt2',
+  gdelt1: 'gdelt1',
+  icews: 'icews',
+  'plover-json': 'plover',
+  'plover-jsonl': 'plover',
+};
+
+export interface ImportOptions {
+  /** Called after each batch with the figures so far. */
+  onProgress?(report: ImportReport): void;
+  batchRows?: number;
+}
+
+interface PendingRow extends BatchCommand {
+  line: number;
+}
+
+/**
+ * Imports a coded-event file through the decider: each interstate row becomes an
+ * ImportCodedEvent command on its pair's stream, and the rows are appended a batch per pair at a
+ * time (RelationCommandHandler.handleBatch). Every other row is skipped and counted by reason.
+ * The format is detected before anything is read (UnknownFormatError); the file is streamed.
+ */
+@Injectable()
+export class EventImporter {
+  constructor(
+    private readonly handler: RelationCommandHandler,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async importFile(path: string, options: ImportOptions = {}): Promise<ImportReport> {
+    const started = Date.now();
+    const file = await readEventFile(path);
+    const dataset = DATASET_OF[file.format];
+    const report = emptyReport(path, file.format, dataset);
+    const recordedAt = this.clock.now().toISOString();
+    const batchRows = options.batchRows ?? IMPORT_BATCH_ROWS;
+    let pending = new Map<string, PendingRow[]>();
+    let pendingCount = 0;
+    const flush = async () => {
+      const batches = pending;
+      pending = new Map();
+      pendingCount = 0;
+      await Promise.all([...batches].map(([streamId, rows]) => this.appendBatch(streamId, rows, report)));
+      report.elapsedMs = Date.now() - started;
+      options.onProgress?.(report);
+    };
+
+    for await (const row of file.rows()) {
+      report.rowsRead++;
+      if (row instanceof MalformedRow) {
+        countSkip(report, 'malformed', row.line, row.problem);
+        continue;
+      }
+      if (row.cameo === '') {
+        countSkip(report, 'no-cameo-code', row.line);
+        continue;
+      }
+      const dyad = interstateDyad(row);
+      if ('skip' in dyad) {
+        countSkip(report, dyad.skip, row.line);
+        continue;
+      }
+      if (!isCameoCode(row.cameo)) {
+        countSkip(report, 'unknown-cameo-code', row.line, `CAMEO code ${row.cameo}`);
+        continue;
+      }
+      report.interstateRows++;
+      const streamId = relationStreamId(dyad.actor, dyad.target);
+      const command = importCommandOf(row, dataset, dyad.actor, dyad.target, recordedAt);
+      let rows = pending.get(streamId);
+      if (!rows) pending.set(streamId, (rows = []));
+      rows.push({ command, eventId: eventIdOfRow(dataset, row.rowKey), line: row.line });
+      if (++pendingCount >= batchRows) await flush();
+    }
+    await flush();
+    return report;
+  }
+
+  private async appendBatch(streamId: string, rows: PendingRow[], report: ImportReport): Promise<void> {
+    const outcome = await this.handler.handleBatch(streamId, rows);
+    report.alreadyRecorded += outcome.alreadyRecorded;
+    for (const stored of outcome.appended) {
+      if (stored.type === 'IncidentCorroborated') report.corroborations++;
+      else report.incidentsCreated++;
+    }
+    if (outcome.refused.length === 0) return;
+    const lineOf = new Map(rows.map((row) => [row.eventId, row.line]));
+    for (const { eventId, reason } of outcome.refused) countSkip(report, 'rejected-by-rules', lineOf.get(eventId)!, reason);
+  }
+}
