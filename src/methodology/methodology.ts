@@ -73,6 +73,8 @@ function magnitudeNote(type: IncidentType): string | null {
     notes.push(`weighs more with the number of diplomats: ×${at(1)} for one, ×${at(10)} for ten, ×${at(100)} for a hundred`);
   }
   if (definition.reciprocal && definition.goldstein < 0) notes.push(`a tit-for-tat answer: ×${C.reciprocalMultiplier}`);
+  // A CAMEO root category stands for all its codes: each incident weighs its own code's value, the root's is shown.
+  if (definition.goldsteinOf) notes.push(`each incident weighs the Goldstein value of its full CAMEO code (details.cameo); the root code's is shown`);
   return notes.length ? notes.join('; ') : null;
 }
 

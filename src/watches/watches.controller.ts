@@ -49,7 +49,7 @@ export class WatchesController {
     description: 'The server holds its most watches (1,000 unless configured): delete one first',
     content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(ProblemDocument) } } },
   })
-  async create(@Body() body: CreateWatchDto, @CurrentCaller() caller: Caller, @Res({ passthrough: true }) reply: FastifyReply): Promise<CreatedWatchResponse> {
+  async create(@Body() body: CreateWatchDto, @Query() _query: NoQueryParameters, @CurrentCaller() caller: Caller, @Res({ passthrough: true }) reply: FastifyReply): Promise<CreatedWatchResponse> {
     if (this.repository.list().length >= this.options.maxWatches) {
       throw new ProblemException({
         type: 'https://demarche.dev/problems/too-many-watches',
@@ -98,7 +98,7 @@ export class WatchesController {
   @ApiOperation({ summary: 'Delete a watch: no further alerts, pending deliveries dropped (its stream stays in the store)' })
   @ApiOkResponse({ type: DeletedWatchResponse, description: 'Deleted' })
   @ApiProblems(400, 401, 403, 404, 415)
-  async delete(@Param('watchId', watchIdPipe) watchId: string, @CurrentCaller() caller: Caller): Promise<DeletedWatchResponse> {
+  async delete(@Param('watchId', watchIdPipe) watchId: string, @Query() _query: NoQueryParameters, @CurrentCaller() caller: Caller): Promise<DeletedWatchResponse> {
     const watch = this.repository.get(watchId);
     if (!watch) throw new NotFoundException(`No watch ${watchId}`);
     const deletedAt = this.clock.now().toISOString();

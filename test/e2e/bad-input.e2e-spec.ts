@@ -231,6 +231,9 @@ describe('GET with bad parameters', () => {
   });
 });
 
+/** A well-formed watch id no watch has: the query is refused before the watch is looked for. */
+const NO_SUCH_WATCH = '00000000-0000-4000-8000-000000000000';
+
 describe('unknown query parameters, on every route of the API', () => {
   /** A request to each documented operation that would succeed without the query, so the query is all that is wrong. */
   async function operations(): Promise<{ method: string; path: string; body?: unknown }[]> {
@@ -239,11 +242,12 @@ describe('unknown query parameters, on every route of the API', () => {
       '/incidents': { ...valid, type: 'Accusation', details: {} },
       '/incidents/{incidentId}/correction': { reason: 'typo', summary: 'Azerbaijan accuses France' },
       '/incidents/{incidentId}/retraction': { reason: 'duplicate' },
+      '/watches': { name: 'Desk', pairs: ['AZE-FRA'], rule: { type: 'month_deteriorated' } },
     };
     return Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([template, methods]) =>
       Object.keys(methods).map((method) => ({
         method: method.toUpperCase(),
-        path: template.replace('{a}', 'AZE').replace('{b}', 'FRA').replace('{incidentId}', seededId),
+        path: template.replace('{a}', 'AZE').replace('{b}', 'FRA').replace('{incidentId}', seededId).replace('{watchId}', NO_SUCH_WATCH),
         body: method === 'post' ? bodies[template] : undefined,
       })),
     );
@@ -257,7 +261,7 @@ describe('unknown query parameters, on every route of the API', () => {
     const answers = [];
     for (const { method, path, body } of routes) {
       // Writes carry JSON (a body-less one too: anything else is 415 before its query is looked at).
-      const response = method === 'POST' && body === undefined
+      const response = (method === 'POST' || method === 'DELETE') && body === undefined
         ? await t.request(method, `${path}?${name}=1`, '', { 'content-type': 'application/json' })
         : await t.request(method, `${path}?${name}=1`, body);
       answers.push({ route: `${method} ${path}`, status: response.status, type: response.headers.get('content-type'), fields: response.json?.errors?.map((e: { field: string }) => e.field) });

@@ -15,6 +15,12 @@ it('lists every incident type with its CAMEO code and Goldstein weight from the 
   expect(methodology.incidentTypes.find((t) => t.type === 'ReciprocalExpulsion')!.multiplier).toMatch(/tit-for-tat answer: ×1\.5$/);
 });
 
+it('says that a CAMEO root category weighs each incident by its full code, and a specific type does not', () => {
+  // 17 "Coerce": 172 (impose administrative sanctions) weighs −5.0 where the root 170 weighs −7.0.
+  expect(methodology.incidentTypes.find((t) => t.type === 'CoercionUsed')?.multiplier).toMatch(/weighs the Goldstein value of its full CAMEO code/);
+  expect(methodology.incidentTypes.find((t) => t.type === 'AmbassadorSummoned')?.multiplier ?? '').not.toMatch(/full CAMEO code/);
+});
+
 it("gives the score a fresh incident alone makes, as the scoring function computes it", () => {
   for (const t of methodology.incidentTypes.filter((t) => t.nature === 'conflict')) {
     expect(t.scoreWhenFresh).toBeCloseTo(scoreOf({ conflict: -t.goldstein, cooperation: 0, tension: 0 }), 1);
