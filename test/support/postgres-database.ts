@@ -42,7 +42,24 @@ export async function createTestDatabase(label: string, serverUrl = TEST_DATABAS
   await administer(serverUrl, `CREATE DATABASE ${name}`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  return { url: url.toString(), name, drop: () => administer(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  return { url: url.toString(), name, drop: () => dropDatabase(serverUrl, name) };
+}
+
+/**
+ * WITH (FORCE) ends the database's other backends; an autovacuum worker, which the test role does
+ * not own, can only be ended with pg_signal_backend (granted by .ci/run). Elsewhere it ends soon
+ * by itself: wait for it rather than fail the suite on a busy server.
+ */
+async function dropDatabase(serverUrl: string, name: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await administer(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    } catch (error) {
+      const insufficientPrivilege = (error as { code?: string }).code === '42501';
+      if (!insufficientPrivilege || attempt === 10) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
 }
 
 async function administer(serverUrl: string, statement: string): Promise<void> {
