@@ -47,7 +47,7 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.enableShutdownHooks();
   await app.get(ProjectionRunner).start();
-  await app.get(IncidentSearch).start();
+  app.get(IncidentSearch).start();
   setupOpenApi(app);
   await app.init();
   return app;

@@ -48,7 +48,7 @@ export class IncidentQueriesController {
   })
   @ApiOkResponse({ type: IncidentPageResponse })
   @ApiProduces('application/json', 'text/csv')
-  @ApiProblems(400)
+  @ApiProblems(400, 503)
   async list(
     @Query() query: ListIncidentsQuery,
     @Headers('accept') accept: string | undefined,

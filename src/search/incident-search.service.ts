@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { EVENT_STORE, type EventStore, type StoredEvent, type Subscription } from '../event-store/event-store.port.js';
+import { ProblemException } from '../http/problem.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import { PositionWaiters } from '../projections/position-waiters.js';
 import { IncidentTextIndex, type SearchCriteria } from './incident-text-index.js';
@@ -33,21 +34,43 @@ export class IncidentSearch implements OnApplicationShutdown {
     this.waiters = new PositionWaiters((a, b) => store.comparePositions(a, b));
   }
 
-  /** Reads the log so far, then follows it. */
-  async start(): Promise<void> {
-    for (let page = await this.store.readAll(null, 1000); ; page = await this.store.readAll(page.next, 1000)) {
+  /**
+   * Reads the log so far, then follows it — in the background: on a large log (1M events, about
+   * 45 s of FTS5 inserts) the server must not wait for the index to start serving, nor stall its
+   * requests while it is built, so each page yields to the event loop. Searches made before the
+   * index has caught up wait briefly, then answer 503 (see `search`).
+   */
+  start(): void {
+    void this.catchUp().then(
+      () => this.follow(),
+      (error: unknown) => {
+        if (this.stopping) return;
+        this.logger.warn(`Search index could not read the log (${String(error)}); retrying`);
+        this.retryTimer = setTimeout(() => this.start(), RESUBSCRIBE_DELAY_MS);
+        this.retryTimer.unref();
+      },
+    );
+  }
+
+  private async catchUp(): Promise<void> {
+    for (let page = await this.store.readAll(this.checkpoint, 1000); !this.stopping; page = await this.store.readAll(page.next, 1000)) {
       this.index.inTransaction(() => {
         for (const event of page.events) this.apply(event);
       });
-      if (page.next === null || page.events.length === 0) break;
+      if (page.next === null || page.events.length === 0) return;
+      await new Promise((resolve) => setImmediate(resolve));
     }
-    this.follow();
   }
 
   /** Positions of the matching incident reports, in order; one more than `limit` when a next page exists. */
   async search(criteria: SearchCriteria): Promise<string[]> {
     const shown = this.projections.position;
-    if (shown !== null) await this.waiters.wait(shown, this.checkpoint, CATCH_UP_WAIT_MS);
+    if (shown !== null && !(await this.waiters.wait(shown, this.checkpoint, CATCH_UP_WAIT_MS))) {
+      throw new ProblemException(
+        { status: 503, title: 'The search index is catching up', detail: 'The text index has not yet read everything the read model shows (it is built after a start); retry shortly' },
+        { 'retry-after': '5' },
+      );
+    }
     return this.index.search(criteria);
   }
 
