@@ -10,6 +10,9 @@ import { fileURLToPath } from 'node:url';
 import { buildWorldMap } from './world-map.js';
 import { STATIC_PREFIX, StaticAssets } from './static-assets.js';
 
+/** Where a page's HTML takes the site's navigation. */
+const SITE_NAV_MARKER = /<!-- site-nav: [^>]*-->/;
+
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -51,7 +54,7 @@ export class DashboardController {
 
   @Get()
   overview(@Headers('if-none-match') etag: string | undefined, @Res() reply: FastifyReply) {
-    this.sendPage(join(this.root, 'index.html'), etag, reply);
+    this.sendPage(join(this.root, 'index.html'), etag, reply, '/');
   }
 
   @Get('pairs/:pair')
@@ -73,7 +76,7 @@ export class DashboardController {
 
   @Get('explore')
   explore(@Headers('if-none-match') etag: string | undefined, @Res() reply: FastifyReply) {
-    this.sendPage(join(this.root, 'explore.html'), etag, reply);
+    this.sendPage(join(this.root, 'explore.html'), etag, reply, '/explore');
   }
 
   @Get('countries/:code')
@@ -84,7 +87,7 @@ export class DashboardController {
 
   @Get('map')
   map(@Headers('if-none-match') etag: string | undefined, @Res() reply: FastifyReply) {
-    this.sendPage(join(this.root, 'map.html'), etag, reply);
+    this.sendPage(join(this.root, 'map.html'), etag, reply, '/map');
   }
 
   /** The countries' outlines for the map: the same for every request, so projected once, on first use. */
@@ -96,12 +99,12 @@ export class DashboardController {
 
   @Get('about/methodology')
   methodology(@Headers('if-none-match') etag: string | undefined, @Res() reply: FastifyReply) {
-    this.sendPage(join(this.root, 'methodology.html'), etag, reply);
+    this.sendPage(join(this.root, 'methodology.html'), etag, reply, '/about/methodology');
   }
 
   @Get('alerts')
   alerts(@Headers('if-none-match') etag: string | undefined, @Res() reply: FastifyReply) {
-    this.sendPage(join(this.root, 'alerts.html'), etag, reply);
+    this.sendPage(join(this.root, 'alerts.html'), etag, reply, '/alerts');
   }
 
   @Get('assets/*')
@@ -120,9 +123,16 @@ export class DashboardController {
     this.send(file.name, file.body, etag, reply);
   }
 
-  /** A page, pointing at this version of the assets; revalidated by ETag on every load. */
-  private sendPage(file: string, ifNoneMatch: string | undefined, reply: FastifyReply): void {
-    this.send(file, this.assets.versionedPage(readFileSync(file)), ifNoneMatch, reply);
+  /**
+   * A page, with the site's one navigation (public/partials/site-nav.html, the link to `current`
+   * marked as the page shown) and pointing at this version of the assets; revalidated by ETag on
+   * every load. Read on each request, as the pages are: edits show on reload.
+   */
+  private sendPage(file: string, ifNoneMatch: string | undefined, reply: FastifyReply, current?: string): void {
+    const nav = readFileSync(join(this.root, 'partials', 'site-nav.html'), 'utf8').trimEnd();
+    const marked = current === undefined ? nav : nav.replace(`<a href="${current}"`, `<a href="${current}" aria-current="page"`);
+    const page = readFileSync(file, 'utf8').replace(SITE_NAV_MARKER, marked);
+    this.send(file, this.assets.versionedPage(Buffer.from(page)), ifNoneMatch, reply);
   }
 
   private send(name: string, body: Buffer, ifNoneMatch: string | undefined, reply: FastifyReply, cacheControl = 'no-cache'): void {

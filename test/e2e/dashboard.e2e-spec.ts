@@ -107,3 +107,24 @@ describe('the dashboard, as files', () => {
     ]);
   });
 });
+
+describe('the site navigation', () => {
+  const pages: [path: string, current: string | null][] = [
+    ['/', 'Relations'],
+    ['/pairs/AZE-FRA', null],
+    ['/explore', 'Incidents'],
+    ['/countries/FRA', null],
+    ['/map', 'Map'],
+    ['/alerts', 'Alerts'],
+    ['/about/methodology', 'Methodology'],
+  ];
+
+  it.each(pages)('%s offers every page, marking the one shown', async (path, current) => {
+    const page = await t.request('GET', path);
+    const nav = page.text.match(/<nav aria-label="Site">[\s\S]*?<\/nav>/)?.[0] ?? '';
+    const links = [...nav.matchAll(/<a [^>]*>([^<]+)<\/a>/g)].map((m) => m[1]);
+    expect(links).toEqual(['Relations', 'Incidents', 'Map', 'Alerts', 'Methodology', 'API docs']);
+    const marked = [...nav.matchAll(/<a [^>]*aria-current="page"[^>]*>([^<]+)<\/a>/g)].map((m) => m[1]);
+    expect(marked).toEqual(current === null ? [] : [current]);
+  });
+});
