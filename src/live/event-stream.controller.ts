@@ -10,7 +10,7 @@ import { LiveFeed } from './live-feed.service.js';
 import { runLiveSession, START_OF_LOG, type SessionStart } from './live-session.js';
 import { SseConnection } from './sse-connection.js';
 import { StreamRegistry } from './stream-registry.js';
-import { DEFAULT_LIVE_STREAM_LIMITS, type LiveStreamOptions } from './live-stream.options.js';
+import { DEFAULT_LIVE_STREAM_LIMITS, type LiveStreamOptions, streamSettings } from './live-stream.options.js';
 
 export const LIVE_STREAM_OPTIONS = Symbol('LiveStreamOptions');
 
@@ -53,11 +53,7 @@ export class EventStreamController implements BeforeApplicationShutdown {
     private readonly feed: LiveFeed,
     @Optional() @Inject(LIVE_STREAM_OPTIONS) options: LiveStreamOptions = {},
   ) {
-    this.heartbeatMs = options.heartbeatMs ?? 15_000;
-    this.limits = {
-      maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_LIVE_STREAM_LIMITS.maxBufferedBytes,
-      drainTimeoutMs: options.drainTimeoutMs ?? DEFAULT_LIVE_STREAM_LIMITS.drainTimeoutMs,
-    };
+    ({ heartbeatMs: this.heartbeatMs, limits: this.limits } = streamSettings(options));
     this.streams = new StreamRegistry({
       perClient: options.perClient ?? DEFAULT_LIVE_STREAM_LIMITS.perClient,
       total: options.total ?? DEFAULT_LIVE_STREAM_LIMITS.total,

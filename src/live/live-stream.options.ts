@@ -25,3 +25,14 @@ export interface LiveStreamOptions {
  * how much history one slow client pins (4 MiB ≈ 3,000 updates), not a copy per client.
  */
 export const DEFAULT_LIVE_STREAM_LIMITS = { perClient: 20, total: 1000, drainTimeoutMs: 30_000, maxBufferedBytes: 4 * 1024 * 1024 } as const;
+
+/** What each server-sent-event stream (the live feed, the alerts) needs of the options, defaults applied. */
+export function streamSettings(options: LiveStreamOptions): { heartbeatMs: number; limits: { maxBufferedBytes: number; drainTimeoutMs: number } } {
+  return {
+    heartbeatMs: options.heartbeatMs ?? 15_000,
+    limits: {
+      maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_LIVE_STREAM_LIMITS.maxBufferedBytes,
+      drainTimeoutMs: options.drainTimeoutMs ?? DEFAULT_LIVE_STREAM_LIMITS.drainTimeoutMs,
+    },
+  };
+}

@@ -7,7 +7,7 @@ import { ApiProblems } from '../docs/problem.schema.js';
 import { AlertListResponse } from '../docs/responses/watch.responses.js';
 import { NoQueryParameters } from '../http/no-query-parameters.js';
 import { LIVE_STREAM_OPTIONS } from '../live/event-stream.controller.js';
-import { DEFAULT_LIVE_STREAM_LIMITS, type LiveStreamOptions } from '../live/live-stream.options.js';
+import { DEFAULT_LIVE_STREAM_LIMITS, type LiveStreamOptions, streamSettings } from '../live/live-stream.options.js';
 import { SseConnection } from '../live/sse-connection.js';
 import { StreamRegistry } from '../live/stream-registry.js';
 import type { Alert } from './watch-events.js';
@@ -38,11 +38,7 @@ export class AlertsController implements BeforeApplicationShutdown {
     private readonly repository: WatchRepository,
     @Optional() @Inject(LIVE_STREAM_OPTIONS) options: LiveStreamOptions = {},
   ) {
-    this.heartbeatMs = options.heartbeatMs ?? 15_000;
-    this.limits = {
-      maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_LIVE_STREAM_LIMITS.maxBufferedBytes,
-      drainTimeoutMs: options.drainTimeoutMs ?? DEFAULT_LIVE_STREAM_LIMITS.drainTimeoutMs,
-    };
+    ({ heartbeatMs: this.heartbeatMs, limits: this.limits } = streamSettings(options));
     // Its own count: a dashboard holds one stream of updates and one of alerts.
     this.streams = new StreamRegistry({ perClient: options.perClient ?? DEFAULT_LIVE_STREAM_LIMITS.perClient, total: options.total ?? DEFAULT_LIVE_STREAM_LIMITS.total });
   }

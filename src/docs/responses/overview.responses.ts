@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ClosedShape } from './closed-shape.js';
-import { RelationResponse } from './relation.responses.js';
+import { RelationResponse, RelationsAtResponse } from './relation.responses.js';
 
 /** A pair on the overview: its relation, and its score day by day for the sparkline. */
 @ClosedShape()
@@ -20,17 +20,7 @@ export class SparklineSpanResponse {
 }
 
 @ClosedShape()
-export class OverviewResponse {
-  @ApiProperty({ format: 'date-time', example: '2023-12-28T23:59:59.999Z' })
-  at!: string;
-  @ApiProperty({ type: String, nullable: true, example: '2023-12-28' })
-  asOf!: string | null;
-  @ApiProperty({ type: String, nullable: true, example: null })
-  knownAt!: string | null;
-  @ApiProperty({ type: String, nullable: true, description: 'Day the first incident (of the pairs asked about) counts from: the earliest asOf with anything to show', example: '2023-07-02' })
-  firstIncidentOn!: string | null;
-  @ApiProperty({ description: 'Pairs that pass the filters, on all pages', example: 3 })
-  total!: number;
+export class OverviewResponse extends RelationsAtResponse {
   @ApiProperty({ example: 50 })
   limit!: number;
   @ApiProperty({ example: 0 })

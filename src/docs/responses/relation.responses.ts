@@ -111,8 +111,8 @@ export class RelationResponse implements RelationView {
   knownAt?: string | null;
 }
 
-@ClosedShape()
-export class RelationListResponse {
+/** What a list of relations says of itself: when it is scored, from which perspective, how many pairs match. */
+export class RelationsAtResponse {
   @ApiProperty({ format: 'date-time', example: '2023-12-28T23:59:59.999Z' })
   at!: string;
   @ApiProperty({ type: String, nullable: true, example: '2023-12-28' })
@@ -123,6 +123,10 @@ export class RelationListResponse {
   firstIncidentOn!: string | null;
   @ApiProperty({ description: 'Pairs that pass the filters (on all pages when paged)', example: 3 })
   total!: number;
+}
+
+@ClosedShape()
+export class RelationListResponse extends RelationsAtResponse {
   @ApiPropertyOptional({ description: 'Page size, when limit or offset was given', example: 50 })
   limit?: number;
   @ApiPropertyOptional({ description: 'Pairs skipped, when limit or offset was given', example: 0 })
