@@ -8,6 +8,8 @@ import { READINESS_BOUNDS, ReadinessCheck, type ReadinessBounds } from './health
 import { HttpCommandRunner } from './incidents/http-command-runner.js';
 import { IncidentCommands } from './incidents/incident-commands.js';
 import { EventImporter } from './import/event-importer.js';
+import { ImportJobs } from './import/import-jobs.js';
+import { IMPORT_UPLOADS_OPTIONS, type ImportUploadsOptions } from './import/import-uploads.options.js';
 import { RelationCommandHandler } from './incidents/relation-command-handler.js';
 import { UuidV7Generator } from './incidents/uuid-v7.js';
 import { SecurityModule, type SecurityOptions } from './http/security.module.js';
@@ -15,6 +17,7 @@ import { IncidentsController } from './incidents/incidents.controller.js';
 import { ProjectionRunner, READ_MODEL_FILE, RESUBSCRIBE_BACKOFF } from './projections/projection-runner.js';
 import type { BackoffOptions } from './projections/retry-backoff.js';
 import { AdminController } from './admin/admin.controller.js';
+import { AdminImportsController } from './admin/admin-imports.controller.js';
 import { IncidentQueriesController } from './relations/incident-queries.controller.js';
 import { OverviewController } from './relations/overview.controller.js';
 import { RelationsController } from './relations/relations.controller.js';
@@ -41,6 +44,8 @@ export interface AppOptions extends SecurityOptions {
   resubscribeBackoff?: BackoffOptions;
   /** GET /events/stream tuning (heartbeat, slow clients, stream limits); defaults suit production. */
   liveStream?: LiveStreamOptions;
+  /** POST /admin/imports: upload size limit, upload directory, jobs remembered. */
+  importUploads?: ImportUploadsOptions;
   /** Watches and webhooks: where webhooks may go, evaluation period, retries; defaults suit production. */
   watches?: WatchesOptions;
 }
@@ -60,7 +65,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [SecurityModule.forRoot(options)],
-      controllers: [IncidentsController, IncidentQueriesController, OverviewController, RelationsController, EventsController, EventStreamController, CatalogController, MethodologyController, HealthController, AdminController, DashboardController, ...WATCH_CONTROLLERS],
+      controllers: [IncidentsController, IncidentQueriesController, OverviewController, RelationsController, EventsController, EventStreamController, CatalogController, MethodologyController, HealthController, AdminController, AdminImportsController, DashboardController, ...WATCH_CONTROLLERS],
       providers: [
         { provide: EVENT_STORE, useFactory: () => openEventStore(options.eventStore) },
         { provide: CLOCK, useValue: options.clock ?? systemClock },
@@ -76,6 +81,8 @@ export class AppModule {
         IncidentCommands,
         HttpCommandRunner,
         EventImporter,
+        ImportJobs,
+        { provide: IMPORT_UPLOADS_OPTIONS, useValue: options.importUploads ?? {} },
         LiveFeed,
         IncidentSearch,
         { provide: LIVE_STREAM_OPTIONS, useValue: options.liveStream ?? {} },

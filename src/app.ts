@@ -5,6 +5,7 @@ import type { LoggerService, LogLevel } from '@nestjs/common';
 import { AppModule, type AppOptions } from './app.module.js';
 import { applyHttpHardening, boundedJsonParser, timeoutServerOptions, type HttpHardeningOptions } from './http/http-hardening.js';
 import { registerCompression } from './http/compression.js';
+import { registerRawUploadParser } from './http/raw-upload.js';
 import { answerFrameworkError, ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { createValidationPipe } from './http/validation.pipe.js';
 import { ProjectionRunner } from './projections/projection-runner.js';
@@ -39,9 +40,11 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
   await applyHttpHardening(app, options);
   await registerCompression(app);
   const fastify = app.getHttpAdapter().getInstance();
-  // Only JSON bodies are accepted (request-gate.ts answers 415 before any parser runs); no other parser should exist to be reached.
+  // Only JSON bodies are accepted (request-gate.ts answers 415 before any parser runs), and raw files on the upload route alone.
   fastify.removeContentTypeParser(['text/plain']);
   app.useBodyParser('application/json', { bodyLimit: BODY_LIMIT_BYTES }, boundedJsonParser(fastify));
+  // POST /admin/imports streams its file to disk itself (raw-upload.ts), under its own limit.
+  registerRawUploadParser(fastify);
   app.useGlobalPipes(createValidationPipe());
   // Also catches Fastify's own errors (malformed JSON, 413, 415): Nest routes them through its filters.
   app.useGlobalFilters(new ProblemDetailsFilter());

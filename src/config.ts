@@ -5,6 +5,7 @@ import { eventStoreConfigFromEnv } from './event-store/event-store.config.js';
 import { DEFAULT_READINESS_BOUNDS } from './health/readiness.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, parseCorsOrigins } from './http/http-hardening.js';
 import { parseTrustProxy } from './http/trust-proxy.js';
+import { DEFAULT_UPLOAD_LIMIT_BYTES } from './import/import-uploads.options.js';
 import { DEFAULT_LIVE_STREAM_LIMITS } from './live/live-stream.options.js';
 
 /** Writes per minute and client address unless RATE_LIMIT_PER_MINUTE says otherwise. */
@@ -39,6 +40,7 @@ export function appOptionsFromEnv(env: NodeJS.ProcessEnv): CreateAppOptions {
     watches: {
       webhookPolicy: { allowLoopback: flag(env, 'WEBHOOK_ALLOW_LOOPBACK'), allowPrivateNetworks: flag(env, 'WEBHOOK_ALLOW_PRIVATE_NETWORKS') },
     },
+    importUploads: { limitBytes: positiveInteger(env, 'IMPORT_UPLOAD_LIMIT_MB', DEFAULT_UPLOAD_LIMIT_BYTES / 1024 / 1024) * 1024 * 1024 },
     liveStream: {
       drainTimeoutMs: positiveInteger(env, 'LIVE_STREAM_DRAIN_TIMEOUT_MS', DEFAULT_LIVE_STREAM_LIMITS.drainTimeoutMs),
       perClient: positiveInteger(env, 'LIVE_STREAMS_PER_CLIENT', DEFAULT_LIVE_STREAM_LIMITS.perClient),

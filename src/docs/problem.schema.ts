@@ -161,3 +161,9 @@ export function ApiWriteRoute(): MethodDecorator & ClassDecorator {
     }),
   );
 }
+
+/** Documents one problem+json answer whose meaning on this route differs from the shared wording above. */
+export function ApiProblemAs(status: keyof typeof PROBLEM_EXAMPLES, description: string, detail: string, instance: string): MethodDecorator & ClassDecorator {
+  const example = { ...PROBLEM_EXAMPLES[status].example, type: 'about:blank', status, detail, instance };
+  return ApiResponse({ status, description, content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(ProblemDocument) }, example } } });
+}

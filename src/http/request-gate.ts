@@ -2,6 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { isLocalHostHeader } from '../auth/local-request.js';
 import { ProblemException } from './problem.js';
+import { isRawUploadRoute, isUploadMediaType, UPLOAD_MEDIA_TYPES } from './raw-upload.js';
 
 export interface RequestGateOptions {
   /** Origins whose pages may call the API (CORS_ORIGINS): the only other origins that may write. */
@@ -35,6 +36,11 @@ export function registerRequestGate(app: NestFastifyApplication, options: Reques
     if (READ_METHODS.has(request.method)) return done();
     const crossSite = crossSiteBecause(request, allowedOrigins);
     if (crossSite) return done(forbidden(`Writes are accepted only from this server's own pages and the origins in CORS_ORIGINS; ${crossSite}`));
+    // The upload route takes a file, not JSON. Its types are ones a page cannot send cross-site
+    // either (text/plain can, but the Origin check above and the admin role's Authorization header hold).
+    if (isRawUploadRoute(request)) {
+      return done(isUploadMediaType(request.headers['content-type']) ? undefined : unsupportedUploadType(request.headers['content-type']));
+    }
     if (!isJsonContentType(request.headers['content-type'])) return done(unsupportedMediaType(request.headers['content-type']));
     done();
   });
@@ -77,5 +83,16 @@ function unsupportedMediaType(sent: string | undefined): ProblemException {
         ? 'Writes must carry Content-Type: application/json, also when they have no body'
         : `Writes must carry Content-Type: application/json, not ${JSON.stringify(sent.slice(0, 100))}`,
     errors: [{ field: 'Content-Type', message: 'must be application/json' }],
+  });
+}
+
+function unsupportedUploadType(sent: string | undefined): ProblemException {
+  const expected = UPLOAD_MEDIA_TYPES.join(', ');
+  return new ProblemException({
+    type: 'https://demarche.dev/problems/unsupported-media-type',
+    title: 'Unsupported media type',
+    status: 415,
+    detail: `An event file is uploaded as its raw bytes with Content-Type one of ${expected}${sent === undefined ? '' : `, not ${JSON.stringify(sent.slice(0, 100))}`}`,
+    errors: [{ field: 'Content-Type', message: `must be one of ${expected}` }],
   });
 }

@@ -26,6 +26,8 @@ export interface ImportOptions {
   /** Called after each batch with the figures so far. */
   onProgress?(report: ImportReport): void;
   batchRows?: number;
+  /** Asked after each batch: true ends the import there (the server is shutting down), with an error. */
+  shouldStop?(): boolean;
 }
 
 interface PendingRow extends BatchCommand {
@@ -88,7 +90,10 @@ export class EventImporter {
       let rows = pending.get(streamId);
       if (!rows) pending.set(streamId, (rows = []));
       rows.push({ command, eventId: eventIdOfRow(dataset, row.rowKey), line: row.line });
-      if (++pendingCount >= batchRows) await flush();
+      if (++pendingCount >= batchRows) {
+        await flush();
+        if (options.shouldStop?.()) throw new Error(`The import stopped after ${report.rowsRead} rows as the server shut down; import the file again to add the rest`);
+      }
     }
     await flush();
     return report;

@@ -29,7 +29,8 @@ export interface TestApp {
   dir: string;
   /**
    * Sends a request. An object body is sent as JSON; a string body is sent as is (with the
-   * content type from `headers`, default application/json), so malformed bodies can be sent too.
+   * content type from `headers`, default application/json), so malformed bodies can be sent too;
+   * bytes (a Buffer) are sent as a file upload, default application/octet-stream.
    */
   request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<TestResponse>;
   /** Closes the app; removes the temporary directory unless the caller supplied the file or `keep` is set. */
@@ -74,7 +75,11 @@ async function send(
   headers: Record<string, string> = {},
 ): Promise<TestResponse> {
   const init: RequestInit = { method, headers: { ...headers } };
-  if (body !== undefined) {
+  if (body instanceof Uint8Array) {
+    // A file upload: its bytes as they are.
+    init.body = body;
+    init.headers = { 'content-type': 'application/octet-stream', ...headers };
+  } else if (body !== undefined) {
     init.body = typeof body === 'string' ? body : JSON.stringify(body);
     init.headers = { 'content-type': 'application/json', ...headers };
   }
