@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { parseApiKeys } from '../../src/auth/api-keys.js';
 import { BODY_LIMIT_BYTES } from '../../src/app.js';
 import { loadSeeds } from '../../src/seeding/seed-loader.js';
@@ -24,7 +25,10 @@ let validator: OpenApiValidator;
 /** Receives the webhook of the watch the cases create, so its delivery log has an entry to validate. */
 let receiver: WebhookReceiver;
 /** Ids learned while the cases run: a seed incident, and the one the cases report, correct and retract. */
-const ids = { seeded: '', reported: '', watch: '' };
+const ids = { seeded: '', reported: '', watch: '', job: '' };
+const GDELT_FIXTURE = readFileSync('test/fixtures/import/gdelt2-sample.CSV');
+const UPLOAD_LIMIT_BYTES = 256 * 1024;
+const upload = (body: Buffer, headers: Record<string, string> = {}) => t.request('POST', '/admin/imports', body, { 'content-type': 'text/tab-separated-values', ...headers });
 
 beforeAll(async () => {
   receiver = await startWebhookReceiver();
@@ -35,6 +39,7 @@ beforeAll(async () => {
       // One stream per client, so a second stream shows the documented 429.
       liveStream: { perClient: 1, heartbeatMs: 60_000 },
       watches: { webhookPolicy: { allowLoopback: true, allowPrivateNetworks: false } },
+      importUploads: { limitBytes: UPLOAD_LIMIT_BYTES },
     },
   });
   await loadSeeds(t.app);
@@ -146,6 +151,21 @@ const CASES: Case[] = [
   { route: 'GET /admin/projections', status: 403, what: 'a reporter key', send: get('/admin/projections', bearer('alice')) },
   { route: 'POST /admin/projections/rebuild', status: 200, what: 'an admin key', send: post('/admin/projections/rebuild', undefined, bearer('ops')) },
   { route: 'POST /admin/projections/rebuild', status: 403, what: 'a reporter key', send: post('/admin/projections/rebuild', undefined, bearer('alice')) },
+  // Last, so the imported rows change nothing the cases above read.
+  { route: 'POST /admin/imports', status: 202, what: 'a GDELT file', send: async () => {
+    const response = await upload(GDELT_FIXTURE, bearer('ops'));
+    ids.job = response.json?.jobId;
+    return response;
+  } },
+  { route: 'POST /admin/imports', status: 401, what: 'no API key', send: () => upload(GDELT_FIXTURE) },
+  { route: 'POST /admin/imports', status: 403, what: 'a reporter key', send: () => upload(GDELT_FIXTURE, bearer('alice')) },
+  { route: 'POST /admin/imports', status: 413, what: 'a file over the upload limit', send: () => upload(Buffer.alloc(UPLOAD_LIMIT_BYTES + 1, 'x'), bearer('ops')) },
+  { route: 'POST /admin/imports', status: 415, what: 'a JSON body', send: post('/admin/imports', { rows: [] }, bearer('ops')) },
+  { route: 'POST /admin/imports', status: 422, what: 'a file of no known format', send: () => upload(Buffer.from('not event data\n'), bearer('ops')) },
+  { route: 'GET /admin/imports/{jobId}', status: 200, what: 'the job', send: () => get(`/admin/imports/${ids.job}`, bearer('ops'))() },
+  { route: 'GET /admin/imports/{jobId}', status: 400, what: 'an id that is not a UUID', send: get('/admin/imports/not-a-uuid', bearer('ops')) },
+  { route: 'GET /admin/imports/{jobId}', status: 403, what: 'a reporter key', send: () => get(`/admin/imports/${ids.job}`, bearer('alice'))() },
+  { route: 'GET /admin/imports/{jobId}', status: 404, what: 'an unknown job', send: get(`/admin/imports/${MISSING_ID}`, bearer('ops')) },
 ];
 
 /** The watch's delivery log once its first attempt is recorded (just after the receiver answered). */
