@@ -74,7 +74,7 @@ export type ImportCodedEvent = Message<
 
 export type RelationCommand = ReportIncident | CorrectIncident | RetractIncident | ImportCodedEvent;
 
-/** The stream's events, newest first, so evolving never copies the history. */
+/** The stream's reports and amendments (not its evidence), newest first, so evolving never copies the history. */
 interface StreamHistory {
   readonly event: RelationEvent;
   readonly earlier: StreamHistory | null;
@@ -119,9 +119,10 @@ function evolve(state: RelationDecisionState, event: RelationEvent): RelationDec
 }
 
 function evolveHistoryAndFacts(state: RelationDecisionState, event: RelationEvent): Omit<RelationDecisionState, 'coded'> {
+  // Evidence changes no fact the rules see, and nothing reads it back from the history (reports
+  // and amendments only): kept out, it costs nothing — on an import most events are corroborations.
+  if (isEvidence(event)) return state;
   const history = { event, earlier: state.history };
-  // Evidence changes no fact the rules see.
-  if (isEvidence(event)) return { ...state, history };
   if (!isAmendment(event)) {
     if (!seenByRules(event.type)) return { ...state, history };
     const cause = event.data.inResponseTo;

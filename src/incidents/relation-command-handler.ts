@@ -84,7 +84,7 @@ export class RelationCommandHandler {
         const decided = new Set<string>();
         let state = stream.state;
         for (const { command, eventId } of commands) {
-          if (stream.recorded.has(eventId) || decided.has(eventId)) {
+          if (stream.imported.has(eventId) || stream.recorded.has(eventId) || decided.has(eventId)) {
             outcome.alreadyRecorded++;
             continue;
           }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { countEvents, fixedClock, startTestApp, type TestApp, type TestResponse } from '../support/test-app.js';
 
 /**
@@ -243,11 +244,13 @@ describe('unknown query parameters, on every route of the API', () => {
       '/incidents/{incidentId}/correction': { reason: 'typo', summary: 'Azerbaijan accuses France' },
       '/incidents/{incidentId}/retraction': { reason: 'duplicate' },
       '/watches': { name: 'Desk', pairs: ['AZE-FRA'], rule: { type: 'month_deteriorated' } },
+      // The upload route takes a file, not JSON (sent as application/octet-stream).
+      '/admin/imports': readFileSync('test/fixtures/import/gdelt2-sample.CSV'),
     };
     return Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([template, methods]) =>
       Object.keys(methods).map((method) => ({
         method: method.toUpperCase(),
-        path: template.replace('{a}', 'AZE').replace('{b}', 'FRA').replace('{incidentId}', seededId).replace('{watchId}', NO_SUCH_WATCH),
+        path: template.replace('{a}', 'AZE').replace('{b}', 'FRA').replace('{incidentId}', seededId).replace('{watchId}', NO_SUCH_WATCH).replace('{jobId}', NO_SUCH_WATCH),
         body: method === 'post' ? bodies[template] : undefined,
       })),
     );
