@@ -18,6 +18,12 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 export interface CreateAppOptions extends AppOptions, HttpHardeningOptions {
   /** Nest's log levels, none (false), or a logger of the caller's (tests capture the output). */
   logger?: false | LogLevel[] | LoggerService;
+  /**
+   * false: the search index does not read and follow the log. For processes that answer no
+   * searches (`npm run import`): it read back and indexed every imported event, about a sixth of
+   * an import's time (docs/importing.md). Default true.
+   */
+  searchIndex?: boolean;
   /** Addresses or CIDR blocks of trusted reverse proxies (TRUST_PROXY; needs API keys). */
   trustProxy?: string[];
 }
@@ -50,7 +56,7 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.enableShutdownHooks();
   await app.get(ProjectionRunner).start();
-  app.get(IncidentSearch).start();
+  if (options.searchIndex !== false) app.get(IncidentSearch).start();
   setupOpenApi(app);
   await app.init();
   return app;

@@ -19,7 +19,8 @@ if (files.length === 0) {
 }
 const options = appOptionsFromEnv(process.env);
 console.log(`Importing into ${describeStore(options.eventStore)}`);
-const app = await createApp({ ...options, logger: ['error', 'warn'] });
+// This process answers no searches: the server's own index follows what it appends.
+const app = await createApp({ ...options, logger: ['error', 'warn'], searchIndex: false });
 const importer = app.get(EventImporter);
 // Smaller batches (tests) or larger ones (benchmarks); default IMPORT_BATCH_ROWS.
 const batchRows = Number(process.env.IMPORT_BATCH_ROWS) || undefined;
