@@ -1,3 +1,4 @@
+import { eventIdOfRow, incidentIdOfRow } from '../../src/import/row-command.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -88,5 +89,12 @@ describe('interstate dyads', () => {
     expect(interstateDyad(row('RUS', 'IGO'))).toEqual({ skip: 'target-not-a-state' });
     expect(interstateDyad(row('India', 'India'))).toEqual({ skip: 'domestic' });
     expect(interstateDyad(row('USA', 'Russian Federation'))).toEqual({ actor: 'USA', target: 'RUS' });
+  });
+});
+
+describe('row ids', () => {
+  it('are the UUID v5s every earlier import gave the same rows (so a re-import appends nothing)', () => {
+    expect(eventIdOfRow('gdelt2', '410412347')).toBe('640657eb-bdc1-592f-a872-7190444b8140');
+    expect(incidentIdOfRow('gdelt2', '410412347')).toBe('7ca9ac14-8a63-5e06-8ef0-1228d6535039');
   });
 });
