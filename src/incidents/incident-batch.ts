@@ -3,6 +3,7 @@ import { v5 as uuidv5 } from 'uuid';
 import { CLOCK, type Clock } from '../clock.js';
 import type { BatchItemResponse, BatchResponse } from '../docs/responses/batch.responses.js';
 import type { RelationCommand } from '../domain/relation.decider.js';
+import { EventIdConflictError } from '../event-store/event-store.port.js';
 import { ProblemException, validationProblem, type FieldError } from '../http/problem.js';
 import { futureDateErrors, IncidentCommands } from './incident-commands.js';
 import { INCIDENT_DIRECTORY, type IncidentDirectory } from './incident-directory.port.js';
@@ -60,8 +61,9 @@ export class IncidentBatch {
       return { index, key, ...ids, streamId, command, occurredOn: report.occurredOn };
     });
     // Recorded before, possibly in another pair (the analyst changed actor or target since): nothing new for it.
+    // The incident id stands for the key; the stream's own event ids catch what the read side has not applied yet.
     const earlier = new Map(items.flatMap((item) => {
-      const streamId = this.directory.streamOfEvent(item.eventId);
+      const streamId = this.directory.streamOfIncident(item.incidentId);
       return streamId === undefined ? [] : [[item.index, streamId] as const];
     }));
     const groups = byStream(items.filter((item) => !earlier.has(item.index)));
@@ -76,7 +78,7 @@ export class IncidentBatch {
     }
     let lastPosition: string | undefined;
     for (const [streamId, group] of groups) {
-      const { outcome } = await this.decide(streamId, group, { metadata: { recordedBy } });
+      const { outcome } = await this.decide(streamId, group, { metadata: { recordedBy } }).catch(rethrowKeyRace);
       const appended = new Map(outcome.appended.map((event) => [event.eventId, event]));
       const refused = new Map(outcome.refused.map((refusal) => [refusal.eventId, refusal.reason]));
       for (const item of group) {
@@ -132,6 +134,21 @@ function rejectInvalidItems(dto: ReportBatchDto, now: Date): void {
     return first === undefined ? dates : [...dates, { field: `incidents[${index}].key`, message: `repeats the key of incidents[${first}]: each item records one incident` }];
   });
   if (errors.length > 0) throw validationProblem(errors);
+}
+
+/**
+ * The store refused an event id already recorded in another pair's stream: a key of this batch was
+ * recorded there by a request the read side had not applied when this one looked. Sending the
+ * batch again finds it and records nothing new for it.
+ */
+function rethrowKeyRace(error: unknown): never {
+  if (!(error instanceof EventIdConflictError)) throw error;
+  throw new ProblemException({
+    type: 'https://demarche.dev/problems/concurrent-write',
+    title: 'An item was recorded by another request at the same time',
+    status: 409,
+    detail: 'A key of this batch was recorded for another pair a moment ago; send the batch again (what is recorded will show as already recorded)',
+  });
 }
 
 /** 422 naming every refused item with the decider's reason; nothing was recorded. */
