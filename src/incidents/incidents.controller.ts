@@ -44,6 +44,7 @@ export class IncidentsController {
   }
 
   @Post('batch')
+  @HttpCode(200)
   @RequiresRole('reporter')
   @ApiOperation({
     summary: 'Report several incidents at once (accepting proposals)',
@@ -55,13 +56,10 @@ export class IncidentsController {
   })
   @ApiBearerAuth()
   @ApiBody({ type: ReportBatchDto })
-  @ApiCreatedResponse({ type: BatchResponse, description: 'At least one item was recorded now' })
-  @ApiOkResponse({ type: BatchResponse, description: 'Nothing new: every item had been recorded before' })
+  @ApiOkResponse({ type: BatchResponse, description: 'What became of each item: `recorded` counts what this request recorded (0 when every key had been recorded before)' })
   @ApiProblems(400, 401, 403, 409, 413, 415, 422)
-  async reportBatch(@Body() dto: ReportBatchDto, @Query() _query: NoQueryParameters, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<BatchResponse> {
-    const result = await this.batch.record(dto, (request.caller ?? ANONYMOUS).id);
-    reply.status(result.recorded > 0 ? 201 : 200);
-    return result;
+  reportBatch(@Body() dto: ReportBatchDto, @Query() _query: NoQueryParameters, @Req() request: FastifyRequest): Promise<BatchResponse> {
+    return this.batch.record(dto, (request.caller ?? ANONYMOUS).id);
   }
 
   @Post(':incidentId/correction')

@@ -56,7 +56,7 @@ describe('POST /incidents/batch', () => {
   it('records every item through the decider, with ids derived from its key, and the article as its source', async () => {
     const response = await batch(item('p-1'), summoned(), condemned());
 
-    expect(response.status).toBe(201);
+    expect(response.status).toBe(200);
     expect(response.json).toMatchObject({ recorded: 3, alreadyRecorded: 0 });
     expect(response.json.items.map((i: { status: string; streamId: string }) => [i.status, i.streamId])).toEqual([
       ['recorded', 'relation-AZE-FRA'],
@@ -72,7 +72,7 @@ describe('POST /incidents/batch', () => {
     expect(recorded.json).toMatchObject({ type: 'DiplomatsExpelled', actor: 'AZE', target: 'FRA', occurredOn: '2023-12-26', sources: [article], details: { diplomats: 2, deadlineHours: 48 } });
   });
 
-  it('records nothing new when the same items are accepted again, and says so with 200', async () => {
+  it('records nothing new when the same items are accepted again, and says so', async () => {
     await batch(item('p-1'), summoned());
     const again = await batch(item('p-1'), summoned());
 
@@ -87,7 +87,7 @@ describe('POST /incidents/batch', () => {
     const edited = item('p-1', { target: 'DEU', summary: 'Azerbaijan expels two German diplomats' });
     const response = await batch(edited, summoned());
 
-    expect(response.status).toBe(201);
+    expect(response.status).toBe(200);
     expect(response.json.items.map((i: { status: string; streamId: string }) => [i.status, i.streamId])).toEqual([
       ['alreadyRecorded', 'relation-AZE-FRA'],
       ['recorded', 'relation-AZE-FRA'],
@@ -109,7 +109,7 @@ describe('POST /incidents/batch', () => {
     const reply = item('p-4', { type: 'ReciprocalExpulsion', actor: 'FRA', target: 'AZE', occurredOn: '2023-12-27', summary: 'France expels two Azerbaijani diplomats in response', details: { diplomats: 2 } });
     const response = await batch(reply, item('p-1'));
 
-    expect(response.status).toBe(201);
+    expect(response.status).toBe(200);
     expect(response.json.items.map((i: { recordedType: string }) => i.recordedType)).toEqual(['ReciprocalExpulsion', 'DiplomatsExpelled']);
   });
 

@@ -76,7 +76,7 @@ const CASES: Case[] = [
   { route: 'POST /incidents', status: 413, what: 'a body over the limit', send: post('/incidents', report({ summary: 'x'.repeat(BODY_LIMIT_BYTES) }), bearer('alice')) },
   { route: 'POST /incidents', status: 415, what: 'a text body', send: post('/incidents', 'not json', { ...bearer('alice'), 'content-type': 'text/plain' }) },
   { route: 'POST /incidents', status: 422, what: 'a reciprocal expulsion answering nothing', send: post('/incidents', report({ type: 'ReciprocalExpulsion', actor: 'DEU', target: 'ITA', details: { diplomats: 1 } }), bearer('alice')) },
-  { route: 'POST /incidents/batch', status: 201, what: 'accepted proposals', send: post('/incidents/batch', { incidents: [batchItem()] }, bearer('alice')) },
+  { route: 'POST /incidents/batch', status: 200, what: 'accepted proposals', send: post('/incidents/batch', { incidents: [batchItem()] }, bearer('alice')) },
   { route: 'POST /incidents/batch', status: 200, what: 'the same proposals accepted again', send: post('/incidents/batch', { incidents: [batchItem()] }, bearer('alice')) },
   { route: 'POST /incidents/batch', status: 400, what: 'an item without its fields', send: post('/incidents/batch', { incidents: [{ key: 'k', type: 'Accusation' }] }, bearer('alice')) },
   { route: 'POST /incidents/batch', status: 401, what: 'no API key', send: post('/incidents/batch', { incidents: [batchItem()] }) },
