@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Body, Controller, HttpCode, Inject, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequiresRole } from '../auth/requires-role.decorator.js';
@@ -39,6 +40,11 @@ export class ExtractionsController {
       throw validationProblem([{ field: 'publishedOn', message: `${article.publishedOn} is in the future` }]);
     }
     const result = extractIncidents(article);
-    return { text: article.text, sentences: result.sentences, proposals: result.proposals.map((proposal) => ({ ...proposal, details: { ...proposal.details } })) };
+    return { text: article.text, articleFingerprint: fingerprintOf(article), sentences: result.sentences, proposals: result.proposals.map((proposal) => ({ ...proposal, details: { ...proposal.details } })) };
   }
+}
+
+/** The same article read on the same date proposes the same incidents: together they name the acceptance. */
+function fingerprintOf(article: ExtractArticleDto): string {
+  return createHash('sha256').update(`${article.publishedOn}\n${article.text}`).digest('hex').slice(0, 16);
 }

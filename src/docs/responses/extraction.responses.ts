@@ -57,6 +57,11 @@ export class ProposedIncidentResponse implements ProposedIncident {
 export class ExtractionResponse implements ExtractionResult {
   @ApiProperty({ description: 'The article text as read (NFC-normalised, trimmed): the evidence offsets point into it' })
   text!: string;
+  @ApiProperty({
+    description: 'SHA-256 (first 16 hex digits) of the publication date and the text as read: with a proposal id, a key for POST /incidents/batch that is the same whoever accepts the proposal',
+    example: '9c1d0e6f2b7a4c35',
+  })
+  articleFingerprint!: string;
   @ApiProperty({ description: 'How many sentences were read', example: 14 })
   sentences!: number;
   @ApiProperty({ type: [ProposedIncidentResponse], description: 'In the order of the text; nothing is recorded' })
