@@ -144,7 +144,7 @@ function proposalCard(proposal, index, proposals, source, cat) {
   const edit = h('details', { class: 'edit' }, h('summary', {}, 'Edit fields'), formBox);
   const element = h(
     'li',
-    { class: 'proposal', id: `proposal-${index}`, dataset: { proposalId: proposal.proposalId }, tabindex: '-1' },
+    { class: 'proposal', id: `proposal-${index}`, dataset: { proposalId: proposal.proposalId, type: proposal.type }, tabindex: '-1' },
     h('h3', {}, `${index + 1}. ${typeLabel(proposal.type)}: ${proposal.actor} → ${proposal.target}, ${proposal.occurredOn}`),
     h('p', { class: 'proposal-summary' }, proposal.summary),
     h('blockquote', { class: 'evidence' }, markedText(evidence.sentence.text, 0, evidence.sentence.text.length, sentenceSpans(evidence))),
