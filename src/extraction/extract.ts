@@ -1,0 +1,180 @@
+import { createHash } from 'node:crypto';
+import { v5 as uuidV5 } from 'uuid';
+import type { ArticleInput, ExtractionResult, ProposedIncident, TextSpan } from './proposal.js';
+import { splitSentences, type Sentence } from './sentences.js';
+import { stateMentions, titledPeople, type StateMention } from './state-mentions.js';
+import { TRIGGER_RULES, type TriggerRule } from './trigger-rules.js';
+import { modalityBefore, EARLIER_MARKER } from './modality.js';
+import { findArguments } from './arguments.js';
+import { statedDetails } from './details-from-text.js';
+import { datesIn, publicationMonth, publicationYear } from './relative-dates.js';
+import { RECIPROCITY_CUE, linkReciprocalActs } from './reciprocity.js';
+import { mergeRepeatedActs } from './dedupe.js';
+import { summaryOf } from './summary.js';
+import type { Draft } from './draft.js';
+
+/** The namespace of proposal ids (a UUID v5 of the article's hash and the act), fixed so ids are stable. */
+const PROPOSAL_NAMESPACE = '6f1d3c2e-8a4b-5c7d-9e0f-1a2b3c4d5e6f';
+
+/** Objects that point back to an act told before ("condemned those deals", "the move"): the target is that act's actor. */
+const ANAPHORIC_OBJECT = /^\s+(?:those|these|this|that|the)\s+(?:deals?|moves?|decisions?|measures?|steps?|actions?|expulsions?|remarks?|statements?|accusations?)\b|^\s+(?:it|them)\b/i;
+
+/**
+ * Reads an article and proposes the interstate incidents it reports, each with its evidence and the rules
+ * that fired. Pure and synchronous: the same article always yields the same proposals (and ids).
+ * The steps, each in its own module: sentences → state mentions → triggers → modality → actor and
+ * target → details, date → reciprocity → one proposal per distinct act. See docs/extraction.md.
+ */
+export function extractIncidents(article: ArticleInput): ExtractionResult {
+  const sentences = splitSentences(article.text);
+  const people = titledPeople(article.text);
+  const drafts: Draft[] = [];
+  let previousSubject: StateMention | undefined;
+  for (const sentence of sentences) {
+    const mentions = stateMentions(sentence, people);
+    const fromSentence = draftsOf(sentence, mentions, article, drafts, previousSubject);
+    drafts.push(...fromSentence);
+    previousSubject = mentions.find((m) => m.kind !== 'capital' || mentions.length === 1) ?? previousSubject;
+    if (RECIPROCITY_CUE.test(sentence.text) && fromSentence.length === 0) markPreviousAsReply(drafts, sentence);
+  }
+  const acts = mergeRepeatedActs(drafts);
+  linkReciprocalActs(acts);
+  const textHash = createHash('sha256').update(article.text).digest('hex');
+  const ids = new Map(acts.map((d) => [d, uuidV5(`${textHash}|${d.type}|${d.actor}|${d.target}|${d.evidence.trigger.start}`, PROPOSAL_NAMESPACE)]));
+  const proposals: ProposedIncident[] = acts.map((d) => ({
+    proposalId: ids.get(d)!,
+    type: d.type,
+    actor: d.actor,
+    target: d.target,
+    occurredOn: d.occurredOn,
+    summary: summaryOf(d.type, d.actor, d.target, d.details),
+    details: d.details,
+    ...(d.inResponseTo ? { inResponseTo: ids.get(d.inResponseTo)! } : {}),
+    evidence: d.evidence,
+    confidence: Math.round(d.confidence * 100) / 100,
+    why: d.reasons.join('; '),
+  }));
+  return { proposals, sentences: sentences.length };
+}
+
+/** "The French Foreign Ministry cited ‘reciprocity’ as the catalyst for this decision": the act just told is a reply. */
+function markPreviousAsReply(drafts: Draft[], sentence: Sentence): void {
+  const last = drafts.at(-1);
+  if (last && sentence.index - last.sentenceIndex <= 2) {
+    last.reciprocal = true;
+    last.reasons.push(`reciprocity cue in sentence ${sentence.index + 1}`);
+  }
+}
+
+function draftsOf(sentence: Sentence, mentions: readonly StateMention[], article: ArticleInput, earlier: readonly Draft[], previousSubject: StateMention | undefined): Draft[] {
+  const drafts: Draft[] = [];
+  const taken: Array<[number, number]> = [];
+  for (const rule of TRIGGER_RULES) {
+    if (rule.requires && !rule.requires.test(sentence.text)) continue;
+    rule.pattern.lastIndex = 0;
+    for (const match of sentence.text.matchAll(rule.pattern)) {
+      const start = sentence.start + match.index!;
+      const end = start + match[0].length;
+      if (taken.some(([s, e]) => s < end && start < e)) continue;
+      taken.push([start, end]);
+      const draft = draftOf(rule, sentence, mentions, { start, end, text: match[0] }, article, [...earlier, ...drafts], previousSubject);
+      if (draft) drafts.push(draft);
+    }
+  }
+  return drafts.sort((a, b) => a.evidence.trigger.start - b.evidence.trigger.start);
+}
+
+function draftOf(rule: TriggerRule, sentence: Sentence, mentions: readonly StateMention[], trigger: TextSpan, article: ArticleInput, earlier: readonly Draft[], previousSubject: StateMention | undefined): Draft | undefined {
+  const textBefore = sentence.text.slice(0, trigger.start - sentence.start);
+  const textAfter = sentence.text.slice(trigger.end - sentence.start);
+  const reasons = [`rule "${rule.id}" on "${trigger.text}"`];
+  let confidence = rule.confidence;
+  let type = rule.type;
+  const modality = modalityBefore(textBefore);
+  if (modality === 'negated' || modality === 'hypothetical' || modality === 'habitual') return undefined;
+  if (modality === 'threatened') {
+    if (!rule.whenThreatened || rule.type === rule.whenThreatened) { if (rule.type !== 'ThreatIssued') return undefined; }
+    else { type = rule.whenThreatened; reasons.push(`only threatened, so ${type}`); }
+  }
+  if (modality === 'intended') { confidence *= 0.7; reasons.push('stated as an intention'); }
+
+  const args = findArguments(sentence, mentions, trigger, rule.placeIsNotTarget ?? false, true);
+  let actor = args.actor?.code;
+  let target = args.target?.code;
+  const sameParagraph = earlier.filter((d) => d.paragraph === sentence.paragraph || d.sentenceIndex >= sentence.index - 1);
+  if (!actor) {
+    const fromContext = previousSubject?.code ?? sameParagraph.at(-1)?.actor;
+    if (!fromContext || fromContext === target) return undefined;
+    actor = fromContext;
+    confidence -= 0.15;
+    reasons.push(`actor ${actor} from the previous sentence's subject`);
+  } else reasons.push(`actor ${actor} ("${args.actor!.text}", ${args.actor!.kind}): ${args.actorHow}`);
+  if (!target || target === actor) {
+    const resolved = targetFromContext(sentence, textAfter, actor, sameParagraph, earlier, mentions, rule);
+    if (!resolved) return undefined;
+    [target] = resolved;
+    confidence -= 0.15;
+    reasons.push(`target ${target}: ${resolved[1]}`);
+  } else reasons.push(`target ${target} ("${args.target!.text}", ${args.target!.kind}): ${args.targetHow}`);
+
+  const speaker = args.actor?.kind === 'person' ? fullName(article.text, args.actor.text) : undefined;
+  const stated = statedDetails(type, sentence.text, textAfter, speaker);
+  if (stated.implied.length) reasons.push(`implied ${stated.implied.join(', ')}`);
+  const { occurredOn, dateSource, dateReason } = dateOf(sentence, trigger, article.publishedOn, actor, target, earlier);
+  reasons.push(dateReason);
+  if (dateSource === 'default') confidence -= 0.1;
+  const reciprocal = RECIPROCITY_CUE.test(sentence.text);
+  return {
+    type, ruleId: rule.id, actor, target: target!, occurredOn, dateSource,
+    details: { ...rule.impliedDetails, ...stated.details }, implied: [...stated.implied],
+    evidence: { sentence: span(sentence), trigger, actor: mentionSpan(args.actor, trigger), target: mentionSpan(args.target, trigger) },
+    sentenceIndex: sentence.index, paragraph: sentence.paragraph,
+    confidence: Math.max(0.1, Math.min(1, confidence)), reasons, reciprocal,
+    distinction: type === 'Accusation' ? (/\bof\s+(\w+ing)\b/.exec(textAfter)?.[1] ?? '') : '',
+  };
+}
+
+/** When the sentence names no target: "objected to X" nearby, an object pointing back to an act, or the actor's last target. */
+function targetFromContext(sentence: Sentence, textAfter: string, actor: string, sameParagraph: readonly Draft[], earlier: readonly Draft[], mentions: readonly StateMention[], rule: TriggerRule): [string, string] | undefined {
+  if (rule.type === 'MeetingBoycotted') {
+    const objected = /objected\s+to\s+/i.exec(sentence.text);
+    const objectedTo = objected && mentions.find((m) => m.start >= sentence.start + objected.index && m.code !== actor);
+    if (objectedTo) return [objectedTo.code, `"objected to ${objectedTo.text}"`];
+  }
+  if (ANAPHORIC_OBJECT.test(textAfter)) {
+    const told = [...earlier].reverse().find((d) => d.actor !== actor);
+    if (told) return [told.actor, `the actor of the act the object points back to ("${textAfter.trim().split(/\s+/).slice(0, 2).join(' ')}")`];
+  }
+  const sameActor = [...sameParagraph].reverse().find((d) => d.actor === actor);
+  if (sameActor) return [sameActor.target, `the target of ${actor}'s previous act`];
+  return undefined;
+}
+
+function dateOf(sentence: Sentence, trigger: TextSpan, publishedOn: string, actor: string, target: string | undefined, earlier: readonly Draft[]): { occurredOn: string; dateSource: Draft['dateSource']; dateReason: string } {
+  const dates = datesIn(sentence.text, sentence.start, publishedOn);
+  if (dates.length) {
+    const nearest = [...dates].sort((a, b) => Math.abs(a.start - trigger.start) - Math.abs(b.start - trigger.start))[0]!;
+    return { occurredOn: nearest.occurredOn, dateSource: 'stated', dateReason: `date ${nearest.occurredOn} from "${nearest.text}"` };
+  }
+  if (EARLIER_MARKER.test(sentence.text.slice(0, trigger.start - sentence.start + 1)) || /\b(?:previously|earlier)\b/i.test(sentence.text)) {
+    return { occurredOn: publicationYear(publishedOn), dateSource: 'default', dateReason: 'told as earlier, undated: the publication year' };
+  }
+  const samePair = [...earlier].reverse().find((d) => d.sentenceIndex >= sentence.index - 2 && d.actor === actor && d.target === target && d.dateSource !== 'default');
+  if (samePair) return { occurredOn: samePair.occurredOn, dateSource: 'carried', dateReason: `date ${samePair.occurredOn} carried from the same pair's act in sentence ${samePair.sentenceIndex + 1}` };
+  return { occurredOn: publicationMonth(publishedOn), dateSource: 'default', dateReason: 'undated news: the publication month' };
+}
+
+function span(s: TextSpan): TextSpan {
+  return { start: s.start, end: s.end, text: s.text };
+}
+
+/** The evidence of a state taken from the context points at the trigger itself (the sentence does not name it). */
+function mentionSpan(mention: StateMention | undefined, trigger: TextSpan): TextSpan {
+  return mention ? { start: mention.start, end: mention.end, text: mention.text } : span(trigger);
+}
+
+function fullName(text: string, surname: string): string {
+  const match = new RegExp(`((?:[A-Z][\\p{L}'’-]+\\s){1,2})${surname}\\b`, 'u').exec(text);
+  const given = match?.[1]?.trim().split(/\s+/).filter((w) => !/^(?:President|Minister|Chancellor|Prime|Foreign|Ambassador|King|Premier)$/.test(w));
+  return given?.length ? `${given.join(' ')} ${surname}` : surname;
+}
