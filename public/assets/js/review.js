@@ -113,20 +113,28 @@ function evidenceSpans(proposal, index) {
 }
 
 /**
- * text[from, to) with the spans marked. Spans that overlap one already marked are left out (two
- * proposals read from the same words), so every character shows once.
+ * text[from, to) with the spans marked. Spans may overlap (two proposals read from one sentence, or
+ * an actor the rule found in its trigger's words), so the text is cut at every span's edges and
+ * each piece is marked with every kind of span that covers it.
  */
 function markedText(text, from, to, spans) {
+  const inside = spans.filter((span) => span.start >= from && span.end <= to && span.start < span.end);
+  const edges = [...new Set([from, to, ...inside.flatMap((span) => [span.start, span.end])])].sort((a, b) => a - b);
   const nodes = [];
-  let at = from;
-  for (const span of [...spans].sort((a, b) => a.start - b.start || b.end - a.end)) {
-    if (span.start < at || span.end > to) continue;
-    nodes.push(text.slice(at, span.start));
-    const mark = h('mark', { class: `ev-${span.kind}`, title: span.label }, text.slice(span.start, span.end));
-    nodes.push(span.href ? h('a', { href: span.href, class: 'ev-link' }, mark) : mark);
-    at = span.end;
+  for (let i = 0; i + 1 < edges.length; i++) {
+    const [start, end] = [edges[i], edges[i + 1]];
+    const covering = inside.filter((span) => span.start <= start && span.end >= end);
+    const piece = text.slice(start, end);
+    if (covering.length === 0) {
+      nodes.push(piece);
+      continue;
+    }
+    const kinds = [...new Set(covering.map((span) => span.kind))];
+    const labels = [...new Set(covering.map((span) => span.label))];
+    const mark = h('mark', { class: kinds.map((kind) => `ev-${kind}`).join(' '), title: labels.join(', ') }, piece);
+    const href = covering.find((span) => span.href)?.href;
+    nodes.push(href ? h('a', { href, class: 'ev-link' }, mark) : mark);
   }
-  nodes.push(text.slice(at, to));
   return h('div', { class: 'marked-text' }, nodes);
 }
 
