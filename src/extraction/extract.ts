@@ -54,7 +54,7 @@ export function extractIncidents(article: ArticleInput): ExtractionResult {
     actor: d.actor,
     target: d.target,
     occurredOn: d.occurredOn,
-    summary: summaryOf(d.type, d.actor, d.target, d.details),
+    summary: summaryOf(d.type, d.actor, d.target, d.details, d.distinction),
     details: d.details,
     ...(d.inResponseTo ? { inResponseTo: ids.get(d.inResponseTo)! } : {}),
     evidence: d.evidence,
@@ -159,7 +159,7 @@ function draftOf(rule: TriggerRule, sentence: Sentence, mentions: readonly State
     evidence: { sentence: span(sentence), trigger, actor: mentionSpan(args.actor, trigger), target: mentionSpan(args.target, trigger) },
     sentenceIndex: sentence.index, paragraph: sentence.paragraph,
     confidence: Math.max(0.1, Math.min(1, confidence)), reasons, reciprocal,
-    distinction: type === 'Accusation' ? (/\bof\s+(\w+ing)\b/.exec(textAfter)?.[1] ?? '') : '',
+    distinction: type === 'Accusation' ? (/\bof\s+((?:allegedly\s+)?\w+ing(?:\s+(?!in\b|by\b|with\b)[\w’'-]+){0,3})/.exec(textAfter)?.[1]?.replace(/[“”"]/g, '') ?? '') : '',
   };
 }
 
