@@ -24,12 +24,7 @@ import { isCountryCode } from '../src/domain/countries.js';
 import { acrossArticles, scoreAgainstGold, type GoldIncident } from './extraction-scoring.js';
 import { ploverCategory } from './plover-categories.js';
 import { sharedFile } from './shared-data.js';
-
-/** The first article carries its dateline (27 December 2023); the second has none, and is dated the day after. */
-export const SEED_ARTICLES = [
-  { file: '000_7265cf855958d769.txt', publishedOn: '2023-12-27' },
-  { file: '002_63eb337d2ba5c646.txt', publishedOn: '2023-12-28' },
-] as const;
+import { SEED_ARTICLES } from './seed-articles.js';
 
 const line = (p: ProposedIncident) => `${p.type} ${p.actor}→${p.target} ${p.occurredOn} ${JSON.stringify(p.details)}`;
 const fixed = (n: number) => n.toFixed(2);

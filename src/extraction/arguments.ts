@@ -12,7 +12,7 @@ export interface Arguments {
 export interface TriggerSpan { readonly start: number; readonly end: number }
 
 /** Words after which a clause starts with its own subject ("X said that Y expelled Z"). */
-const CLAUSE_BOUNDARY = /(?:;|\bthat\b|\bwhich\b|\bwho\b|,\s+while\b|\bafter\b|\bbefore\b|\bwhen\b)/gi;
+const CLAUSE_BOUNDARY = /(?:;|,\s+and\b|,\s+but\b|\bthat\b|\bwhich\b|\bwho\b|,\s+while\b|\bafter\b|\bbefore\b|\bwhen\b)/gi;
 const PASSIVE_AUXILIARY = /\b(?:was|were|been|being|is|are|be|get|got)\s+(?:\w+ly\s+)?$/i;
 /** "in Spain", "at the UN in Geneva": a place, not a party. */
 const PLACE_BEFORE = /\b(?:in|at|near|across)\s+(?:the\s+)?$/i;

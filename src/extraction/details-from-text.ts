@@ -30,7 +30,7 @@ export function statedDetails(type: IncidentType, sentence: string, afterTrigger
   switch (type) {
     case 'DiplomatsExpelled':
     case 'ReciprocalExpulsion': {
-      const counted = diplomatsCounted(sentence);
+      const counted = diplomatsCounted(afterTrigger.split(/[;]|,\s+(?:and|but)\b/)[0]!) ?? diplomatsCounted(sentence);
       const ambassador = /\bambassador\b/i.test(afterTrigger.slice(0, 60));
       const plural = /\b(?:diplomats|employees|staff|officials|envoys|personae|they|them|the two)\b/i.test(sentence);
       const diplomats = counted ?? (ambassador && !plural ? 1 : plural ? 2 : 1);
