@@ -29,7 +29,8 @@ const PARTICIPLE_START = /^(?:deem|order|declar|summon|expel|boycott|accus|conde
  */
 export function findArguments(sentence: Sentence, mentions: readonly StateMention[], trigger: TriggerSpan, placeIsNotTarget: boolean, passiveCapable: boolean): Arguments {
   const before = mentions.filter((m) => m.end <= trigger.start);
-  const after = mentions.filter((m) => m.start >= trigger.end);
+  // A state inside a long trigger ("ordered China to close its consulate") is its object.
+  const after = mentions.filter((m) => m.start >= trigger.start);
   const textBefore = sentence.text.slice(0, trigger.start - sentence.start);
   const triggerText = sentence.text.slice(trigger.start - sentence.start, trigger.end - sentence.start);
   const isPassive = PASSIVE_AUXILIARY.test(textBefore) || (passiveCapable && PARTICIPLE_START.test(triggerText) && /ed\b/.test(triggerText.split(/\s/)[0]!) && /^\s*(?:\w+\s+){0,4}by\b/.test(sentence.text.slice(trigger.end - sentence.start)));

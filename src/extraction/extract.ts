@@ -147,7 +147,7 @@ function draftOf(rule: TriggerRule, sentence: Sentence, mentions: readonly State
   } else reasons.push(`target ${target} ("${args.target!.text}", ${args.target!.kind}): ${args.targetHow}`);
 
   const speaker = args.actor?.kind === 'person' ? fullName(article.text, args.actor.text) : undefined;
-  const stated = statedDetails(type, sentence.text, textAfter, speaker);
+  const stated = statedDetails(type, sentence.text, trigger.text + textAfter, speaker);
   if (stated.implied.length) reasons.push(`implied ${stated.implied.join(', ')}`);
   const { occurredOn, dateSource, dateReason } = dateOf(sentence, trigger, article.publishedOn, actor, target, earlier);
   reasons.push(dateReason);

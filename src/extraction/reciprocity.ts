@@ -25,7 +25,7 @@ export function linkReciprocalActs(drafts: Draft[]): void {
 }
 
 /** "in the wake of Azerbaijan's expulsion", "in response to X's summons": the acts told after these words are the ones answered. */
-const ANSWERED_AFTER = /\b(?:in\s+the\s+wake\s+of|in\s+response\s+to|in\s+retaliation\s+for)\b/i;
+const ANSWERED_AFTER = /\b(?:in\s+the\s+wake\s+of|response\s+to|retaliation\s+for)\b/i;
 
 /** Whether a sentence with a reciprocity cue presents this act (its trigger at `triggerOffset`) as the reply. */
 export function isReply(sentence: string, triggerOffset: number): boolean {

@@ -31,7 +31,7 @@ function rule(id: string, target: IncidentType | string, pattern: RegExp, option
 }
 
 export const TRIGGER_RULES: readonly TriggerRule[] = [
-  rule('expel', 'DiplomatsExpelled', /\b(?:expel(?:s|led|ling)?|expulsions?|declar\w*\s+(?:\w+\s+){0,4}?personae?\s+non\s+gratae?|deem\w*\s+(?:them\s+)?personae?\s+non\s+gratae?|ordered\s+(?:\w+\s+){0,4}?to\s+leave)\b/gi, { requires: DIPLOMATIC, confidence: 0.9 }),
+  rule('expel', 'DiplomatsExpelled', /\b(?:expel(?:s|led|ling)?|expulsions?|declar\w*\s+(?:\w+\s+){0,4}?personae?\s+non\s+gratae?|deem\w*\s+(?:them\s+)?personae?\s+non\s+gratae?|ordered\s+(?:[^\s.;]+\s+){0,6}?to\s+leave)\b/gi, { requires: DIPLOMATIC, confidence: 0.9 }),
   rule('summon', 'AmbassadorSummoned', /\b(?:summon(?:s|ed|ing)?|called\s+in)\b/gi, { requires: /\b(?:ambassador|envoy|charg[eé]|diplomat|emissar)/i, confidence: 0.9 }),
   rule('recall-ambassador', 'AmbassadorRecalled', /\b(?:recall(?:s|ed|ing)?|withdr(?:ew|aw|aws|awn)|pull(?:ed|s)?\s+out)\b(?=\s+(?:\w+\s+){0,2}(?:ambassador|envoy))/gi, { confidence: 0.9 }),
   rule('return-ambassador', 'AmbassadorReturned', /\b(?:return(?:ed|s)?|sent\s+back)\b(?=\s+(?:\w+\s+){0,2}(?:ambassador|envoy))/gi),
@@ -50,7 +50,7 @@ export const TRIGGER_RULES: readonly TriggerRule[] = [
   rule('military-aid', 'MilitaryAidPledged', /\b(?:pledg(?:e|ed|es|ing)|promis(?:e|ed|es)|vow(?:ed|s)?|offer(?:ed|s)?|commit(?:ted|s)?)\s+(?:\w+\s+){0,3}?(?:military\s+(?:aid|assistance|support)|weapons|arms)\b/gi, { whenThreatened: undefined }),
   rule('sign-agreement', 'AgreementSigned', /\bsign(?:s|ed|ing)?\s+(?:[\w-]+\s+){0,4}?(?:agreements?|accords?|treaty|treaties|deals?|pacts?|memorandum)\b/gi, { placeIsNotTarget: true }),
   rule('ceasefire', 'CeasefireDeclared', /\b(?:declar|announc|agree)\w*\s+(?:\w+\s+){0,2}?(?:a\s+)?(?:ceasefire|cease-fire|truce)\b/gi),
-  rule('offensive', 'MilitaryOffensive', /\b(?:military\s+offensive|launch(?:ed|es)?\s+(?:\w+\s+){0,2}?(?:offensive|attack|assault|strikes?)|invad(?:e|ed|es|ing)|invasion\s+of|air\s?strikes?\s+(?:on|against)|shell(?:ed|ing)|bomb(?:ed|ing)|attack(?:ed|s)?)\b/gi, { placeIsNotTarget: true }),
+  rule('offensive', 'MilitaryOffensive', /\b(?:military\s+offensive|launch(?:ed|es)?\s+(?:\w+\s+){0,2}?(?:offensive|attack|assault|strikes?)|invad(?:e|ed|es|ing)|invasion\s+of|air\s?strikes?\s+(?:on|against)|shell(?:ed|ing)|bombed|attacked)\b/gi, { placeIsNotTarget: true }),
   rule('talks', 'TalksHeld', /\b(?:h(?:e|o)ld(?:s|ing)?\s+(?:\w+\s+){0,2}?talks|negotiat(?:e|ed|es|ing))\b/gi, { placeIsNotTarget: true, whenThreatened: undefined }),
   // Broad CAMEO categories, for acts the specific types do not name (and for the PLOVER benchmark).
   rule('meet', '040', /\b(?:met|meets|meeting)\s+with\b|\bconsult(?:ed|s)?\b/gi, { placeIsNotTarget: true, whenThreatened: undefined }),
