@@ -12,10 +12,10 @@ export interface Arguments {
 export interface TriggerSpan { readonly start: number; readonly end: number }
 
 /** Words after which a clause starts with its own subject ("X said that Y expelled Z"). */
-const CLAUSE_BOUNDARY = /(?:;|\bthat\b|\bwhich\b|\bwho\b|,\s+while\b|\bafter\b|\bbefore\b|\bwhen\b)/gi;
+const CLAUSE_BOUNDARY = /(?:;|,\s+and\b|,\s+but\b|\bthat\b|\bwhich\b|\bwho\b|,\s+while\b|\bafter\b|\bbefore\b|\bwhen\b)/gi;
 const PASSIVE_AUXILIARY = /\b(?:was|were|been|being|is|are|be|get|got)\s+(?:\w+ly\s+)?$/i;
 /** "in Spain", "at the UN in Geneva": a place, not a party. */
-const PLACE_BEFORE = /\b(?:in|at|to|from|near|across)\s+(?:the\s+)?$/i;
+const PLACE_BEFORE = /\b(?:in|at|near|across)\s+(?:the\s+)?$/i;
 /** The participle of a passive act ("deemed ... by", "were ordered to leave"). */
 const PARTICIPLE_START = /^(?:deem|order|declar|summon|expel|boycott|accus|condemn|recall|sanction)/i;
 
@@ -29,13 +29,15 @@ const PARTICIPLE_START = /^(?:deem|order|declar|summon|expel|boycott|accus|conde
  */
 export function findArguments(sentence: Sentence, mentions: readonly StateMention[], trigger: TriggerSpan, placeIsNotTarget: boolean, passiveCapable: boolean): Arguments {
   const before = mentions.filter((m) => m.end <= trigger.start);
-  const after = mentions.filter((m) => m.start >= trigger.end);
+  // A state inside a long trigger ("ordered China to close its consulate") is its object.
+  const after = mentions.filter((m) => m.start >= trigger.start);
   const textBefore = sentence.text.slice(0, trigger.start - sentence.start);
   const triggerText = sentence.text.slice(trigger.start - sentence.start, trigger.end - sentence.start);
   const isPassive = PASSIVE_AUXILIARY.test(textBefore) || (passiveCapable && PARTICIPLE_START.test(triggerText) && /ed\b/.test(triggerText.split(/\s/)[0]!) && /^\s*(?:\w+\s+){0,4}by\b/.test(sentence.text.slice(trigger.end - sentence.start)));
   const agent = agentAfter(sentence, after, trigger);
   if (agent && (isPassive || /ion|ment|s$/.test(triggerText.split(/\s/)[0]!))) {
-    const target = [...before].reverse().find((m) => m.code !== agent.code) ?? after.find((m) => m.code !== agent.code && m !== agent);
+    const notPlace = (m: StateMention) => !placeIsNotTarget || !/\b(?:in|at)\s+(?:the\s+)?$/i.test(sentence.text.slice(0, m.start - sentence.start));
+    const target = [...before].reverse().find((m) => m.code !== agent.code && notPlace(m)) ?? after.find((m) => m.code !== agent.code && m !== agent && notPlace(m));
     return { actor: agent, target, actorHow: `the agent after "by"`, targetHow: 'the state before the trigger' };
   }
   if (isPassive) {
@@ -44,7 +46,8 @@ export function findArguments(sentence: Sentence, mentions: readonly StateMentio
     return { target, actorHow: 'none (passive without agent)', targetHow: 'the state before the passive trigger' };
   }
   const possessor = before.at(-1);
-  if (possessor?.possessive && /^[\s\d–-]*(?:[\p{L}-]+\s+){0,3}$/u.test(sentence.text.slice(possessor.end - sentence.start, trigger.start - sentence.start).replace(/^['’]s?/, ''))) {
+  const gap = possessor ? sentence.text.slice(possessor.end - sentence.start, trigger.start - sentence.start).replace(/^['’]s?/, '') : '';
+  if (possessor?.possessive && !/[,;.]/.test(gap) && gap.split(/\s+/).filter(Boolean).length <= 3) {
     return { actor: possessor, ...targetAfter(sentence, after, possessor.code, placeIsNotTarget, before), actorHow: 'the possessor of the trigger' };
   }
   const subject = subjectOf(sentence, before, trigger);

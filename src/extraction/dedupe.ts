@@ -16,7 +16,7 @@ export function mergeRepeatedActs(drafts: readonly Draft[]): Draft[] {
   const kept: Draft[] = [];
   for (const draft of drafts) {
     const same = kept.find((k) => family(k) === family(draft) && k.actor === draft.actor && k.target === draft.target
-      && compatibleDates(k.occurredOn, draft.occurredOn) && (k.distinction === draft.distinction || !k.distinction || !draft.distinction));
+      && compatibleDates(k.occurredOn, draft.occurredOn) && (headOf(k.distinction) === headOf(draft.distinction) || !k.distinction || !draft.distinction));
     if (!same) { kept.push(draft); continue; }
     if (rank(draft) > rank(same) || (rank(draft) === rank(same) && draft.occurredOn.length > same.occurredOn.length)) {
       same.occurredOn = draft.occurredOn;
@@ -37,3 +37,6 @@ export function mergeRepeatedActs(drafts: readonly Draft[]): Draft[] {
 }
 
 const rank = (draft: Draft) => (draft.dateSource === 'stated' ? 2 : draft.dateSource === 'carried' ? 1 : 0);
+
+/** The charge's verb ("fomenting" of "fomenting Armenian separatism"): a retelling may word the rest differently. */
+const headOf = (distinction: string) => distinction.split(/\s+/).find((w) => /ing$/.test(w)) ?? distinction;

@@ -21,7 +21,7 @@ const SCOPE_WORDS: ReadonlyArray<readonly [RegExp, (typeof SANCTION_SCOPES)[numb
 
 const AMBASSADOR_NAME = /\bAmbassador\s+((?:[A-Z][\p{L}'’-]+\s?){2,3})/u;
 const QUOTE = /[“"]([^”"]{8,400})[”"]/;
-const MEETING = /\b((?:a\s+|the\s+)?(?:planned|scheduled|upcoming|proposed)?\s*(?:[A-Z][\w-]*\s+)*(?:meeting|summit|talks|visit|conference|session))\b/i;
+const MEETING = /\b(?:[Aa]n?|[Tt]he|[Ii]ts|[Tt]heir)\s+((?:(?:planned|scheduled|upcoming|proposed|trilateral|bilateral|regional|peace|annual)\s+)*(?:meeting|summit|talks|visit|conference|session))\b/;
 const PLACE = /\b(?:in|at)\s+((?:[A-Z][\p{L}-]+\s?){1,3})/u;
 const FORUM = /\b((?:UN|U\.N\.|United Nations)\s+Security\s+Council|Security\s+Council|UN\s+General\s+Assembly|(?:UN\s+)?Human\s+Rights\s+Council|NATO|OSCE|European\s+Union|African\s+Union)\b/;
 const AGREEMENT = /\b((?:[\w-]+\s+){0,2}(?:arms|weapons|defen[cs]e|trade|peace|military|nuclear|border|gas|economic)?\s*(?:deals?|agreements?|accords?|treaty|contracts?|pacts?|memorandum))\b/i;
@@ -30,7 +30,7 @@ export function statedDetails(type: IncidentType, sentence: string, afterTrigger
   switch (type) {
     case 'DiplomatsExpelled':
     case 'ReciprocalExpulsion': {
-      const counted = diplomatsCounted(sentence);
+      const counted = diplomatsCounted(afterTrigger.split(/[;]|,\s+(?:and|but)\b/)[0]!) ?? diplomatsCounted(sentence);
       const ambassador = /\bambassador\b/i.test(afterTrigger.slice(0, 60));
       const plural = /\b(?:diplomats|employees|staff|officials|envoys|personae|they|them|the two)\b/i.test(sentence);
       const diplomats = counted ?? (ambassador && !plural ? 1 : plural ? 2 : 1);
@@ -45,7 +45,7 @@ export function statedDetails(type: IncidentType, sentence: string, afterTrigger
       return { details: name ? { ambassadorName: name } : {}, implied: [] };
     }
     case 'MeetingBoycotted': {
-      const meeting = MEETING.exec(sentence)?.[1]?.trim().replace(/^(?:a|the)\s+/i, '') || 'meeting';
+      const meeting = MEETING.exec(sentence)?.[1]?.trim() || 'meeting';
       const place = PLACE.exec(sentence.slice(sentence.search(/meeting|summit|talks|visit/i)))?.[1]?.trim();
       return { details: { meeting, ...(place ? { place } : {}) }, implied: MEETING.test(sentence) ? [] : ['meeting'] };
     }

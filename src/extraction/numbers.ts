@@ -42,8 +42,11 @@ export function diplomatsCounted(text: string): number | undefined {
 /** A deadline to leave, in hours: "within 48 hours", "within seven days", "within a week", "by the end of the week" is not read. */
 const DEADLINE = new RegExp(String.raw`\b(?:within|in)\s+(?:the\s+next\s+)?(${NUMBER.slice(1, -1)}|an?)\s+(hours?|days?|weeks?)\b`, 'i');
 
+/** "giving them one week to leave", "48 hours to leave the country". */
+const TIME_TO_LEAVE = new RegExp(String.raw`\b(${NUMBER.slice(1, -1)}|an?)\s+(hours?|days?|weeks?)\s+to\s+(?:leave|depart|quit)\b`, 'i');
+
 export function deadlineHours(text: string): number | undefined {
-  const match = DEADLINE.exec(text);
+  const match = DEADLINE.exec(text) ?? TIME_TO_LEAVE.exec(text);
   if (!match) return undefined;
   const count = numberValue(match[1]!);
   if (count === undefined || count < 1) return undefined;

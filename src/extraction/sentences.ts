@@ -23,12 +23,26 @@ export function splitSentences(text: string): Sentence[] {
       const start = block.start + offset.start;
       const raw = text.slice(start, start + offset.length);
       const trimmedEnd = start + raw.trimEnd().length;
-      if (trimmedEnd <= start) continue;
-      sentences.push({ index: sentences.length, paragraph, start, end: trimmedEnd, text: text.slice(start, trimmedEnd) });
+      for (const piece of splitAfterClosingQuotes(start, text.slice(start, trimmedEnd))) {
+        sentences.push({ index: sentences.length, paragraph, ...piece });
+      }
     }
     paragraph++;
   }
   return sentences;
+}
+
+/** compromise keeps `...Armenians.” He had` as one sentence: a full stop inside closing quotes also ends one. */
+function splitAfterClosingQuotes(start: number, sentence: string): Array<{ start: number; end: number; text: string }> {
+  const pieces: Array<{ start: number; end: number; text: string }> = [];
+  let from = 0;
+  for (const match of sentence.matchAll(/[.!?]['"’”]\s+(?=[A-Z])/g)) {
+    const end = match.index! + 2;
+    pieces.push({ start: start + from, end: start + end, text: sentence.slice(from, end) });
+    from = match.index! + match[0].length;
+  }
+  if (from < sentence.length) pieces.push({ start: start + from, end: start + sentence.length, text: sentence.slice(from) });
+  return pieces;
 }
 
 function paragraphsOf(text: string): TextSpan[] {

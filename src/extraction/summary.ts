@@ -4,7 +4,7 @@ import type { IncidentType } from '../domain/incident-types.js';
 import { cameoName } from '../domain/cameo-vocabulary.js';
 
 /** A one-line summary in the analyst's words: "Azerbaijan expels 2 diplomats of France (leave within 48 h)". */
-export function summaryOf(type: IncidentType, actor: string, target: string, details: Readonly<Record<string, unknown>>): string {
+export function summaryOf(type: IncidentType, actor: string, target: string, details: Readonly<Record<string, unknown>>, charge?: string): string {
   const a = countryShortName(actor);
   const t = countryShortName(target);
   switch (type) {
@@ -20,7 +20,7 @@ export function summaryOf(type: IncidentType, actor: string, target: string, det
     case 'MeetingBoycotted': return `${a} boycotts a ${details.meeting}${details.place ? ` in ${details.place}` : ''} over ${t}`;
     case 'SanctionsImposed': return `${a} imposes ${(details.scope as string[]).join(', ')} sanctions on ${t}`;
     case 'PublicCondemnation': return `${a} condemns ${t}`;
-    case 'Accusation': return `${a} accuses ${t}`;
+    case 'Accusation': return `${a} accuses ${t}${charge ? ` of ${charge}` : ''}`;
     case 'ThreatIssued': return `${a} threatens ${t}`;
     case 'OppositionRallied': return `${a} rallies opposition to ${t}${details.forum ? ` at the ${details.forum}` : ''}`;
     case 'MilitaryOffensive': return `${a} launches a military offensive against ${t}${details.region ? ` in ${details.region}` : ''}`;

@@ -31,7 +31,7 @@ function rule(id: string, target: IncidentType | string, pattern: RegExp, option
 }
 
 export const TRIGGER_RULES: readonly TriggerRule[] = [
-  rule('expel', 'DiplomatsExpelled', /\b(?:expel(?:s|led|ling)?|expulsions?|declar\w*\s+(?:\w+\s+){0,4}?personae?\s+non\s+gratae?|deem\w*\s+(?:them\s+)?personae?\s+non\s+gratae?|ordered\s+(?:\w+\s+){0,4}?to\s+leave)\b/gi, { requires: DIPLOMATIC, confidence: 0.9 }),
+  rule('expel', 'DiplomatsExpelled', /\b(?:expel(?:s|led|ling)?|expulsions?|declar\w*\s+(?:\w+\s+){0,4}?personae?\s+non\s+gratae?|deem\w*\s+(?:them\s+)?personae?\s+non\s+gratae?|ordered\s+(?:[^\s.;]+\s+){0,6}?to\s+leave)\b/gi, { requires: DIPLOMATIC, confidence: 0.9 }),
   rule('summon', 'AmbassadorSummoned', /\b(?:summon(?:s|ed|ing)?|called\s+in)\b/gi, { requires: /\b(?:ambassador|envoy|charg[eé]|diplomat|emissar)/i, confidence: 0.9 }),
   rule('recall-ambassador', 'AmbassadorRecalled', /\b(?:recall(?:s|ed|ing)?|withdr(?:ew|aw|aws|awn)|pull(?:ed|s)?\s+out)\b(?=\s+(?:\w+\s+){0,2}(?:ambassador|envoy))/gi, { confidence: 0.9 }),
   rule('return-ambassador', 'AmbassadorReturned', /\b(?:return(?:ed|s)?|sent\s+back)\b(?=\s+(?:\w+\s+){0,2}(?:ambassador|envoy))/gi),
@@ -40,6 +40,7 @@ export const TRIGGER_RULES: readonly TriggerRule[] = [
   rule('restore-relations', 'DiplomaticRelationsRestored', /\b(?:restor(?:e|ed|es|ing)|re-?establish(?:ed|es)?|normaliz(?:e|ed|es))\s+(?:\w+\s+){0,2}(?:diplomatic\s+)?(?:ties|relations)\b/gi),
   rule('ease-sanctions', 'SanctionsEased', /\b(?:eas(?:e|ed|es|ing)|lift(?:s|ed|ing)?|relax(?:es|ed)?)\s+(?:[\w-]+\s+){0,3}(?:sanctions|embargo|restrictions)\b/gi),
   rule('impose-sanctions', 'SanctionsImposed', /\b(?:impos(?:e|ed|es|ing)|slapp(?:ed)?|levied|announced|adopted|tighten(?:ed)?)\s+(?:[\w-]+\s+){0,4}?(?:sanctions|embargo|blockade)\b|\bsanction(?:s|ed)\s+(?=[A-Z])|\bembargo\s+(?:on|against)\b/g),
+  rule('close-mission', '161', /\b(?:order(?:ed|s|ing)?\s+(?:[\w.]+\s+){0,4}?to\s+close|clos(?:e|ed|es|ing|ure\s+of))\s+(?:\w+\s+){0,2}(?:consulate|embassy|mission|consulate-general)\b/gi, { confidence: 0.85 }),
   rule('threaten', 'ThreatIssued', /\bthreat(?:en|ens|ened|ening)\b/gi),
   rule('accuse', 'Accusation', /\b(?:accus(?:e|es|ed|ing)|accusations?\s+(?:from|by)|blam(?:e|ed|es|ing))\b/gi),
   rule('condemn', 'PublicCondemnation', /\b(?:condemn(?:s|ed|ing)?|denounc(?:e|ed|es|ing)|deplor(?:e|ed|es)|criticiz(?:e|ed|es|ing)|criticis(?:e|ed|es|ing)|censur(?:e|ed)|slammed|lambast(?:ed|s))\b/gi),
@@ -49,16 +50,16 @@ export const TRIGGER_RULES: readonly TriggerRule[] = [
   rule('military-aid', 'MilitaryAidPledged', /\b(?:pledg(?:e|ed|es|ing)|promis(?:e|ed|es)|vow(?:ed|s)?|offer(?:ed|s)?|commit(?:ted|s)?)\s+(?:\w+\s+){0,3}?(?:military\s+(?:aid|assistance|support)|weapons|arms)\b/gi, { whenThreatened: undefined }),
   rule('sign-agreement', 'AgreementSigned', /\bsign(?:s|ed|ing)?\s+(?:[\w-]+\s+){0,4}?(?:agreements?|accords?|treaty|treaties|deals?|pacts?|memorandum)\b/gi, { placeIsNotTarget: true }),
   rule('ceasefire', 'CeasefireDeclared', /\b(?:declar|announc|agree)\w*\s+(?:\w+\s+){0,2}?(?:a\s+)?(?:ceasefire|cease-fire|truce)\b/gi),
-  rule('offensive', 'MilitaryOffensive', /\b(?:military\s+offensive|launch(?:ed|es)?\s+(?:\w+\s+){0,2}?(?:offensive|attack|assault|strikes?)|invad(?:e|ed|es|ing)|invasion\s+of|air\s?strikes?\s+(?:on|against)|shell(?:ed|ing)|bomb(?:ed|ing)|attack(?:ed|s)?)\b/gi, { placeIsNotTarget: true }),
+  rule('offensive', 'MilitaryOffensive', /\b(?:military\s+offensive|launch(?:ed|es)?\s+(?:\w+\s+){0,2}?(?:offensive|attack|assault|strikes?)|invad(?:e|ed|es|ing)|invasion\s+of|air\s?strikes?\s+(?:on|against)|shell(?:ed|ing)|bombed|attacked)\b/gi, { placeIsNotTarget: true }),
   rule('talks', 'TalksHeld', /\b(?:h(?:e|o)ld(?:s|ing)?\s+(?:\w+\s+){0,2}?talks|negotiat(?:e|ed|es|ing))\b/gi, { placeIsNotTarget: true, whenThreatened: undefined }),
   // Broad CAMEO categories, for acts the specific types do not name (and for the PLOVER benchmark).
   rule('meet', '040', /\b(?:met|meets|meeting)\s+with\b|\bconsult(?:ed|s)?\b/gi, { placeIsNotTarget: true, whenThreatened: undefined }),
   rule('visit', '042', /\b(?:visit(?:ed|s)?|arriv(?:ed|es)\s+in)\b/gi, { placeIsNotTarget: false, whenThreatened: undefined }),
   rule('host', '043', /\b(?:host(?:ed|s)?|welcom(?:ed|es))\b/gi, { whenThreatened: undefined }),
-  rule('mediate', '045', /\bmediat(?:e|ed|es|ing)\b/gi, { whenThreatened: undefined }),
+  rule('mediate', '045', /(?<![-\w])mediat(?:e|ed|es|ing)\b/gi, { whenThreatened: undefined }),
   rule('agree', '030', /\b(?:agree(?:d|s)?|will\s+support|offer(?:ed|s)?\s+to|promis(?:ed|es)\s+to)\b/gi, { whenThreatened: undefined }),
   rule('praise', '051', /\b(?:prais(?:e|ed|es)|commend(?:ed|s)?|hail(?:ed|s)?|thank(?:ed|s)?)\b/gi, { whenThreatened: undefined }),
-  rule('support', '050', /\b(?:support(?:ed|s)?|back(?:ed|s)|endors(?:e|ed|es)|defend(?:ed|s)?)\b/gi, { whenThreatened: undefined }),
+  rule('support', '050', /\b(?:supported|supports|backed|endors(?:ed|es)|defended)\b/gi, { whenThreatened: undefined }),
   rule('recognize', '054', /\brecogni[sz](?:e|ed|es)\b/gi, { whenThreatened: undefined }),
   rule('cooperate', '060', /\bcooperat(?:e|ed|es|ing)\b/gi, { whenThreatened: undefined }),
   rule('aid', '070', /\b(?:provid|sen[dt]|deliver|donat|gave|give|grant)\w*\s+(?:[\w$,.-]+\s+){0,4}?(?:aid|assistance|relief|loans?|credits?|food|medicine|supplies)\b/gi, { whenThreatened: undefined }),
