@@ -106,14 +106,23 @@ export class IncidentBatch {
 }
 
 /**
- * Each pair's items, in the order they happened (stable for equal dates), so that a reply is
- * decided after what it answers whatever order the article told them in.
+ * Each pair's items in an order the rules can follow whatever order the article told them in:
+ * replies (a reciprocal expulsion, anything naming what it answers) after the acts they may answer,
+ * and otherwise in the order they happened (stable for equal dates). Dates alone do not do: an
+ * article often dates the reply only to the month ("2023-12") and the act to the day.
  */
 function byStream(items: BatchItem[]): Map<string, BatchItem[]> {
   const groups = new Map<string, BatchItem[]>();
   for (const item of items) groups.set(item.streamId, [...(groups.get(item.streamId) ?? []), item]);
-  for (const group of groups.values()) group.sort((a, b) => (a.occurredOn < b.occurredOn ? -1 : a.occurredOn > b.occurredOn ? 1 : a.index - b.index));
+  const order = (a: BatchItem, b: BatchItem) =>
+    Number(isReply(a)) - Number(isReply(b)) || (a.occurredOn < b.occurredOn ? -1 : a.occurredOn > b.occurredOn ? 1 : a.index - b.index);
+  for (const group of groups.values()) group.sort(order);
   return groups;
+}
+
+function isReply(item: BatchItem): boolean {
+  const { command } = item;
+  return command.type === 'ReportIncident' && (command.data.incidentType === 'ReciprocalExpulsion' || (command.data.details as { inResponseTo?: string }).inResponseTo !== undefined);
 }
 
 function answerOf(item: BatchItem): Pick<BatchItemResponse, 'index' | 'key' | 'incidentId' | 'streamId'> {

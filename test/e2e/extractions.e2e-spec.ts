@@ -13,7 +13,10 @@ import { countEvents, fixedClock, startTestApp, type TestApp, type TestResponse 
 const REPORTER = 'alice-secret-0123456789abcdef';
 const READER = 'viewer-secret-0123456789abcde';
 const asReporter = { authorization: `Bearer ${REPORTER}` };
-const SEED_ARTICLE = readFileSync(new URL('../fixtures/seed-articles/000_7265cf855958d769.txt', import.meta.url), 'utf8');
+const seedArticle = (file: string) => readFileSync(new URL(`../fixtures/seed-articles/${file}`, import.meta.url), 'utf8');
+const SEED_ARTICLE = seedArticle('000_7265cf855958d769.txt');
+/** The second has no dateline; like bench/seed-articles.ts, it is taken as published the day after the first. */
+const SECOND_SEED_ARTICLE = seedArticle('002_63eb337d2ba5c646.txt');
 
 let t: TestApp;
 
@@ -68,13 +71,36 @@ describe('POST /extractions', () => {
     expect(second.json.proposals.map((p: { proposalId: string }) => p.proposalId)).toEqual(first.json.proposals.map((p: { proposalId: string }) => p.proposalId));
   });
 
+  it.each([
+    ['000', SEED_ARTICLE, '2023-12-27'],
+    ['002', SECOND_SEED_ARTICLE, '2023-12-28'],
+  ])('records every proposal of seed article %s as the review page sends them, and nothing new the second time', async (_name, text, publishedOn) => {
+    const { json } = await propose({ text, publishedOn, publisher: 'Example Wire' });
+    const before = countEvents(t.file);
+    const incidents = json.proposals.map((p: Record<string, any>) => ({
+      key: `article:${json.articleFingerprint}/${p.proposalId}`,
+      type: p.type, actor: p.actor, target: p.target, occurredOn: p.occurredOn, summary: p.summary,
+      sources: [{ publisher: 'Example Wire', publishedOn }],
+      details: p.details,
+    }));
+    const first = await t.request('POST', '/incidents/batch', { incidents }, asReporter);
+    expect([first.status, first.json.refused ?? first.json.errors ?? []]).toEqual([200, []]);
+    expect(first.json).toMatchObject({ recorded: incidents.length, alreadyRecorded: 0 });
+    expect(countEvents(t.file)).toBe(before + incidents.length);
+
+    const again = await t.request('POST', '/incidents/batch', { incidents }, asReporter);
+    expect(again.json).toMatchObject({ recorded: 0, alreadyRecorded: incidents.length });
+    expect(countEvents(t.file)).toBe(before + incidents.length);
+  });
+
   it('answers an article with no interstate incident with no proposals', async () => {
     const response = await propose({ text: 'The city council approved a new budget for the public library on Monday.', publishedOn: '2024-05-01' });
     expect(response.status).toBe(200);
     expect(response.json.proposals).toEqual([]);
   });
 
-  it('names the field and the rule of bad input', async () => {
+  it('names the field and the rule of bad input, and records nothing', async () => {
+    const before = countEvents(t.file);
     expectFieldProblem(await propose({ publishedOn: '2023-12-27' }), 'text', /string/);
     expectFieldProblem(await propose({ text: '   ', publishedOn: '2023-12-27' }), 'text', /must not be empty/);
     expectFieldProblem(await propose({ text: 'Paris\u202Eexpels', publishedOn: '2023-12-27' }), 'text', /bidi|control/);
@@ -83,7 +109,7 @@ describe('POST /extractions', () => {
     expectFieldProblem(await propose({ text: 'x', publishedOn: '2024-06-02' }), 'publishedOn', /is in the future/);
     expectFieldProblem(await propose({ text: 'x', publishedOn: '2023-12-27', url: 'javascript:alert(1)' }), 'url', /http\(s\) URL/);
     expectFieldProblem(await propose({ text: 'x', publishedOn: '2023-12-27', author: 'me' }), 'author', /is not a known field/);
-    expect(countEvents(t.file)).toBe(0);
+    expect(countEvents(t.file)).toBe(before);
   });
 
   it(`refuses a text over ${MAX_ARTICLE_CHARACTERS} characters with 400, and a body over 64 KiB with 413`, async () => {
