@@ -39,7 +39,7 @@ function yearOf(p: Published, month: number, day = 1): number {
 type Resolver = (match: RegExpExecArray, p: Published) => string | undefined;
 
 const RULES: ReadonlyArray<readonly [RegExp, Resolver]> = [
-  [new RegExp(String.raw`\b${MONTH}\s+(\d{1,2})(?:\s*[-–]\s*\d{1,2})?(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?`, 'g'), (m, p) => {
+  [new RegExp(String.raw`\b${MONTH}\s+(\d{1,2})(?!\d)(?:\s*[-–]\s*\d{1,2})?(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?`, 'g'), (m, p) => {
     const month = monthIndex(m[1]!) + 1;
     const day = Number(m[2]);
     if (day < 1 || day > 31) return undefined;

@@ -36,6 +36,7 @@ const PRESS_NAMES: ReadonlyArray<readonly [string, string]> = [
   ['Dutch', 'NLD'], ['Burma', 'MMR'], ['Ivory Coast', 'CIV'], ['Iranian', 'IRN'], ['Russian', 'RUS'],
   ['Syrian', 'SYR'], ['Vietnamese', 'VNM'], ['Yugoslavia', 'SRB'], ['Yugoslav', 'SRB'], ['Filipino', 'PHL'],
   ['Palestinian', 'PSE'], ['Emirati', 'ARE'], ['UAE', 'ARE'], ['Taiwanese', 'TWN'], ['Beijing', 'CHN'],
+  ['PRC', 'CHN'], ['Bosnia', 'BIH'], ['Herzegovina', 'BIH'], ['Moslem', 'BIH'],
 ];
 
 /** Capitals that are also common words or person names in English text; they are left to their country's name. */
@@ -54,7 +55,10 @@ function buildAliases(): StateAlias[] {
     aliases.set(text, { text, code, kind });
   };
   for (const [text, code] of SEATS_OF_GOVERNMENT) add(text, code, 'seat');
-  for (const [text, code] of PRESS_NAMES) add(text, code, /[a-z]n$|ch$|sh$|ese$|i$/.test(text) ? 'demonym' : 'name');
+  for (const [text, code] of PRESS_NAMES) {
+    add(text, code, /[a-z]n$|ch$|sh$|ese$|i$/.test(text) ? 'demonym' : 'name');
+    if (/[a-z][ni]$/.test(text) && text !== 'Soviet') add(`${text}s`, code, 'demonym');
+  }
   const states = worldCountries.filter((country) => country.independent || country.unMember || ['PSE', 'TWN', 'UNK'].includes(country.cca3));
   for (const country of states) {
     add(country.name.common, country.cca3, 'name');
@@ -63,7 +67,13 @@ function buildAliases(): StateAlias[] {
   }
   for (const country of states) {
     const demonym = country.demonyms?.eng;
-    if (demonym) for (const form of new Set([demonym.m, demonym.f])) add(form, country.cca3, 'demonym');
+    if (demonym) {
+      for (const form of new Set([demonym.m, demonym.f])) {
+        add(form, country.cca3, 'demonym');
+        // The people as the subject of an act: "Palestinians blamed Israel", "Iraqis protested".
+        if (/[ni]$/.test(form)) add(`${form}s`, country.cca3, 'demonym');
+      }
+    }
     for (const capital of country.capital ?? []) if (!AMBIGUOUS_CAPITALS.has(capital)) add(capital, country.cca3, 'capital');
   }
   return [...aliases.values()];
