@@ -6,7 +6,9 @@ import { EVENT_STORE, type EventStore } from './event-store/event-store.port.js'
 import { HealthController } from './health/health.controller.js';
 import { READINESS_BOUNDS, ReadinessCheck, type ReadinessBounds } from './health/readiness.js';
 import { HttpCommandRunner } from './incidents/http-command-runner.js';
+import { IncidentBatch } from './incidents/incident-batch.js';
 import { IncidentCommands } from './incidents/incident-commands.js';
+import { ExtractionsController } from './extraction/extractions.controller.js';
 import { EventImporter } from './import/event-importer.js';
 import { ImportJobs } from './import/import-jobs.js';
 import { IMPORT_UPLOADS_OPTIONS, type ImportUploadsOptions } from './import/import-uploads.options.js';
@@ -65,7 +67,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [SecurityModule.forRoot(options)],
-      controllers: [IncidentsController, IncidentQueriesController, OverviewController, RelationsController, EventsController, EventStreamController, CatalogController, MethodologyController, HealthController, AdminController, AdminImportsController, DashboardController, ...WATCH_CONTROLLERS],
+      controllers: [IncidentsController, ExtractionsController, IncidentQueriesController, OverviewController, RelationsController, EventsController, EventStreamController, CatalogController, MethodologyController, HealthController, AdminController, AdminImportsController, DashboardController, ...WATCH_CONTROLLERS],
       providers: [
         { provide: EVENT_STORE, useFactory: () => openEventStore(options.eventStore) },
         { provide: CLOCK, useValue: options.clock ?? systemClock },
@@ -80,6 +82,7 @@ export class AppModule {
         RelationCommandHandler,
         IncidentCommands,
         HttpCommandRunner,
+        IncidentBatch,
         EventImporter,
         ImportJobs,
         { provide: IMPORT_UPLOADS_OPTIONS, useValue: options.importUploads ?? {} },

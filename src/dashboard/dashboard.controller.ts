@@ -39,7 +39,7 @@ export function publicDirectory(): string {
 }
 
 /**
- * Serves the dashboard: its pages (overview, pair, incidents, country, map, methodology, alerts), the
+ * Serves the dashboard: its pages (overview, pair, incidents, country, map, methodology, review, alerts), the
  * map's outlines, their assets under /static/<version>/ (and, unversioned and revalidated, under
  * /assets/), uPlot minified under vendor/ there and under /vendor/uplot/.
  * Public even when reads need a key: these files hold no data, and the pages ask for the key.
@@ -100,6 +100,12 @@ export class DashboardController {
   @Get('about/methodology')
   methodology(@Headers('if-none-match') etag: string | undefined, @Res() reply: FastifyReply) {
     this.sendPage(join(this.root, 'methodology.html'), etag, reply, '/about/methodology');
+  }
+
+  /** Paste an article, review the incidents it proposes, record the accepted ones (public/assets/js/review.js). */
+  @Get('review')
+  review(@Headers('if-none-match') etag: string | undefined, @Res() reply: FastifyReply) {
+    this.sendPage(join(this.root, 'review.html'), etag, reply, '/review');
   }
 
   @Get('alerts')

@@ -5,7 +5,7 @@ import type { IncidentChanges, IncidentDetails } from '../domain/incident.js';
 import { isInFuture, parseOccurrence } from '../domain/occurrence.js';
 import { relationStreamId } from '../domain/relation-pair.js';
 import type { RelationCommand } from '../domain/relation.decider.js';
-import { validationProblem } from '../http/problem.js';
+import { validationProblem, type FieldError } from '../http/problem.js';
 import type { CorrectIncidentDto, RetractIncidentDto } from './amend-incident.dto.js';
 import { INCIDENT_DIRECTORY, type IncidentDirectory } from './incident-directory.port.js';
 import { plain } from './plain-json.js';
@@ -31,11 +31,12 @@ export class IncidentCommands {
     private readonly ids: UuidV7Generator,
   ) {}
 
-  report(dto: ReportIncidentDto): AddressedCommand {
+  /** `incidentId` is given when the caller derives it (an accepted proposal); a new UUIDv7 otherwise. */
+  report(dto: ReportIncidentDto, incidentId?: string): AddressedCommand {
     const now = this.clock.now();
     rejectFutureDates(dto, now);
     const data = {
-      incidentId: this.ids.next(now.getTime()),
+      incidentId: incidentId ?? this.ids.next(now.getTime()),
       incidentType: dto.type,
       actor: dto.actor,
       target: dto.target,
@@ -78,12 +79,17 @@ export class IncidentCommands {
  * precision given, so today is accepted all day).
  */
 function rejectFutureDates(dto: { occurredOn?: string; sources?: { publishedOn?: string }[] }, now: Date): void {
+  const errors = futureDateErrors(dto, now);
+  if (errors.length > 0) throw validationProblem(errors);
+}
+
+/** The dates of a report or correction that lie after `now`, named by field path. */
+export function futureDateErrors(dto: { occurredOn?: string; sources?: { publishedOn?: string }[] }, now: Date): FieldError[] {
   const dates: [field: string, date: string | undefined][] = [
     ['occurredOn', dto.occurredOn],
     ...(dto.sources ?? []).map((source, i): [string, string | undefined] => [`sources[${i}].publishedOn`, source.publishedOn]),
   ];
-  const errors = dates
+  return dates
     .filter((entry): entry is [string, string] => entry[1] !== undefined && isInFuture(parseOccurrence(entry[1]), now.getTime()))
     .map(([field, date]) => ({ field, message: `${date} is in the future` }));
-  if (errors.length > 0) throw validationProblem(errors);
 }

@@ -1,16 +1,20 @@
 import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ANONYMOUS } from '../auth/caller.js';
 import { RequiresRole } from '../auth/requires-role.decorator.js';
 import { REPORT_EXAMPLES } from '../docs/examples.js';
 import { ApiProblems, ApiWriteRoute } from '../docs/problem.schema.js';
+import { BatchResponse } from '../docs/responses/batch.responses.js';
 import { RecordedResponse } from '../docs/responses/incident.responses.js';
 import { NoQueryParameters } from '../http/no-query-parameters.js';
 import { validationProblem } from '../http/problem.js';
 import { CorrectIncidentDto, RetractIncidentDto } from './amend-incident.dto.js';
 import { commandResponse } from './command.response.js';
 import { HttpCommandRunner } from './http-command-runner.js';
+import { IncidentBatch } from './incident-batch.js';
 import { IncidentCommands } from './incident-commands.js';
+import { MAX_BATCH_INCIDENTS, ReportBatchDto } from './report-batch.dto.js';
 import { ReportIncidentDto } from './report-incident.dto.js';
 
 const incidentIdPipe = new ParseUUIDPipe({ exceptionFactory: () => validationProblem([{ field: 'incidentId', message: 'must be a UUID' }]) });
@@ -22,6 +26,7 @@ export class IncidentsController {
   constructor(
     private readonly commands: IncidentCommands,
     private readonly runner: HttpCommandRunner,
+    private readonly batch: IncidentBatch,
   ) {}
 
   @Post()
@@ -36,6 +41,25 @@ export class IncidentsController {
     const outcome = await this.runner.run('POST /incidents', request, () => this.commands.report(dto));
     reply.header('location', `/incidents/${outcome.incidentId}`);
     return commandResponse(outcome, reply);
+  }
+
+  @Post('batch')
+  @HttpCode(200)
+  @RequiresRole('reporter')
+  @ApiOperation({
+    summary: 'Report several incidents at once (accepting proposals)',
+    description:
+      `Up to ${MAX_BATCH_INCIDENTS} reports, each validated exactly as POST /incidents (errors name \`incidents[i].field\`) and keyed: ` +
+      'a key already recorded records nothing new. Every pair\'s items are decided first; if the rules refuse any, nothing is recorded ' +
+      'and the 422 lists each refused item with the reason. Each pair\'s items are then appended in one append; pairs are separate streams, ' +
+      'so a concurrent write to a pair between the check and its append can still refuse items there (reported as refused).',
+  })
+  @ApiBearerAuth()
+  @ApiBody({ type: ReportBatchDto })
+  @ApiOkResponse({ type: BatchResponse, description: 'What became of each item: `recorded` counts what this request recorded (0 when every key had been recorded before)' })
+  @ApiProblems(400, 401, 403, 409, 413, 415, 422)
+  reportBatch(@Body() dto: ReportBatchDto, @Query() _query: NoQueryParameters, @Req() request: FastifyRequest): Promise<BatchResponse> {
+    return this.batch.record(dto, (request.caller ?? ANONYMOUS).id);
   }
 
   @Post(':incidentId/correction')

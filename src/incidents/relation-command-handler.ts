@@ -22,6 +22,13 @@ export interface BatchOutcome {
   refused: { eventId: string; reason: string }[];
 }
 
+export interface BatchOptions {
+  /** Decide only: report what would be appended, already recorded or refused, and append nothing. */
+  dryRun?: boolean;
+  /** Stored with every event the batch appends (who accepted it). */
+  metadata?: JsonObject;
+}
+
 /** Revision conflicts come from other processes writing the same pair; retry a few times. */
 const MAX_ATTEMPTS = 5;
 
@@ -73,9 +80,10 @@ export class RelationCommandHandler {
    * and appends all they decide in one append: an import writes a batch of rows per pair, not a
    * request per row, and a batch is recorded whole or not at all. Commands whose event id is
    * already recorded are skipped (an import run again appends nothing); a command the rules refuse
-   * is reported back and the others go on.
+   * is reported back and the others go on. A dry run stops before the append, so a caller can check
+   * several pairs' batches before recording any of them.
    */
-  handleBatch(streamId: string, commands: readonly BatchCommand[]): Promise<BatchOutcome> {
+  handleBatch(streamId: string, commands: readonly BatchCommand[], options: BatchOptions = {}): Promise<BatchOutcome> {
     return this.lock.run(streamId, async () => {
       for (let attempt = 1, fresh = !this.streams.has(streamId); ; attempt++, fresh = true) {
         const stream = await this.streams.load(streamId, fresh);
@@ -91,14 +99,14 @@ export class RelationCommandHandler {
           try {
             const [event] = relationDecider.decide(command, state);
             state = relationDecider.evolve(state, event);
-            events.push({ eventId, type: event.type, data: event.data as unknown as JsonObject, metadata: {} });
+            events.push({ eventId, type: event.type, data: event.data as unknown as JsonObject, metadata: options.metadata ?? {} });
             decided.add(eventId);
           } catch (error) {
             if (!(error instanceof RelationRuleViolation || error instanceof InvalidIncidentDetails)) throw error;
             outcome.refused.push({ eventId, reason: error.message });
           }
         }
-        if (events.length === 0) return outcome;
+        if (events.length === 0 || options.dryRun) return outcome;
         try {
           const appended = await this.store.append(streamId, events, stream.revision < 0 ? 'no_stream' : stream.revision);
           for (const stored of appended.events) this.streams.remember(stream, stored);

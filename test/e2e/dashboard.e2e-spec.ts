@@ -115,6 +115,7 @@ describe('the site navigation', () => {
     ['/explore', 'Incidents'],
     ['/countries/FRA', null],
     ['/map', 'Map'],
+    ['/review', 'Review'],
     ['/alerts', 'Alerts'],
     ['/about/methodology', 'Methodology'],
   ];
@@ -123,7 +124,7 @@ describe('the site navigation', () => {
     const page = await t.request('GET', path);
     const nav = page.text.match(/<nav aria-label="Site">[\s\S]*?<\/nav>/)?.[0] ?? '';
     const links = [...nav.matchAll(/<a [^>]*>([^<]+)<\/a>/g)].map((m) => m[1]);
-    expect(links).toEqual(['Relations', 'Incidents', 'Map', 'Alerts', 'Methodology', 'API docs']);
+    expect(links).toEqual(['Relations', 'Incidents', 'Map', 'Review', 'Alerts', 'Methodology', 'API docs']);
     const marked = [...nav.matchAll(/<a [^>]*aria-current="page"[^>]*>([^<]+)<\/a>/g)].map((m) => m[1]);
     expect(marked).toEqual(current === null ? [] : [current]);
   });

@@ -57,7 +57,7 @@ describe('GET /docs-json', () => {
     expect(api.length).toBeGreaterThanOrEqual(14);
     expect(documentedRoutes().sort()).toEqual(api);
     // Only the dashboard's pages and files are left out.
-    expect(routes.filter((r) => r.excluded).map((r) => r.route).sort()).toEqual(['GET /', 'GET /about/methodology', 'GET /alerts', 'GET /assets/*', 'GET /countries/{code}', 'GET /explore', 'GET /map', 'GET /map/world.json', 'GET /pairs/{pair}', 'GET /static/{version}/*', 'GET /vendor/uplot/{file}']);
+    expect(routes.filter((r) => r.excluded).map((r) => r.route).sort()).toEqual(['GET /', 'GET /about/methodology', 'GET /alerts', 'GET /assets/*', 'GET /countries/{code}', 'GET /explore', 'GET /map', 'GET /map/world.json', 'GET /pairs/{pair}', 'GET /review', 'GET /static/{version}/*', 'GET /vendor/uplot/{file}']);
   });
 
   it('gives POST /incidents a request schema with the fields of a report, and seed-story examples', () => {

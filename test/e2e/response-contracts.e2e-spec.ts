@@ -54,6 +54,9 @@ afterAll(async () => {
 
 const report = (overrides: Record<string, unknown> = {}) => ({ ...accusation('AZE', 'FRA'), occurredOn: '2024-05-15', ...overrides });
 
+/** An accepted proposal: a report with the key that makes accepting it again record nothing new. */
+const batchItem = (overrides: Record<string, unknown> = {}) => report({ key: 'contracts/accusation', occurredOn: '2024-05-16', ...overrides });
+
 interface Case {
   route: string;
   status: number;
@@ -78,6 +81,20 @@ const CASES: Case[] = [
   { route: 'POST /incidents', status: 413, what: 'a body over the limit', send: post('/incidents', report({ summary: 'x'.repeat(BODY_LIMIT_BYTES) }), bearer('alice')) },
   { route: 'POST /incidents', status: 415, what: 'a text body', send: post('/incidents', 'not json', { ...bearer('alice'), 'content-type': 'text/plain' }) },
   { route: 'POST /incidents', status: 422, what: 'a reciprocal expulsion answering nothing', send: post('/incidents', report({ type: 'ReciprocalExpulsion', actor: 'DEU', target: 'ITA', details: { diplomats: 1 } }), bearer('alice')) },
+  { route: 'POST /incidents/batch', status: 200, what: 'accepted proposals', send: post('/incidents/batch', { incidents: [batchItem()] }, bearer('alice')) },
+  { route: 'POST /incidents/batch', status: 200, what: 'the same proposals accepted again', send: post('/incidents/batch', { incidents: [batchItem()] }, bearer('alice')) },
+  { route: 'POST /incidents/batch', status: 400, what: 'an item without its fields', send: post('/incidents/batch', { incidents: [{ key: 'k', type: 'Accusation' }] }, bearer('alice')) },
+  { route: 'POST /incidents/batch', status: 401, what: 'no API key', send: post('/incidents/batch', { incidents: [batchItem()] }) },
+  { route: 'POST /incidents/batch', status: 403, what: 'a reader key', send: post('/incidents/batch', { incidents: [batchItem()] }, bearer('viewer')) },
+  { route: 'POST /incidents/batch', status: 413, what: 'a body over the limit', send: post('/incidents/batch', { incidents: [batchItem({ summary: 'x'.repeat(BODY_LIMIT_BYTES) })] }, bearer('alice')) },
+  { route: 'POST /incidents/batch', status: 415, what: 'a text body', send: post('/incidents/batch', 'not json', { ...bearer('alice'), 'content-type': 'text/plain' }) },
+  { route: 'POST /incidents/batch', status: 422, what: 'a restoration of relations never cut', send: post('/incidents/batch', { incidents: [batchItem({ key: 'contracts/restored', type: 'DiplomaticRelationsRestored', actor: 'DEU', target: 'ITA' })] }, bearer('alice')) },
+  { route: 'POST /extractions', status: 200, what: 'an article', send: post('/extractions', { text: 'Azerbaijan expelled two French diplomats on Tuesday.', publishedOn: '2023-12-27' }, bearer('alice')) },
+  { route: 'POST /extractions', status: 400, what: 'an article without its date', send: post('/extractions', { text: 'Azerbaijan expelled two French diplomats.' }, bearer('alice')) },
+  { route: 'POST /extractions', status: 401, what: 'no API key', send: post('/extractions', { text: 'x', publishedOn: '2023-12-27' }) },
+  { route: 'POST /extractions', status: 403, what: 'a reader key', send: post('/extractions', { text: 'x', publishedOn: '2023-12-27' }, bearer('viewer')) },
+  { route: 'POST /extractions', status: 413, what: 'a body over the limit', send: post('/extractions', { text: 'x'.repeat(BODY_LIMIT_BYTES), publishedOn: '2023-12-27' }, bearer('alice')) },
+  { route: 'POST /extractions', status: 415, what: 'a text body', send: post('/extractions', 'not json', { ...bearer('alice'), 'content-type': 'text/plain' }) },
   { route: 'POST /incidents/{incidentId}/correction', status: 201, what: 'a correction', send: () => post(`/incidents/${ids.reported}/correction`, { summary: 'Baku accuses Paris of open bias', reason: 'The statement says more' }, bearer('alice'))() },
   { route: 'POST /incidents/{incidentId}/correction', status: 400, what: 'a correction without a reason', send: () => post(`/incidents/${ids.reported}/correction`, { summary: 'Again' }, bearer('alice'))() },
   { route: 'POST /incidents/{incidentId}/correction', status: 404, what: 'an unknown incident', send: post(`/incidents/${MISSING_ID}/correction`, { summary: 'Again', reason: 'Test' }, bearer('alice')) },

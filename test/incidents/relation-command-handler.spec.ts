@@ -144,4 +144,25 @@ describe('the relation command handler', () => {
     recordedElsewhere.set(eventId, 'relation-ARM-AZE');
     await given([]).when(aReport('Accusation'), { eventId }).thenRejects(EventIdConflictError, /another stream/);
   });
+
+  describe('a batch', () => {
+    const recall = (n: number) => ({ eventId: callerId(`recall-${n}`), command: aReport('AmbassadorRecalled', { incidentId: incidentId(n) }) });
+    const accusation = (n: number) => ({ eventId: callerId(`accusation-${n}`), command: aReport('Accusation', { incidentId: incidentId(n) }) });
+
+    it('decides each command on the state the ones before it left: a second recall is refused, the others go on', async () => {
+      const outcome = await handler.handleBatch(STREAM, [recall(1), recall(2), accusation(3)], { metadata: { recordedBy: 'alice' } });
+
+      expect(outcome.appended.map((event) => event.type)).toEqual(['AmbassadorRecalled', 'Accusation']);
+      expect(outcome.refused).toEqual([{ eventId: recall(2).eventId, reason: expect.stringMatching(/already recalled/) }]);
+      expect((await store.readStream(STREAM)).map((event) => event.metadata)).toEqual([{ recordedBy: 'alice' }, { recordedBy: 'alice' }]);
+    });
+
+    it('in a dry run says what it would append, skip and refuse, and appends nothing', async () => {
+      await handler.handleBatch(STREAM, [accusation(3)]);
+      const dryRun = await handler.handleBatch(STREAM, [recall(1), recall(2), accusation(3)], { dryRun: true });
+
+      expect(dryRun).toEqual({ appended: [], alreadyRecorded: 1, refused: [{ eventId: recall(2).eventId, reason: expect.stringMatching(/already recalled/) }] });
+      expect(await store.readStream(STREAM)).toHaveLength(1);
+    });
+  });
 });

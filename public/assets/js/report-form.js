@@ -25,9 +25,12 @@ function field(name, label, control, hint) {
 
 /**
  * Renders the form into `container`. pair = [a, b] preselects the countries; onRecorded(result)
- * runs after a 201.
+ * runs after a 201. `initial` fills every field (a report's body, as the API takes it).
+ * `embedded`: the form is one of several on a page that sends them together (the review page), so
+ * it has no submit button or API key of its own; the page reads `body()` and hands the API's
+ * answer back to `showErrors` / `showProblem`.
  */
-export function mountReportForm(container, { pair, catalog, onRecorded }) {
+export function mountReportForm(container, { pair, catalog, onRecorded, initial, embedded = false }) {
   const types = catalog.incidentTypes;
   const byType = new Map(types.map((t) => [t.type, t]));
 
@@ -69,7 +72,7 @@ export function mountReportForm(container, { pair, catalog, onRecorded }) {
   );
   const addSource = h('button', { type: 'button', class: 'button' }, 'Add another source');
   sourcesFieldset.append(addSource);
-  let sources = [{}];
+  let sources = initial?.sources?.length ? initial.sources.map((source) => ({ ...source })) : [{}];
 
   const detailsBox = h('fieldset', { class: 'group', dataset: { field: 'details' } });
 
@@ -86,10 +89,11 @@ export function mountReportForm(container, { pair, catalog, onRecorded }) {
   const statusBox = h('div', { class: 'form-status', role: 'status' });
   const submit = h('button', { type: 'submit', class: 'button primary' }, 'Report incident');
 
+  const introId = embedded ? nextId('report-intro') : 'report-intro';
   const form = h(
     'form',
-    { class: 'report-form', novalidate: true, id: 'report-form', 'aria-describedby': 'report-intro' },
-    h('p', { class: 'hint', id: 'report-intro' }, 'The server checks every field and explains what it cannot accept, next to the field concerned.'),
+    { class: 'report-form', novalidate: true, id: embedded ? null : 'report-form', 'aria-describedby': introId },
+    h('p', { class: 'hint', id: introId }, 'The server checks every field and explains what it cannot accept, next to the field concerned.'),
     errorBox,
     h(
       'div',
@@ -107,8 +111,8 @@ export function mountReportForm(container, { pair, catalog, onRecorded }) {
     ),
     sourcesFieldset,
     detailsBox,
-    keyDetails,
-    h('div', { class: 'actions' }, submit),
+    embedded ? null : keyDetails,
+    embedded ? null : h('div', { class: 'actions' }, submit),
     statusBox,
   );
   summary.dataset.control = 'summary';
@@ -144,11 +148,10 @@ export function mountReportForm(container, { pair, catalog, onRecorded }) {
   });
 
   /** Controls for the type's `details`, built from the JSON schema the catalogue serves. */
-  function renderDetails() {
+  function renderDetails(previous = readDetails()) {
     const definition = byType.get(typeSelect.value);
     fill(typeHint, definition?.description ?? '');
     const schema = definition?.details;
-    const previous = readDetails();
     if (!schema || Object.keys(schema.properties ?? {}).length === 0) {
       detailsBox.hidden = true;
       fill(detailsBox);
@@ -294,7 +297,7 @@ export function mountReportForm(container, { pair, catalog, onRecorded }) {
     plainErrors(errors).forEach(({ box, control, text }, index) => {
       let controlId = null;
       if (box) {
-        const message = h('p', { class: 'field-error', id: `err-${index}` }, h('span', { class: 'visually-hidden' }, 'Error: '), text);
+        const message = h('p', { class: 'field-error', id: nextId('err') }, h('span', { class: 'visually-hidden' }, 'Error: '), text);
         const anchor = box.querySelector(':scope > label, :scope > legend');
         if (anchor) anchor.after(message);
         else box.prepend(message);
@@ -330,6 +333,8 @@ export function mountReportForm(container, { pair, catalog, onRecorded }) {
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
+    // Embedded, the page sends the forms together; Enter in a field must not send this one alone.
+    if (embedded) return;
     clearErrors();
     fill(statusBox);
     submit.disabled = true;
@@ -363,14 +368,34 @@ export function mountReportForm(container, { pair, catalog, onRecorded }) {
     }
   });
 
-  typeSelect.addEventListener('change', renderDetails);
+  typeSelect.addEventListener('change', () => renderDetails());
+  if (initial) {
+    if (byType.has(initial.type)) typeSelect.value = initial.type;
+    actor.value = initial.actor ?? actor.value;
+    target.value = initial.target ?? target.value;
+    occurredOn.value = initial.occurredOn ?? '';
+    summary.value = initial.summary ?? '';
+    summary.dispatchEvent(new Event('input'));
+  }
   renderSources();
-  renderDetails();
+  renderDetails(initial?.details ?? {});
   return {
     setPair([a, b]) {
       actor.value = a;
       target.value = b;
     },
+    /** The report as the API takes it, from the fields as they are now. */
+    body,
+    /** The API's 400 `errors`, with paths relative to this report (`details.diplomats`), said next to their fields. */
+    showErrors(errors) {
+      clearErrors();
+      showFieldErrors(errors);
+    },
+    showProblem(problem) {
+      clearErrors();
+      showProblem(problem);
+    },
+    clearErrors,
   };
 }
 
