@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { parseApiKeys } from '../../src/auth/api-keys.js';
 import { eventIdOfRow } from '../../src/import/row-command.js';
@@ -33,18 +33,22 @@ function eventIdsAfter(file: string, count: number): string[] {
 }
 
 let t: TestApp;
+/** The first GDELT job's address, asked for again after a restart. */
+let gdeltJob = '';
+const APP_OPTIONS = {
+  auth: { keys: parseApiKeys(`alice:reporter:${SECRETS.alice},ops:admin:${SECRETS.ops}`), readsRequireKey: false },
+  importUploads: { limitBytes: LIMIT_BYTES },
+};
+/** Set once the app has been restarted on the same file, which the test then removes itself. */
+let restartedDir: string | undefined;
 
 beforeAll(async () => {
-  t = await startTestApp({
-    app: {
-      auth: { keys: parseApiKeys(`alice:reporter:${SECRETS.alice},ops:admin:${SECRETS.ops}`), readsRequireKey: false },
-      importUploads: { limitBytes: LIMIT_BYTES },
-    },
-  });
+  t = await startTestApp({ app: APP_OPTIONS });
 });
 
 afterAll(async () => {
   await t?.close();
+  if (restartedDir) rmSync(restartedDir, { recursive: true, force: true });
 });
 
 async function upload(body: Buffer, contentType = 'application/octet-stream') {
@@ -69,6 +73,7 @@ it('imports the GDELT sample as the CLI does: 202 with the job, polled to its fi
   expect(['queued', 'running', 'finished']).toContain(accepted.json.state);
   const location = accepted.headers.get('location')!;
   expect(location).toBe(`/admin/imports/${accepted.json.jobId}`);
+  gdeltJob = location;
 
   const job = await finished(location);
   expect(job).toMatchObject({
@@ -170,4 +175,18 @@ it('answers 404 for a job it does not know and 400 for an id that is no UUID', a
   const bad = await t.request('GET', '/admin/imports/nope', undefined, bearer('ops'));
   expect(bad.status).toBe(400);
   expect(bad.json.errors).toEqual([{ field: 'jobId', message: 'must be a UUID' }]);
+});
+
+it('keeps every row a job appended across a restart; the job itself, kept in memory, is forgotten', async () => {
+  const before = countEvents(t.file);
+  const file = t.file;
+  restartedDir = t.dir;
+  await t.close({ keep: true });
+  t = await startTestApp({ file, app: APP_OPTIONS });
+
+  expect(countEvents(t.file)).toBe(before);
+  expect((await t.request('GET', gdeltJob, undefined, bearer('ops'))).status).toBe(404);
+  const job = await finished((await upload(GDELT)).headers.get('location')!);
+  expect(job).toMatchObject({ state: 'finished', accepted: 0, alreadyRecorded: 234 });
+  expect(countEvents(t.file)).toBe(before);
 });
