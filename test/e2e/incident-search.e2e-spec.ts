@@ -165,6 +165,31 @@ describe('CSV export', () => {
     const json2 = (await t.request('GET', '/relations/FRA/AZE/timeline?from=2023-12-01&to=2023-12-28')).json;
     expect(points.map((p) => Number(p.score))).toEqual(json2.points.map((p: { score: number }) => p.score));
   });
+
+  it('exports the overview as CSV, one row per pair with its sparkline in one compact column, by format and by Accept', async () => {
+    const query = '/relations/overview?country=FRA&limit=5&days=30';
+    const json = (await t.request('GET', query)).json;
+    for (const response of [await t.request('GET', `${query}&format=csv`), await t.request('GET', query, undefined, { accept: 'text/csv' })]) {
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/^text\/csv/);
+      expect(response.headers.get('content-disposition')).toMatch(/^attachment; filename="overview-2023-12-28\.csv"$/);
+      const rows = parse(response.text, { columns: true }) as Record<string, string>[];
+      expect(rows.map((row) => [row.country_a, row.country_b])).toEqual(json.items.map((item: { pair: string[] }) => item.pair));
+      expect(rows[0]).toMatchObject({ sparkline_from: json.sparkline.from, sparkline_to: json.sparkline.to, level: json.items[0].escalation.level });
+      const scores = rows[0].sparkline_daily_scores.split(' ').map(Number);
+      expect(scores).toHaveLength(30);
+      expect(scores).toEqual(json.items[0].sparkline.map((score: number) => Number(score.toFixed(1))));
+    }
+  });
+
+  it('refuses format on a route that has no CSV, naming the parameter', async () => {
+    for (const path of ['/relations/FRA/AZE?format=csv', '/relations/FRA/AZE/months?format=csv', '/watches?format=csv']) {
+      const response = await t.request('GET', path);
+      expect(response.status).toBe(400);
+      expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(JSON.stringify(response.json)).toContain('format');
+    }
+  });
 });
 
 describe('pages for phones', () => {
