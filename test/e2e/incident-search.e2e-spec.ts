@@ -212,4 +212,20 @@ describe('pages for phones', () => {
     expect(france).toMatchObject({ name: 'France', d: expect.stringMatching(/^M[\d.]+,[\d.]+/) });
     expect(world.countries.filter((country) => country.code !== null).length).toBeGreaterThan(160);
   });
+
+  it('places countries too small for the 1:110m outlines as dots where they are', async () => {
+    const world = (await t.request('GET', '/map/world.json')).json as { width: number; height: number; countries: { code: string | null; d: string; dot: [number, number] | null }[] };
+    const byCode = new Map(world.countries.map((country) => [country.code, country]));
+    for (const code of ['SGP', 'BHR', 'MLT', 'MDV', 'BRB', 'TON']) {
+      const dot = byCode.get(code)?.dot;
+      expect([code, dot && dot.every((v, i) => v >= 0 && v <= (i === 0 ? world.width : world.height))]).toEqual([code, true]);
+      expect(byCode.get(code)?.d).toBe('');
+    }
+    // Singapore sits south of Malaysia's peninsula and west of its Borneo states; Malta south of Sicily (Italy).
+    const [sgx, sgy] = byCode.get('SGP')!.dot!;
+    expect(sgx).toBeGreaterThan(world.width / 2);
+    expect(sgy).toBeGreaterThan(world.height / 2 - 20);
+    expect(byCode.get('FRA')!.dot).toBeNull();
+    expect(world.countries.filter((country) => country.code !== null).length).toBeGreaterThan(190);
+  });
 });
