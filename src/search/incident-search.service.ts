@@ -29,6 +29,9 @@ export class IncidentSearch implements OnApplicationShutdown {
   /** True once the index has read up to the read model and takes the events it applies. */
   private following = false;
   private stopListening: (() => void) | undefined;
+  /** Events handed over by the read model, written together at the next turn of the event loop. */
+  private pending: StoredEvent[] = [];
+  private flushScheduled = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private stopping = false;
 
@@ -47,7 +50,7 @@ export class IncidentSearch implements OnApplicationShutdown {
    */
   start(): void {
     this.stopListening ??= this.projections.onLiveEvent((event) => {
-      if (this.following) this.applySafely(event);
+      if (this.following) this.enqueue(event);
     });
     void this.readUpToReadModel().then(
       () => undefined,
@@ -112,13 +115,34 @@ export class IncidentSearch implements OnApplicationShutdown {
     this.index.close();
   }
 
-  /** An event from the read model's pass: a fault here must not stop the read model, so it is logged, and searches wait for the index (503). */
-  private applySafely(event: StoredEvent): void {
+  /**
+   * The events of one group commit arrive together: written in one transaction, FTS5 costs about a
+   * seventh of what one statement per event does (bench:search), and this runs on every append.
+   * A search made meanwhile waits for the flush like any other catch-up (see `search`).
+   */
+  private enqueue(event: StoredEvent): void {
+    this.pending.push(event);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  /** A fault here must not stop the read model: it is logged, and the index reads the log again (searches wait, then 503). */
+  private flush(): void {
+    this.flushScheduled = false;
+    const events = this.pending;
+    this.pending = [];
+    if (!this.following || this.stopping) return;
+    const before = this.checkpoint;
     try {
-      this.apply(event);
+      this.index.inTransaction(() => {
+        for (const event of events) this.apply(event);
+      });
     } catch (error) {
+      // The transaction was rolled back: read again from where it began.
+      this.checkpoint = before;
       this.following = false;
-      this.logger.error(`Search index could not apply ${event.type} at ${event.position} (${String(error)}); reading the log again`);
+      this.logger.error(`Search index could not apply the log up to ${events[events.length - 1]?.position} (${String(error)}); reading the log again`);
       this.start();
     }
   }
