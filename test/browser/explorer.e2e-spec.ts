@@ -211,6 +211,19 @@ if (!haveChromium) {
     await context.close();
   });
 
+  it('lists incidents as known at a date from the explore page\'s Known at field', async () => {
+    const context = await contextAt(DESKTOP);
+    const page = await open(context, '/explore?q=expel');
+    expect(await page.$$eval('#results-body tr[data-incident-id]', (rows: any[]) => rows.length)).toBeGreaterThan(0);
+    // The seeds were recorded today: at the end of 1 December 2023 Demarche knew none of them.
+    await page.fill('#knownAt', '2023-12-01');
+    await page.click('#search button[type="submit"]');
+    await page.waitForURL(/knownAt=2023-12-01/);
+    await page.waitForFunction(() => /No incident matches/.test(document.querySelector('#results-body').textContent));
+    expect(await page.getAttribute('#download-csv', 'href')).toContain('knownAt=2023-12-01');
+    await context.close();
+  });
+
   it('fits every page into 390 px without horizontal scrolling, tables becoming cards', async () => {
     const context = await contextAt(PHONE);
     for (const path of ['/', '/explore?q=expel', '/map', '/countries/FRA', '/pairs/AZE-FRA?asOf=2023-12-28']) {
