@@ -16,6 +16,7 @@ import { performance } from 'node:perf_hooks';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../src/app.js';
 import { EVENT_STORE, type EventStore } from '../src/event-store/event-store.port.js';
+import { IncidentSearch } from '../src/search/incident-search.service.js';
 import { createNoopApp } from './noop-app.js';
 
 export interface ServerStats {
@@ -64,6 +65,9 @@ async function main(): Promise<void> {
     if (!file) throw new Error('usage: bench-server real <sqlite-file | postgres://…>');
     const eventStore = /^postgres(ql)?:\/\//.test(file) ? ({ kind: 'postgres', connectionString: file } as const) : ({ kind: 'sqlite', file } as const);
     app = await createApp({ eventStore, logger: false });
+    // For measuring what the search index's own pass over the log costs appends: the bench alone
+    // can stop it (no search is made here), so the same build runs with and without it.
+    if (process.env.BENCH_WITHOUT_SEARCH_INDEX === '1') await app.get(IncidentSearch).onApplicationShutdown();
   } else if (mode === 'noop') {
     app = await createNoopApp();
   } else {

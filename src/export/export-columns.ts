@@ -79,3 +79,19 @@ export const TIMELINE_COLUMNS: CsvColumn<TimelineRow>[] = [
   { header: 'incident_ids', cell: (r) => r.incidents.map((i) => i.incidentId).join(' ') },
   { header: 'incident_types', cell: (r) => r.incidents.map((i) => i.type).join(' ') },
 ];
+
+/** A pair of the overview: its relation row, and its daily sparkline in one compact cell. */
+export interface OverviewRow extends RelationRow {
+  sparkline: number[];
+}
+
+/** The sparkline's first and last day, the same for every row of one answer. */
+export function overviewColumns(span: { from: string; to: string }): CsvColumn<OverviewRow>[] {
+  return [
+    ...RELATION_COLUMNS,
+    { header: 'sparkline_from', cell: () => span.from },
+    { header: 'sparkline_to', cell: () => span.to },
+    // One score a day, space-separated, one decimal: a year of points stays a readable cell that splits back into numbers.
+    { header: 'sparkline_daily_scores', cell: (r) => r.sparkline.map((score) => score.toFixed(1)).join(' ') },
+  ];
+}

@@ -55,6 +55,8 @@ const RESUBSCRIBED_CONFIRM_MS = 1_000;
 @Injectable()
 export class ProjectionRunner implements OnApplicationShutdown {
   readonly updates$ = new Subject<ReadModelUpdate>();
+  /** Called with every event applied live (see `onLiveEvent`). */
+  private readonly liveListeners = new Set<(event: StoredEvent) => void>();
   private model: RelationsReadModel;
   private checkpoint: string | null = null;
   /** The event at the checkpoint: what a snapshot records to be recognised by this log only. */
@@ -190,6 +192,17 @@ export class ProjectionRunner implements OnApplicationShutdown {
     };
   }
 
+  /**
+   * Calls `listener` synchronously with each event the read model applies from the log after
+   * start, once each and in log order: another index kept beside the read model (the search
+   * index) follows the log on this pass instead of a subscription of its own, which cost every
+   * append a second read and parse of the event. Returns the way to stop listening.
+   */
+  onLiveEvent(listener: (event: StoredEvent) => void): () => void {
+    this.liveListeners.add(listener);
+    return () => this.liveListeners.delete(listener);
+  }
+
   /** Resolves true once the read model has applied `position`, false after `timeoutMs`. */
   waitFor(position: string, timeoutMs: number): Promise<boolean> {
     return this.waiters.wait(position, this.checkpoint, timeoutMs);
@@ -309,5 +322,6 @@ export class ProjectionRunner implements OnApplicationShutdown {
       this.updates$.next({ pairKey, event: relationEvent, position: event.position, eventId: event.eventId });
     }
     this.waiters.applied(event.position);
+    for (const listener of this.liveListeners) listener(event);
   }
 }

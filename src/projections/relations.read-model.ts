@@ -84,8 +84,9 @@ export class RelationsReadModel {
     return this.rows.pair(a, b)?.lastRevision;
   }
 
-  incident(incidentId: string): Promise<RecordedIncident | undefined> {
-    return incidentById(this.side, incidentId);
+  /** As currently believed, or as believed at `knownAtMs` (undefined if reported after). */
+  incident(incidentId: string, knownAtMs?: number): Promise<RecordedIncident | undefined> {
+    return incidentById(this.side, incidentId, knownAtMs);
   }
 
   /** Incidents in the order they were reported, retracted ones left out. */

@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { INCIDENT_COLUMNS } from '../export/export-columns.js';
 import { sendCsv, toCsv, wantsCsv } from '../export/csv.js';
 import { IncidentSearch } from '../search/incident-search.service.js';
+import { endOf } from '../time/perspective.js';
 import { searchedIncidentsPage } from '../search/searched-incidents-page.js';
 import { parseOccurrence } from '../domain/occurrence.js';
 import { pairFaults, pairKey } from '../domain/relation-pair.js';
@@ -70,6 +71,7 @@ export class IncidentQueriesController {
     }
     const fromMs = query.from ? parseOccurrence(query.from).startMs : undefined;
     const toMs = query.to ? parseOccurrence(query.to).endMs - 1 : undefined;
+    const knownAtMs = query.knownAt ? endOf(query.knownAt) : undefined;
     if (fromMs !== undefined && toMs !== undefined && fromMs > toMs) errors.push({ field: 'to', message: 'must not be before from' });
     if (errors.length > 0) throw validationProblem(errors);
 
@@ -89,11 +91,12 @@ export class IncidentQueriesController {
             order: query.sort ?? 'reported',
             fromMs,
             toMs,
+            knownAtMs,
             after: query.cursor,
           },
           limit,
         )
-      : await this.projections.readModel.listIncidents({ pair, type: query.type, fromMs, toMs, after: query.cursor, limit });
+      : await this.projections.readModel.listIncidents({ pair, type: query.type, fromMs, toMs, knownAtMs, after: query.cursor, limit });
     const body = { items: page.items.map(incidentResponse), next: page.next };
     if (!wantsCsv(query.format, accept)) return body;
     // The cursor of the next page travels in a header, since a CSV body has no place for it.

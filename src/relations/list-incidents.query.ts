@@ -30,6 +30,14 @@ export class ListIncidentsQuery {
   @IsOptional() @IsOccurrenceDate()
   to?: string;
 
+  @ApiPropertyOptional({
+    description:
+      'As Demarche knew it then: only incidents recorded by the end of this date, each with the corrections and retractions recorded by then (q matches the words as they read now)',
+    example: '2023-12-27',
+  })
+  @IsOptional() @IsOccurrenceDate()
+  knownAt?: string;
+
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 50 })
   @IsOptional() @IsQueryInteger(1, MAX_PAGE_SIZE)
   limit?: number;

@@ -1,9 +1,12 @@
-import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { IsOptional } from 'class-validator';
 import { CLOCK, type Clock } from '../clock.js';
 import { DAY_MS } from '../domain/numbers.js';
 import { timelineInstants } from '../domain/timeline.js';
+import { overviewColumns } from '../export/export-columns.js';
+import { sendCsv, toCsv, wantsCsv } from '../export/csv.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
 import { ApiProblems } from '../docs/problem.schema.js';
 import { OverviewResponse } from '../docs/responses/overview.responses.js';
@@ -42,11 +45,18 @@ export class OverviewController {
   @Get('overview')
   @ApiOperation({
     summary: 'A page of pairs with their levels, scores and sparklines',
-    description: 'Paged with limit (default 50) and offset, in the order of GET /relations; the filters and asOf/knownAt as there. Try asOf=2023-12-28.',
+    description:
+      'Paged with limit (default 50) and offset, in the order of GET /relations; the filters and asOf/knownAt as there. Try asOf=2023-12-28. ' +
+      'Accept: text/csv or format=csv answers the page as CSV: one row per pair, the columns of GET /relations, then the sparkline as its first and last day and its daily scores, space-separated.',
   })
   @ApiOkResponse({ type: OverviewResponse })
+  @ApiProduces('application/json', 'text/csv')
   @ApiProblems(400, 503)
-  async overview(@Query() query: OverviewQuery): Promise<OverviewResponse> {
+  async overview(
+    @Query() query: OverviewQuery,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<OverviewResponse | string> {
     await awaitPosition(this.store, this.projections, query.minPosition);
     const perspective = perspectiveOf(query, this.clock);
     const readModel = this.projections.readModel;
@@ -61,6 +71,8 @@ export class OverviewController {
       thisMonth: monthSoFar(readModel, view.pair[0], view.pair[1], perspective) ?? null,
       sparkline: readModel.scoresAt(view.pair[0], view.pair[1], instants, perspective.knownAtMs) ?? [],
     }));
+    const span = { from: day(firstDayMs), to: day(lastDayMs) };
+    if (wantsCsv(query.format, accept)) return sendCsv(reply, `overview-${perspective.atIso.slice(0, 10)}.csv`, toCsv(overviewColumns(span), items));
     const first = readModel.firstIncidentAt(query.country, perspective.knownAtMs);
     return {
       at: perspective.atIso,
@@ -71,7 +83,7 @@ export class OverviewController {
       limit,
       offset,
       countries: page.countries,
-      sparkline: { from: day(firstDayMs), to: day(lastDayMs), interval: 'day' },
+      sparkline: { ...span, interval: 'day' },
       items,
     };
   }

@@ -9,6 +9,8 @@ export interface SearchPageRequest extends Omit<SearchCriteria, 'limit' | 'after
   /** Occurrence reference instants, epoch ms, inclusive: checked against the read model's belief. */
   fromMs?: number;
   toMs?: number;
+  /** Incidents as known at this instant, epoch ms: reported by then, with the corrections and retractions recorded by then. */
+  knownAtMs?: number;
   after?: string;
 }
 
@@ -26,10 +28,12 @@ export async function searchedIncidentsPage(
   const items: RecordedIncident[] = [];
   let after = request.after;
   for (;;) {
-    const positions = await search.search({ ...request, afterPosition: after, limit: BATCH });
+    // The index knows only what is believed now: an incident retracted since knownAt was not retracted then, so the retraction is judged here.
+    const includeRetracted = request.includeRetracted || request.knownAtMs !== undefined;
+    const positions = await search.search({ ...request, includeRetracted, afterPosition: after, limit: BATCH });
     const scanned = positions.slice(0, BATCH);
     for (const position of scanned) {
-      const incident = await incidentAt(search, readModel, position);
+      const incident = await incidentAt(search, readModel, position, request.knownAtMs);
       if (!incident) continue;
       if (incident.retracted && !request.includeRetracted) continue;
       if (request.fromMs !== undefined && incident.atMs < request.fromMs) continue;
@@ -42,7 +46,7 @@ export async function searchedIncidentsPage(
   }
 }
 
-async function incidentAt(search: IncidentSearch, readModel: RelationsReadModel, position: string): Promise<RecordedIncident | undefined> {
+async function incidentAt(search: IncidentSearch, readModel: RelationsReadModel, position: string, knownAtMs?: number): Promise<RecordedIncident | undefined> {
   const incidentId = search.incidentAt(position);
-  return incidentId === undefined ? undefined : readModel.incident(incidentId);
+  return incidentId === undefined ? undefined : readModel.incident(incidentId, knownAtMs);
 }

@@ -1,15 +1,17 @@
-import { Controller, Get, Inject, Optional, Query, Req, Res, type BeforeApplicationShutdown } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Headers, Inject, Optional, Query, Req, Res, type BeforeApplicationShutdown } from '@nestjs/common';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { normalizeIP } from '@fastify/rate-limit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { OutgoingHttpHeaders } from 'node:http';
 import { ApiProblems } from '../docs/problem.schema.js';
 import { AlertListResponse } from '../docs/responses/watch.responses.js';
 import { NoQueryParameters } from '../http/no-query-parameters.js';
+import { validationProblem } from '../http/problem.js';
 import { LIVE_STREAM_OPTIONS } from '../live/event-stream.controller.js';
 import { DEFAULT_LIVE_STREAM_LIMITS, type LiveStreamOptions, streamSettings } from '../live/live-stream.options.js';
 import { SseConnection } from '../live/sse-connection.js';
 import { StreamRegistry } from '../live/stream-registry.js';
+import { alertEventId, parseAlertEventId, type AlertEventId } from './alert-journal.js';
 import type { Alert } from './watch-events.js';
 import { WatchRepository } from './watch-repository.js';
 
@@ -19,6 +21,7 @@ const RECENT_ALERTS = 100;
 const STREAM_EXAMPLE = [
   'retry: 2000',
   '',
+  'id: 2023-12-27T12:00:00.000Z/5d1c8a7e-1f0b-8c2d-9e3f-4a5b6c7d8e9f',
   'event: alert',
   'data: {"alertId":"5d1c8a7e-1f0b-8c2d-9e3f-4a5b6c7d8e9f","watchId":"…","watchName":"Caucasus desk","pair":"AZE-FRA","rule":{"type":"level_reached","level":"crisis"},"signature":"level crisis or worse","raisedAt":"2023-12-27T12:00:00.000Z","score":61.2,"level":"crisis","message":"Azerbaijan–France is at crisis (score 61.2), at or beyond crisis"}',
   '',
@@ -57,11 +60,21 @@ export class AlertsController implements BeforeApplicationShutdown {
   @Get('stream')
   @ApiOperation({
     summary: 'Alerts as server-sent events',
-    description: 'Each alert raised from now on, as an `alert` event (the same JSON as a webhook body, without `attempt`). A `: heartbeat` comment every 15 s. Limited per client address (429) and in all (503). Read GET /watches/alerts for what came before.',
+    description:
+      'Each alert raised from now on, as an `alert` event (the same JSON as a webhook body, without `attempt`) whose id is `<raisedAt>/<alertId>`. ' +
+      'A client reconnecting with Last-Event-ID first gets the alerts it missed, oldest first, none twice. A `: heartbeat` comment every 15 s. ' +
+      'Limited per client address (429) and in all (503). Read GET /watches/alerts for what came before a first connection.',
   })
+  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'The id of the last alert received: the stream starts with the alerts raised since' })
   @ApiOkResponse({ description: 'An endless text/event-stream', content: { 'text/event-stream': { schema: { type: 'string' }, example: STREAM_EXAMPLE } } })
   @ApiProblems(400, 429, 503)
-  stream(@Query() _query: NoQueryParameters, @Req() request: FastifyRequest, @Res() reply: FastifyReply): void {
+  stream(
+    @Query() _query: NoQueryParameters,
+    @Headers('last-event-id') lastEventId: string | undefined,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): void {
+    const resumeAfter = resumePoint(lastEventId);
     const address = request.ip ?? request.socket.remoteAddress;
     const release = this.streams.admit(address ? normalizeIP(address) : 'unknown');
     reply.hijack();
@@ -75,7 +88,10 @@ export class AlertsController implements BeforeApplicationShutdown {
     const connection = new SseConnection(reply.raw, this.limits);
     this.streams.track(connection, release);
     connection.send('retry: 2000\n\n');
-    const subscription = this.repository.alerts$.subscribe((alert) => connection.send({ event: 'alert', data: alert }));
+    const send = (alert: Alert) => connection.send({ id: alertEventId(alert), event: 'alert', data: alert });
+    // Missed alerts are read and the live ones subscribed to in one synchronous step, so none falls between or comes twice.
+    if (resumeAfter) this.repository.alertsAfter(resumeAfter).forEach(send);
+    const subscription = this.repository.alerts$.subscribe(send);
     const heartbeat = setInterval(() => connection.comment('heartbeat'), this.heartbeatMs);
     connection.onClose(() => {
       subscription.unsubscribe();
@@ -86,4 +102,11 @@ export class AlertsController implements BeforeApplicationShutdown {
   beforeApplicationShutdown(): void {
     this.streams.endAll();
   }
+}
+
+function resumePoint(lastEventId: string | undefined): AlertEventId | undefined {
+  if (lastEventId === undefined || lastEventId === '') return undefined;
+  const parsed = parseAlertEventId(lastEventId);
+  if (!parsed) throw validationProblem([{ field: 'Last-Event-ID', message: 'must be the id of an alert event, <raisedAt>/<alertId>' }]);
+  return parsed;
 }

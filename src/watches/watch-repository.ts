@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { Subject } from 'rxjs';
 import { EVENT_STORE, WrongExpectedRevisionError, type EventStore, type ExpectedRevision } from '../event-store/event-store.port.js';
+import { AlertJournal, type AlertEventId } from './alert-journal.js';
 import { emptyHistory, evolveHistory, evolveRegistry, type Watch, type WatchHistory } from './watch-book.js';
 import {
   asJson,
@@ -34,6 +35,8 @@ export class WatchRepository {
   readonly registryChanged$ = new Subject<void>();
   private readonly watches = new Map<string, Watch>();
   private readonly histories = new Map<string, WatchHistory>();
+  /** Alerts in the order this instance learned them, for streams resuming from a Last-Event-ID. */
+  private readonly journal = new AlertJournal();
   /** The operations on each watch's stream, one after another (see `serially`). */
   private readonly queues = new Map<string, Promise<void>>();
   /** Revision of the registry stream's last event read, or -1. */
@@ -44,6 +47,7 @@ export class WatchRepository {
   /** Reads the registry and each active watch's stream. */
   async load(): Promise<void> {
     await this.refresh(false);
+    this.journal.sortByRaisedAt();
   }
 
   /**
@@ -77,7 +81,7 @@ export class WatchRepository {
     if (!watch || !history) return;
     for (const event of await this.readFrom(watchStreamId(watchId), history.revision + 1)) {
       evolveHistory(history, event as WatchStreamEvent, watch.webhookUrl !== null);
-      if (announce && event.type === 'AlertRaised') this.alerts$.next(history.alerts[history.alerts.length - 1]);
+      if (event.type === 'AlertRaised') this.learn(history.alerts[history.alerts.length - 1], announce);
     }
   }
 
@@ -112,8 +116,18 @@ export class WatchRepository {
    */
   async raise(alert: Alert, basedOn: string | null): Promise<boolean> {
     const recorded = await this.appendToWatch(alert.watchId, { type: 'AlertRaised', data: { ...alert, basedOn } }, alert.alertId);
-    if (recorded) this.alerts$.next(alert);
+    if (recorded) this.learn(alert, true);
     return recorded;
+  }
+
+  /** The alerts of watches still in place that a stream client which last received `eventId` missed, oldest first. */
+  alertsAfter(eventId: AlertEventId): Alert[] {
+    return this.journal.after(eventId).filter((alert) => this.watches.has(alert.watchId));
+  }
+
+  private learn(alert: Alert, announce: boolean): void {
+    this.journal.record(alert);
+    if (announce) this.alerts$.next(alert);
   }
 
   async clear(watchId: string, pair: string, clearedAt: string, basedOn: string | null): Promise<void> {

@@ -123,6 +123,37 @@ if (!haveChromium) {
     await context.close();
   });
 
+  it('reaches Singapore, too small for the outlines, as a dot on the map: with Tab, and with a click', async () => {
+    const posted = await t.request('POST', '/incidents', {
+      type: 'AmbassadorSummoned', actor: 'SGP', target: 'MYS', occurredOn: '2023-12-20',
+      summary: 'Singapore summons the Malaysian high commissioner over airspace', sources: [{ publisher: 'Wire' }],
+    });
+    expect(posted.status).toBe(201);
+    const context = await contextAt(DESKTOP);
+    const page = await open(context, '/map');
+    const dot = page.locator('.map-link[data-code="SGP"]');
+    expect(await dot.locator('circle.map-dot').count()).toBe(1);
+    expect(await dot.getAttribute('aria-label')).toMatch(/^Singapore: \w+ at worst, in 1 relation$/);
+    // In the tab order like every other country: Tab from the top of the page until Singapore has the focus.
+    await page.focus('.world-map');
+    let reached = false;
+    for (let presses = 0; presses < 300 && !reached; presses++) {
+      await page.keyboard.press('Tab');
+      reached = await page.evaluate(() => document.activeElement?.getAttribute('data-code') === 'SGP');
+    }
+    expect(reached).toBe(true);
+    await Promise.all([page.waitForURL(/\/countries\/SGP/), page.keyboard.press('Enter')]);
+    await page.waitForSelector('body[data-loaded="true"]');
+    expect(await page.textContent('h1')).toContain('Singapore');
+    expect(await page.$$eval('#country-relations-body tr[data-pair]', (rows: any[]) => rows.map((r) => r.dataset.pair))).toEqual(['MYS-SGP']);
+
+    // A pointer reaches it too: the dot is drawn above Malaysia's outline.
+    await page.goto('/map');
+    await page.waitForSelector('body[data-loaded="true"]');
+    await Promise.all([page.waitForURL(/\/countries\/SGP/), page.click('.map-link[data-code="SGP"] circle')]);
+    await context.close();
+  });
+
   it('shows a retracted incident struck through with its reason, details in words and chart downloads', async () => {
     const context = await contextAt(DESKTOP);
     const page = await open(context, '/pairs/AZE-FRA?asOf=2023-12-28');
@@ -177,6 +208,19 @@ if (!haveChromium) {
     await page.click('#as-of-form button[type="submit"]');
     await page.waitForURL(/knownAt=2023-12-01/);
     expect(await page.textContent('#as-of-help')).toMatch(/as Demarche knew it at the end of 1 Dec 2023/);
+    await context.close();
+  });
+
+  it('lists incidents as known at a date from the explore page\'s Known at field', async () => {
+    const context = await contextAt(DESKTOP);
+    const page = await open(context, '/explore?q=expel');
+    expect(await page.$$eval('#results-body tr[data-incident-id]', (rows: any[]) => rows.length)).toBeGreaterThan(0);
+    // The seeds were recorded today: at the end of 1 December 2023 Demarche knew none of them.
+    await page.fill('#knownAt', '2023-12-01');
+    await page.click('#search button[type="submit"]');
+    await page.waitForURL(/knownAt=2023-12-01/);
+    await page.waitForFunction(() => /No incident matches/.test(document.querySelector('#results-body').textContent));
+    expect(await page.getAttribute('#download-csv', 'href')).toContain('knownAt=2023-12-01');
     await context.close();
   });
 

@@ -165,6 +165,31 @@ describe('CSV export', () => {
     const json2 = (await t.request('GET', '/relations/FRA/AZE/timeline?from=2023-12-01&to=2023-12-28')).json;
     expect(points.map((p) => Number(p.score))).toEqual(json2.points.map((p: { score: number }) => p.score));
   });
+
+  it('exports the overview as CSV, one row per pair with its sparkline in one compact column, by format and by Accept', async () => {
+    const query = '/relations/overview?country=FRA&limit=5&days=30';
+    const json = (await t.request('GET', query)).json;
+    for (const response of [await t.request('GET', `${query}&format=csv`), await t.request('GET', query, undefined, { accept: 'text/csv' })]) {
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/^text\/csv/);
+      expect(response.headers.get('content-disposition')).toMatch(/^attachment; filename="overview-2023-12-28\.csv"$/);
+      const rows = parse(response.text, { columns: true }) as Record<string, string>[];
+      expect(rows.map((row) => [row.country_a, row.country_b])).toEqual(json.items.map((item: { pair: string[] }) => item.pair));
+      expect(rows[0]).toMatchObject({ sparkline_from: json.sparkline.from, sparkline_to: json.sparkline.to, level: json.items[0].escalation.level });
+      const scores = rows[0].sparkline_daily_scores.split(' ').map(Number);
+      expect(scores).toHaveLength(30);
+      expect(scores).toEqual(json.items[0].sparkline.map((score: number) => Number(score.toFixed(1))));
+    }
+  });
+
+  it('refuses format on a route that has no CSV, naming the parameter', async () => {
+    for (const path of ['/relations/FRA/AZE?format=csv', '/relations/FRA/AZE/months?format=csv', '/watches?format=csv']) {
+      const response = await t.request('GET', path);
+      expect(response.status).toBe(400);
+      expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(JSON.stringify(response.json)).toContain('format');
+    }
+  });
 });
 
 describe('pages for phones', () => {
@@ -186,5 +211,21 @@ describe('pages for phones', () => {
     const france = world.countries.find((country) => country.code === 'FRA');
     expect(france).toMatchObject({ name: 'France', d: expect.stringMatching(/^M[\d.]+,[\d.]+/) });
     expect(world.countries.filter((country) => country.code !== null).length).toBeGreaterThan(160);
+  });
+
+  it('places countries too small for the 1:110m outlines as dots where they are', async () => {
+    const world = (await t.request('GET', '/map/world.json')).json as { width: number; height: number; countries: { code: string | null; d: string; dot: [number, number] | null }[] };
+    const byCode = new Map(world.countries.map((country) => [country.code, country]));
+    for (const code of ['SGP', 'BHR', 'MLT', 'MDV', 'BRB', 'TON']) {
+      const dot = byCode.get(code)?.dot;
+      expect([code, dot && dot.every((v, i) => v >= 0 && v <= (i === 0 ? world.width : world.height))]).toEqual([code, true]);
+      expect(byCode.get(code)?.d).toBe('');
+    }
+    // Singapore sits south of Malaysia's peninsula and west of its Borneo states; Malta south of Sicily (Italy).
+    const [sgx, sgy] = byCode.get('SGP')!.dot!;
+    expect(sgx).toBeGreaterThan(world.width / 2);
+    expect(sgy).toBeGreaterThan(world.height / 2 - 20);
+    expect(byCode.get('FRA')!.dot).toBeNull();
+    expect(world.countries.filter((country) => country.code !== null).length).toBeGreaterThan(190);
   });
 });

@@ -53,14 +53,17 @@ export const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'prototype', 'hasOwnP
 
 /** The parameters each API route takes (the dashboard's pages and /docs are not judged): any other is a 400. */
 export const ROUTE_PARAMETERS: Readonly<Record<string, readonly string[]>> = {
-  '/incidents': ['pair', 'type', 'from', 'to', 'limit', 'cursor'],
+  '/incidents': ['pair', 'type', 'from', 'to', 'knownAt', 'limit', 'cursor', 'q', 'country', 'actor', 'target', 'sort', 'retracted', 'format'],
   '/incidents/{id}': [],
-  '/relations': ['asOf', 'knownAt', 'minPosition', 'country', 'level'],
+  '/relations': ['asOf', 'knownAt', 'minPosition', 'country', 'level', 'limit', 'offset', 'format'],
   '/relations/{a}/{b}': ['asOf', 'knownAt', 'minPosition'],
-  '/relations/{a}/{b}/timeline': ['from', 'to', 'interval', 'knownAt'],
+  '/relations/{a}/{b}/timeline': ['from', 'to', 'interval', 'knownAt', 'format'],
   '/events': ['after', 'limit'],
   '/events/stream': ['after'],
   '/catalog': [],
   '/health': [],
   '/admin/projections': [],
+  '/watches': [],
+  '/watches/alerts': [],
+  '/watches/{id}/deliveries': [],
 };

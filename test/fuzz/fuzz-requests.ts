@@ -40,7 +40,7 @@ export interface FuzzRequest {
   valid?: boolean;
   /** Send it a second time: a keyed valid write must then be replayed (201, Idempotent-Replayed, nothing appended). */
   repeat?: boolean;
-  /** Which recorded incident `{incident}` stands for (modulo how many there are). */
+  /** Which recorded incident `{incident}` (or watch in place, `{watch}`) stands for (modulo how many there are). */
   pick: number;
 }
 
@@ -443,6 +443,8 @@ const ROUTES: ((s: () => fc.Arbitrary<string>) => fc.Arbitrary<string>)[] = [
   (s) => fc.tuple(s(), s()).map(([a, b]) => `/relations/${a}/${b}`),
   (s) => fc.tuple(s(), s()).map(([a, b]) => `/relations/${a}/${b}/timeline`),
   (s) => s().map((p) => `/pairs/${p}`),
+  // Not /watches/alerts/stream: an endless stream, judged in its own spec.
+  (s) => fc.oneof(fc.constantFrom('/watches', '/watches/alerts', '/watches/{watch}', '/watches/{watch}/deliveries'), s().map((id) => `/watches/${id}`), s().map((id) => `/watches/${id}/deliveries`)),
   (s) => fc.array(s(), { minLength: 1, maxLength: 3 }).map((parts) => `/assets/${parts.join('/')}`),
   (s) => s().map((f) => `/vendor/uplot/${f}`),
   (s) => fc.array(fc.oneof(s(), fc.constantFrom('incidents', 'relations', 'events', 'admin', 'projections', 'docs')), { minLength: 1, maxLength: 5 }).map((parts) => `/${parts.join('/')}`),
@@ -479,6 +481,9 @@ export function routeTemplate(path: string): string {
     [/^\/relations\/[^/]*\/[^/]*\/timeline$/, '/relations/{a}/{b}/timeline'],
     [/^\/relations\/[^/]*\/[^/]*$/, '/relations/{a}/{b}'],
     [/^\/pairs\/.*/, '/pairs/{pair}'],
+    [/^\/watches\/alerts$/, '/watches/alerts'],
+    [/^\/watches\/[^/]+\/deliveries$/, '/watches/{id}/deliveries'],
+    [/^\/watches\/[^/]+$/, '/watches/{id}'],
     [/^\/assets\/.*/, '/assets/*'],
     [/^\/vendor\/uplot\/.*/, '/vendor/uplot/{file}'],
   ] as const) {
@@ -538,10 +543,51 @@ const rawRequest: fc.Arbitrary<FuzzRequest> = fc.record({ which: fc.nat({ max: R
   return { kind: `raw: ${name}`, app, method: head.split(' ')[0], path: head.split(' ')[1] ?? '', headers: {}, raw: Buffer.from(bytes, 'latin1'), pick };
 });
 
+// ---- watches: valid ones, mangled ones, and deletions --------------------------------------------
+
+const WATCH_RULES = [{ type: 'level_reached', level: 'crisis' }, { type: 'level_reached', level: 'strained' }, { type: 'band_moved_in_a_day' }, { type: 'month_deteriorated' }];
+const pairKey = fc.tuple(countryCode, countryCode).filter(([a, b]) => a !== b).map(([a, b]) => `${a}-${b}`);
+const validWatchBody = fc
+  .record({
+    name: word,
+    pairs: fc.uniqueArray(pairKey, { minLength: 1, maxLength: 3, selector: (key) => key.split('-').sort().join('-') }),
+    countries: fc.uniqueArray(countryCode, { maxLength: 3 }),
+    rule: fc.constantFrom(...WATCH_RULES),
+  })
+  .map(({ name, pairs, countries, rule }) => ({ name: `Desk ${name}`, ...(countries.length ? { countries } : {}), pairs, rule }));
+/** Webhook targets a watch must never be allowed to reach here (no loopback or private networks allowed), and things that are not URLs. IP literals only: no DNS is asked. */
+const refusedWebhook = fc.constantFrom(
+  'http://127.0.0.1:1/hook', 'https://127.0.0.1/', 'https://10.0.0.1/', 'https://169.254.169.254/latest/meta-data', 'https://[::1]/', 'https://[fd00::1]/',
+  'https://192.168.1.1/', 'https://100.64.0.1/', 'http://93.184.216.34/', 'file:///etc/passwd', 'gopher://127.0.0.1/', 'javascript:alert(1)', 'https://', '', 'not a url',
+);
+const WATCH_FIELDS = ['name', 'pairs', 'countries', 'rule', 'webhookUrl', 'rule.type', 'rule.level', 'extra', '__proto__'] as const;
+
+const watchWrite: fc.Arbitrary<FuzzRequest> = appName.chain((app) =>
+  fc.oneof(
+    { weight: 2, arbitrary: fc.record({ body: validWatchBody, pick: fc.nat() }).map(({ body, pick }) => ({
+      kind: 'valid watch', app, method: 'POST', path: '/watches', headers: { 'content-type': 'application/json', ...writeAuth(app) }, body: json(body), valid: true, pick,
+    })) },
+    { weight: 3, arbitrary: fc.record({ body: validWatchBody, field: fc.constantFrom(...WATCH_FIELDS), value: fc.oneof(hostileValue, refusedWebhook), pick: fc.nat(), goodAuth: fc.boolean(), headers: headersFor(app, true) })
+      .map(({ body, field, value, pick, goodAuth, headers }) => {
+        const mangled: Record<string, any> = { ...body, rule: { ...body.rule } };
+        if (field.startsWith('rule.')) mangled.rule[field.slice(5)] = value;
+        else if (field === '__proto__') Object.defineProperty(mangled, '__proto__', { value, enumerable: true });
+        else mangled[field] = value;
+        return { kind: `/watches mangled ${field}`, app, method: 'POST', path: '/watches', headers: goodAuth ? { 'content-type': 'application/json', ...writeAuth(app) } : { 'content-type': 'application/json', ...headers }, body: json(mangled), pick };
+      }) },
+    // Mostly a watch in place, with a reporter's key and no query: the deletions that must work are exercised, not only refused.
+    { weight: 3, arbitrary: fc.record({ segment: fc.oneof({ weight: 4, arbitrary: fc.constant('{watch}') }, { weight: 1, arbitrary: pathSegment() }), query: fc.option(queryString(), { nil: undefined, freq: 3 }), pick: fc.nat(), goodAuth: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }), headers: headersFor(app, false) })
+      .map(({ segment, query, pick, goodAuth, headers }) => ({
+        kind: 'DELETE /watches/{id}', app, method: 'DELETE', path: `/watches/${segment}${query ?? ''}`, headers: { 'content-type': 'application/json', ...(goodAuth ? writeAuth(app) : headers) }, pick,
+      })) },
+  ),
+);
+
 /** One generated request: mostly hostile, sometimes valid. */
 export const fuzzRequest: fc.Arbitrary<FuzzRequest> = fc.oneof(
   { weight: 1, arbitrary: validWrite },
   { weight: 4, arbitrary: hostileWrite },
   { weight: 4, arbitrary: anyRoute },
   { weight: 1, arbitrary: rawRequest },
+  { weight: 1, arbitrary: watchWrite },
 );

@@ -32,6 +32,8 @@ interface AppUnderTest {
   amendable: string[];
   /** Every incident recorded so far. */
   recorded: string[];
+  /** Watches created (201) and not deleted since. */
+  watches: string[];
 }
 
 interface Finding {
@@ -48,9 +50,16 @@ let sent = 0;
 let validSent = 0;
 let replaysChecked = 0;
 let headAnsweredWithContent = 0;
+let watchesDeleted = 0;
 let elapsedMs = 0;
 
-const eventsIn = (app: AppUnderTest) => (app.db.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n;
+/**
+ * Events of the relation streams: what incident writes append. Watches keep their own streams
+ * (`watches`, `watch-<id>`), where alerts are appended whenever a watched pair changes, whatever
+ * the request; they are judged by their own invariant instead (see judgeWatches).
+ */
+const eventsIn = (app: AppUnderTest) => (app.db.prepare("SELECT COUNT(*) AS n FROM events WHERE stream_id LIKE 'relation-%'").get() as { n: number }).n;
+const isWatchWrite = (request: FuzzRequest, path: string) => (request.method === 'POST' || request.method === 'DELETE') && /^\/watches(\/|$|\?)/.test(path);
 
 async function startApp(name: AppName): Promise<AppUnderTest> {
   const t = await startTestApp({
@@ -69,7 +78,7 @@ async function startApp(name: AppName): Promise<AppUnderTest> {
     amendable.push(seeded.json.incidentId);
   }
   const db = new Database(t.file, { readonly: true, fileMustExist: true });
-  const app: AppUnderTest = { t, base: new URL(t.url), db, initialEvents: 0, acknowledged: 0, amendable, recorded: [...amendable] };
+  const app: AppUnderTest = { t, base: new URL(t.url), db, initialEvents: 0, acknowledged: 0, amendable, recorded: [...amendable], watches: [] };
   app.initialEvents = eventsIn(app);
   return app;
 }
@@ -124,11 +133,12 @@ function judge(request: FuzzRequest, path: string, answer: FuzzAnswer, appended:
 
   const created = answer.status === 201;
   const replayed = created && answer.headers['idempotent-replayed'] === 'true';
-  const expected = created && !replayed ? 1 : 0;
+  // A watch is no incident: its 201 appends nothing to the relation streams.
+  const expected = created && !replayed && !isWatchWrite(request, path) ? 1 : 0;
   if (appended !== expected) report(`${created ? 'a 201 appends exactly one event' : 'nothing appended unless 201'} (appended ${appended})`);
   app.acknowledged += expected;
   if (request.valid && !created) report('a valid write is answered 201');
-  if (created) {
+  if (created && !isWatchWrite(request, path)) {
     const body = JSON.parse(answer.body);
     if (body.recordedType === 'IncidentRetracted') app.amendable = app.amendable.filter((id) => id !== body.incidentId);
     else if (body.recordedType !== 'IncidentCorrected' && !replayed) {
@@ -172,20 +182,53 @@ function rawBytes(base: URL, request: FuzzRequest, path: string): Buffer {
   return Buffer.concat([Buffer.from(head, 'latin1'), request.body ?? Buffer.alloc(0)]);
 }
 
+/** The ids GET /watches lists (read with a reader's key where reads need one). */
+async function listedWatches(app: AppUnderTest, request: FuzzRequest): Promise<string[]> {
+  const auth: Record<string, string> = request.app === 'keyed' ? { authorization: `Bearer ${SECRETS.viewer}` } : {};
+  const answer = await sendHttp(app.base, 'GET', '/watches', auth, undefined);
+  return answer.status === 200 ? (JSON.parse(answer.body).items as { watchId: string }[]).map((watch) => watch.watchId).sort() : [`GET /watches answered ${answer.status}`];
+}
+
+/**
+ * Watches by their own invariant: a 201 to POST /watches is listed by GET /watches at once (and
+ * its Location names it); a 200 to DELETE /watches/{id} leaves it gone from the list, its delivery
+ * log 404; any other answer leaves the list as it was.
+ */
+async function judgeWatches(app: AppUnderTest, request: FuzzRequest, path: string, answer: FuzzAnswer, before: string[]): Promise<void> {
+  const after = await listedWatches(app, request);
+  const report = (rule: string, detail: string) => findings.push({ rule, request: describeRequest(request, path), answer: `${answer.status} ${answer.body.slice(0, 200)} → ${detail}` });
+  const id = answer.status === 201 || answer.status === 200 ? (JSON.parse(answer.body) as { watchId?: string }).watchId : undefined;
+  if (request.method === 'POST' && answer.status === 201 && id) {
+    if (!after.includes(id) || after.length !== before.length + 1) report('a watch answered 201 is listed, and only it is added', `listed ${after.length} (was ${before.length})`);
+    if (answer.headers.location !== `/watches/${id}`) report('a watch answered 201 is listed, and only it is added', `Location ${answer.headers.location}`);
+    app.watches.push(id);
+  } else if (request.method === 'DELETE' && answer.status === 200 && id) {
+    const log = await sendHttp(app.base, 'GET', `/watches/${id}/deliveries`, request.app === 'keyed' ? { authorization: `Bearer ${SECRETS.viewer}` } : {}, undefined);
+    if (after.includes(id) || after.length !== before.length - 1 || log.status !== 404) report('a watch deleted (200) is gone: unlisted, its log 404', `listed ${after.includes(id)}, log ${log.status}`);
+    app.watches = app.watches.filter((watch) => watch !== id);
+    watchesDeleted++;
+  } else if (JSON.stringify(after) !== JSON.stringify(before)) {
+    report('a watch write not answered 201/200 changes no watch', `listed ${after.length} (was ${before.length})`);
+  }
+}
+
 async function exercise(request: FuzzRequest): Promise<void> {
   const app = apps[request.app];
   kinds.set(request.kind, (kinds.get(request.kind) ?? 0) + 1);
   const pool = request.valid ? app.amendable : app.recorded;
   const incident = pool.length > 0 ? pool[request.pick % pool.length] : randomUUID();
-  const path = request.path.split('{incident}').join(incident);
+  const watch = app.watches.length > 0 ? app.watches[request.pick % app.watches.length] : randomUUID();
+  const path = request.path.split('{incident}').join(incident).split('{watch}').join(watch);
+  const watchesBefore = isWatchWrite(request, path) ? await listedWatches(app, request) : undefined;
   // An amendment with nothing left to amend (all retracted so far) is no longer valid; it is still judged by the other rules.
   if (request.valid && request.path.includes('{incident}') && pool.length === 0) request = { ...request, valid: false, kind: `${request.kind} (nothing to amend)` };
   if (request.valid) validSent++;
 
   const first = await send(app, request, path);
   judge(request, path, first.answer, first.appended, app);
+  if (watchesBefore) await judgeWatches(app, request, path, first.answer, watchesBefore);
 
-  if (first.answer.status === 201) await checkRecordedIncident(app, request, path, JSON.parse(first.answer.body).incidentId);
+  if (first.answer.status === 201 && !watchesBefore) await checkRecordedIncident(app, request, path, JSON.parse(first.answer.body).incidentId);
 
   if (request.repeat && first.answer.status === 201) {
     // The same request under the same key: the first answer again, nothing appended.
@@ -268,6 +311,7 @@ describe(`fuzzing the HTTP API with ${RUNS} generated requests (FUZZ_SEED=${SEED
       [
         `fuzz (FUZZ_SEED=${SEED}): ${sent} requests sent for ${RUNS} generated (${validSent} valid writes, ${replaysChecked} replays checked) in ${(elapsedMs / 1000).toFixed(1)} s`,
         `statuses: ${distribution}${headAnsweredWithContent > 0 ? ` (${headAnsweredWithContent} answers to HEAD carried content: parser-level 431, read off the socket)` : ''}`,
+        `watches: ${apps.open.watches.length + apps.keyed.watches.length} in place, ${watchesDeleted} deleted`,
         `events appended: open ${eventsIn(apps.open) - apps.open.initialEvents}, keyed ${eventsIn(apps.keyed) - apps.keyed.initialEvents}`,
         `most generated kinds: ${[...kinds].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([kind, n]) => `${kind} ${n}`).join('; ')}`,
         `findings: ${findings.length === 0 ? 'none' : `${findings.length}\n  ${summarise().join('\n  ')}`}`,
@@ -308,6 +352,12 @@ describe(`fuzzing the HTTP API with ${RUNS} generated requests (FUZZ_SEED=${SEED
 
   it('answers 2xx to no query parameter a route does not take (__proto__, constructor…) nor a limit that is not plain decimal (0x10, 1e2…)', () => {
     expect(broken(/^a query parameter the route does not take/)).toEqual([]);
+  });
+
+  it('keeps watches honest: listed after a 201, gone after a DELETE answered 200, untouched by any other answer', () => {
+    expect(kinds.get('valid watch') ?? 0).toBeGreaterThan(0);
+    if (RUNS >= 1_000) expect(watchesDeleted).toBeGreaterThan(0);
+    expect(broken(/^a watch/)).toEqual([]);
   });
 
   it('leaves every incident a 201 touched a valid report (summary, date, 1–20 sources, details object, text normalised and free of hidden characters)', () => {

@@ -109,12 +109,14 @@ $('#watch-form').addEventListener('submit', async function submit(event) {
   }
 });
 
-/** Follows the alert stream, reconnecting with backoff; on each (re)connection the latest alerts are read back from GET /watches/alerts. */
+/** Follows the alert stream, reconnecting with backoff and Last-Event-ID; each (re)connection also reads back the latest alerts from GET /watches/alerts (shown once, by id). */
 async function followAlerts() {
+  let lastEventId;
   for (let failures = 0; ; failures++) {
     showLiveStatus(failures === 0 ? 'connecting' : 'reconnecting');
     try {
-      const response = await fetch('/watches/alerts/stream', { headers: { accept: 'text/event-stream', ...authHeaders() }, cache: 'no-store' });
+      const resume = lastEventId ? { 'last-event-id': lastEventId } : {};
+      const response = await fetch('/watches/alerts/stream', { headers: { accept: 'text/event-stream', ...resume, ...authHeaders() }, cache: 'no-store' });
       if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
       showLiveStatus('live');
       document.body.dataset.alerts = 'live';
@@ -122,7 +124,9 @@ async function followAlerts() {
       await loadAlerts();
       failures = 0;
       await readStream(response.body, {
-        onId: () => {},
+        onId: (id) => {
+          lastEventId = id;
+        },
         onRetry: () => {},
         onMessage: (message) => {
           if (message.event === 'alert') showAlert(JSON.parse(message.data), true);

@@ -41,19 +41,30 @@ async function load() {
   }
 }
 
+/** A country's shape: its outline, or for one too small for the outlines a dot at its centre (r in map units). */
+function shapeOf(country, attributes) {
+  if (!country.dot) return svg('path', { d: country.d, ...attributes });
+  const [cx, cy] = country.dot;
+  return svg('circle', { cx, cy, r: 3.5, ...attributes, class: `${attributes.class} map-dot` });
+}
+
 function drawMap(world, worst) {
-  const paths = world.countries.map((country) => {
+  // Dots last, so that a small state lying on a neighbour's outline is drawn above it and can be clicked.
+  const ordered = [...world.countries.filter((country) => !country.dot), ...world.countries.filter((country) => country.dot)];
+  const shapes = ordered.map((country) => {
     const entry = country.code ? worst.get(country.code) : undefined;
-    if (!entry) return svg('path', { d: country.d, class: 'map-country' }, svg('title', {}, country.name));
+    if (!entry) {
+      const shape = shapeOf(country, { class: 'map-country' });
+      shape.append(svg('title', {}, country.name));
+      return shape;
+    }
     const label = `${entry.name}: ${entry.level} at worst, in ${entry.pairs} relation${entry.pairs === 1 ? '' : 's'}`;
     // An <a> in the SVG: reached with Tab, named for screen readers, opened with Enter like any link.
-    return svg(
-      'a',
-      { href: countryHref(country.code), 'aria-label': label, class: 'map-link', 'data-code': country.code },
-      svg('path', { d: country.d, class: `map-country map-level-${entry.level}` }, svg('title', {}, label)),
-    );
+    const shape = shapeOf(country, { class: `map-country map-level-${entry.level}` });
+    shape.append(svg('title', {}, label));
+    return svg('a', { href: countryHref(country.code), 'aria-label': label, class: 'map-link', 'data-code': country.code }, shape);
   });
-  const map = svg('svg', { viewBox: `0 0 ${world.width} ${world.height}`, role: 'group', 'aria-label': 'World map of countries by worst level', class: 'world-map' }, ...paths);
+  const map = svg('svg', { viewBox: `0 0 ${world.width} ${world.height}`, role: 'group', 'aria-label': 'World map of countries by worst level', class: 'world-map' }, ...shapes);
   fill($('#map'), map);
 }
 

@@ -6,13 +6,14 @@ import { levelBadge } from './format.js';
 function table(caption, headers, rows) {
   return h(
     'div',
-    { class: 'table-wrap' },
+    // On a phone each row becomes a card, each value under its column's name (explorer.css).
+    { class: 'table-wrap cards-on-phone' },
     h(
       'table',
       {},
       h('caption', {}, caption),
       h('thead', {}, h('tr', {}, headers.map(([label, num]) => h('th', { scope: 'col', class: num ? 'num' : null }, label)))),
-      h('tbody', {}, rows.map((cells) => h('tr', {}, cells.map(([value, num], i) => h(i === 0 ? 'th' : 'td', { ...(i === 0 ? { scope: 'row' } : {}), class: num ? 'num' : null }, value))))),
+      h('tbody', {}, rows.map((cells) => h('tr', {}, cells.map(([value, num], i) => h(i === 0 ? 'th' : 'td', { ...(i === 0 ? { scope: 'row' } : {}), class: num ? 'num' : null, 'data-label': headers[i]?.[0] }, value))))),
     ),
   );
 }

@@ -25,17 +25,19 @@ function evidenceOf(data: IncidentData, corroborations: IncidentEvidence | undef
   };
 }
 
-export async function incidentById(side: ReadSide, incidentId: string): Promise<RecordedIncident | undefined> {
+/** The incident as believed once everything recorded by `knownAtMs` is known; undefined if it was reported after. */
+export async function incidentById(side: ReadSide, incidentId: string, knownAtMs = Infinity): Promise<RecordedIncident | undefined> {
   const row = side.rows.ids.get(incidentId);
-  return row === undefined ? undefined : (await recordedIncidents(side, [row]))[0];
+  if (row === undefined || side.rows.columns.recordedMs.get(row) > knownAtMs) return undefined;
+  return (await recordedIncidents(side, [row], knownAtMs))[0];
 }
 
-/** The incidents of `rows` as currently believed, with their documents read from the store. */
-export async function recordedIncidents(side: ReadSide, rows: readonly number[]): Promise<RecordedIncident[]> {
-  const documents = await side.documents.of(rows);
+/** The incidents of `rows` as believed at `knownAtMs` (now by default), with their documents read from the store. */
+export async function recordedIncidents(side: ReadSide, rows: readonly number[], knownAtMs = Infinity): Promise<RecordedIncident[]> {
+  const documents = await side.documents.of(rows, knownAtMs);
   return rows.map((row, i) => {
     const { report, amendments, believed } = documents[i];
-    const belief = side.beliefs.belief(row);
+    const belief = side.beliefs.belief(row, knownAtMs);
     return {
       eventId: report.eventId,
       streamId: report.streamId,

@@ -8,6 +8,8 @@ export interface IncidentFilter {
   /** Occurrence reference instants, epoch ms, inclusive. */
   fromMs?: number;
   toMs?: number;
+  /** Only what had been recorded by this instant (reports, corrections, retractions), epoch ms. */
+  knownAtMs?: number;
   /** Position of the last incident of the previous page. */
   after?: string;
   limit: number;
@@ -27,7 +29,8 @@ export async function incidentsPage(side: ReadSide, filter: IncidentFilter): Pro
   let next: string | null = null;
   for (let i = filter.after ? firstAfter(side, count, rowAt, filter.after) : 0; i < count; i++) {
     const row = rowAt(i);
-    const belief = beliefs.belief(row);
+    if (filter.knownAtMs !== undefined && storage.columns.recordedMs.get(row) > filter.knownAtMs) continue;
+    const belief = beliefs.belief(row, filter.knownAtMs);
     if (belief.retracted) continue;
     if (filter.type !== undefined && INCIDENT_TYPES[storage.columns.type.get(row)] !== filter.type) continue;
     if (filter.fromMs !== undefined && belief.atMs < filter.fromMs) continue;
@@ -38,7 +41,7 @@ export async function incidentsPage(side: ReadSide, filter: IncidentFilter): Pro
     }
     matching.push(row);
   }
-  return { items: await recordedIncidents(side, matching), next };
+  return { items: await recordedIncidents(side, matching, filter.knownAtMs), next };
 }
 
 /** Index (into a list of `count` rows in log order) of the first row strictly after `position`. */
