@@ -29,15 +29,17 @@ export async function describeRelation(side: ReadSide, entry: PairEntry, perspec
     ranked.map((index) => view.rows.data[index]),
     knownAtMs,
   );
-  const atMsOf = side.beliefs.columnsOf(view.rows, view.beliefs).atMs;
-  // Each incident where the index counts it (an answer no earlier than what it answers).
-  const topContributors: Contribution[] = documents.map(({ believed }, i) => contributionOf({ ...scoredIncident(believed), atMs: atMsOf(ranked[i]) }, atMs));
+  const columns = side.beliefs.columnsOf(view.rows, view.beliefs, knownAtMs);
+  // Each incident where and as much as the index counts it (an answer no earlier than what it answers; weighed by its evidence).
+  const topContributors: Contribution[] = documents.map(({ believed }, i) =>
+    contributionOf({ ...scoredIncident(believed), atMs: columns.atMs(ranked[i]), multiplier: columns.multiplier(ranked[i]) }, atMs),
+  );
   return relationView(state, explained(figures, view.index.conditionsAt(atMs), topContributors), atIso);
 }
 
 function figuresOf(side: ReadSide, entry: PairEntry, perspective: Perspective) {
-  const { asOfMs, knownAtMs, atMs } = perspective;
-  const view = side.beliefs.view(entry, knownAtMs);
+  const { asOfMs, knownAtMs, atMs, evidence } = perspective;
+  const view = side.beliefs.view(entry, knownAtMs, evidence);
   // Without asOf/knownAt the state holds every incident; with either, those occurred by the instant of the view.
   const stateAt = asOfMs === undefined && knownAtMs === undefined ? Infinity : atMs;
   const state = view.index.stateAsOf(stateAt, (i) => side.beliefs.refOf(view.beliefs, view.rows.data[i]));
