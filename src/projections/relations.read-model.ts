@@ -89,6 +89,12 @@ export class RelationsReadModel {
     return incidentById(this.side, incidentId);
   }
 
+  /** Whether the incident's evidence, as known now, passes `filter` (false for an unknown incident). */
+  passesEvidence(incidentId: string, filter: EvidenceFilter): boolean {
+    const row = this.rows.ids.get(incidentId);
+    return row !== undefined && this.side.beliefs.passes(row, filter);
+  }
+
   /** Incidents in the order they were reported, retracted ones left out. */
   listIncidents(filter: IncidentFilter): Promise<{ items: RecordedIncident[]; next: string | null }> {
     return incidentsPage(this.side, filter);

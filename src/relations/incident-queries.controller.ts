@@ -15,6 +15,7 @@ import { validationProblem, type FieldError } from '../http/problem.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import { incidentResponse } from './incident.response.js';
 import { ListIncidentsQuery } from './list-incidents.query.js';
+import { evidenceFilterOf } from './evidence-query.js';
 
 const DEFAULT_PAGE_SIZE = 50;
 /** Any of these sends the listing through the search index; without them it is the read model's own listing. */
@@ -74,6 +75,7 @@ export class IncidentQueriesController {
     if (errors.length > 0) throw validationProblem(errors);
 
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const evidence = evidenceFilterOf(query);
     const page = searching
       ? await searchedIncidentsPage(
           this.search,
@@ -90,10 +92,11 @@ export class IncidentQueriesController {
             fromMs,
             toMs,
             after: query.cursor,
+            evidence,
           },
           limit,
         )
-      : await this.projections.readModel.listIncidents({ pair, type: query.type, fromMs, toMs, after: query.cursor, limit });
+      : await this.projections.readModel.listIncidents({ pair, type: query.type, fromMs, toMs, evidence, after: query.cursor, limit });
     const body = { items: page.items.map(incidentResponse), next: page.next };
     if (!wantsCsv(query.format, accept)) return body;
     // The cursor of the next page travels in a header, since a CSV body has no place for it.
