@@ -32,6 +32,16 @@ export function evidenceWeight({ provenance, independentSources }: EvidenceStand
   return Math.min(EVIDENCE_WEIGHT.full, EVIDENCE_WEIGHT.perIndependentSource * Math.max(1, independentSources));
 }
 
+/** The weight of an unconfirmed import by its independent sources, from one until it counts fully: what the methodology tabulates. */
+export function importedWeightSteps(): { sources: number; weight: number }[] {
+  const steps: { sources: number; weight: number }[] = [];
+  for (let sources = 1; ; sources++) {
+    const weight = evidenceWeight({ provenance: 'imported', independentSources: sources });
+    steps.push({ sources, weight });
+    if (weight >= EVIDENCE_WEIGHT.full) return steps;
+  }
+}
+
 /** Which incidents a filtered view scores: those of these provenances with at least this many independent sources. */
 export interface EvidenceFilter {
   provenance?: ReadonlySet<Provenance>;
