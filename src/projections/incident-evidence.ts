@@ -48,13 +48,3 @@ export function independentSourceOf(source: Source): string | undefined {
 export function importedRowName(row: ImportedRow): string {
   return `${row.dataset}/${row.row}`;
 }
-
-/** How many independent sources an incident has: its own sources' and its corroborations'. */
-export function independentSourceCount(sources: readonly Source[], evidence: IncidentEvidence | undefined): number {
-  const distinct = new Set(evidence?.publishers);
-  for (const source of sources) {
-    const key = independentSourceOf(source);
-    if (key !== undefined) distinct.add(key);
-  }
-  return distinct.size;
-}

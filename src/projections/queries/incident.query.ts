@@ -1,7 +1,7 @@
 import type { AmendmentEvent, IncidentData } from '../../domain/incident.js';
 import type { IncidentType } from '../../domain/incident-types.js';
 import type { LogAddress } from '../log-address.js';
-import { importedRowName, independentSourceCount } from '../incident-evidence.js';
+import { importedRowName } from '../incident-evidence.js';
 import { evidenceWeight, type Provenance } from '../../domain/evidence-weight.js';
 import type { ReadSide } from '../read-side.js';
 
@@ -33,7 +33,8 @@ function evidenceOf(side: ReadSide, row: number, data: IncidentData): RecordedIn
     reportedBy: data.provenance ? 'import' : 'analyst',
     provenance: standing.provenance,
     importedRows: [...own, ...(corroborations?.importedRows ?? [])],
-    independentSources: independentSourceCount(data.sources, corroborations),
+    // The count the weight and the filters read (beliefs.ts), so what is shown is what is scored.
+    independentSources: standing.independentSources,
     confirmedAt: corroborations?.confirmedMs === undefined ? null : new Date(corroborations.confirmedMs).toISOString(),
     weight: evidenceWeight(standing),
   };
