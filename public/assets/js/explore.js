@@ -3,7 +3,7 @@ import { api, catalog, query } from './api.js';
 import { updateUrl } from './as-of.js';
 import { $, announce, fill, h } from './dom.js';
 import { catalogReady, humanDate, pairHref, typeLabel } from './format.js';
-import { correctionNote, detailsText, retractionNote, sourceList } from './incident-view.js';
+import { correctionNote, detailsText, evidenceNote, retractionNote, sourceList } from './incident-view.js';
 import { askForKey, needsKey } from './key-prompt.js';
 
 const PAGE_SIZE = 50;
@@ -106,7 +106,7 @@ function row(incident) {
       correctionNote(incident),
       retractionNote(incident),
     ),
-    h('td', { 'data-label': 'Sources' }, sourceList(incident.sources)),
+    h('td', { 'data-label': 'Sources' }, sourceList(incident.sources), evidenceNote(incident)),
   );
 }
 
