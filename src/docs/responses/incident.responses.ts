@@ -20,7 +20,7 @@ export class RecordedResponse implements LogAddress {
   incidentId!: string;
   @ApiProperty({ format: 'uuid', example: '01a20501-cd4a-768f-b4e7-f80f53499457' })
   eventId!: string;
-  @ApiProperty({ description: 'Event type recorded: the incident type, IncidentCorrected or IncidentRetracted', example: 'DiplomatsExpelled' })
+  @ApiProperty({ description: 'Event type recorded: the incident type, IncidentCorrected, IncidentRetracted or IncidentConfirmed', example: 'DiplomatsExpelled' })
   recordedType!: string;
   @ApiPropertyOptional({ enum: INCIDENT_TYPES, description: 'For reports: the type sent, which the decider may have recorded as another (an expulsion answering one becomes ReciprocalExpulsion)', example: 'DiplomatsExpelled' })
   postedType?: IncidentType;
