@@ -76,6 +76,7 @@ describe('weighing incidents by their evidence', () => {
     expect(served.evidence).toMatchObject({ reportedBy: 'import', provenance: 'imported', independentSources: 1, weight: 0.25, confirmedAt: null });
     const contributor = (await t.request('GET', '/relations/ARM/FRA')).json.escalation.topContributors[0];
     expect(contributor).toMatchObject({ incidentId: importedId, multiplier: 0.25 });
+    expect(contributor.explanation).toMatch(/an unconfirmed import with 1 independent source, so it counts 25%$/);
   });
 
   it('raises the weight with a second independent source, not with another page of the same site', async () => {
