@@ -111,9 +111,15 @@ if (!haveChromium) {
     expect(await note.textContent()).toMatch(/confirmed by an analyst on/);
     expect(await note.textContent()).not.toMatch(/counts \d+%/);
     expect(await page.inputValue('#evidence-provenance')).toBe('confirmed');
-    await page.goto(`/explore?q=${encodeURIComponent('')}`);
+    await page.goto('/explore');
     await page.locator('tbody .evidence-note').first().waitFor();
     expect(await page.locator('tbody .evidence-note').first().textContent()).toMatch(/^(Imported from GDELT 2\.0, row \d+|Reported by an analyst)/);
+    // The explorer's own filter: only what an analyst vouches for, here the one confirmation.
+    await page.selectOption('#provenance', 'analyst,confirmed');
+    await page.click('button[type="submit"]');
+    await page.waitForURL(/provenance=analyst/);
+    await page.waitForFunction(() => document.querySelectorAll('tbody .evidence-note').length === 1);
+    expect(await page.locator('tbody .evidence-note').textContent()).toMatch(/confirmed by an analyst on/);
     await page.close();
   });
 

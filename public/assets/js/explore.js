@@ -9,7 +9,7 @@ import { askForKey, needsKey } from './key-prompt.js';
 const PAGE_SIZE = 50;
 /** The largest page the API serves: what a download holds. */
 const DOWNLOAD_LIMIT = 500;
-const FIELDS = ['q', 'type', 'country', 'actor', 'target', 'from', 'to', 'sort', 'retracted'];
+const FIELDS = ['q', 'type', 'country', 'actor', 'target', 'from', 'to', 'sort', 'retracted', 'provenance', 'minSources'];
 const COLUMNS = 5;
 
 const form = $('#search');
@@ -80,7 +80,7 @@ async function load({ append = false } = {}) {
   }
 }
 
-const FIELD_NAMES = { q: 'The words', type: 'The type', country: 'The country', actor: '“Done by”', target: '“Done to”', from: '“Occurred from”', to: '“Occurred to”', sort: 'The order' };
+const FIELD_NAMES = { q: 'The words', type: 'The type', country: 'The country', actor: '“Done by”', target: '“Done to”', from: '“Occurred from”', to: '“Occurred to”', sort: 'The order', provenance: 'The provenance', minSources: 'The number of sources' };
 function fieldName(field) {
   return FIELD_NAMES[field] ?? field;
 }
