@@ -8,14 +8,16 @@ import type { StandingCondition } from './standing-conditions.js';
  * The escalation score of a relation at an instant: one saturating transform of one pressure.
  *
  *   decay_i(t) = 2^(−(t − t_i)/H)                        for incidents with t_i ≤ t
- *   C(t) = Σ max(0, −g_i)·m_i·decay_i(t)                  conflict pressure of incidents
- *   K(t) = Σ max(0,  g_i)·m_i·decay_i(t)                  cooperation
+ *   C(t) = Σ max(0, −g_i)·m_i·e_i·decay_i(t)              conflict pressure of incidents
+ *   K(t) = Σ max(0,  g_i)·m_i·e_i·decay_i(t)              cooperation
  *   M(t) = max(0, C − α·K)                                momentum: recent incidents, decaying
  *   T(t) = Σ tension of the conditions standing at t      relations severed, sanctions, war… (standing-conditions.ts)
  *   score(t) = 100·(1 − e^(−(T + M)/S))
  *
  * g_i is the Goldstein weight of the incident's CAMEO code; m_i multiplies tit-for-tat
- * (reciprocal) conflict and magnitude (1 + log10 of diplomats expelled). Cooperation offsets the
+ * (reciprocal) conflict and magnitude (1 + log10 of diplomats expelled); e_i weighs a machine-coded
+ * incident by its evidence (evidence-weight.ts: 1 for an analyst's report or confirmation). The
+ * read side passes m_i·e_i as the incident's multiplier. Cooperation offsets the
  * heat of recent conflict, not a standing condition: only the incident that ends a condition
  * (relations restored, a ceasefire…) removes its tension. The level is a function of the score
  * alone, so a severed relation reads rupture because its condition scores it there.

@@ -99,14 +99,23 @@ export interface IncidentCorroborated {
   data: { incidentId: string; source: Source; provenance: ImportedRow; recordedAt: string };
 }
 
-/** Evidence adds to an incident's sources and changes nothing else about it. */
-export type EvidenceEvent = IncidentCorroborated;
+/**
+ * An analyst has checked an imported incident and vouches for it: from then on it counts as fully
+ * as one an analyst reported (evidence-weight.ts). `note` says what was checked, `source` what confirms it.
+ */
+export interface IncidentConfirmed {
+  type: 'IncidentConfirmed';
+  data: { incidentId: string; note?: string; source?: Source; recordedAt: string };
+}
+
+/** Evidence adds to an incident's sources or its standing and changes nothing else about it. */
+export type EvidenceEvent = IncidentCorroborated | IncidentConfirmed;
 
 /** Everything a pair's stream holds. */
 export type RelationEvent = IncidentEvent | AmendmentEvent | EvidenceEvent;
 
 export function isEvidence(event: RelationEvent): event is EvidenceEvent {
-  return event.type === 'IncidentCorroborated';
+  return event.type === 'IncidentCorroborated' || event.type === 'IncidentConfirmed';
 }
 
 /** An incident's own report (not a later fact about one). */

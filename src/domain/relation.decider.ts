@@ -9,6 +9,7 @@ import {
   type AmendmentEvent,
   type ImportedRow,
   type IncidentChanges,
+  type IncidentConfirmed,
   type IncidentData,
   type IncidentDetails,
   type IncidentEvent,
@@ -72,7 +73,10 @@ export type ImportCodedEvent = Message<
   }
 >;
 
-export type RelationCommand = ReportIncident | CorrectIncident | RetractIncident | ImportCodedEvent;
+/** An analyst vouches for an imported incident, which then counts fully (evidence-weight.ts). */
+export type ConfirmIncident = Message<'ConfirmIncident', { incidentId: string; note?: string; source?: Source; recordedAt: string }>;
+
+export type RelationCommand = ReportIncident | CorrectIncident | RetractIncident | ImportCodedEvent | ConfirmIncident;
 
 /** The stream's reports and amendments (not its evidence), newest first, so evolving never copies the history. */
 interface StreamHistory {
@@ -184,6 +188,8 @@ function decide(command: RelationCommand, state: RelationDecisionState): Relatio
       return [retractIncident(command.data, state)];
     case 'ImportCodedEvent':
       return [importCodedEvent(command.data, state)];
+    case 'ConfirmIncident':
+      return [confirmIncident(command.data, state)];
     default: {
       const unknown: never = command;
       throw new Error(`unknown command ${JSON.stringify(unknown)}`);
@@ -245,6 +251,27 @@ function importCodedEvent(command: ImportCodedEvent['data'], state: RelationDeci
   const { incidentId, actor, target, occurredOn, summary } = command;
   const event = reportIncident({ incidentId, incidentType: type, actor, target, occurredOn, summary, sources: [source], details, recordedAt }, state);
   return { type: event.type, data: { ...event.data, provenance } };
+}
+
+/**
+ * Only an imported incident that still stands can be confirmed, and once: an analyst's report
+ * already counts fully, a retracted one counts not at all, and a second confirmation would add
+ * nothing but a duplicate fact to the log.
+ */
+function confirmIncident(command: ConfirmIncident['data'], state: RelationDecisionState): IncidentConfirmed {
+  const { incidentId } = command;
+  const report = reported(state, incidentId);
+  if (!report.data.provenance) {
+    throw new RelationRuleViolation(`IncidentConfirmed rejected: incident ${incidentId} was reported by an analyst and already counts fully; only imported incidents are confirmed`);
+  }
+  amendable(state, incidentId, 'IncidentConfirmed');
+  for (let node = state.history; node; node = node.earlier) {
+    if (node.event.type === 'IncidentConfirmed' && node.event.data.incidentId === incidentId) {
+      throw new RelationRuleViolation(`IncidentConfirmed rejected: incident ${incidentId} was already confirmed at ${node.event.data.recordedAt}`);
+    }
+  }
+  const { note, source, recordedAt } = command;
+  return { type: 'IncidentConfirmed', data: { incidentId, ...(note !== undefined ? { note } : {}), ...(source !== undefined ? { source } : {}), recordedAt } };
 }
 
 function retractIncident(command: RetractIncident['data'], state: RelationDecisionState): AmendmentEvent {

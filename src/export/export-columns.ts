@@ -16,6 +16,7 @@ export interface IncidentRow {
   recordedAt: string;
   retracted: boolean;
   position: string;
+  evidence: { provenance: string; importedRows: string[]; independentSources: number; weight: number };
 }
 
 export const INCIDENT_COLUMNS: CsvColumn<IncidentRow>[] = [
@@ -34,6 +35,11 @@ export const INCIDENT_COLUMNS: CsvColumn<IncidentRow>[] = [
   { header: 'recorded_at', cell: (r) => r.recordedAt },
   { header: 'retracted', cell: (r) => r.retracted },
   { header: 'position', cell: (r) => r.position },
+  // Where it came from and how much it counts (docs/evidence-weighting.md), so an export can be filtered the same way.
+  { header: 'provenance', cell: (r) => r.evidence.provenance },
+  { header: 'imported_rows', cell: (r) => r.evidence.importedRows.join(' ') },
+  { header: 'independent_sources', cell: (r) => r.evidence.independentSources },
+  { header: 'evidence_weight', cell: (r) => r.evidence.weight },
 ];
 
 /** What a relation row reads: the relation response. */

@@ -40,3 +40,16 @@ export class CorrectIncidentDto extends RetractIncidentDto {
   @IsOmittable() @IsObject()
   details?: Record<string, unknown>;
 }
+
+/** An analyst vouches for an imported incident: what was checked, and optionally the source that confirms it. */
+export class ConfirmIncidentDto {
+  @ApiPropertyOptional({ maxLength: 500, description: 'What the analyst checked (kept in the log with the confirmation)', example: 'Checked against the ministry\'s own statement of 18 February' })
+  @IsOmittable() @IsText(500, { lines: 'several lines' })
+  note?: string;
+
+  @ApiPropertyOptional({ type: SourceDto, description: 'A source that confirms it; its publisher counts as one more independent source' })
+  @IsOmittable() @IsObject({ message: 'must be an object with a url and/or a publisher' })
+  @ValidateNested()
+  @Type(() => SourceDto)
+  source?: SourceDto;
+}

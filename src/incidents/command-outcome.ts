@@ -6,7 +6,7 @@ import type { JsonObject, StoredEvent } from '../event-store/event-store.port.js
 export interface Recorded {
   incidentId: string;
   eventId: string;
-  /** The event type recorded (an incident type, IncidentCorrected or IncidentRetracted). */
+  /** The event type recorded (an incident type, IncidentCorrected, IncidentRetracted or IncidentConfirmed). */
   recordedType: string;
   /** For reports: the type the reporter sent, which the decider may have recorded as another. */
   postedType?: IncidentType;

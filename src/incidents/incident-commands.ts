@@ -6,7 +6,7 @@ import { isInFuture, parseOccurrence } from '../domain/occurrence.js';
 import { relationStreamId } from '../domain/relation-pair.js';
 import type { RelationCommand } from '../domain/relation.decider.js';
 import { validationProblem, type FieldError } from '../http/problem.js';
-import type { CorrectIncidentDto, RetractIncidentDto } from './amend-incident.dto.js';
+import type { ConfirmIncidentDto, CorrectIncidentDto, RetractIncidentDto } from './amend-incident.dto.js';
 import { INCIDENT_DIRECTORY, type IncidentDirectory } from './incident-directory.port.js';
 import { plain } from './plain-json.js';
 import type { ReportIncidentDto } from './report-incident.dto.js';
@@ -64,6 +64,19 @@ export class IncidentCommands {
   retraction(incidentId: string, dto: RetractIncidentDto): AddressedCommand {
     const streamId = this.streamOf(incidentId);
     return { streamId, command: { type: 'RetractIncident', data: { incidentId, reason: dto.reason, recordedAt: this.clock.now().toISOString() } } };
+  }
+
+  confirmation(incidentId: string, dto: ConfirmIncidentDto): AddressedCommand {
+    const now = this.clock.now();
+    const streamId = this.streamOf(incidentId);
+    if (dto.source) rejectFutureDates({ sources: [dto.source] }, now);
+    const data = {
+      incidentId,
+      ...(dto.note !== undefined ? { note: dto.note } : {}),
+      ...(dto.source !== undefined ? { source: plain(dto.source) } : {}),
+      recordedAt: now.toISOString(),
+    };
+    return { streamId, command: { type: 'ConfirmIncident', data } };
   }
 
   private streamOf(incidentId: string): string {

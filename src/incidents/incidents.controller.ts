@@ -9,7 +9,7 @@ import { BatchResponse } from '../docs/responses/batch.responses.js';
 import { RecordedResponse } from '../docs/responses/incident.responses.js';
 import { NoQueryParameters } from '../http/no-query-parameters.js';
 import { validationProblem } from '../http/problem.js';
-import { CorrectIncidentDto, RetractIncidentDto } from './amend-incident.dto.js';
+import { ConfirmIncidentDto, CorrectIncidentDto, RetractIncidentDto } from './amend-incident.dto.js';
 import { commandResponse } from './command.response.js';
 import { HttpCommandRunner } from './http-command-runner.js';
 import { IncidentBatch } from './incident-batch.js';
@@ -95,6 +95,30 @@ export class IncidentsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RecordedResponse> {
     const outcome = await this.runner.run('POST /incidents/{id}/retraction', request, () => this.commands.retraction(incidentId, dto));
+    return commandResponse(outcome, reply);
+  }
+
+  @Post(':incidentId/confirmation')
+  @HttpCode(201)
+  @RequiresRole('reporter')
+  @ApiOperation({
+    summary: 'Confirm an imported incident',
+    description:
+      'An analyst vouches for a machine-coded incident: from then on it counts fully in the escalation score instead of by its independent sources. ' +
+      'Refused (422) for an incident an analyst reported (it already counts fully), a retracted one, or one already confirmed.',
+  })
+  @ApiWriteRoute()
+  @ApiBody({ type: ConfirmIncidentDto, required: false })
+  @ApiCreatedResponse({ type: RecordedResponse })
+  @ApiProblems(400, 401, 403, 404, 409, 412, 413, 415, 422)
+  async confirm(
+    @Param('incidentId', incidentIdPipe) incidentId: string,
+    @Body() dto: ConfirmIncidentDto,
+    @Query() _query: NoQueryParameters,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<RecordedResponse> {
+    const outcome = await this.runner.run('POST /incidents/{id}/confirmation', request, () => this.commands.confirmation(incidentId, dto));
     return commandResponse(outcome, reply);
   }
 }

@@ -1,10 +1,10 @@
-import type { AmendmentEvent, IncidentEvent, RelationEvent } from '../domain/incident.js';
+import type { AmendmentEvent, EvidenceEvent, IncidentEvent, RelationEvent } from '../domain/incident.js';
 import { isIncidentType } from '../domain/incident-types.js';
 import type { RelationView } from '../domain/relation-view.js';
 import type { StoredEvent } from '../event-store/event-store.port.js';
 
-/** How an update changed the pair: a new incident, or a later fact about one. */
-export type UpdateKind = 'reported' | 'corrected' | 'retracted';
+/** How an update changed the pair: a new incident, or a later fact about one (an amendment, or evidence that changes its weight). */
+export type UpdateKind = 'reported' | 'corrected' | 'retracted' | 'corroborated' | 'confirmed';
 
 /** The pair right after (live) or at the time of sending (replayed) an update: what a list row shows. */
 export interface LiveRelationSummary {
@@ -37,6 +37,8 @@ export interface LiveUpdate {
 export function kindOf(event: RelationEvent): UpdateKind {
   if (event.type === 'IncidentCorrected') return 'corrected';
   if (event.type === 'IncidentRetracted') return 'retracted';
+  if (event.type === 'IncidentCorroborated') return 'corroborated';
+  if (event.type === 'IncidentConfirmed') return 'confirmed';
   return 'reported';
 }
 
@@ -54,11 +56,14 @@ export function relationSummary(view: RelationView | undefined): LiveRelationSum
   };
 }
 
-/** The same filter as the read model: only incident reports and their amendments concern relations. */
+/** The same filter as the read model: incident reports, their amendments and their evidence concern relations. */
 export function asRelationEvent(stored: StoredEvent): RelationEvent | null {
   if (isIncidentType(stored.type)) return { type: stored.type, data: stored.data } as unknown as IncidentEvent;
   if (stored.type === 'IncidentCorrected' || stored.type === 'IncidentRetracted') {
     return { type: stored.type, data: stored.data } as unknown as AmendmentEvent;
+  }
+  if (stored.type === 'IncidentCorroborated' || stored.type === 'IncidentConfirmed') {
+    return { type: stored.type, data: stored.data } as unknown as EvidenceEvent;
   }
   return null;
 }

@@ -1,4 +1,5 @@
 import { ESCALATION_CONSTANTS, ESCALATION_LEVELS, multiplierOf } from '../domain/escalation.js';
+import { EVIDENCE_WEIGHT as E, importedWeightSteps } from '../domain/evidence-weight.js';
 import { INCIDENT_CATALOG } from '../domain/incident-catalog.js';
 import { INCIDENT_TYPES, type IncidentType } from '../domain/incident-types.js';
 import type { IncidentData } from '../domain/incident.js';
@@ -85,12 +86,13 @@ export function buildMethodology(): MethodologyResponse {
       'Every incident is classified on the CAMEO scheme and weighed on the Goldstein scale (−10, most hostile, to +10, most cooperative), as GDELT and ICEWS do.',
       `An incident's weight fades: it halves every ${half} days. Conflict adds pressure; cooperation takes off ${C.cooperationOffset} point for each of its points, but never below zero and never from a standing condition.`,
       'Some incidents leave a condition standing — relations severed, an ambassador withdrawn, sanctions, hostilities — which adds a fixed tension until another incident ends it.',
+      `An incident an analyst reported or confirmed counts fully; one imported from machine-coded event data (GDELT, ICEWS, PLOVER) counts ${E.perIndependentSource} of its weight per independent source, up to fully.`,
       `The score turns the total pressure into 0–100: score = 100 × (1 − e^(−pressure / ${C.saturation})). It rises quickly at first and can never pass 100; the level is read from the score.`,
     ],
     formula: {
       decay: `decay(t) = 2^(−days since the incident / ${half})`,
-      conflict: 'C = Σ |Goldstein| × multiplier × decay, over conflict incidents',
-      cooperation: 'K = Σ Goldstein × multiplier × decay, over cooperation incidents',
+      conflict: 'C = Σ |Goldstein| × multiplier × evidence × decay, over conflict incidents',
+      cooperation: 'K = Σ Goldstein × multiplier × evidence × decay, over cooperation incidents',
       momentum: `M = max(0, C − ${C.cooperationOffset} × K)`,
       tension: 'T = Σ tension of the conditions standing',
       score: `score = 100 × (1 − e^(−(T + M) / ${C.saturation}))`,
@@ -132,5 +134,17 @@ export function buildMethodology(): MethodologyResponse {
         multiplier: magnitudeNote(type),
       };
     }),
+    evidence: {
+      explanation:
+        `evidence = ${E.full} for an incident reported by an analyst or imported and confirmed by one (POST /incidents/{id}/confirmation); ` +
+        `for an unconfirmed import, min(${E.full}, ${E.perIndependentSource} × its independent sources) — distinct publishers or registrable domains among its source and the rows that corroborate it. ` +
+        'A view known at an earlier date weighs each incident by the sources and confirmation recorded by then.',
+      perIndependentSource: E.perIndependentSource,
+      full: E.full,
+      importedBySources: importedWeightSteps(),
+      rationale:
+        'Machine-coded event data is noisiest where one article is its only source: validation studies of GDELT and ICEWS find many single-report events duplicated, misdated or not the event coded, ' +
+        'while an event several independent outlets report is far more often real. One wire story therefore moves the score a quarter as much as a verified incident; four independent publishers, or an analyst, make it count fully.',
+    },
   };
 }

@@ -1,4 +1,5 @@
 import { multiplierOf } from '../domain/escalation.js';
+import { evidenceWeight, passesEvidenceFilter, type EvidenceFilter, type EvidenceStanding } from '../domain/evidence-weight.js';
 import { amended } from '../domain/incident-effects.js';
 import type { AmendmentEvent, IncidentData, IncidentEvent } from '../domain/incident.js';
 import { goldsteinOf, INCIDENT_CATALOG } from '../domain/incident-catalog.js';
@@ -8,7 +9,7 @@ import { parseOccurrence, referenceInstant } from '../domain/occurrence.js';
 import { RelationIndex, type IncidentColumns } from '../domain/relation-index.js';
 import type { IncidentRef } from '../domain/relation-view.js';
 import { Column } from '../domain/growable-column.js';
-import { FLAG_ACTOR_IS_B, FLAG_AMENDED, FLAG_CAUSE_AMENDED, type Amendment, type IncidentRows, type PairEntry } from './incident-rows.js';
+import { FLAG_ACTOR_IS_B, FLAG_AMENDED, FLAG_CAUSE_AMENDED, FLAG_IMPORTED, type Amendment, type IncidentRows, type PairEntry } from './incident-rows.js';
 
 /** What is believed of one incident at some instant of knowledge: its report with the corrections known by then. */
 export interface Belief {
@@ -123,6 +124,37 @@ export class Beliefs {
     return belief;
   }
 
+  /**
+   * Where the incident's standing comes from and how many independent sources it has, counting
+   * only what was recorded by `knownAtMs`: a later corroboration or confirmation is not known before it.
+   */
+  standingOf(row: number, knownAtMs = Infinity): EvidenceStanding {
+    const imported = (this.rows.columns.flags.get(row) & FLAG_IMPORTED) !== 0;
+    const evidence = this.rows.evidence.get(row);
+    // An imported incident's own publisher is in its evidence; an analyst's report's own sources are only counted.
+    let independentSources = imported ? 0 : this.rows.columns.sources.get(row);
+    for (const sinceMs of evidence?.publishersSinceMs ?? []) if (sinceMs <= knownAtMs) independentSources++;
+    if (!imported) return { provenance: 'analyst', independentSources };
+    const confirmed = evidence?.confirmedMs !== undefined && evidence.confirmedMs <= knownAtMs;
+    return { provenance: confirmed ? 'confirmed' : 'imported', independentSources };
+  }
+
+  /** e_i: how much of its weight the incident's evidence known by `knownAtMs` gives it (1 for an analyst's report). */
+  evidenceWeightOf(row: number, knownAtMs = Infinity): number {
+    if ((this.rows.columns.flags.get(row) & FLAG_IMPORTED) === 0) return 1;
+    return evidenceWeight(this.standingOf(row, knownAtMs));
+  }
+
+  /** Whether a view filtered by `filter` scores the incident, by its evidence known at `knownAtMs`. */
+  passes(row: number, filter: EvidenceFilter | undefined, knownAtMs = Infinity): boolean {
+    return filter === undefined || passesEvidenceFilter(this.standingOf(row, knownAtMs), filter);
+  }
+
+  /** Drops the pair's kept current view (an incident's evidence changed its weight): the next read indexes it anew. */
+  forget(entry: PairEntry): void {
+    this.current.delete(entry);
+  }
+
   /** The amendments of `row` recorded by `knownAtMs`, in log order. */
   amendmentsKnownAt(row: number, knownAtMs = Infinity): Amendment[] {
     return (this.rows.amendmentsOf.get(row) ?? []).filter((amendment) => amendment.recordedMs <= knownAtMs);
@@ -139,27 +171,34 @@ export class Beliefs {
     return believed;
   }
 
-  /** The pair's believed incidents at `knownAtMs`, indexed. */
-  view(entry: PairEntry, knownAtMs?: number): BelievedView {
-    const now = knownAtMs === undefined || knownAtMs >= entry.lastRecordedMs;
+  /**
+   * The pair's believed incidents at `knownAtMs`, indexed; with `filter`, only the incidents
+   * whose evidence passes it (indexed for the query, never kept).
+   */
+  view(entry: PairEntry, knownAtMs?: number, filter?: EvidenceFilter): BelievedView {
+    const now = (knownAtMs === undefined || knownAtMs >= entry.lastRecordedMs) && filter === undefined;
     if (now) {
       const kept = this.current.get(entry);
       if (kept && this.grown(entry, kept)) return kept.view;
     }
-    const { rows, beliefs } = this.believedRows(entry, knownAtMs);
-    const view: BelievedView = { rows, beliefs, index: RelationIndex.build(entry.a, entry.b, this.columnsOf(rows, beliefs)) };
+    const { rows, beliefs } = this.believedRows(entry, knownAtMs, filter);
+    const view: BelievedView = { rows, beliefs, index: RelationIndex.build(entry.a, entry.b, this.columnsOf(rows, beliefs, now ? undefined : knownAtMs)) };
     if (now) this.current.set(entry, { view, reportsSeen: entry.reports.length, amendmentsSeen: entry.amendments.length });
     return view;
   }
 
-  /** The pair's reports recorded by `knownAtMs` and not retracted by then, in report order, with the beliefs of amended ones. */
-  believedRows(entry: PairEntry, knownAtMs?: number): { rows: Column<Uint32Array>; beliefs: Map<number, Belief> } {
+  /**
+   * The pair's reports recorded by `knownAtMs`, not retracted by then and passing `filter`, in
+   * report order, with the beliefs of amended ones.
+   */
+  believedRows(entry: PairEntry, knownAtMs?: number, filter?: EvidenceFilter): { rows: Column<Uint32Array>; beliefs: Map<number, Belief> } {
     const rows = new Column(Uint32Array);
     const beliefs = new Map<number, Belief>();
     const reports = entry.reports.data;
     for (let i = 0; i < entry.reports.length; i++) {
       const row = reports[i];
       if (this.rows.columns.recordedMs.get(row) > (knownAtMs ?? Infinity)) continue;
+      if (!this.passes(row, filter, knownAtMs)) continue;
       if (this.rows.isAmended(row)) {
         const belief = this.belief(row, knownAtMs);
         if (belief.retracted) continue;
@@ -170,8 +209,8 @@ export class Beliefs {
     return { rows, beliefs };
   }
 
-  /** The believed rows as the RelationIndex reads them. */
-  columnsOf(rows: Column<Uint32Array>, beliefs: Map<number, Belief>): IncidentColumns {
+  /** The believed rows as the RelationIndex reads them, each weighed by its evidence known at `knownAtMs`. */
+  columnsOf(rows: Column<Uint32Array>, beliefs: Map<number, Belief>, knownAtMs?: number): IncidentColumns {
     const row = (i: number) => rows.data[i];
     const { columns, effectData } = this.rows;
     return {
@@ -180,7 +219,7 @@ export class Beliefs {
       },
       atMs: (i) => beliefs.get(row(i))?.atMs ?? columns.atMs.get(row(i)),
       type: (i) => this.typeOf(row(i)),
-      multiplier: (i) => beliefs.get(row(i))?.multiplier ?? this.multiplierOf(row(i)),
+      multiplier: (i) => (beliefs.get(row(i))?.multiplier ?? this.multiplierOf(row(i))) * this.evidenceWeightOf(row(i), knownAtMs),
       goldstein: (i) => beliefs.get(row(i))?.goldstein ?? this.goldsteinOf(row(i)),
       changesFacts: (i) => {
         const r = row(i);

@@ -2,15 +2,38 @@ import { getDomain } from 'tldts';
 import type { ImportedRow, Source } from '../domain/incident.js';
 
 /**
- * What an incident's corroborations added: the distinct publishers they came from and the
- * dataset rows they were imported from. Kept in memory (and in snapshots) only for incidents that
- * have some — most analyst reports have none.
+ * What vouches for an incident beyond an analyst's report: the distinct publishers an imported
+ * incident and its corroborations came from, the dataset rows that corroborated it, and an
+ * analyst's confirmation — each with when it was recorded, so a view of earlier knowledge weighs
+ * the incident by what was known then. Kept in memory (and in snapshots) for imported incidents
+ * and corroborated ones only — most analyst reports have none.
  */
 export interface IncidentEvidence {
-  /** Independent sources of the corroborations: registrable domains, else publisher names (lower case). */
+  /**
+   * Independent sources: registrable domains, else publisher names (lower case). An imported
+   * incident's own source first; for an analyst's report only its corroborations' (its own
+   * sources are counted in the `sources` row column).
+   */
   publishers: string[];
+  /** When each publisher was first recorded for the incident, epoch ms, parallel to `publishers`. */
+  publishersSinceMs: number[];
   /** "dataset/row" of each corroborating row, in log order. */
   importedRows: string[];
+  /** When an analyst confirmed the (imported) incident, epoch ms. */
+  confirmedMs?: number;
+}
+
+/** Notes `source`'s independent source as known from `recordedMs` (once per publisher: the first report counts). */
+export function addPublisher(evidence: IncidentEvidence, source: Source, recordedMs: number): void {
+  const publisher = independentSourceOf(source);
+  if (publisher === undefined || evidence.publishers.includes(publisher)) return;
+  evidence.publishers.push(publisher);
+  evidence.publishersSinceMs.push(recordedMs);
+}
+
+/** Distinct independent sources among `sources` (capped to fit the one-byte row column). */
+export function ownSourceCount(sources: readonly Source[]): number {
+  return Math.min(255, new Set(sources.map(independentSourceOf).filter((key) => key !== undefined)).size);
 }
 
 /**
@@ -24,14 +47,4 @@ export function independentSourceOf(source: Source): string | undefined {
 
 export function importedRowName(row: ImportedRow): string {
   return `${row.dataset}/${row.row}`;
-}
-
-/** How many independent sources an incident has: its own sources' and its corroborations'. */
-export function independentSourceCount(sources: readonly Source[], evidence: IncidentEvidence | undefined): number {
-  const distinct = new Set(evidence?.publishers);
-  for (const source of sources) {
-    const key = independentSourceOf(source);
-    if (key !== undefined) distinct.add(key);
-  }
-  return distinct.size;
 }

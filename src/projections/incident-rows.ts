@@ -41,6 +41,8 @@ export const FLAG_AMENDED = 1;
 export const FLAG_ACTOR_IS_B = 2;
 /** `flags` bit: the incident answers one with corrections or a retraction, which may move when it counts from. */
 export const FLAG_CAUSE_AMENDED = 4;
+/** `flags` bit: the incident was imported from machine-coded event data (its weight grows with its evidence). */
+export const FLAG_IMPORTED = 8;
 
 /**
  * The per-row number columns and the typed array each is kept in: restoring, persisting and
@@ -58,6 +60,8 @@ export const ROW_COLUMNS = {
   /** Number of the reported date in `dates`. */
   occurredOn: Uint32Array,
   flags: Uint8Array,
+  /** Distinct independent sources among the report's own sources (incident-evidence.ts), at most 255. */
+  sources: Uint8Array,
 } as const;
 
 type RowColumnName = keyof typeof ROW_COLUMNS;
@@ -93,7 +97,7 @@ export class IncidentRows {
   readonly dates: StringPool;
   /** The actors, target and details of incidents whose type changes the facts or weighs by its details, by row. */
   readonly effectData: Map<number, IncidentData>;
-  /** Corroborations per incident row (incident-evidence.ts), for the rows that have some. */
+  /** Evidence per incident row (incident-evidence.ts): imported rows and corroborated ones. */
   readonly evidence: Map<number, IncidentEvidence>;
   readonly amendmentsOf = new Map<number, Amendment[]>();
   /** The rows answering each row (a reciprocal expulsion, a summons in protest): they move when it does. */

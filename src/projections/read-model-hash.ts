@@ -56,7 +56,10 @@ export class ReadModelHash {
     for (const amendment of entry.amendments) digest.update(`|${amendment.position}|${amendment.type}|${ids.idOf(amendment.row)}`);
     for (let i = 0; i < entry.reports.length; i++) {
       const evidence = this.rows.evidence.get(entry.reports.data[i]);
-      if (evidence) digest.update(`|${ids.idOf(entry.reports.data[i])}:${evidence.publishers.join(',')}:${evidence.importedRows.join(',')}`);
+      if (evidence) {
+        const { publishers, publishersSinceMs, importedRows, confirmedMs } = evidence;
+        digest.update(`|${ids.idOf(entry.reports.data[i])}:${publishers.join(',')}:${publishersSinceMs.join(',')}:${importedRows.join(',')}:${confirmedMs ?? ''}`);
+      }
     }
     digest.update(JSON.stringify(this.stateNow(entry)));
     const result = digest.digest('hex');

@@ -1,5 +1,5 @@
-import type { AmendmentEvent, IncidentCorroborated, IncidentData } from '../domain/incident.js';
-import { importedRowName, independentSourceOf } from './incident-evidence.js';
+import type { AmendmentEvent, EvidenceEvent, IncidentData } from '../domain/incident.js';
+import { addPublisher, importedRowName, ownSourceCount, type IncidentEvidence } from './incident-evidence.js';
 import { INCIDENT_CATALOG } from '../domain/incident-catalog.js';
 import { INCIDENT_TYPES } from '../domain/incident-types.js';
 import { referenceInstant } from '../domain/occurrence.js';
@@ -8,12 +8,12 @@ import { isRelationStreamId, pairKey, pairOf } from '../domain/relation-pair.js'
 import type { StoredEvent } from '../event-store/event-store.port.js';
 import { WEIGHS_BY_DETAILS, type Beliefs } from './beliefs.js';
 import { Column } from '../domain/growable-column.js';
-import { FLAG_ACTOR_IS_B, FLAG_CAUSE_AMENDED, FLAG_AMENDED, type Amendment, type IncidentRows, type PairEntry } from './incident-rows.js';
+import { FLAG_ACTOR_IS_B, FLAG_CAUSE_AMENDED, FLAG_AMENDED, FLAG_IMPORTED, type Amendment, type IncidentRows, type PairEntry } from './incident-rows.js';
 
 /** The read model's name, as the status reports it. */
 export const READ_MODEL_NAME = 'relation-state';
 /** Version of the read model's code: bump it when folding changes, and persisted copies are rebuilt. */
-export const READ_MODEL_VERSION = 5;
+export const READ_MODEL_VERSION = 6;
 
 const TYPE_ORDINALS = new Map<string, number>(INCIDENT_TYPES.map((type, i) => [type, i]));
 
@@ -35,23 +35,39 @@ export class RelationsProjection {
     const ordinal = TYPE_ORDINALS.get(stored.type);
     if (ordinal !== undefined) return this.applyReport(stored, ordinal);
     if (stored.type === 'IncidentCorrected' || stored.type === 'IncidentRetracted') return this.applyAmendment(stored);
-    if (stored.type === 'IncidentCorroborated') return this.applyEvidence(stored);
+    if (stored.type === 'IncidentCorroborated' || stored.type === 'IncidentConfirmed') return this.applyEvidence(stored as unknown as EvidenceEvent & StoredEvent);
     return null;
   }
 
-  /** A corroboration adds its source and row to the incident's evidence; nothing else about the incident changes. */
-  private applyEvidence(stored: StoredEvent): string | null {
-    const { data } = stored as unknown as { data: IncidentCorroborated['data'] };
-    const row = this.rows.ids.get(data.incidentId);
+  /**
+   * A corroboration adds its source and row to the incident's evidence, a confirmation its date
+   * (and source); nothing else about the incident changes, but its weight may (evidence-weight.ts).
+   */
+  private applyEvidence(stored: EvidenceEvent & Pick<StoredEvent, 'revision' | 'eventId' | 'metadata'>): string | null {
+    const row = this.rows.ids.get(stored.data.incidentId);
     if (row === undefined) return null;
     const entry = this.rows.pairOfRow(row);
-    let evidence = this.rows.evidence.get(row);
-    if (!evidence) this.rows.evidence.set(row, (evidence = { publishers: [], importedRows: [] }));
-    const publisher = independentSourceOf(data.source);
-    if (publisher !== undefined && !evidence.publishers.includes(publisher)) evidence.publishers.push(publisher);
-    evidence.importedRows.push(importedRowName(data.provenance));
-    this.noteEvent(entry, stored, Date.parse(data.recordedAt));
+    const recordedMs = parseIsoInstant(stored.data.recordedAt);
+    const evidence = this.evidenceOf(row);
+    const sourcesBefore = evidence.publishers.length;
+    const confirmedBefore = evidence.confirmedMs !== undefined;
+    if (stored.type === 'IncidentCorroborated') {
+      addPublisher(evidence, stored.data.source, recordedMs);
+      evidence.importedRows.push(importedRowName(stored.data.provenance));
+    } else {
+      if (stored.data.source) addPublisher(evidence, stored.data.source, recordedMs);
+      evidence.confirmedMs ??= recordedMs;
+    }
+    // The pair's kept current view weighs this incident by its old evidence: index it anew on the next read.
+    if (evidence.publishers.length !== sourcesBefore || (evidence.confirmedMs !== undefined) !== confirmedBefore) this.beliefs.forget(entry);
+    this.noteEvent(entry, stored as unknown as StoredEvent, recordedMs);
     return entry.key;
+  }
+
+  private evidenceOf(row: number): IncidentEvidence {
+    let evidence = this.rows.evidence.get(row);
+    if (!evidence) this.rows.evidence.set(row, (evidence = { publishers: [], publishersSinceMs: [], importedRows: [] }));
+    return evidence;
   }
 
   private applyReport(stored: StoredEvent, ordinal: number): string {
@@ -76,8 +92,12 @@ export class RelationsProjection {
     columns.atMs.push(referenceInstant(rows.periodOf(date), recordedMs, causeRow === undefined ? undefined : this.beliefs.causeAtMs(causeRow)));
     columns.occurredOn.push(date);
     const causeAmended = causeRow !== undefined && (columns.flags.get(causeRow) & (FLAG_AMENDED | FLAG_CAUSE_AMENDED)) !== 0;
-    columns.flags.push((data.actor === entry.b ? FLAG_ACTOR_IS_B : 0) | (causeAmended ? FLAG_CAUSE_AMENDED : 0));
+    const imported = data.provenance !== undefined;
+    columns.flags.push((data.actor === entry.b ? FLAG_ACTOR_IS_B : 0) | (causeAmended ? FLAG_CAUSE_AMENDED : 0) | (imported ? FLAG_IMPORTED : 0));
     columns.type.push(ordinal);
+    columns.sources.push(ownSourceCount(data.sources));
+    // An imported incident's weight grows with its publishers: its own is the first (corroborations may repeat it).
+    if (imported) for (const source of data.sources) addPublisher(this.evidenceOf(row), source, recordedMs);
     // What the effect on the facts or the weight reads, and what an answer answers; the rest stays in the store.
     if (WEIGHS_BY_DETAILS[ordinal] || data.inResponseTo !== undefined || INCIDENT_CATALOG[INCIDENT_TYPES[ordinal]].effectReadsDetails?.(data)) {
       const { incidentId, actor, target, details, inResponseTo } = data;

@@ -2,6 +2,7 @@ import type { CountryCode } from '../domain/countries.js';
 import type { CountryPair } from '../domain/relation-pair.js';
 import type { RelationView } from '../domain/relation-view.js';
 import type { TimelinePoint } from '../domain/timeline.js';
+import type { EvidenceFilter } from '../domain/evidence-weight.js';
 import type { StoredEvent } from '../event-store/event-store.port.js';
 import { Beliefs } from './beliefs.js';
 import { IncidentDirectory } from './incident-directory.js';
@@ -89,6 +90,12 @@ export class RelationsReadModel {
     return incidentById(this.side, incidentId, knownAtMs);
   }
 
+  /** Whether the incident's evidence, as known now, passes `filter` (false for an unknown incident). */
+  passesEvidence(incidentId: string, filter: EvidenceFilter): boolean {
+    const row = this.rows.ids.get(incidentId);
+    return row !== undefined && this.side.beliefs.passes(row, filter);
+  }
+
   /** Incidents in the order they were reported, retracted ones left out. */
   listIncidents(filter: IncidentFilter): Promise<{ items: RecordedIncident[]; next: string | null }> {
     return incidentsPage(this.side, filter);
@@ -113,12 +120,12 @@ export class RelationsReadModel {
   }
 
   /** The pair's score at each instant: a sparkline. */
-  scoresAt(a: CountryCode, b: CountryCode, instants: readonly number[], knownAtMs?: number): number[] | undefined {
-    return scoresAt(this.side, a, b, instants, knownAtMs);
+  scoresAt(a: CountryCode, b: CountryCode, instants: readonly number[], knownAtMs?: number, evidence?: EvidenceFilter): number[] | undefined {
+    return scoresAt(this.side, a, b, instants, knownAtMs, evidence);
   }
 
-  pairIndex(a: CountryCode, b: CountryCode, knownAtMs?: number): PairIndex | undefined {
-    return pairIndex(this.side, a, b, knownAtMs);
+  pairIndex(a: CountryCode, b: CountryCode, knownAtMs?: number, evidence?: EvidenceFilter): PairIndex | undefined {
+    return pairIndex(this.side, a, b, knownAtMs, evidence);
   }
 
   /** The pairs held, or those of `country`. */
@@ -130,8 +137,8 @@ export class RelationsReadModel {
     return firstIncidentAt(this.side, country, knownAtMs);
   }
 
-  timeline(a: CountryCode, b: CountryCode, instants: readonly number[], knownAtMs?: number): Promise<TimelinePoint[] | undefined> {
-    return timelineOf(this.side, a, b, instants, knownAtMs);
+  timeline(a: CountryCode, b: CountryCode, instants: readonly number[], knownAtMs?: number, evidence?: EvidenceFilter): Promise<TimelinePoint[] | undefined> {
+    return timelineOf(this.side, a, b, instants, knownAtMs, evidence);
   }
 
   hash(): string {

@@ -16,6 +16,7 @@ import { validationProblem, type FieldError } from '../http/problem.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import { incidentResponse } from './incident.response.js';
 import { ListIncidentsQuery } from './list-incidents.query.js';
+import { evidenceFilterOf } from './evidence-query.js';
 
 const DEFAULT_PAGE_SIZE = 50;
 /** Any of these sends the listing through the search index; without them it is the read model's own listing. */
@@ -76,6 +77,7 @@ export class IncidentQueriesController {
     if (errors.length > 0) throw validationProblem(errors);
 
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const evidence = evidenceFilterOf(query);
     const page = searching
       ? await searchedIncidentsPage(
           this.search,
@@ -93,10 +95,11 @@ export class IncidentQueriesController {
             toMs,
             knownAtMs,
             after: query.cursor,
+            evidence,
           },
           limit,
         )
-      : await this.projections.readModel.listIncidents({ pair, type: query.type, fromMs, toMs, knownAtMs, after: query.cursor, limit });
+      : await this.projections.readModel.listIncidents({ pair, type: query.type, fromMs, toMs, knownAtMs, evidence, after: query.cursor, limit });
     const body = { items: page.items.map(incidentResponse), next: page.next };
     if (!wantsCsv(query.format, accept)) return body;
     // The cursor of the next page travels in a header, since a CSV body has no place for it.

@@ -2,6 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
 import { INCIDENT_TYPES, type IncidentType } from '../domain/incident-types.js';
 import { EXPORT_FORMATS } from '../export/csv.js';
+import { EvidenceQuery } from './evidence-query.js';
 import { IsCountryCode, IsOccurrenceDate, IsQueryInteger, IsText } from '../http/validators.js';
 
 export const MAX_PAGE_SIZE = 500;
@@ -10,7 +11,7 @@ export const MAX_SEARCH_LENGTH = 200;
 export const INCIDENT_ORDERS = ['reported', '-reported', 'occurred', '-occurred', 'relevance'] as const;
 export const RETRACTED_CHOICES = ['exclude', 'include'] as const;
 
-export class ListIncidentsQuery {
+export class ListIncidentsQuery extends EvidenceQuery {
   /** Two alpha-3 codes, either order: AZE-FRA. */
   @ApiPropertyOptional({ description: 'Two alpha-3 codes joined by a dash, either order', example: 'AZE-FRA' })
   @IsOptional() @Matches(/^[A-Z]{3}-[A-Z]{3}$/, { message: 'must be two alpha-3 country codes joined by a dash, e.g. AZE-FRA' })

@@ -17,6 +17,7 @@ import { perspectiveOf } from '../time/perspective.js';
 import { awaitPosition } from './await-position.js';
 import { ListRelationsQuery, pageOf } from './list-relations.query.js';
 import { withNames } from './named-view.js';
+import { evidenceFilterOf } from './evidence-query.js';
 
 /** Most days a sparkline may cover: a year, leap day included. */
 export const MAX_SPARKLINE_DAYS = 366;
@@ -58,7 +59,7 @@ export class OverviewController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<OverviewResponse | string> {
     await awaitPosition(this.store, this.projections, query.minPosition);
-    const perspective = perspectiveOf(query, this.clock);
+    const perspective = { ...perspectiveOf(query, this.clock), evidence: evidenceFilterOf(query) };
     const readModel = this.projections.readModel;
     const { limit, offset } = pageOf(query);
     const page = await readModel.relationPage(query, perspective, { limit, offset });
@@ -69,7 +70,7 @@ export class OverviewController {
     const items = page.views.map((view) => ({
       ...withNames(view),
       thisMonth: monthSoFar(readModel, view.pair[0], view.pair[1], perspective) ?? null,
-      sparkline: readModel.scoresAt(view.pair[0], view.pair[1], instants, perspective.knownAtMs) ?? [],
+      sparkline: readModel.scoresAt(view.pair[0], view.pair[1], instants, perspective.knownAtMs, perspective.evidence) ?? [],
     }));
     const span = { from: day(firstDayMs), to: day(lastDayMs) };
     if (wantsCsv(query.format, accept)) return sendCsv(reply, `overview-${perspective.atIso.slice(0, 10)}.csv`, toCsv(overviewColumns(span), items));

@@ -2,6 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString } from 'class-validator';
 import { IsOccurrenceDate } from '../http/validators.js';
 import type { TimeTravel } from '../time/perspective.js';
+import { EvidenceQuery } from './evidence-query.js';
 
 /**
  * The time-travel parameters shared by the relation endpoints (read by time/perspective.ts). A date means the END of that day,
@@ -11,7 +12,7 @@ import type { TimeTravel } from '../time/perspective.js';
  * later than it was recorded; see occurrence.ts): `2023-11` counts from 16 November 00:00 UTC, so
  * `asOf=2023-11-15` leaves it out and `asOf=2023-11-16` includes it.
  */
-export class TimeTravelQuery implements TimeTravel {
+export class TimeTravelQuery extends EvidenceQuery implements TimeTravel {
   /** Only incidents that had occurred by then; the score is computed at that instant. */
   @ApiPropertyOptional({ description: 'Only incidents that had occurred by the end of this date (YYYY, YYYY-MM, YYYY-MM-DD or a timestamp); the score is computed then', example: '2023-12-28' })
   @IsOptional() @IsOccurrenceDate()

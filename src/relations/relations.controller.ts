@@ -26,6 +26,7 @@ import { TimeTravelQuery } from './relation-query.js';
 import { EXPORT_FORMATS, FORMAT_DESCRIPTION, sendCsv, toCsv, wantsCsv } from '../export/csv.js';
 import { RELATION_COLUMNS, TIMELINE_COLUMNS } from '../export/export-columns.js';
 import { SerialisedViews } from './serialised-views.js';
+import { EvidenceQuery, evidenceFilterOf } from './evidence-query.js';
 
 const INTERVALS: TimelineInterval[] = ['day', 'week', 'month'];
 /** Most points one timeline request may ask for. */
@@ -36,7 +37,7 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 /** How long a view of a settled past may be kept without asking: a day bounds what a rebuild or a new scoring rule leaves stale. */
 const SETTLED_MAX_AGE_S = 86_400;
 
-export class TimelineQuery {
+export class TimelineQuery extends EvidenceQuery {
   /** First point (start of that date); defaults to the start of the first incident's month. */
   @ApiPropertyOptional({ description: "First point: the start of this date (or this timestamp); default: the start of the first incident's month", example: '2023-09-01' })
   @IsOptional() @IsOccurrenceDate()
@@ -98,7 +99,7 @@ export class RelationsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RelationListResponse | string> {
     await this.awaitPosition(query.minPosition);
-    const perspective = perspectiveOf(query, this.clock);
+    const perspective = { ...perspectiveOf(query, this.clock), evidence: evidenceFilterOf(query) };
     const readModel = this.projections.readModel;
     const paged = query.limit !== undefined || query.offset !== undefined;
     const page = paged ? await readModel.relationPage(query, perspective, pageOf(query)) : undefined;
@@ -141,7 +142,7 @@ export class RelationsController {
   ): Promise<RelationResponse | string | undefined> {
     checkPair(a, b);
     await this.awaitPosition(query.minPosition);
-    const perspective = perspectiveOf(query, this.clock);
+    const perspective = { ...perspectiveOf(query, this.clock), evidence: evidenceFilterOf(query) };
     const readModel = this.projections.readModel;
     const revision = readModel.streamRevision(a, b);
     const travelling = query.asOf !== undefined || query.knownAt !== undefined;
@@ -154,7 +155,8 @@ export class RelationsController {
       }
     }
     // A view with asOf or knownAt is fixed at its instant: the same revision and inputs give the same bytes.
-    const key = travelling && revision !== undefined ? `${[a, b].sort().join('-')}|${revision}|${query.asOf ?? ''}|${query.knownAt ?? ''}` : undefined;
+    const filters = `${query.provenance ?? ''}|${query.minSources ?? ''}`;
+    const key = travelling && revision !== undefined ? `${[a, b].sort().join('-')}|${revision}|${query.asOf ?? ''}|${query.knownAt ?? ''}|${filters}` : undefined;
     const cached = key === undefined ? undefined : this.serialised.get(readModel, key);
     if (cached !== undefined) {
       reply.type(JSON_TYPE);
@@ -234,7 +236,7 @@ export class RelationsController {
         { field: 'interval', message: `from ${new Date(fromMs).toISOString()} to ${new Date(toMs).toISOString()} by ${interval} gives more than ${MAX_TIMELINE_POINTS} points; narrow from/to or use a coarser interval` },
       ]);
     }
-    const points = (await readModel.timeline(a, b, instants, query.knownAt ? endOf(query.knownAt) : undefined)) ?? [];
+    const points = (await readModel.timeline(a, b, instants, query.knownAt ? endOf(query.knownAt) : undefined, evidenceFilterOf(query))) ?? [];
     const body = {
       pair: current.pair,
       interval,

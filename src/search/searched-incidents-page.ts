@@ -1,5 +1,6 @@
 import type { RecordedIncident, RelationsReadModel } from '../projections/relations.read-model.js';
 import type { SearchCriteria } from './incident-text-index.js';
+import type { EvidenceFilter } from '../domain/evidence-weight.js';
 import type { IncidentSearch } from './incident-search.service.js';
 
 /** Matches fetched from the index per round while filling a page (dates are checked on the believed incident). */
@@ -12,6 +13,8 @@ export interface SearchPageRequest extends Omit<SearchCriteria, 'limit' | 'after
   /** Incidents as known at this instant, epoch ms: reported by then, with the corrections and retractions recorded by then. */
   knownAtMs?: number;
   after?: string;
+  /** Only incidents whose evidence passes it: checked on the read model's standing of each. */
+  evidence?: EvidenceFilter;
 }
 
 /**
@@ -38,6 +41,7 @@ export async function searchedIncidentsPage(
       if (incident.retracted && !request.includeRetracted) continue;
       if (request.fromMs !== undefined && incident.atMs < request.fromMs) continue;
       if (request.toMs !== undefined && incident.atMs > request.toMs) continue;
+      if (request.evidence && !readModel.passesEvidence(incident.data.incidentId, request.evidence)) continue;
       if (items.length === limit) return { items, next: items[items.length - 1].position };
       items.push(incident);
     }

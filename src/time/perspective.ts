@@ -1,12 +1,17 @@
 import type { Clock } from '../clock.js';
+import type { EvidenceFilter } from '../domain/evidence-weight.js';
 import { isInFuture, parseOccurrence } from '../domain/occurrence.js';
 
-/** Which history to look at: incidents occurred by `asOfMs`, recorded by `knownAtMs`, scored at `atMs`. */
+/**
+ * Which history to look at: incidents occurred by `asOfMs`, recorded by `knownAtMs`, scored at
+ * `atMs` — and, with `evidence`, only those whose provenance and sources pass it.
+ */
 export interface Perspective {
   atMs: number;
   atIso: string;
   asOfMs?: number;
   knownAtMs?: number;
+  evidence?: EvidenceFilter;
 }
 
 /** The time-travel parameters, as the HTTP query, the live feed and the replay CLI give them. */

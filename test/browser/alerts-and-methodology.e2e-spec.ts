@@ -91,6 +91,8 @@ const incident = (type: string, actor: string, target: string, summary: string) 
     expect(severed).toContain('4281.4');
     expect(await page.locator('#levels-body tbody tr').allTextContents()).toEqual(['calm0100', 'friction10302.6', 'strained30558.9', 'crisis558020', 'rupture80—40.2']);
     expect(await page.locator('#formula').textContent()).toContain('score = 100 × (1 − e^(−(T + M) / 25))');
+    // How an imported incident counts by its independent sources, until it counts fully.
+    expect(await page.locator('#evidence-body tbody tr').allTextContents()).toEqual(['125%', '250%', '375%', '4100%']);
     await page.screenshot({ path: join(ARTIFACTS, 'methodology.png'), fullPage: true });
     await page.close();
   });

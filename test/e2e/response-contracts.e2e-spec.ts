@@ -7,6 +7,8 @@ import { sleep } from '../support/wait.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
 import { fixedClock, startTestApp, type TestApp, type TestResponse } from '../support/test-app.js';
 import { accusation } from '../support/accusation.js';
+import { relationStreamId } from '../../src/domain/relation-pair.js';
+import { RelationCommandHandler } from '../../src/incidents/relation-command-handler.js';
 
 /**
  * What the server really answers matches what /docs-json publishes: every documented route is
@@ -25,7 +27,7 @@ let validator: OpenApiValidator;
 /** Receives the webhook of the watch the cases create, so its delivery log has an entry to validate. */
 let receiver: WebhookReceiver;
 /** Ids learned while the cases run: a seed incident, and the one the cases report, correct and retract. */
-const ids = { seeded: '', reported: '', watch: '', job: '' };
+const ids = { seeded: '', reported: '', watch: '', job: '', imported: '' };
 const GDELT_FIXTURE = readFileSync('test/fixtures/import/gdelt2-sample.CSV');
 const UPLOAD_LIMIT_BYTES = 256 * 1024;
 const upload = (body: Buffer, headers: Record<string, string> = {}) => t.request('POST', '/admin/imports', body, { 'content-type': 'text/tab-separated-values', ...headers });
@@ -45,6 +47,16 @@ beforeAll(async () => {
   await loadSeeds(t.app);
   validator = openApiValidator((await t.request('GET', '/docs-json')).json);
   ids.seeded = (await t.request('GET', '/incidents?pair=AZE-FRA&limit=1')).json.items[0].incidentId;
+  // One machine-coded incident, as the importer records it, for the confirmation's cases.
+  const imported = await t.app.get(RelationCommandHandler).handle(relationStreamId('BEL', 'NLD'), {
+    type: 'ImportCodedEvent',
+    data: {
+      incidentId: '00000000-0000-4000-8000-000000000042', actor: 'BEL', target: 'NLD', cameo: '111', occurredOn: '2024-05-20', summary: 'Criticize or denounce',
+      source: { url: 'https://news.example/42' }, provenance: { dataset: 'gdelt2', row: '42', line: 1 }, recordedAt: '2024-06-01T12:00:00.000Z',
+    },
+  });
+  ids.imported = imported.incidentId;
+  await t.request('GET', `/relations/BEL/NLD?minPosition=${imported.position}`);
 });
 
 afterAll(async () => {
@@ -98,6 +110,10 @@ const CASES: Case[] = [
   { route: 'POST /incidents/{incidentId}/correction', status: 201, what: 'a correction', send: () => post(`/incidents/${ids.reported}/correction`, { summary: 'Baku accuses Paris of open bias', reason: 'The statement says more' }, bearer('alice'))() },
   { route: 'POST /incidents/{incidentId}/correction', status: 400, what: 'a correction without a reason', send: () => post(`/incidents/${ids.reported}/correction`, { summary: 'Again' }, bearer('alice'))() },
   { route: 'POST /incidents/{incidentId}/correction', status: 404, what: 'an unknown incident', send: post(`/incidents/${MISSING_ID}/correction`, { summary: 'Again', reason: 'Test' }, bearer('alice')) },
+  { route: 'POST /incidents/{incidentId}/confirmation', status: 201, what: 'a confirmation of an import', send: () => post(`/incidents/${ids.imported}/confirmation`, { note: 'Checked the statement' }, bearer('alice'))() },
+  { route: 'POST /incidents/{incidentId}/confirmation', status: 400, what: 'a note that is not text', send: () => post(`/incidents/${ids.imported}/confirmation`, { note: 7 }, bearer('alice'))() },
+  { route: 'POST /incidents/{incidentId}/confirmation', status: 404, what: 'an unknown incident', send: post(`/incidents/${MISSING_ID}/confirmation`, {}, bearer('alice')) },
+  { route: 'POST /incidents/{incidentId}/confirmation', status: 422, what: "an analyst's report", send: () => post(`/incidents/${ids.reported}/confirmation`, {}, bearer('alice'))() },
   { route: 'POST /incidents/{incidentId}/retraction', status: 201, what: 'a retraction', send: () => post(`/incidents/${ids.reported}/retraction`, { reason: 'Misattributed' }, bearer('alice'))() },
   { route: 'POST /incidents/{incidentId}/retraction', status: 400, what: 'an id that is not a UUID', send: post('/incidents/not-a-uuid/retraction', { reason: 'Test' }, bearer('alice')) },
   { route: 'POST /incidents/{incidentId}/retraction', status: 404, what: 'an unknown incident', send: post(`/incidents/${MISSING_ID}/retraction`, { reason: 'Test' }, bearer('alice')) },

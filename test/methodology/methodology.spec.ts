@@ -1,4 +1,5 @@
 import { ESCALATION_CONSTANTS, ESCALATION_LEVELS, levelFor, scoreOf } from '../../src/domain/escalation.js';
+import { EVIDENCE_WEIGHT, evidenceWeight } from '../../src/domain/evidence-weight.js';
 import { INCIDENT_CATALOG } from '../../src/domain/incident-catalog.js';
 import { INCIDENT_TYPES } from '../../src/domain/incident-types.js';
 import { CONDITION_TENSIONS } from '../../src/domain/standing-conditions.js';
@@ -54,4 +55,15 @@ it('states the decay and the formula with the constants in force', () => {
   });
   expect(methodology.decay.find((d) => d.days === ESCALATION_CONSTANTS.halfLifeDays)!.remaining).toBe(0.5);
   expect(methodology.formula.score).toBe(`score = 100 × (1 − e^(−(T + M) / ${ESCALATION_CONSTANTS.saturation}))`);
+});
+
+it('states the evidence weighting with the constants in force', () => {
+  const { evidence } = methodology;
+  expect(evidence).toMatchObject({ perIndependentSource: EVIDENCE_WEIGHT.perIndependentSource, full: EVIDENCE_WEIGHT.full });
+  expect(evidence.importedBySources.map((step) => step.weight)).toEqual(
+    evidence.importedBySources.map((step) => evidenceWeight({ provenance: 'imported', independentSources: step.sources })),
+  );
+  expect(evidence.importedBySources.at(-1)!.weight).toBe(1);
+  expect(evidence.explanation).toContain(`min(${EVIDENCE_WEIGHT.full}, ${EVIDENCE_WEIGHT.perIndependentSource} × its independent sources)`);
+  expect(methodology.formula.conflict).toBe('C = Σ |Goldstein| × multiplier × evidence × decay, over conflict incidents');
 });

@@ -33,10 +33,15 @@ export interface RelationSnapshot {
 }
 
 /** The pair's state from the incidents that had occurred by `asOfMs`. */
-export function relationAsOf(a: CountryCode, b: CountryCode, incidents: readonly IncidentEvent[], asOfMs = Infinity): RelationSnapshot {
-  const scored = scoredIncidents(incidents);
+export function relationAsOf(a: CountryCode, b: CountryCode, incidents: readonly IncidentEvent[], asOfMs = Infinity, weightOf?: (incidentId: string) => number): RelationSnapshot {
+  const scored = weighed(scoredIncidents(incidents), weightOf);
   const occurred = incidents.filter((_, i) => scored[i].atMs <= asOfMs);
   return { state: foldRelation(a, b, occurred), scored: scored.filter((incident) => incident.atMs <= asOfMs) };
+}
+
+/** Each incident's multiplier times its evidence weight (e_i, see evidence.ts), when one is given. */
+function weighed(scored: ScoredIncident[], weightOf?: (incidentId: string) => number): ScoredIncident[] {
+  return weightOf ? scored.map((incident) => ({ ...incident, multiplier: incident.multiplier * weightOf(incident.incidentId) })) : scored;
 }
 
 /**
@@ -44,8 +49,8 @@ export function relationAsOf(a: CountryCode, b: CountryCode, incidents: readonly
  * multiplicatively between points and the facts are folded as incidents arrive, so the cost is
  * O(points + incidents), not their product; the conditions standing at each point add their tension.
  */
-export function relationTimeline(incidents: readonly IncidentEvent[], instants: readonly number[]): TimelinePoint[] {
-  const scored = scoredIncidents(incidents);
+export function relationTimeline(incidents: readonly IncidentEvent[], instants: readonly number[], weightOf?: (incidentId: string) => number): TimelinePoint[] {
+  const scored = weighed(scoredIncidents(incidents), weightOf);
   const ordered = incidents
     .map((event, index) => ({ event, index, scored: scored[index] }))
     .sort((x, y) => x.scored.atMs - y.scored.atMs || x.index - y.index);

@@ -8,12 +8,14 @@ import type { RelationView } from '../../src/domain/relation-view.js';
 import type { StoredEvent } from '../../src/event-store/event-store.port.js';
 import { RelationsReadModel, type Perspective } from '../../src/projections/relations.read-model.js';
 import { describeRelation } from '../oracle/relation-fold.js';
+import { evidenceOf, standingsKnownAt } from '../oracle/evidence.js';
+import { PROVENANCES, type EvidenceFilter } from '../../src/domain/evidence-weight.js';
 import { incidentsKnownAt, relationAsOf, relationTimeline, type RecordedRelationEvent } from '../oracle/relation-history.js';
 
 /**
  * The engine the server runs (RelationsReadModel: columns, beliefs, RelationIndex) held to the
- * plain reference folds of test/oracle on random streams of reports, late reports, answers,
- * corrections and retractions: the same view (state, score, level, top contributors) and the same
+ * plain reference folds of test/oracle on random streams of reports, imports, late reports, answers,
+ * corrections, retractions, corroborations and confirmations, unfiltered or filtered by evidence: the same view (state, score, level, top contributors) and the same
  * timeline, as of and known at random instants.
  */
 
@@ -24,14 +26,20 @@ const DETAILS: Partial<Record<IncidentType, IncidentData['details']>> = {
   SanctionsImposed: { scope: ['economic'] },
 };
 
+/** Publishers of imports and corroborations: a few, some written two ways, so sources repeat. */
+const PUBLISHERS = [{ url: 'https://edition.cnn.com/a' }, { url: 'https://money.cnn.com/b' }, { publisher: 'Reuters' }, { publisher: 'AFP' }, { url: 'https://www.bbc.co.uk/c' }, { publisher: 'Test wire' }, {}];
+
 /** One step of a pair's history; each is recorded a day after the one before. */
 type Step =
-  | { kind: 'report'; type: IncidentType; actorFirst: boolean; daysBefore: number; precision: 'day' | 'month' | 'year' | 'instant'; diplomats: number }
+  | { kind: 'report' | 'import'; type: IncidentType; actorFirst: boolean; daysBefore: number; precision: 'day' | 'month' | 'year' | 'instant'; diplomats: number; publisher: number }
   | { kind: 'correct'; target: number; daysBefore?: number; diplomats?: number }
-  | { kind: 'retract'; target: number };
+  | { kind: 'retract'; target: number }
+  | { kind: 'corroborate'; target: number; publisher: number }
+  | { kind: 'confirm'; target: number; publisher?: number };
 
 const aReport: fc.Arbitrary<Step> = fc.record({
-  kind: fc.constant('report' as const),
+  kind: fc.constantFrom('report' as const, 'report' as const, 'import' as const),
+  publisher: fc.nat({ max: PUBLISHERS.length - 1 }),
   type: fc.constantFrom(...INCIDENT_TYPES),
   actorFirst: fc.boolean(),
   daysBefore: fc.integer({ min: 0, max: 90 }),
@@ -42,6 +50,8 @@ const aStep: fc.Arbitrary<Step> = fc.oneof(
   { weight: 6, arbitrary: aReport },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('correct' as const), target: fc.nat(), daysBefore: fc.option(fc.integer({ min: 0, max: 120 }), { nil: undefined }), diplomats: fc.option(fc.integer({ min: 1, max: 40 }), { nil: undefined }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('retract' as const), target: fc.nat() }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('corroborate' as const), target: fc.nat(), publisher: fc.nat({ max: PUBLISHERS.length - 1 }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('confirm' as const), target: fc.nat(), publisher: fc.option(fc.nat({ max: PUBLISHERS.length - 1 }), { nil: undefined }) }) },
 );
 /** A pair's history: it begins with a report (a pair without one is not a pair). */
 const aHistory = fc.tuple(aReport, fc.array(aStep, { maxLength: 120 })).map(([first, rest]) => [first, ...rest]);
@@ -58,7 +68,7 @@ function streamOf(steps: Step[]): RelationEvent[] {
   steps.forEach((step, n) => {
     const recordedMs = SPAN_START + n * DAY_MS + 8 * 3_600_000;
     const recordedAt = iso(recordedMs);
-    if (step.kind === 'report') {
+    if (step.kind === 'report' || step.kind === 'import') {
       const date = occurredOn(recordedMs - step.daysBefore * DAY_MS, step.precision);
       const [actor, target] = step.actorFirst ? ['AZE', 'FRA'] : ['FRA', 'AZE'];
       const cause =
@@ -75,18 +85,32 @@ function streamOf(steps: Step[]): RelationEvent[] {
           occurredOn: date,
           precision: parseOccurrence(date).precision,
           summary: `${step.type} on ${date}`,
-          sources: [{ publisher: 'Test wire' }],
+          sources: step.kind === 'import' ? [PUBLISHERS[step.publisher]] : [{ publisher: 'Test wire' }, PUBLISHERS[step.publisher]],
           details,
           ...(cause ? { inResponseTo: cause.data.incidentId } : {}),
           recordedAt,
+          ...(step.kind === 'import' ? { provenance: { dataset: 'gdelt2', row: String(n), line: n + 1 } } : {}),
         } as IncidentData,
       };
       reports.push(report);
       events.push(report);
       return;
     }
-    if (reports.length === 0) return;
+    if (reports.length === 0 || !('target' in step)) return;
     const { data, type } = reports[step.target % reports.length];
+    if (step.kind === 'corroborate') {
+      const provenance = { dataset: 'icews', row: `row-${n}`, line: n + 1 };
+      events.push({ type: 'IncidentCorroborated', data: { incidentId: data.incidentId, source: PUBLISHERS[step.publisher], provenance, recordedAt } });
+      return;
+    }
+    if (step.kind === 'confirm') {
+      // The decider confirms only imports, once (the read model is fed streams the decider would accept).
+      const imported = reports.filter((report) => report.data.provenance && !events.some((e) => e.type === 'IncidentConfirmed' && e.data.incidentId === report.data.incidentId));
+      if (imported.length === 0) return;
+      const source = step.publisher === undefined ? {} : { source: PUBLISHERS[step.publisher] };
+      events.push({ type: 'IncidentConfirmed', data: { incidentId: imported[step.target % imported.length].data.incidentId, note: 'checked', ...source, recordedAt } });
+      return;
+    }
     if (step.kind === 'retract') {
       events.push({ type: 'IncidentRetracted', data: { incidentId: data.incidentId, reason: 'hoax', recordedAt } });
       return;
@@ -124,7 +148,8 @@ function engineOf(events: RelationEvent[]): RelationsReadModel {
 function oracleView(events: RelationEvent[], perspective: Perspective): RelationView {
   const recorded: RecordedRelationEvent[] = events.map((event) => ({ event, recordedMs: Date.parse(event.data.recordedAt) }));
   const stateAt = perspective.asOfMs === undefined && perspective.knownAtMs === undefined ? Infinity : perspective.atMs;
-  const { state, scored } = relationAsOf('AZE', 'FRA', incidentsKnownAt(recorded, perspective.knownAtMs), stateAt);
+  const { passes, weightOf } = evidenceOf(standingsKnownAt(recorded, perspective.knownAtMs), perspective.evidence);
+  const { state, scored } = relationAsOf('AZE', 'FRA', incidentsKnownAt(recorded, perspective.knownAtMs).filter(passes), stateAt, weightOf);
   return describeRelation(state, scored, perspective.atMs, perspective.atIso);
 }
 
@@ -139,11 +164,25 @@ function expectSameView(actual: RelationView | undefined, expected: RelationView
   expect(escalation.topContributors.map((c) => c.incidentId)).toEqual(reference.topContributors.map((c) => c.incidentId));
 }
 
+/** No filter mostly (the view kept for everyone), else some provenances and a minimum of sources. */
+const anEvidenceFilter: fc.Arbitrary<EvidenceFilter | undefined> = fc.option(
+  fc.record({ provenance: fc.option(fc.subarray([...PROVENANCES], { minLength: 1 }), { nil: undefined }), minSources: fc.option(fc.integer({ min: 1, max: 4 }), { nil: undefined }) }).map(
+    ({ provenance, minSources }): EvidenceFilter => ({ ...(provenance ? { provenance: new Set(provenance) } : {}), ...(minSources !== undefined ? { minSources } : {}) }),
+  ),
+  { nil: undefined, freq: 2 },
+);
+
 const aPerspective = fc
-  .record({ atDay: fc.integer({ min: -30, max: 200 }), asOf: fc.boolean(), knownAtDay: fc.option(fc.integer({ min: 0, max: 150 }), { nil: undefined }) })
-  .map(({ atDay, asOf, knownAtDay }): Perspective => {
+  .record({ atDay: fc.integer({ min: -30, max: 200 }), asOf: fc.boolean(), knownAtDay: fc.option(fc.integer({ min: 0, max: 150 }), { nil: undefined }), evidence: anEvidenceFilter })
+  .map(({ atDay, asOf, knownAtDay, evidence }): Perspective => {
     const atMs = SPAN_START + atDay * DAY_MS;
-    return { atMs, atIso: iso(atMs), ...(asOf ? { asOfMs: atMs } : {}), ...(knownAtDay !== undefined ? { knownAtMs: SPAN_START + knownAtDay * DAY_MS } : {}) };
+    return {
+      atMs,
+      atIso: iso(atMs),
+      ...(asOf ? { asOfMs: atMs } : {}),
+      ...(knownAtDay !== undefined ? { knownAtMs: SPAN_START + knownAtDay * DAY_MS } : {}),
+      ...(evidence ? { evidence } : {}),
+    };
   });
 
 describe('RelationsReadModel held to the reference folds', () => {
@@ -160,13 +199,14 @@ describe('RelationsReadModel held to the reference folds', () => {
 
   it('scores a timeline as the oracle does, listing each believed incident at its point', async () => {
     await fc.assert(
-      fc.asyncProperty(aHistory, fc.option(fc.integer({ min: 0, max: 150 }), { nil: undefined }), async (steps, knownAtDay) => {
+      fc.asyncProperty(aHistory, fc.option(fc.integer({ min: 0, max: 150 }), { nil: undefined }), anEvidenceFilter, async (steps, knownAtDay, filter) => {
         const events = streamOf(steps);
         const knownAtMs = knownAtDay === undefined ? undefined : SPAN_START + knownAtDay * DAY_MS;
         const instants = Array.from({ length: 40 }, (_, k) => SPAN_START - 60 * DAY_MS + k * 7 * DAY_MS);
-        const points = (await engineOf(events).timeline('AZE', 'FRA', instants, knownAtMs))!;
+        const points = (await engineOf(events).timeline('AZE', 'FRA', instants, knownAtMs, filter))!;
         const recorded = events.map((event) => ({ event, recordedMs: Date.parse(event.data.recordedAt) }));
-        const reference = relationTimeline(incidentsKnownAt(recorded, knownAtMs), instants);
+        const { passes, weightOf } = evidenceOf(standingsKnownAt(recorded, knownAtMs), filter);
+        const reference = relationTimeline(incidentsKnownAt(recorded, knownAtMs).filter(passes), instants, weightOf);
 
         points.forEach((point, i) => expect(Math.abs(point.score - reference[i].score)).toBeLessThanOrEqual(0.1));
         expect(points.map((p) => p.incidents.map((incident) => incident.data))).toEqual(reference.map((p) => p.incidents.map((incident) => incident.data)));

@@ -3,13 +3,13 @@ import { api, catalog, query } from './api.js';
 import { updateUrl } from './as-of.js';
 import { $, announce, fill, h } from './dom.js';
 import { catalogReady, humanDate, pairHref, typeLabel } from './format.js';
-import { correctionNote, detailsText, retractionNote, sourceList } from './incident-view.js';
+import { correctionNote, detailsText, evidenceNote, retractionNote, sourceList } from './incident-view.js';
 import { askForKey, needsKey } from './key-prompt.js';
 
 const PAGE_SIZE = 50;
 /** The largest page the API serves: what a download holds. */
 const DOWNLOAD_LIMIT = 500;
-const FIELDS = ['q', 'type', 'country', 'actor', 'target', 'from', 'to', 'knownAt', 'sort', 'retracted'];
+const FIELDS = ['q', 'type', 'country', 'actor', 'target', 'from', 'to', 'knownAt', 'sort', 'retracted', 'provenance', 'minSources'];
 const COLUMNS = 5;
 
 const form = $('#search');
@@ -80,7 +80,7 @@ async function load({ append = false } = {}) {
   }
 }
 
-const FIELD_NAMES = { q: 'The words', type: 'The type', country: 'The country', actor: '“Done by”', target: '“Done to”', from: '“Occurred from”', to: '“Occurred to”', knownAt: '“Known at”', sort: 'The order' };
+const FIELD_NAMES = { q: 'The words', type: 'The type', country: 'The country', actor: '“Done by”', target: '“Done to”', from: '“Occurred from”', to: '“Occurred to”', knownAt: '“Known at”', sort: 'The order', provenance: 'The provenance', minSources: 'The number of sources' };
 function fieldName(field) {
   return FIELD_NAMES[field] ?? field;
 }
@@ -106,7 +106,7 @@ function row(incident) {
       correctionNote(incident),
       retractionNote(incident),
     ),
-    h('td', { 'data-label': 'Sources' }, sourceList(incident.sources)),
+    h('td', { 'data-label': 'Sources' }, sourceList(incident.sources), evidenceNote(incident)),
   );
 }
 

@@ -85,3 +85,24 @@ export function correctionNote(incident) {
   if (corrections.length === 0) return null;
   return h('p', { class: 'small muted' }, `Corrected ${corrections.length}×: ${corrections.map((amendment) => amendment.reason).join('; ')}`);
 }
+
+/** The datasets an incident may be imported from, as analysts name them. */
+const DATASETS = { gdelt2: 'GDELT 2.0', gdelt1: 'GDELT 1.0', icews: 'ICEWS', plover: 'PLOVER' };
+
+/**
+ * Where the incident comes from and what vouches for it: an analyst's report, or the dataset row
+ * it was imported from (confirmed by an analyst or not), its independent sources and, for an
+ * unconfirmed import, the share of its weight the score gives it.
+ */
+export function evidenceNote(incident) {
+  const evidence = incident.evidence;
+  if (!evidence) return null;
+  const sources = `${evidence.independentSources} independent source${evidence.independentSources === 1 ? '' : 's'}`;
+  const [dataset, ...row] = (evidence.importedRows[0] ?? '').split('/');
+  const origin =
+    evidence.provenance === 'analyst'
+      ? 'Reported by an analyst'
+      : `Imported from ${DATASETS[dataset] ?? dataset}, row ${row.join('/')}${evidence.provenance === 'confirmed' ? `; confirmed by an analyst on ${humanDate(evidence.confirmedAt.slice(0, 10))}` : ''}`;
+  const weight = evidence.weight < 1 ? h('span', { class: 'tag', title: 'Share of its weight the escalation score gives it (see the methodology)' }, `counts ${Math.round(evidence.weight * 100)}%`) : null;
+  return h('p', { class: `small evidence-note provenance-${evidence.provenance}`, dataset: { provenance: evidence.provenance } }, `${origin} · ${sources}`, weight ? [' ', weight] : null);
+}

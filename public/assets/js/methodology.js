@@ -55,6 +55,16 @@ function render(m) {
       m.incidentTypes.map((t) => [[t.label], [h('span', { title: t.cameoName }, t.cameo)], [t.goldstein.toFixed(1), true], [t.nature], [t.scoreWhenFresh.toFixed(1), true], [t.multiplier ?? '']]),
     ),
   );
+  fill(
+    $('#evidence-body'),
+    h('p', {}, m.evidence.explanation),
+    table(
+      'An imported incident’s weight by its independent sources',
+      [['Independent sources'], ['Share of its weight', true]],
+      m.evidence.importedBySources.map((step) => [[String(step.sources)], [`${Math.round(step.weight * 100)}%`, true]]),
+    ),
+    h('p', { class: 'small muted' }, m.evidence.rationale),
+  );
   fill($('#trend-body'), h('p', {}, m.trend));
   // The page was opened at a section (e.g. #score from a score link): it exists only now.
   if (location.hash) document.getElementById(location.hash.slice(1))?.scrollIntoView();

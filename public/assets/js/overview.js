@@ -252,6 +252,16 @@ function onUpdate(update) {
   reloadSoon();
 }
 
+/** What a later fact about an incident is called in the feed. */
+const FACT_LABELS = { corrected: 'Correction', retracted: 'Retraction', corroborated: 'Corroboration', confirmed: 'Confirmation by an analyst' };
+
+/** The reason an amendment gives, or where a corroboration came from, or an analyst's note. */
+function factDetail(kind, data) {
+  if (kind === 'corroborated') return `: another report (${data.provenance.dataset} row ${data.provenance.row}${data.source?.publisher ? `, ${data.source.publisher}` : ''})`;
+  if (kind === 'confirmed') return data.note ? `: ${data.note}` : '';
+  return `: ${data.reason}`;
+}
+
 function addToFeed(update) {
   const list = $('#feed');
   $('#feed-empty').hidden = true;
@@ -261,7 +271,7 @@ function addToFeed(update) {
   const what =
     update.kind === 'reported'
       ? [h('strong', {}, typeLabel(event.type)), ` ${data.actor} → ${data.target}, ${humanDate(data.occurredOn)}: `, data.summary]
-      : [h('strong', {}, update.kind === 'corrected' ? 'Correction' : 'Retraction'), ` of an incident between ${a} and ${b}: `, data.reason];
+      : [h('strong', {}, FACT_LABELS[update.kind] ?? update.kind), ` of an incident between ${a} and ${b}`, factDetail(update.kind, data)];
   const item = h(
     'li',
     { class: 'feed-item' },

@@ -1,7 +1,8 @@
 // The pair page: state, escalation timeline, what drives the score, incidents, and the report form.
 import { api, ApiProblem, catalog, query } from './api.js';
 import { asOfFromUrl, knownAtFromUrl, mountAsOf } from './as-of.js';
-import { correctionNote, detailsText, retractionNote, sourceList } from './incident-view.js';
+import { evidenceFilterFromUrl, mountEvidenceFilter } from './evidence-filter.js';
+import { correctionNote, detailsText, evidenceNote, retractionNote, sourceList } from './incident-view.js';
 import { mountChartExport } from './chart-export.js';
 import { mountTimeline } from './chart.js';
 import { $, announce, debounce, fill, h } from './dom.js';
@@ -64,7 +65,7 @@ async function allIncidents() {
   const items = [];
   let cursor = null;
   for (let page = 0; page < 20; page++) {
-    const result = await api.get(`/incidents${query({ pair: key, limit: 500, cursor, retracted: 'include' })}`);
+    const result = await api.get(`/incidents${query({ pair: key, limit: 500, cursor, retracted: 'include', ...evidenceFilterFromUrl() })}`);
     items.push(...result.items);
     if (!result.next) break;
     cursor = result.next;
@@ -109,12 +110,12 @@ async function load() {
     retractedIncidents = all.filter((incident) => incident.retracted);
     let relation = null;
     try {
-      relation = await api.get(`/relations/${a}/${b}${query({ asOf, knownAt: knownAtFromUrl() })}`);
+      relation = await api.get(`/relations/${a}/${b}${query({ asOf, knownAt: knownAtFromUrl(), ...evidenceFilterFromUrl() })}`);
     } catch (error) {
       if (!(error instanceof ApiProblem && error.status === 404)) throw error;
     }
     const range = chartWindow(asOf);
-    const timeline = range ? await api.get(`/relations/${a}/${b}/timeline${query({ ...range, knownAt: knownAtFromUrl() })}`) : null;
+    const timeline = range ? await api.get(`/relations/${a}/${b}/timeline${query({ ...range, knownAt: knownAtFromUrl(), ...evidenceFilterFromUrl() })}`) : null;
     showError(null);
     renderShortcuts(timeline);
     renderState(relation, asOf);
@@ -273,7 +274,7 @@ function renderChart(timeline, asOf) {
   const container = $('#chart');
   const empty = $('#chart-empty');
   shownTimeline = timeline && timeline.points.length > 0 ? timeline : null;
-  chartExport.update(shownTimeline !== null, shownTimeline && `/relations/${pair[0]}/${pair[1]}/timeline${query({ from: timeline.from, to: timeline.to, interval: timeline.interval, knownAt: knownAtFromUrl(), format: 'csv' })}`);
+  chartExport.update(shownTimeline !== null, shownTimeline && `/relations/${pair[0]}/${pair[1]}/timeline${query({ from: timeline.from, to: timeline.to, interval: timeline.interval, knownAt: knownAtFromUrl(), ...evidenceFilterFromUrl(), format: 'csv' })}`);
   if (!timeline || timeline.points.length === 0) {
     container.dataset.points = '0';
     container.hidden = true;
@@ -331,7 +332,7 @@ function renderIncidents(asOf) {
                   correctionNote(incident),
                   retractionNote(incident),
                 ),
-                h('td', { 'data-label': 'Sources' }, sourceList(incident.sources)),
+                h('td', { 'data-label': 'Sources' }, sourceList(incident.sources), evidenceNote(incident)),
                 h('td', { class: 'nowrap small', 'data-label': 'Recorded' }, humanDate(incident.recordedAt.slice(0, 10)), h('br'), h('span', { class: 'muted' }, `#${incident.position}`)),
               );
             }),
@@ -376,6 +377,7 @@ function onUpdate(update) {
 }
 
 if (pair) {
+  mountEvidenceFilter($('#evidence-filter'), () => load());
   followLiveThenLoad({ onUpdate, load });
 } else {
   load();

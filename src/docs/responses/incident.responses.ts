@@ -1,3 +1,4 @@
+import { EVIDENCE_WEIGHT, PROVENANCES, type Provenance } from '../../domain/evidence-weight.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { INCIDENT_TYPES, type IncidentType } from '../../domain/incident-types.js';
 import type { IncidentChanges, IncidentData, IncidentDetails, Source } from '../../domain/incident.js';
@@ -19,7 +20,7 @@ export class RecordedResponse implements LogAddress {
   incidentId!: string;
   @ApiProperty({ format: 'uuid', example: '01a20501-cd4a-768f-b4e7-f80f53499457' })
   eventId!: string;
-  @ApiProperty({ description: 'Event type recorded: the incident type, IncidentCorrected or IncidentRetracted', example: 'DiplomatsExpelled' })
+  @ApiProperty({ description: 'Event type recorded: the incident type, IncidentCorrected, IncidentRetracted or IncidentConfirmed', example: 'DiplomatsExpelled' })
   recordedType!: string;
   @ApiPropertyOptional({ enum: INCIDENT_TYPES, description: 'For reports: the type sent, which the decider may have recorded as another (an expulsion answering one becomes ReciprocalExpulsion)', example: 'DiplomatsExpelled' })
   postedType?: IncidentType;
@@ -71,6 +72,17 @@ export class IncidentEvidenceResponse {
   importedRows!: string[];
   @ApiProperty({ description: 'Distinct publishers (registrable domains of source URLs, else publisher names) of its sources and corroborations', example: 2 })
   independentSources!: number;
+  @ApiProperty({ enum: PROVENANCES, description: 'analyst: reported by an analyst; imported: machine-coded and not confirmed; confirmed: imported and confirmed by an analyst (POST /incidents/{id}/confirmation)', example: 'analyst' })
+  provenance!: Provenance;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When an analyst confirmed the imported incident', example: null })
+  confirmedAt!: string | null;
+  @ApiProperty({
+    minimum: 0,
+    maximum: 1,
+    description: `The share of its weight the escalation score gives it: 1 for an analyst's report or a confirmed import, ${EVIDENCE_WEIGHT.perIndependentSource} per independent source (at most 1) for an unconfirmed import`,
+    example: 1,
+  })
+  weight!: number;
 }
 
 /** One incident as currently believed: the report with its corrections applied, and where it sits in the log. */

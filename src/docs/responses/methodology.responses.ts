@@ -11,9 +11,9 @@ import { CONDITION_KINDS, LEVELS } from './escalation.responses.js';
 export class MethodologyFormulaResponse {
   @ApiProperty({ example: 'decay(t) = 2^(−days since the incident / 30)' })
   decay!: string;
-  @ApiProperty({ example: 'C = Σ |Goldstein| × multiplier × decay, over conflict incidents' })
+  @ApiProperty({ example: 'C = Σ |Goldstein| × multiplier × evidence × decay, over conflict incidents' })
   conflict!: string;
-  @ApiProperty({ example: 'K = Σ Goldstein × multiplier × decay, over cooperation incidents' })
+  @ApiProperty({ example: 'K = Σ Goldstein × multiplier × evidence × decay, over cooperation incidents' })
   cooperation!: string;
   @ApiProperty({ example: 'M = max(0, C − 0.5 × K)' })
   momentum!: string;
@@ -74,6 +74,21 @@ export class MethodologyIncidentTypeResponse {
 }
 
 @ClosedShape()
+export class EvidenceWeightStepResponse {
+  @ApiProperty({ description: 'Independent sources (distinct publishers or registrable domains)', example: 1 }) sources!: number;
+  @ApiProperty({ description: 'Share of its weight an unconfirmed imported incident counts with that many', example: 0.25 }) weight!: number;
+}
+
+@ClosedShape()
+export class MethodologyEvidenceResponse {
+  @ApiProperty({ description: 'How an incident counts by what vouches for it' }) explanation!: string;
+  @ApiProperty({ description: 'Weight per independent source of an unconfirmed machine-coded incident', example: 0.25 }) perIndependentSource!: number;
+  @ApiProperty({ description: "Weight of an analyst's report or confirmation, and the cap of an import's", example: 1 }) full!: number;
+  @ApiProperty({ type: [EvidenceWeightStepResponse], description: 'An unconfirmed import by its independent sources, until it counts fully' }) importedBySources!: EvidenceWeightStepResponse[];
+  @ApiProperty({ description: 'Why these constants' }) rationale!: string;
+}
+
+@ClosedShape()
 export class MethodologyResponse {
   @ApiProperty({ type: [String], description: 'The method in four sentences' }) summary!: string[];
   @ApiProperty({ type: MethodologyFormulaResponse }) formula!: MethodologyFormulaResponse;
@@ -83,4 +98,5 @@ export class MethodologyResponse {
   @ApiProperty({ description: 'How the 30-day trend and the monthly judgement are read' }) trend!: string;
   @ApiProperty({ type: [MethodologyConditionResponse] }) conditions!: MethodologyConditionResponse[];
   @ApiProperty({ type: [MethodologyIncidentTypeResponse] }) incidentTypes!: MethodologyIncidentTypeResponse[];
+  @ApiProperty({ type: MethodologyEvidenceResponse, description: 'How machine-coded incidents are weighed by their evidence' }) evidence!: MethodologyEvidenceResponse;
 }

@@ -1,7 +1,8 @@
 import type { AmendmentEvent, IncidentData } from '../../domain/incident.js';
 import type { IncidentType } from '../../domain/incident-types.js';
 import type { LogAddress } from '../log-address.js';
-import { importedRowName, independentSourceCount, type IncidentEvidence } from '../incident-evidence.js';
+import { importedRowName } from '../incident-evidence.js';
+import { evidenceWeight, type Provenance } from '../../domain/evidence-weight.js';
 import type { ReadSide } from '../read-side.js';
 
 /** An incident as currently believed: the original report with corrections applied. */
@@ -12,16 +13,30 @@ export interface RecordedIncident extends LogAddress {
   atMs: number;
   amendments: (AmendmentEvent['data'] & { type: AmendmentEvent['type'] })[];
   retracted: boolean;
-  /** Where it came from and how many independent sources report it. */
-  evidence: { reportedBy: 'analyst' | 'import'; importedRows: string[]; independentSources: number };
+  /** Where it came from, how many independent sources report it, and how much it counts for that. */
+  evidence: {
+    reportedBy: 'analyst' | 'import';
+    provenance: Provenance;
+    importedRows: string[];
+    independentSources: number;
+    confirmedAt: string | null;
+    /** e_i, the share of its weight the score gives it (evidence-weight.ts). */
+    weight: number;
+  };
 }
 
-function evidenceOf(data: IncidentData, corroborations: IncidentEvidence | undefined): RecordedIncident['evidence'] {
+function evidenceOf(side: ReadSide, row: number, data: IncidentData): RecordedIncident['evidence'] {
+  const corroborations = side.rows.evidence.get(row);
   const own = data.provenance ? [importedRowName(data.provenance)] : [];
+  const standing = side.beliefs.standingOf(row);
   return {
     reportedBy: data.provenance ? 'import' : 'analyst',
+    provenance: standing.provenance,
     importedRows: [...own, ...(corroborations?.importedRows ?? [])],
-    independentSources: independentSourceCount(data.sources, corroborations),
+    // The count the weight and the filters read (beliefs.ts), so what is shown is what is scored.
+    independentSources: standing.independentSources,
+    confirmedAt: corroborations?.confirmedMs === undefined ? null : new Date(corroborations.confirmedMs).toISOString(),
+    weight: evidenceWeight(standing),
   };
 }
 
@@ -48,7 +63,7 @@ export async function recordedIncidents(side: ReadSide, rows: readonly number[],
       atMs: belief.atMs,
       amendments: amendments.map(({ type, data }) => ({ type, ...data }) as RecordedIncident['amendments'][number]),
       retracted: belief.retracted,
-      evidence: evidenceOf(believed.data, side.rows.evidence.get(row)),
+      evidence: evidenceOf(side, row, believed.data),
     };
   });
 }

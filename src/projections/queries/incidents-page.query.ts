@@ -1,4 +1,5 @@
 import { INCIDENT_TYPES, type IncidentType } from '../../domain/incident-types.js';
+import type { EvidenceFilter } from '../../domain/evidence-weight.js';
 import type { ReadSide } from '../read-side.js';
 import { recordedIncidents, type RecordedIncident } from './incident.query.js';
 
@@ -10,6 +11,8 @@ export interface IncidentFilter {
   toMs?: number;
   /** Only what had been recorded by this instant (reports, corrections, retractions), epoch ms. */
   knownAtMs?: number;
+  /** Only incidents whose evidence passes it (provenance, independent sources). */
+  evidence?: EvidenceFilter;
   /** Position of the last incident of the previous page. */
   after?: string;
   limit: number;
@@ -35,6 +38,7 @@ export async function incidentsPage(side: ReadSide, filter: IncidentFilter): Pro
     if (filter.type !== undefined && INCIDENT_TYPES[storage.columns.type.get(row)] !== filter.type) continue;
     if (filter.fromMs !== undefined && belief.atMs < filter.fromMs) continue;
     if (filter.toMs !== undefined && belief.atMs > filter.toMs) continue;
+    if (!beliefs.passes(row, filter.evidence)) continue;
     if (matching.length === filter.limit) {
       next = storage.positions.get(matching[matching.length - 1]);
       break;

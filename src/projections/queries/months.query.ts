@@ -1,6 +1,7 @@
 import type { CountryCode } from '../../domain/countries.js';
 import { momentumOf, scoreOf } from '../../domain/escalation.js';
 import { isConflict } from '../../domain/incident-catalog.js';
+import type { EvidenceFilter } from '../../domain/evidence-weight.js';
 import { judgeMonth, type MonthEnd, type MonthJudgement } from '../../domain/monthly-judgement.js';
 import type { RelationIndex } from '../../domain/relation-index.js';
 import { DAY_MS, round } from '../../domain/numbers.js';
@@ -9,7 +10,7 @@ import type { PairIndex } from './pair-index.query.js';
 
 /** Where a pair's index comes from (the read model). */
 export interface PairIndexes {
-  pairIndex(a: CountryCode, b: CountryCode, knownAtMs?: number): PairIndex | undefined;
+  pairIndex(a: CountryCode, b: CountryCode, knownAtMs?: number, evidence?: EvidenceFilter): PairIndex | undefined;
 }
 
 /** A calendar month to judge: its first instant, and the instant it is judged at (its end, or now for the month under way). */
@@ -27,8 +28,9 @@ export function monthlyJudgements(
   b: CountryCode,
   months: readonly MonthSpan[],
   knownAtMs?: number,
+  evidence?: EvidenceFilter,
 ): MonthJudgement[] | undefined {
-  const pair = readModel.pairIndex(a, b, knownAtMs);
+  const pair = readModel.pairIndex(a, b, knownAtMs, evidence);
   if (!pair) return undefined;
   const { index, typeOf } = pair;
   return months.map(({ month, startMs, endMs }) => {
@@ -61,7 +63,7 @@ function peakOf(index: RelationIndex, from: number, to: number, scoreBefore: num
 export function monthSoFar(readModel: PairIndexes, a: CountryCode, b: CountryCode, perspective: Perspective): MonthJudgement | undefined {
   const at = new Date(perspective.atMs);
   const span = { month: perspective.atIso.slice(0, 7), startMs: Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1), endMs: perspective.atMs };
-  return monthlyJudgements(readModel, a, b, [span], perspective.knownAtMs)?.[0];
+  return monthlyJudgements(readModel, a, b, [span], perspective.knownAtMs, perspective.evidence)?.[0];
 }
 
 /** The calendar months from `fromMonth` to `toMonth` (YYYY-MM), the last judged up to `nowMs` if it is under way. */

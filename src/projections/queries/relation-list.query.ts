@@ -22,7 +22,7 @@ export async function relationList(side: ReadSide, filter: RelationFilter, persp
     if (view.incidentCount === 0) continue;
     if (filter.level && view.escalation.level !== filter.level) continue;
     views.push(view);
-    latestAt.set(view, side.beliefs.view(entry, perspective.knownAtMs).index.latestBy(perspective.atMs));
+    latestAt.set(view, side.beliefs.view(entry, perspective.knownAtMs, perspective.evidence).index.latestBy(perspective.atMs));
   }
   // Level first (the bands an analyst reads), then score, then the pair that moved last.
   return views.sort(

@@ -1,5 +1,6 @@
 import type { CountryCode } from '../../domain/countries.js';
 import { ESCALATION_LEVELS } from '../../domain/escalation.js';
+import type { EvidenceFilter } from '../../domain/evidence-weight.js';
 import type { RelationView } from '../../domain/relation-view.js';
 import type { PairEntry } from '../incident-rows.js';
 import type { Perspective, ReadSide } from '../read-side.js';
@@ -43,7 +44,7 @@ export async function relationPage(side: ReadSide, filter: RelationFilter, persp
   const stateAt = perspective.asOfMs === undefined && perspective.knownAtMs === undefined ? Infinity : perspective.atMs;
   for (const entry of side.rows.pairs) {
     // Only what ordering needs: the score and level at the instant, the count and the latest incident — not the state or the conditions.
-    const { index } = side.beliefs.view(entry, perspective.knownAtMs);
+    const { index } = side.beliefs.view(entry, perspective.knownAtMs, perspective.evidence);
     const incidentCount = index.occurredBy(stateAt);
     if (incidentCount === 0) continue;
     countries.add(entry.a).add(entry.b);
@@ -59,10 +60,10 @@ export async function relationPage(side: ReadSide, filter: RelationFilter, persp
   return { total: ranked.length, views, countries: [...countries].sort() };
 }
 
-/** The pair's score at each instant (sorted), from what was known at `knownAtMs`: a sparkline's points. */
-export function scoresAt(side: ReadSide, a: CountryCode, b: CountryCode, instants: readonly number[], knownAtMs?: number): number[] | undefined {
+/** The pair's score at each instant (sorted), from what was known at `knownAtMs` (of the incidents passing `evidence`): a sparkline's points. */
+export function scoresAt(side: ReadSide, a: CountryCode, b: CountryCode, instants: readonly number[], knownAtMs?: number, evidence?: EvidenceFilter): number[] | undefined {
   const entry = side.rows.pair(a, b);
   if (!entry) return undefined;
-  const { index } = side.beliefs.view(entry, knownAtMs);
+  const { index } = side.beliefs.view(entry, knownAtMs, evidence);
   return instants.map((atMs) => index.scoreAt(atMs).score);
 }

@@ -1,5 +1,6 @@
 import type { CountryCode } from '../../domain/countries.js';
 import { contributionOf, explained, type Contribution } from '../../domain/escalation.js';
+import { evidenceWeight, type EvidenceStanding } from '../../domain/evidence-weight.js';
 import { relationView, scoredIncident, type RelationView } from '../../domain/relation-view.js';
 import type { PairEntry } from '../incident-rows.js';
 import type { Perspective, ReadSide } from '../read-side.js';
@@ -29,15 +30,26 @@ export async function describeRelation(side: ReadSide, entry: PairEntry, perspec
     ranked.map((index) => view.rows.data[index]),
     knownAtMs,
   );
-  const atMsOf = side.beliefs.columnsOf(view.rows, view.beliefs).atMs;
-  // Each incident where the index counts it (an answer no earlier than what it answers).
-  const topContributors: Contribution[] = documents.map(({ believed }, i) => contributionOf({ ...scoredIncident(believed), atMs: atMsOf(ranked[i]) }, atMs));
+  const columns = side.beliefs.columnsOf(view.rows, view.beliefs, knownAtMs);
+  // Each incident where and as much as the index counts it (an answer no earlier than what it answers; weighed by its evidence).
+  const topContributors: Contribution[] = documents.map(({ believed }, i) => {
+    const contribution = contributionOf({ ...scoredIncident(believed), atMs: columns.atMs(ranked[i]), multiplier: columns.multiplier(ranked[i]) }, atMs);
+    return withEvidence(contribution, side.beliefs.standingOf(view.rows.data[ranked[i]], knownAtMs));
+  });
   return relationView(state, explained(figures, view.index.conditionsAt(atMs), topContributors), atIso);
 }
 
+/** An unconfirmed import's explanation says why it counts less: its multiplier includes its evidence weight. */
+function withEvidence(contribution: Contribution, standing: EvidenceStanding): Contribution {
+  const weight = evidenceWeight(standing);
+  if (weight >= 1) return contribution;
+  const sources = `${standing.independentSources} independent source${standing.independentSources === 1 ? '' : 's'}`;
+  return { ...contribution, explanation: `${contribution.explanation}; an unconfirmed import with ${sources}, so it counts ${Math.round(weight * 100)}%` };
+}
+
 function figuresOf(side: ReadSide, entry: PairEntry, perspective: Perspective) {
-  const { asOfMs, knownAtMs, atMs } = perspective;
-  const view = side.beliefs.view(entry, knownAtMs);
+  const { asOfMs, knownAtMs, atMs, evidence } = perspective;
+  const view = side.beliefs.view(entry, knownAtMs, evidence);
   // Without asOf/knownAt the state holds every incident; with either, those occurred by the instant of the view.
   const stateAt = asOfMs === undefined && knownAtMs === undefined ? Infinity : atMs;
   const state = view.index.stateAsOf(stateAt, (i) => side.beliefs.refOf(view.beliefs, view.rows.data[i]));

@@ -1,12 +1,13 @@
 import type { CountryCode } from '../../domain/countries.js';
+import type { EvidenceFilter } from '../../domain/evidence-weight.js';
 import type { TimelinePoint } from '../../domain/timeline.js';
 import type { ReadSide } from '../read-side.js';
 
-/** Score and level at each instant (sorted), with the incidents arriving at each. */
-export async function timelineOf(side: ReadSide, a: CountryCode, b: CountryCode, instants: readonly number[], knownAtMs?: number): Promise<TimelinePoint[] | undefined> {
+/** Score and level at each instant (sorted), with the incidents arriving at each (of those passing `evidence`). */
+export async function timelineOf(side: ReadSide, a: CountryCode, b: CountryCode, instants: readonly number[], knownAtMs?: number, evidence?: EvidenceFilter): Promise<TimelinePoint[] | undefined> {
   const entry = side.rows.pair(a, b);
   if (!entry) return undefined;
-  const view = side.beliefs.view(entry, knownAtMs);
+  const view = side.beliefs.view(entry, knownAtMs, evidence);
   let arrived = 0;
   const points = instants.map((atMs) => {
     const { score, level } = view.index.escalationAt(atMs);

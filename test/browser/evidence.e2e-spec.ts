@@ -1,0 +1,137 @@
+/**
+ * Provenance in a real browser (Debian's chromium driven by playwright-core): a real GDELT export
+ * imported, its incidents listed on the pair page and the explorer with where they came from, how
+ * many independent sources they have and how much they count; the pair page's evidence filter;
+ * a confirmation shown; no sideways scrolling at 390 px.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { jest } from '@jest/globals';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { EventImporter } from '../../src/import/event-importer.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+// Functions given to page.evaluate run in the browser; the project compiles without the DOM library.
+declare const document: any;
+declare const window: any;
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'dashboard');
+/** The shared real GDELT export beside the clone when there (see docs/importing.md), else the 200 real rows kept in the repository. */
+const GDELT_FILE =
+  [process.env.DEMARCHE_SHARED_DATA, '../shared/data', '../../shared/data']
+    .filter((dir): dir is string => dir !== undefined)
+    .map((dir) => resolve(dir, 'gdelt-20150218230000.export.first-half.CSV'))
+    .find((file) => existsSync(file)) ?? 'test/fixtures/import/gdelt2-sample.CSV';
+
+jest.setTimeout(90_000);
+
+const SKIP_REASON = `SKIPPED: ${CHROMIUM} is not installed (apt-get install -y chromium, or set CHROMIUM_PATH)`;
+if (!haveChromium) {
+  describe(`provenance in a real browser — ${SKIP_REASON}`, () => {
+    it(SKIP_REASON, () => {
+      console.warn(`Browser tests ${SKIP_REASON}`);
+    });
+  });
+}
+
+(haveChromium ? describe : describe.skip)('provenance in a real browser', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let context: BrowserContext;
+  const problems: string[] = [];
+  /** The imported incident with the most independent sources, and its pair. */
+  let chosen: { incidentId: string; pair: string; row: string; independentSources: number; weight: number };
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    t = await startTestApp();
+    const report = await t.app.get(EventImporter).importFile(GDELT_FILE);
+    expect(report.corroborations).toBeGreaterThan(0);
+    const imported = (await t.request('GET', '/incidents?provenance=imported&limit=500')).json.items;
+    const best = imported.reduce((x: any, y: any) => (y.evidence.independentSources > x.evidence.independentSources ? y : x));
+    chosen = {
+      incidentId: best.incidentId,
+      pair: [best.actor, best.target].sort().join('-'),
+      row: best.evidence.importedRows[0].split('/')[1],
+      independentSources: best.evidence.independentSources,
+      weight: best.evidence.weight,
+    };
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, baseURL: t.url });
+    context.setDefaultTimeout(15_000);
+    context.on('page', (page: Page) => {
+      page.on('pageerror', (error) => problems.push(`${page.url()}: ${error.message}`));
+      page.on('console', (message) => {
+        if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(`${page.url()}: ${message.text()}`);
+      });
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  afterEach(() => {
+    expect(problems.splice(0)).toEqual([]);
+  });
+
+  it('lists an imported incident with its dataset row, its independent sources and the share it counts', async () => {
+    const page = await context.newPage();
+    await page.goto(`/pairs/${chosen.pair}`);
+    const row = page.locator(`#incident-${chosen.incidentId}`);
+    const note = row.locator('.evidence-note');
+    await note.waitFor();
+    const sources = `${chosen.independentSources} independent source${chosen.independentSources === 1 ? '' : 's'}`;
+    expect(await note.textContent()).toContain(`Imported from GDELT 2.0, row ${chosen.row} · ${sources}`);
+    if (chosen.weight < 1) expect(await note.textContent()).toContain(`counts ${Math.round(chosen.weight * 100)}%`);
+    await page.screenshot({ path: join(ARTIFACTS, 'pair-provenance.png'), fullPage: true });
+    await page.close();
+  });
+
+  it("filters the pair page to analysts' incidents, in the URL, scoring none of the imports", async () => {
+    const page = await context.newPage();
+    await page.goto(`/pairs/${chosen.pair}`);
+    await page.locator(`#incident-${chosen.incidentId}`).waitFor();
+    await page.selectOption('#evidence-provenance', 'analyst,confirmed');
+    await page.waitForURL(/provenance=analyst%2Cconfirmed|provenance=analyst,confirmed/);
+    await page.locator(`#incident-${chosen.incidentId}`).waitFor({ state: 'detached' });
+    expect(await page.locator('#incidents-table tbody').textContent()).toContain('None yet.');
+    await page.close();
+  });
+
+  it('shows a confirmation, and the explorer shows provenance too', async () => {
+    expect((await t.request('POST', `/incidents/${chosen.incidentId}/confirmation`, { note: 'Checked' })).status).toBe(201);
+    const page = await context.newPage();
+    await page.goto(`/pairs/${chosen.pair}?provenance=confirmed`);
+    const note = page.locator(`#incident-${chosen.incidentId} .evidence-note`);
+    await note.waitFor();
+    expect(await note.textContent()).toMatch(/confirmed by an analyst on/);
+    expect(await note.textContent()).not.toMatch(/counts \d+%/);
+    expect(await page.inputValue('#evidence-provenance')).toBe('confirmed');
+    await page.goto('/explore');
+    await page.locator('tbody .evidence-note').first().waitFor();
+    expect(await page.locator('tbody .evidence-note').first().textContent()).toMatch(/^(Imported from GDELT 2\.0, row \d+|Reported by an analyst)/);
+    // The explorer's own filter: only what an analyst vouches for, here the one confirmation.
+    await page.selectOption('#provenance', 'analyst,confirmed');
+    await page.click('button[type="submit"]');
+    await page.waitForURL(/provenance=analyst/);
+    await page.waitForFunction(() => document.querySelectorAll('tbody .evidence-note').length === 1);
+    expect(await page.locator('tbody .evidence-note').textContent()).toMatch(/confirmed by an analyst on/);
+    await page.close();
+  });
+
+  it('keeps the pair page and its filter within 390 px', async () => {
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, baseURL: t.url });
+    const page = await phone.newPage();
+    await page.goto(`/pairs/${chosen.pair}`);
+    await page.locator(`#incident-${chosen.incidentId} .evidence-note`).waitFor();
+    const widths = await page.evaluate(() => ({ document: document.documentElement.scrollWidth, viewport: window.innerWidth }));
+    expect(widths.document).toBeLessThanOrEqual(widths.viewport);
+    expect(await page.locator('#evidence-provenance').isVisible()).toBe(true);
+    await page.screenshot({ path: join(ARTIFACTS, 'pair-provenance-390.png'), fullPage: true });
+    await phone.close();
+  });
+});
