@@ -187,6 +187,40 @@ export class RelationIndex {
     return scoreAndLevel(this.pressureAt(atMs));
   }
 
+  /**
+   * Score and level at each of `instants`, as `scoreAt` gives them, in one pass: a daily timeline
+   * or sparkline costs O(incidents + points) instead of a pressure evaluation per point. Decay is
+   * multiplicative (2^−(x+y)/H = 2^−x/H · 2^−y/H), so the pressure of one point, decayed by the
+   * step, plus the incidents arriving in between at their own decay, is the pressure of the next.
+   * Whatever weighs an incident (its Goldstein weight, m_i) is read once per incident, as the
+   * per-point sum reads it. Instants out of order are scored one by one.
+   */
+  scoresAt(instants: readonly number[]): Array<{ score: number; level: EscalationLevel }> {
+    const points: Array<{ score: number; level: EscalationLevel }> = [];
+    let count = 0;
+    let pressure = { conflict: 0, cooperation: 0 };
+    for (let p = 0; p < instants.length; p++) {
+      const atMs = instants[p];
+      if (p === 0 || !(atMs >= instants[p - 1])) {
+        count = this.occurredBy(atMs);
+        pressure = this.pressureOver(count, atMs);
+      } else {
+        const decay = decayFactor(atMs - instants[p - 1]);
+        pressure.conflict *= decay;
+        pressure.cooperation *= decay;
+        for (; count < this.at.length && this.at.data[count] <= atMs; count++) {
+          const index = this.order.data[count];
+          const goldstein = this.incidents.goldstein(index);
+          const weight = Math.abs(goldstein) * this.incidents.multiplier(index) * decayFactor(atMs - this.at.data[count]);
+          if (goldstein < 0) pressure.conflict += weight;
+          else pressure.cooperation += weight;
+        }
+      }
+      points.push(scoreAndLevel({ ...pressure, tension: conditionTension(this.factsAsOf(atMs), atMs) }));
+    }
+    return points;
+  }
+
   /** The incidents' conflict and cooperation pressure and the conditions' tension at `atMs` (C, K and T of escalation.ts). */
   pressureAt(atMs: number): Pressure {
     return { ...this.pressureOver(this.occurredBy(atMs), atMs), tension: conditionTension(this.factsAsOf(atMs), atMs) };

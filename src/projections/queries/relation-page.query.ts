@@ -64,5 +64,5 @@ export function scoresAt(side: ReadSide, a: CountryCode, b: CountryCode, instant
   const entry = side.rows.pair(a, b);
   if (!entry) return undefined;
   const { index } = side.beliefs.view(entry, knownAtMs);
-  return instants.map((atMs) => index.scoreAt(atMs).score);
+  return index.scoresAt(instants).map((point) => point.score);
 }
