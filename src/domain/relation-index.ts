@@ -91,6 +91,8 @@ export class RelationIndex {
   /** The largest |signed weight × m| of any incident: bounds what an older incident can contribute. */
   private heaviest = 0;
   private lastIndex = -1;
+  /** The pressure of all `count` incidents as of the latest of them (see `decayedTail`). */
+  private tail?: { count: number; atMs: number; conflict: number; cooperation: number };
 
   private constructor(
     a: CountryCode,
@@ -270,7 +272,7 @@ export class RelationIndex {
     if ((j + 1) % CHECKPOINT_EVERY === 0) {
       const c = this.checkpointAt.length - 1;
       // The pressure of the next checkpoint, as of this incident: the last one's decayed, plus the incidents since.
-      const { conflict, cooperation } = this.pressureOver(j + 1, atMs);
+      const { conflict, cooperation } = this.pressureSinceCheckpoint(j + 1, atMs);
       this.checkpointConflict.push(conflict);
       this.checkpointCooperation.push(cooperation);
       this.checkpointAt.push(atMs);
@@ -283,6 +285,27 @@ export class RelationIndex {
 
   /** Pressure at `atMs` of the first `count` sorted incidents (all occurred by then). */
   private pressureOver(count: number, atMs: number): { conflict: number; cooperation: number } {
+    if (count === this.order.length && count % CHECKPOINT_EVERY !== 0) return this.decayedTail(atMs);
+    return this.pressureSinceCheckpoint(count, atMs);
+  }
+
+  /**
+   * The pressure of every incident, at `atMs` (not before the latest): the pressure as of the
+   * latest incident, kept until the next one, decayed. Asking a pair "now" — its current view, a
+   * page of pairs ranked by their score now — then costs one decay instead of summing the
+   * incidents since the last checkpoint (up to CHECKPOINT_EVERY of them).
+   */
+  private decayedTail(atMs: number): { conflict: number; cooperation: number } {
+    const count = this.order.length;
+    if (this.tail?.count !== count) {
+      const tailAt = this.at.data[count - 1];
+      this.tail = { count, atMs: tailAt, ...this.pressureSinceCheckpoint(count, tailAt) };
+    }
+    const decay = decayFactor(atMs - this.tail.atMs);
+    return { conflict: this.tail.conflict * decay, cooperation: this.tail.cooperation * decay };
+  }
+
+  private pressureSinceCheckpoint(count: number, atMs: number): { conflict: number; cooperation: number } {
     const c = Math.min(Math.floor(count / CHECKPOINT_EVERY), this.checkpointAt.length - 1);
     const decay = c === 0 ? 0 : decayFactor(atMs - this.checkpointAt.data[c]);
     let conflict = this.checkpointConflict.data[c] * decay;
