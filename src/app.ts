@@ -11,6 +11,8 @@ import { createValidationPipe } from './http/validation.pipe.js';
 import { ProjectionRunner } from './projections/projection-runner.js';
 import { IncidentSearch } from './search/incident-search.service.js';
 import { setupOpenApi } from './docs/openapi.js';
+import { registerRelationViewFastPath } from './relations/relation-view-fast-path.js';
+import { LOOPBACK_ONLY } from './auth/auth.config.js';
 
 /** Largest request body accepted (413 beyond). */
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -26,6 +28,8 @@ export interface CreateAppOptions extends AppOptions, HttpHardeningOptions {
   searchIndex?: boolean;
   /** Addresses or CIDR blocks of trusted reverse proxies (TRUST_PROXY; needs API keys). */
   trustProxy?: string[];
+  /** Serve GET /relations/{a}/{b} without Nest's pipeline (relation-view-fast-path.ts); on by default, off only to compare the two. */
+  relationViewFastPath?: boolean;
 }
 
 /**
@@ -45,6 +49,8 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
   });
   await applyHttpHardening(app, options);
   await registerCompression(app);
+  // Before app.init(), which registers the routes this attaches to.
+  if (options.relationViewFastPath !== false) registerRelationViewFastPath(app, options.auth ?? LOOPBACK_ONLY);
   const fastify = app.getHttpAdapter().getInstance();
   // Only JSON bodies are accepted (request-gate.ts answers 415 before any parser runs), and raw files on the upload route alone.
   fastify.removeContentTypeParser(['text/plain']);

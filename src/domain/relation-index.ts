@@ -91,6 +91,8 @@ export class RelationIndex {
   /** The largest |signed weight × m| of any incident: bounds what an older incident can contribute. */
   private heaviest = 0;
   private lastIndex = -1;
+  /** The pressure of all `count` incidents as of the latest of them (see `decayedTail`). */
+  private tail?: { count: number; atMs: number; conflict: number; cooperation: number };
 
   private constructor(
     a: CountryCode,
@@ -187,6 +189,40 @@ export class RelationIndex {
     return scoreAndLevel(this.pressureAt(atMs));
   }
 
+  /**
+   * Score and level at each of `instants`, as `scoreAt` gives them, in one pass: a daily timeline
+   * or sparkline costs O(incidents + points) instead of a pressure evaluation per point. Decay is
+   * multiplicative (2^−(x+y)/H = 2^−x/H · 2^−y/H), so the pressure of one point, decayed by the
+   * step, plus the incidents arriving in between at their own decay, is the pressure of the next.
+   * Whatever weighs an incident (its Goldstein weight, m_i) is read once per incident, as the
+   * per-point sum reads it. Instants out of order are scored one by one.
+   */
+  scoresAt(instants: readonly number[]): Array<{ score: number; level: EscalationLevel }> {
+    const points: Array<{ score: number; level: EscalationLevel }> = [];
+    let count = 0;
+    let pressure = { conflict: 0, cooperation: 0 };
+    for (let p = 0; p < instants.length; p++) {
+      const atMs = instants[p];
+      if (p === 0 || !(atMs >= instants[p - 1])) {
+        count = this.occurredBy(atMs);
+        pressure = this.pressureOver(count, atMs);
+      } else {
+        const decay = decayFactor(atMs - instants[p - 1]);
+        pressure.conflict *= decay;
+        pressure.cooperation *= decay;
+        for (; count < this.at.length && this.at.data[count] <= atMs; count++) {
+          const index = this.order.data[count];
+          const goldstein = this.incidents.goldstein(index);
+          const weight = Math.abs(goldstein) * this.incidents.multiplier(index) * decayFactor(atMs - this.at.data[count]);
+          if (goldstein < 0) pressure.conflict += weight;
+          else pressure.cooperation += weight;
+        }
+      }
+      points.push(scoreAndLevel({ ...pressure, tension: conditionTension(this.factsAsOf(atMs), atMs) }));
+    }
+    return points;
+  }
+
   /** The incidents' conflict and cooperation pressure and the conditions' tension at `atMs` (C, K and T of escalation.ts). */
   pressureAt(atMs: number): Pressure {
     return { ...this.pressureOver(this.occurredBy(atMs), atMs), tension: conditionTension(this.factsAsOf(atMs), atMs) };
@@ -236,7 +272,7 @@ export class RelationIndex {
     if ((j + 1) % CHECKPOINT_EVERY === 0) {
       const c = this.checkpointAt.length - 1;
       // The pressure of the next checkpoint, as of this incident: the last one's decayed, plus the incidents since.
-      const { conflict, cooperation } = this.pressureOver(j + 1, atMs);
+      const { conflict, cooperation } = this.pressureSinceCheckpoint(j + 1, atMs);
       this.checkpointConflict.push(conflict);
       this.checkpointCooperation.push(cooperation);
       this.checkpointAt.push(atMs);
@@ -249,6 +285,27 @@ export class RelationIndex {
 
   /** Pressure at `atMs` of the first `count` sorted incidents (all occurred by then). */
   private pressureOver(count: number, atMs: number): { conflict: number; cooperation: number } {
+    if (count === this.order.length && count % CHECKPOINT_EVERY !== 0) return this.decayedTail(atMs);
+    return this.pressureSinceCheckpoint(count, atMs);
+  }
+
+  /**
+   * The pressure of every incident, at `atMs` (not before the latest): the pressure as of the
+   * latest incident, kept until the next one, decayed. Asking a pair "now" — its current view, a
+   * page of pairs ranked by their score now — then costs one decay instead of summing the
+   * incidents since the last checkpoint (up to CHECKPOINT_EVERY of them).
+   */
+  private decayedTail(atMs: number): { conflict: number; cooperation: number } {
+    const count = this.order.length;
+    if (this.tail?.count !== count) {
+      const tailAt = this.at.data[count - 1];
+      this.tail = { count, atMs: tailAt, ...this.pressureSinceCheckpoint(count, tailAt) };
+    }
+    const decay = decayFactor(atMs - this.tail.atMs);
+    return { conflict: this.tail.conflict * decay, cooperation: this.tail.cooperation * decay };
+  }
+
+  private pressureSinceCheckpoint(count: number, atMs: number): { conflict: number; cooperation: number } {
     const c = Math.min(Math.floor(count / CHECKPOINT_EVERY), this.checkpointAt.length - 1);
     const decay = c === 0 ? 0 : decayFactor(atMs - this.checkpointAt.data[c]);
     let conflict = this.checkpointConflict.data[c] * decay;

@@ -68,7 +68,7 @@ export function IsCalendarDay(options?: ValidationOptions): PropertyDecorator {
   );
 }
 
-function occurrenceError(value: string): string | undefined {
+export function occurrenceError(value: string): string | undefined {
   if (value.length > 40) return 'is too long to be a date';
   try {
     parseOccurrence(value);

@@ -13,19 +13,18 @@ import { ApiProblems } from '../docs/problem.schema.js';
 import { MonthsResponse, RelationListResponse, RelationResponse } from '../docs/responses/relation.responses.js';
 import { TimelineResponse } from '../docs/responses/timeline.responses.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
-import { noneMatchHits, revisionETag, timeTravelETag } from '../http/entity-tags.js';
 import { validationProblem, type FieldError } from '../http/problem.js';
 import { IsCountryCode, IsOccurrenceDate } from '../http/validators.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import { monthlyJudgements, monthSoFar, monthSpans } from '../projections/queries/months.query.js';
-import { endOf, perspectiveOf, type Perspective } from '../time/perspective.js';
+import { endOf, perspectiveOf } from '../time/perspective.js';
 import { awaitPosition } from './await-position.js';
 import { ListRelationsQuery, pageOf } from './list-relations.query.js';
 import { withNames } from './named-view.js';
 import { TimeTravelQuery } from './relation-query.js';
 import { EXPORT_FORMATS, FORMAT_DESCRIPTION, sendCsv, toCsv, wantsCsv } from '../export/csv.js';
 import { RELATION_COLUMNS, TIMELINE_COLUMNS } from '../export/export-columns.js';
-import { SerialisedViews } from './serialised-views.js';
+import { RelationViewAnswers } from './relation-view-answer.js';
 import { EvidenceQuery, evidenceFilterOf } from './evidence-query.js';
 
 const INTERVALS: TimelineInterval[] = ['day', 'week', 'month'];
@@ -33,9 +32,6 @@ const INTERVALS: TimelineInterval[] = ['day', 'week', 'month'];
 export const MAX_TIMELINE_POINTS = 2_000;
 /** Most months one request for monthly judgements may cover (50 years). */
 export const MAX_MONTHS = 600;
-const JSON_TYPE = 'application/json; charset=utf-8';
-/** How long a view of a settled past may be kept without asking: a day bounds what a rebuild or a new scoring rule leaves stale. */
-const SETTLED_MAX_AGE_S = 86_400;
 
 export class TimelineQuery extends EvidenceQuery {
   /** First point (start of that date); defaults to the start of the first incident's month. */
@@ -80,13 +76,17 @@ export class MonthsQuery {
 @ApiTags('relations')
 @Controller('relations')
 export class RelationsController {
-  private readonly serialised = new SerialisedViews();
+
+  /** Shared with the fast path (relation-view-fast-path.ts), which serves the same answers without Nest's pipeline. */
+  readonly views: RelationViewAnswers;
 
   constructor(
     private readonly projections: ProjectionRunner,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-  ) {}
+  ) {
+    this.views = new RelationViewAnswers(clock);
+  }
 
   @Get()
   @ApiOperation({ summary: 'Every pair with an incident, highest escalation first', description: 'Try asOf=2023-12-28 for the seed story at its height.' })
@@ -142,42 +142,14 @@ export class RelationsController {
   ): Promise<RelationResponse | string | undefined> {
     checkPair(a, b);
     await this.awaitPosition(query.minPosition);
-    const perspective = { ...perspectiveOf(query, this.clock), evidence: evidenceFilterOf(query) };
-    const readModel = this.projections.readModel;
-    const revision = readModel.streamRevision(a, b);
-    const travelling = query.asOf !== undefined || query.knownAt !== undefined;
-    if (revision !== undefined) {
-      const etag = travelling ? timeTravelETag(revision, query.asOf, query.knownAt) : revisionETag(revision);
-      reply.header('etag', etag).header('cache-control', cacheControlOf(perspective, this.clock.now().getTime()));
-      if (noneMatchHits(ifNoneMatch, etag)) {
-        reply.status(304);
-        return undefined;
-      }
+    const answer = await this.views.answer(this.projections.readModel, a, b, query, ifNoneMatch);
+    if (answer.status === 404) throw new NotFoundException(`No incidents are recorded between ${a} and ${b}`);
+    for (const [name, value] of answer.headers) reply.header(name, value);
+    if (answer.status === 304) {
+      reply.status(304);
+      return undefined;
     }
-    // A view with asOf or knownAt is fixed at its instant: the same revision and inputs give the same bytes.
-    const filters = `${query.provenance ?? ''}|${query.minSources ?? ''}`;
-    const key = travelling && revision !== undefined ? `${[a, b].sort().join('-')}|${revision}|${query.asOf ?? ''}|${query.knownAt ?? ''}|${filters}` : undefined;
-    const cached = key === undefined ? undefined : this.serialised.get(readModel, key);
-    if (cached !== undefined) {
-      reply.type(JSON_TYPE);
-      return cached;
-    }
-    const view = await readModel.relation(a, b, perspective);
-    if (!view) throw new NotFoundException(`No incidents are recorded between ${a} and ${b}`);
-    const first = readModel.pairIndex(a, b, perspective.knownAtMs)?.index.earliest();
-    const body: RelationResponse = {
-      ...withNames(view),
-      thisMonth: monthSoFar(readModel, a, b, perspective) ?? null,
-      // The pair's first incident as known: what an asOf before it is offered instead.
-      firstIncidentOn: first === undefined || first === Infinity ? null : new Date(first).toISOString().slice(0, 10),
-      asOf: query.asOf ?? null,
-      knownAt: query.knownAt ?? null,
-    };
-    if (key === undefined) return body;
-    const serialised = JSON.stringify(body);
-    this.serialised.set(readModel, key, serialised);
-    reply.type(JSON_TYPE);
-    return serialised;
+    return answer.body;
   }
 
   @Get(':a/:b/months')
@@ -269,15 +241,6 @@ function checkPair(a: string, b: string): void {
     ...(faults.sameCountry ? [{ field: 'b', message: 'must be a different country from a' }] : []),
   ];
   throw validationProblem(errors);
-}
-
-/**
- * A view whose knownAt (and asOf, when given) lie in the past cannot change: nothing recorded
- * from now on is known at that instant. Anything else is revalidated on every use.
- */
-function cacheControlOf(perspective: Perspective, nowMs: number): string {
-  const settled = perspective.knownAtMs !== undefined && perspective.knownAtMs < nowMs && perspective.atMs < nowMs;
-  return settled ? `max-age=${SETTLED_MAX_AGE_S}, immutable` : 'no-cache';
 }
 
 function firstMonthStart(view: RelationView): number {

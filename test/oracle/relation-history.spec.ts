@@ -294,6 +294,29 @@ describe('RelationIndex', () => {
     expect(index.append(1)).toBe(false);
   });
 
+  it('scores a series of instants in one pass as it scores each instant alone (a daily year, checkpoints crossed)', () => {
+    const daily = Array.from({ length: SPAN_DAYS + 120 }, (_, day) => SPAN_START - 30 * DAY_MS + day * DAY_MS);
+    fc.assert(
+      fc.property(fc.array(anIncident, { maxLength: 300 }).map(withAnswers), instants, (incidents, points) => {
+        const index = RelationIndex.build('AZE', 'FRA', columnsOf(incidents));
+        for (const series of [points, daily]) {
+          const together = index.scoresAt(series);
+          const alone = series.map((atMs) => index.scoreAt(atMs));
+          // The carried pressure is decayed step by step, the one-off one from its checkpoint: the last bits differ.
+          together.forEach((point, i) => {
+            expect(Math.abs(point.score - alone[i].score)).toBeLessThanOrEqual(0.1);
+            if (point.score === alone[i].score) expect(point.level).toBe(alone[i].level);
+          });
+          expect(together.filter((point, i) => point.score !== alone[i].score).length).toBeLessThanOrEqual(Math.ceil(series.length / 100));
+        }
+        // Out of order, each instant is scored on its own.
+        const shuffled = [...points].reverse();
+        expect(index.scoresAt(shuffled)).toEqual(shuffled.map((atMs) => index.scoreAt(atMs)));
+      }),
+      { numRuns: 40 },
+    );
+  });
+
   it('folds the incidents between checkpoints: as of each incident in turn, the count grows by one', () => {
     const daily = Array.from({ length: 200 }, (_, i) => reported('Accusation', iso(SPAN_START + i * DAY_MS).slice(0, 10), iso(SPAN_START + (i + 1) * DAY_MS)));
     const index = RelationIndex.build('AZE', 'FRA', columnsOf(daily));

@@ -9,8 +9,9 @@ export async function timelineOf(side: ReadSide, a: CountryCode, b: CountryCode,
   if (!entry) return undefined;
   const view = side.beliefs.view(entry, knownAtMs, evidence);
   let arrived = 0;
-  const points = instants.map((atMs) => {
-    const { score, level } = view.index.escalationAt(atMs);
+  const scores = view.index.scoresAt(instants);
+  const points = instants.map((atMs, p) => {
+    const { score, level } = scores[p];
     const occurred = view.index.occurredBy(atMs);
     const incidents = view.index.sortedBetween(arrived, occurred);
     arrived = occurred;

@@ -1,0 +1,73 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import type { AuthConfig } from '../auth/auth.config.js';
+import type { CountryCode } from '../domain/countries.js';
+import { pairFaults } from '../domain/relation-pair.js';
+import { occurrenceError } from '../http/validators.js';
+import { ProjectionRunner } from '../projections/projection-runner.js';
+import type { TimeTravel } from '../time/perspective.js';
+import { RelationsController } from './relations.controller.js';
+
+/** The route Nest registers for `RelationsController#get`. */
+const VIEW_ROUTE = '/relations/:a/:b';
+/** The query parameters the fast path answers; anything else (minPosition, an unknown name) goes through Nest. */
+const TRAVEL_PARAMETERS = new Set(['asOf', 'knownAt']);
+
+/**
+ * Serves GET /relations/{a}/{b} from a route-level Fastify hook, without Nest's router, guard,
+ * validation pipe and interceptors, which were most of a small view's CPU (docs/read-performance.md).
+ *
+ * It answers only questions whose outcome it knows Nest's path would give: two country codes, no
+ * Authorization header while reads need no key (the guard would let them through), and a query
+ * of at most asOf and knownAt each a valid date (the validation pipe would accept it). The answer
+ * is the controller's own (`RelationsController.views`), so ETag, Cache-Control, the cache of
+ * serialised views and the body are one code path; the global hooks (security headers, CORS, the
+ * request gate, the rate limit) have already run, and the route's onSend hooks (compression) run
+ * on the reply. Anything else — a 404, a bad date, asOf in the future — falls through to Nest,
+ * whose filter words the problem. test/e2e/relation-view-fast-path.e2e-spec.ts holds the two
+ * paths to the same bytes and headers.
+ */
+export function registerRelationViewFastPath(app: NestFastifyApplication, auth: AuthConfig): void {
+  if (auth.readsRequireKey) return;
+  let controller: RelationsController | undefined;
+  let projections: ProjectionRunner | undefined;
+  const fastPath = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    if (request.method !== 'GET' || request.headers.authorization !== undefined) return;
+    const { a, b } = request.params as { a: string; b: string };
+    const travel = travelOf(request.query);
+    if (travel === undefined || pairFaults(a, b) !== undefined) return;
+    controller ??= app.get(RelationsController) as RelationsController;
+    projections ??= app.get(ProjectionRunner) as ProjectionRunner;
+    const { views } = controller;
+    const { readModel } = projections;
+    let answer;
+    try {
+      answer = await views.answer(readModel, a as CountryCode, b as CountryCode, travel, request.headers['if-none-match']);
+    } catch {
+      return; // Nest's path answers the same question again and its filter turns the error into a problem.
+    }
+    if (answer.status === 404) return;
+    for (const [name, value] of answer.headers) reply.header(name, value);
+    if (answer.status === 304) return reply.code(304).send();
+    return reply.send(answer.body);
+  };
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRoute', (route: RouteOptions) => {
+      if (route.url !== VIEW_ROUTE || route.method !== 'GET') return;
+      const existing = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
+      route.onRequest = [...existing, fastPath] as RouteOptions['onRequest'];
+    });
+}
+
+/** asOf and knownAt when they are all the query holds and each is a valid date; undefined otherwise. */
+function travelOf(query: unknown): TimeTravel | undefined {
+  if (query === null || typeof query !== 'object') return undefined;
+  const travel: TimeTravel = {};
+  for (const [name, value] of Object.entries(query)) {
+    if (!TRAVEL_PARAMETERS.has(name) || typeof value !== 'string' || occurrenceError(value) !== undefined) return undefined;
+    travel[name as keyof TimeTravel] = value;
+  }
+  return travel;
+}
