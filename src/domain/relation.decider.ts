@@ -78,7 +78,7 @@ export type ConfirmIncident = Message<'ConfirmIncident', { incidentId: string; n
 
 export type RelationCommand = ReportIncident | CorrectIncident | RetractIncident | ImportCodedEvent | ConfirmIncident;
 
-/** The stream's reports and amendments (not its evidence), newest first, so evolving never copies the history. */
+/** The stream's reports, amendments and confirmations (not its corroborations), newest first, so evolving never copies the history. */
 interface StreamHistory {
   readonly event: RelationEvent;
   readonly earlier: StreamHistory | null;
@@ -123,10 +123,12 @@ function evolve(state: RelationDecisionState, event: RelationEvent): RelationDec
 }
 
 function evolveHistoryAndFacts(state: RelationDecisionState, event: RelationEvent): Omit<RelationDecisionState, 'coded'> {
-  // Evidence changes no fact the rules see, and nothing reads it back from the history (reports
-  // and amendments only): kept out, it costs nothing — on an import most events are corroborations.
-  if (isEvidence(event)) return state;
+  // A corroboration changes no fact the rules see, and nothing reads it back from the history:
+  // kept out, it costs nothing — on an import most events are corroborations. A confirmation is
+  // kept, since a second one is refused by finding the first.
+  if (event.type === 'IncidentCorroborated') return state;
   const history = { event, earlier: state.history };
+  if (isEvidence(event)) return { ...state, history };
   if (!isAmendment(event)) {
     if (!seenByRules(event.type)) return { ...state, history };
     const cause = event.data.inResponseTo;

@@ -279,8 +279,8 @@ describe('unknown query parameters, on every route of the API', () => {
 
     expectProblem(response, { name: '', status: 400, field: '__proto__' });
     expect(response.json.errors).toEqual([
-      { field: '__proto__', message: 'is not a parameter of this route (it takes pair, type, from, to, knownAt, limit, cursor, q, country, actor, target, sort, retracted, format)' },
-      { field: 'constructor[prototype]', message: 'is not a parameter of this route (it takes pair, type, from, to, knownAt, limit, cursor, q, country, actor, target, sort, retracted, format)' },
+      { field: '__proto__', message: 'is not a parameter of this route (it takes pair, type, from, to, knownAt, limit, cursor, q, country, actor, target, sort, retracted, format, provenance, minSources)' },
+      { field: 'constructor[prototype]', message: 'is not a parameter of this route (it takes pair, type, from, to, knownAt, limit, cursor, q, country, actor, target, sort, retracted, format, provenance, minSources)' },
     ]);
   });
 });
