@@ -124,10 +124,11 @@ function draftOf(rule: TriggerRule, sentence: Sentence, mentions: readonly State
     if (!rule.whenThreatened || rule.type === rule.whenThreatened) { if (rule.type !== 'ThreatIssued') return undefined; }
     else { type = rule.whenThreatened; reasons.push(`only threatened, so ${type}`); }
   }
-  let impliedDetails = rule.impliedDetails;
+  // A rule's CAMEO code belongs to its own type: once the act is read as a threat, it is not carried over.
+  let impliedDetails = type === rule.type ? rule.impliedDetails : {};
   if (modality === 'intended') {
     const intentCode = typeof impliedDetails.cameo === 'string' ? INTENT_CODE_OF_ROOT[impliedDetails.cameo.slice(0, 2)] : undefined;
-    if (rule.whenThreatened && CONDITION_AFTER.test(textAfter)) { type = rule.whenThreatened; reasons.push(`a conditional promise, so ${type}`); }
+    if (rule.whenThreatened && CONDITION_AFTER.test(textAfter)) { type = rule.whenThreatened; impliedDetails = {}; reasons.push(`a conditional promise, so ${type}`); }
     else if (intentCode) {
       ({ type, details: impliedDetails } = incidentTypeForCameo(intentCode));
       reasons.push(`stated as an intention, so CAMEO ${intentCode}`);

@@ -8,7 +8,7 @@ export type Modality = 'asserted' | 'threatened' | 'intended' | 'hypothetical' |
 
 /** Read from the end of the text before the trigger (its own clause), nearest cue first. */
 const CUES: ReadonlyArray<readonly [RegExp, Modality]> = [
-  [/\b(?:threat(?:en|ens|ened|ening)|vow(?:ed|s)?|warn(?:ed|s)?(?: that)?(?: it)?(?: would| will)?)\s+(?:to\s+)?(?:\w+\s+){0,2}$/i, 'threatened'],
+  [/(?<![-\w])(?:threat(?:en|ens|ened|ening)|vow(?:ed|s)?|warn(?:ed|s)?(?: that)?(?: it)?(?: would| will)?)\s+(?:to\s+)?(?:\w+\s+){0,2}$/i, 'threatened'],
   [/\b(?:not|n['’]t|never|no longer|refus(?:ed|es|e) to|declin(?:ed|es) to|den(?:ied|ies|y)(?: that)?(?: it)?(?: had)?|without|rather than|instead of|avoid(?:ed)?)\s+(?:\w+\s+){0,2}$/i, 'negated'],
   [/\b(?:could|would|might|may|should|must|if|unless|proposals?\s+(?:for|to)|aims? to|aiming to|seeks? to|wants? to|consider(?:s|ed|ing)?|call(?:s|ed)? for|urg(?:ed|es|ing)|demand(?:s|ed|ing)?|ask(?:s|ed)?)\s+(?:\w+\s+){0,3}$/i, 'hypothetical'],
   [/\b(?:will|shall|plans? to|planning to|intends? to|intending to|is to|are to|expected to|going to|ready to|prepared to|agreed to|willing to|promis(?:ed|es) to|pledg(?:ed|es) to|offer(?:ed|s) to)\s+(?:\w+\s+){0,2}$/i, 'intended'],

@@ -81,5 +81,5 @@ export const TRIGGER_RULES: readonly TriggerRule[] = [
   rule('arrest', '173', /\b(?:arrest(?:s|ed)?|detain(?:s|ed)?|seiz(?:e|ed|es)|captur(?:e|ed))\b/gi),
   rule('expel-people', '174', /\b(?:deport(?:s|ed)?)\b/gi),
   rule('assault', '180', /\b(?:assassinat(?:e|ed)|kidnapp?(?:ed)?|abduct(?:ed)?|tortur(?:e|ed))\b/gi),
-  rule('fight', '190', /\b(?:clash(?:ed|es)?|fought|fighting\s+with|fir(?:ed)\s+(?:on|at)|retak(?:en|es)|retook|raid(?:ed)?|occup(?:y|ied))\b/gi),
+  rule('fight', '190', /\b(?:clash(?:ed|es)?|fought|fighting\s+with|fir(?:ed)\s+(?:on|at)|retak(?:en|es)|retook|raid(?:ed)?|(?<!the\s)occup(?:y|ied))\b/gi),
 ];
