@@ -129,7 +129,11 @@ function draftOf(rule: TriggerRule, sentence: Sentence, mentions: readonly State
   if (modality === 'intended') {
     const intentCode = typeof impliedDetails.cameo === 'string' ? INTENT_CODE_OF_ROOT[impliedDetails.cameo.slice(0, 2)] : undefined;
     if (rule.whenThreatened && CONDITION_AFTER.test(textAfter)) { type = rule.whenThreatened; impliedDetails = {}; reasons.push(`a conditional promise, so ${type}`); }
-    else if (intentCode) {
+    else if (type === 'MilitaryOffensive' || /^(?:18|19|20)/.test(String(impliedDetails.cameo ?? ''))) {
+      // Readiness for violence ("prepared to resume shelling") is a force posture in CAMEO (15), not the violence.
+      ({ type, details: impliedDetails } = incidentTypeForCameo('150'));
+      reasons.push('violence only prepared or intended, so CAMEO 150');
+    } else if (intentCode) {
       ({ type, details: impliedDetails } = incidentTypeForCameo(intentCode));
       reasons.push(`stated as an intention, so CAMEO ${intentCode}`);
     } else { confidence *= 0.7; reasons.push('stated as an intention'); }

@@ -35,6 +35,11 @@ describe('intentions and conditions, as CAMEO codes them', () => {
     expect(p).toMatchObject({ type: 'IntentToCooperateExpressed', actor: 'FIN', target: 'TZA', details: { cameo: '033' } });
   });
 
+  it('codes violence only prepared as a force posture (150), not as the attack', () => {
+    const [p] = propose('The Macedonian army prepared to resume shelling Albanian positions on Monday.', '2024-03-06');
+    expect(p).toMatchObject({ type: 'ForcePostureExhibited', actor: 'MKD', target: 'ALB', details: { cameo: '150' } });
+  });
+
   it('codes a withdrawal promised "unless" something is done as a threat', () => {
     const [p] = propose('Nigeria announced that it will withdraw its peacekeeping force from Chad unless elections are held within four months.', '2024-03-06');
     expect(p).toMatchObject({ type: 'ThreatIssued', actor: 'NGA', target: 'TCD' });
