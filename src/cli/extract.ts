@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { extractIncidents } from '../extraction/extract.js';
 import type { ExtractionResult } from '../extraction/proposal.js';
@@ -17,12 +17,17 @@ if (!file) {
   console.error('usage: npm run extract -- FILE [--published-on YYYY-MM-DD] [--json]');
   process.exit(2);
 }
-const text = readFileSync(file, 'utf8');
-const publishedOn = values['published-on'] ?? /^\s*date\s+(\d{4}-\d{2}-\d{2})\b/.exec(text)?.[1] ?? new Date().toISOString().slice(0, 10);
-if (!/^\d{4}-\d{2}-\d{2}$/.test(publishedOn)) {
-  console.error(`--published-on must be YYYY-MM-DD, got "${publishedOn}"`);
+const given = values['published-on'];
+if (given !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(given)) {
+  console.error(`--published-on must be YYYY-MM-DD, got "${given}"`);
   process.exit(2);
 }
+if (!existsSync(file)) {
+  console.error(`no such file: ${file}`);
+  process.exit(2);
+}
+const text = readFileSync(file, 'utf8');
+const publishedOn = given ?? /^\s*date\s+(\d{4}-\d{2}-\d{2})\b/.exec(text)?.[1] ?? new Date().toISOString().slice(0, 10);
 const result = extractIncidents({ text, publishedOn });
 console.log(values.json ? JSON.stringify(result, null, 2) : readable(result, publishedOn));
 

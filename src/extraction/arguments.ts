@@ -75,7 +75,8 @@ function subjectOf(sentence: Sentence, before: readonly StateMention[], trigger:
   const inClause = before.filter((m) => m.start - sentence.start >= clauseStart && !PLACE_BEFORE.test(sentence.text.slice(0, m.start - sentence.start)));
   // A pronoun subject of its own clause ("it summoned") points back to the sentence's first state.
   const candidates = inClause.length > 0 ? inClause : before.filter((m) => !PLACE_BEFORE.test(sentence.text.slice(0, m.start - sentence.start)));
-  return candidates[0];
+  // "Security forces in Guinea have tortured…": with no other state before the trigger, the place is the actor's.
+  return candidates[0] ?? before[0];
 }
 
 function targetAfter(sentence: Sentence, after: readonly StateMention[], actorCode: string | undefined, placeIsNotTarget: boolean, others: readonly StateMention[]): Pick<Arguments, 'target' | 'targetHow'> {

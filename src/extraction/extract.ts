@@ -4,7 +4,8 @@ import type { ArticleInput, ExtractionResult, ProposedIncident, TextSpan } from 
 import { splitSentences, type Sentence } from './sentences.js';
 import { stateMentions, titledPeople, type StateMention } from './state-mentions.js';
 import { TRIGGER_RULES, type TriggerRule } from './trigger-rules.js';
-import { modalityBefore, EARLIER_MARKER } from './modality.js';
+import { modalityBefore, EARLIER_MARKER, CONDITION_AFTER, INTENT_CODE_OF_ROOT } from './modality.js';
+import { incidentTypeForCameo } from '../domain/incident-catalog.js';
 import { findArguments } from './arguments.js';
 import { statedDetails } from './details-from-text.js';
 import { datesIn, publicationMonth, publicationYear } from './relative-dates.js';
@@ -123,7 +124,20 @@ function draftOf(rule: TriggerRule, sentence: Sentence, mentions: readonly State
     if (!rule.whenThreatened || rule.type === rule.whenThreatened) { if (rule.type !== 'ThreatIssued') return undefined; }
     else { type = rule.whenThreatened; reasons.push(`only threatened, so ${type}`); }
   }
-  if (modality === 'intended') { confidence *= 0.7; reasons.push('stated as an intention'); }
+  // A rule's CAMEO code belongs to its own type: once the act is read as a threat, it is not carried over.
+  let impliedDetails = type === rule.type ? rule.impliedDetails : {};
+  if (modality === 'intended') {
+    const intentCode = typeof impliedDetails.cameo === 'string' ? INTENT_CODE_OF_ROOT[impliedDetails.cameo.slice(0, 2)] : undefined;
+    if (rule.whenThreatened && CONDITION_AFTER.test(textAfter)) { type = rule.whenThreatened; impliedDetails = {}; reasons.push(`a conditional promise, so ${type}`); }
+    else if (type === 'MilitaryOffensive' || /^(?:18|19|20)/.test(String(impliedDetails.cameo ?? ''))) {
+      // Readiness for violence ("prepared to resume shelling") is a force posture in CAMEO (15), not the violence.
+      ({ type, details: impliedDetails } = incidentTypeForCameo('150'));
+      reasons.push('violence only prepared or intended, so CAMEO 150');
+    } else if (intentCode) {
+      ({ type, details: impliedDetails } = incidentTypeForCameo(intentCode));
+      reasons.push(`stated as an intention, so CAMEO ${intentCode}`);
+    } else { confidence *= 0.7; reasons.push('stated as an intention'); }
+  }
 
   const args = findArguments(sentence, mentions, trigger, rule.placeIsNotTarget ?? false, true);
   let actor = args.actor?.code;
@@ -155,7 +169,7 @@ function draftOf(rule: TriggerRule, sentence: Sentence, mentions: readonly State
   const reciprocal = isReply(sentence.text, trigger.start - sentence.start);
   return {
     type, ruleId: rule.id, actor, target: target!, occurredOn, dateSource,
-    details: { ...rule.impliedDetails, ...stated.details }, implied: [...stated.implied],
+    details: { ...impliedDetails, ...stated.details }, implied: [...stated.implied],
     evidence: { sentence: span(sentence), trigger, actor: mentionSpan(args.actor, trigger), target: mentionSpan(args.target, trigger) },
     sentenceIndex: sentence.index, paragraph: sentence.paragraph,
     confidence: Math.max(0.1, Math.min(1, confidence)), reasons, reciprocal,

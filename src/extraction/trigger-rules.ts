@@ -41,7 +41,7 @@ export const TRIGGER_RULES: readonly TriggerRule[] = [
   rule('ease-sanctions', 'SanctionsEased', /\b(?:eas(?:e|ed|es|ing)|lift(?:s|ed|ing)?|relax(?:es|ed)?)\s+(?:[\w-]+\s+){0,3}(?:sanctions|embargo|restrictions)\b/gi),
   rule('impose-sanctions', 'SanctionsImposed', /\b(?:impos(?:e|ed|es|ing)|slapp(?:ed)?|levied|announced|adopted|tighten(?:ed)?)\s+(?:[\w-]+\s+){0,4}?(?:sanctions|embargo|blockade)\b|\bsanction(?:s|ed)\s+(?=[A-Z])|\bembargo\s+(?:on|against)\b/g),
   rule('close-mission', '161', /\b(?:order(?:ed|s|ing)?\s+(?:[\w.]+\s+){0,4}?to\s+close|clos(?:e|ed|es|ing|ure\s+of))\s+(?:\w+\s+){0,2}(?:consulate|embassy|mission|consulate-general)\b/gi, { confidence: 0.85 }),
-  rule('threaten', 'ThreatIssued', /\bthreat(?:en|ens|ened|ening)\b/gi),
+  rule('threaten', 'ThreatIssued', /(?<![-\w])threat(?:en|ens|ened|ening)\b/gi),
   rule('accuse', 'Accusation', /\b(?:accus(?:e|es|ed|ing)|accusations?\s+(?:from|by)|blam(?:e|ed|es|ing))\b/gi),
   rule('condemn', 'PublicCondemnation', /\b(?:condemn(?:s|ed|ing)?|denounc(?:e|ed|es|ing)|deplor(?:e|ed|es)|criticiz(?:e|ed|es|ing)|criticis(?:e|ed|es|ing)|censur(?:e|ed)|slammed|lambast(?:ed|s))\b/gi),
   rule('rally-opposition', 'OppositionRallied', /\b(?:initiat|call|request|convene|convok|sought)\w*\s+(?:\w+\s+){0,3}?(?:emergency\s+)?(?:session|meeting)\s+of\s+the\s+(?:UN\s+|U\.N\.\s+|United\s+Nations\s+)?Security\s+Council\b/g),
@@ -81,5 +81,5 @@ export const TRIGGER_RULES: readonly TriggerRule[] = [
   rule('arrest', '173', /\b(?:arrest(?:s|ed)?|detain(?:s|ed)?|seiz(?:e|ed|es)|captur(?:e|ed))\b/gi),
   rule('expel-people', '174', /\b(?:deport(?:s|ed)?)\b/gi),
   rule('assault', '180', /\b(?:assassinat(?:e|ed)|kidnapp?(?:ed)?|abduct(?:ed)?|tortur(?:e|ed))\b/gi),
-  rule('fight', '190', /\b(?:clash(?:ed|es)?|fought|fighting\s+with|fir(?:ed)\s+(?:on|at)|retak(?:en|es)|retook|raid(?:ed)?|occup(?:y|ied))\b/gi),
+  rule('fight', '190', /\b(?:clash(?:ed|es)?|fought|fighting\s+with|fir(?:ed)\s+(?:on|at)|retak(?:en|es)|retook|raid(?:ed)?|(?<!the\s)occup(?:y|ied))\b/gi),
 ];

@@ -82,8 +82,10 @@ describe('real episodes, paraphrased', () => {
   });
 
   it('gives every proposal details the catalogue accepts', () => {
-    const all = propose('Britain expelled 23 Russian diplomats on Wednesday. Russia threatened to expel British diplomats. China recalled its ambassador to Lithuania.', '2018-03-15');
-    expect(all.length).toBeGreaterThan(1);
+    const all = propose('Britain expelled 23 Russian diplomats on Wednesday. Russia threatened to expel British diplomats. China recalled its ambassador to Lithuania. ' +
+      'Nigeria will withdraw its force from Chad unless elections are held. Iran threatened to suspend talks with France.', '2018-03-15');
+    expect(all.map((p) => p.type)).toEqual(expect.arrayContaining(['DiplomatsExpelled', 'ThreatIssued', 'AmbassadorRecalled']));
+    expect(all.filter((p) => p.type === 'ThreatIssued').length).toBeGreaterThanOrEqual(2);
     for (const p of all) expect(() => checkedDetails(p.type, p.details as IncidentDetails)).not.toThrow();
   });
 });

@@ -29,6 +29,23 @@ describe('negation, modality and reported intentions', () => {
   });
 });
 
+describe('intentions and conditions, as CAMEO codes them', () => {
+  it('codes a promise of help as an intent to provide aid (033), not as aid given', () => {
+    const [p] = propose('Finland will give Tanzania a grant to finance several projects.', '2024-03-06');
+    expect(p).toMatchObject({ type: 'IntentToCooperateExpressed', actor: 'FIN', target: 'TZA', details: { cameo: '033' } });
+  });
+
+  it('codes violence only prepared as a force posture (150), not as the attack', () => {
+    const [p] = propose('The Macedonian army prepared to resume shelling Albanian positions on Monday.', '2024-03-06');
+    expect(p).toMatchObject({ type: 'ForcePostureExhibited', actor: 'MKD', target: 'ALB', details: { cameo: '150' } });
+  });
+
+  it('codes a withdrawal promised "unless" something is done as a threat', () => {
+    const [p] = propose('Nigeria announced that it will withdraw its peacekeeping force from Chad unless elections are held within four months.', '2024-03-06');
+    expect(p).toMatchObject({ type: 'ThreatIssued', actor: 'NGA', target: 'TCD' });
+  });
+});
+
 describe('number words and deadlines', () => {
   it.each([['two', 2], ['twenty-three', 23], ['48', 48], ['a dozen', 12], ['eleven', 11]])('"%s" is %d', (word, value) => {
     expect(numberValue(word)).toBe(value);
