@@ -15,5 +15,7 @@ export default {
       sourceMaps: 'inline',
     }],
   },
+  // e2e specs start real servers, stores and browsers; on a shared 2-core machine 5 s (jest's default) is not enough.
+  testTimeout: 30_000,
   testMatch: ['<rootDir>/test/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
 };
