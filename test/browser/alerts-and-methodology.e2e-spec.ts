@@ -5,10 +5,10 @@
  * the methodology page generated from GET /methodology, reached from a score.
  */
 import { createHmac } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { artifactsDir, collectPageProblems, describeInBrowser, launchChromium, openContext } from '../support/browser.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { waitFor } from '../support/wait.js';
 import { INCIDENT_TYPES } from '../../src/domain/incident-types.js';
@@ -17,20 +17,9 @@ import { INCIDENT_TYPES } from '../../src/domain/incident-types.js';
 declare const document: any;
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'dashboard');
+const ARTIFACTS = artifactsDir('dashboard');
 
 jest.setTimeout(60_000);
-
-const SKIP_REASON = `SKIPPED: ${CHROMIUM} is not installed (apt-get install -y chromium, or set CHROMIUM_PATH)`;
-if (!haveChromium) {
-  describe(`alerts and methodology in a real browser — ${SKIP_REASON}`, () => {
-    it(SKIP_REASON, () => {
-      console.warn(`Browser tests ${SKIP_REASON}`);
-    });
-  });
-}
 
 const today = () => new Date().toISOString().slice(0, 10);
 const incident = (type: string, actor: string, target: string, summary: string) => ({
@@ -42,7 +31,7 @@ const incident = (type: string, actor: string, target: string, summary: string) 
   sources: [{ publisher: 'Wire service' }],
 });
 
-(haveChromium ? describe : describe.skip)('alerts and methodology in a real browser', () => {
+describeInBrowser('alerts and methodology in a real browser', () => {
   let t: TestApp;
   let receiver: WebhookReceiver;
   let browser: Browser;
@@ -50,19 +39,12 @@ const incident = (type: string, actor: string, target: string, summary: string) 
   const problems: string[] = [];
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
     receiver = await startWebhookReceiver();
     t = await startTestApp({ app: { watches: { webhookPolicy: { allowLoopback: true, allowPrivateNetworks: false } } } });
     expect((await t.request('POST', '/incidents', incident('Accusation', 'DEU', 'FRA', 'Berlin accuses Paris of bias'))).status).toBe(201);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, baseURL: t.url });
-    context.setDefaultTimeout(10_000);
-    context.on('page', (page: Page) => {
-      page.on('pageerror', (error) => problems.push(`${page.url()}: ${error.message}`));
-      page.on('console', (message) => {
-        if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(`${page.url()}: ${message.text()}`);
-      });
-    });
+    browser = await launchChromium();
+    context = await openContext(browser, { viewport: { width: 1280, height: 900 }, baseURL: t.url, defaultTimeout: 10_000 });
+    collectPageProblems(context, problems);
   });
 
   afterAll(async () => {

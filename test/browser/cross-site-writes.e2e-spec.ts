@@ -5,33 +5,21 @@
  * loads of write routes — against a server with no API keys. Afterwards the log holds nothing new
  * and no rebuild ran; the same page's own origin shows the requests did reach the server.
  */
-import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { jest } from '@jest/globals';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { ProjectionRunner } from '../../src/projections/projection-runner.js';
+import { describeInBrowser, launchChromium } from '../support/browser.js';
 import { countEvents, fixedClock, startTestApp, type TestApp } from '../support/test-app.js';
 
 // Functions given to page.evaluate run in the browser; the project compiles without the DOM library.
 declare const document: any;
 declare const navigator: any;
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-const SKIP_REASON = `SKIPPED: ${CHROMIUM} is not installed (apt-get install -y chromium, or set CHROMIUM_PATH)`;
-
 jest.setTimeout(60_000);
 
-if (!haveChromium) {
-  describe(`cross-site writes in a real browser — ${SKIP_REASON}`, () => {
-    it(SKIP_REASON, () => {
-      console.warn(`Browser tests ${SKIP_REASON}`);
-    });
-  });
-}
-
-(haveChromium ? describe : describe.skip)('cross-site writes in a real browser', () => {
+describeInBrowser('cross-site writes in a real browser', () => {
   let t: TestApp;
   let attacker: Server;
   let attackerPort: number;
@@ -67,7 +55,7 @@ if (!haveChromium) {
     });
     await new Promise<void>((resolve) => attacker.listen(0, '127.0.0.1', resolve));
     attackerPort = (attacker.address() as AddressInfo).port;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

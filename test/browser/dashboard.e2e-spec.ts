@@ -4,11 +4,11 @@
  * API's validation messages, and an incident appearing live on another open page.
  * Screenshots go to test-artifacts/dashboard/.
  */
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { loadSeeds } from '../../src/seeding/seed-loader.js';
+import { artifactsDir, collectPageProblems, describeInBrowser, launchChromium, openContext } from '../support/browser.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 // Functions given to page.evaluate run in the browser; the project compiles without the DOM library.
@@ -16,23 +16,11 @@ declare const document: any;
 declare const window: any;
 type HTMLCanvasElement = any;
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'dashboard');
-const haveChromium = existsSync(CHROMIUM);
+const ARTIFACTS = artifactsDir('dashboard');
 
 jest.setTimeout(60_000);
 
-const SKIP_REASON = `SKIPPED: ${CHROMIUM} is not installed (apt-get install -y chromium, or set CHROMIUM_PATH)`;
-if (!haveChromium) {
-  // Said out loud: Jest lists nothing for a suite whose tests are all skipped.
-  describe(`dashboard in a real browser — ${SKIP_REASON}`, () => {
-    it(SKIP_REASON, () => {
-      console.warn(`Browser tests ${SKIP_REASON}`);
-    });
-  });
-}
-
-(haveChromium ? describe : describe.skip)('dashboard in a real browser', () => {
+describeInBrowser('dashboard in a real browser', () => {
   let t: TestApp;
   let browser: Browser;
   let context: BrowserContext;
@@ -40,16 +28,12 @@ if (!haveChromium) {
   const problems: string[] = [];
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
     t = await startTestApp();
     await loadSeeds(t.app);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
-    context = await browser.newContext({ viewport: { width: 1440, height: 900 }, baseURL: t.url });
-    context.setDefaultTimeout(10_000);
-    context.on('page', watch);
+    browser = await launchChromium();
+    context = await openContext(browser, { viewport: { width: 1440, height: 900 }, baseURL: t.url, defaultTimeout: 10_000 });
+    // Failed fetches (the 400 and 422 the form provokes) are expected; anything else is not.
+    collectPageProblems(context, problems);
   });
 
   afterAll(async () => {
@@ -57,14 +41,6 @@ if (!haveChromium) {
     await browser?.close();
     await t?.close();
   });
-
-  function watch(page: Page): void {
-    page.on('pageerror', (error) => problems.push(`${page.url()}: ${error.message}`));
-    page.on('console', (message) => {
-      // Failed fetches (the 400 and 422 the form provokes) are expected; anything else is not.
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(`${page.url()}: ${message.text()}`);
-    });
-  }
 
   async function open(path: string): Promise<Page> {
     const page = await context.newPage();

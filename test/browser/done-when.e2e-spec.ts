@@ -7,11 +7,12 @@
  * in the page and at a local webhook receiver, signed with the watch's secret.
  */
 import { createHmac } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { jest } from '@jest/globals';
 import { parse } from 'csv-parse/sync';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { loadSeeds } from '../../src/seeding/seed-loader.js';
+import { collectPageProblems, describeInBrowser, launchChromium, openContext } from '../support/browser.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { waitFor } from '../support/wait.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
@@ -19,7 +20,6 @@ import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-r
 declare const document: any;
 declare const window: any;
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1440, height: 900 };
 /** Every page of the dashboard (the map's outlines and the assets are not pages). */
@@ -27,7 +27,7 @@ const PAGES = ['/', '/explore', '/explore?q=expel', '/map', '/countries/FRA', '/
 
 jest.setTimeout(120_000);
 
-(existsSync(CHROMIUM) ? describe : describe.skip)('the "Done when" of issue #17, as an analyst from npm start', () => {
+describeInBrowser('the "Done when" of issue #17, as an analyst from npm start', () => {
   let t: TestApp;
   let receiver: WebhookReceiver;
   let browser: Browser;
@@ -38,7 +38,7 @@ jest.setTimeout(120_000);
     // The webhook receiver listens on loopback: allowed here as WEBHOOK_ALLOW_LOOPBACK=1 would.
     t = await startTestApp({ app: { watches: { webhookPolicy: { allowLoopback: true, allowPrivateNetworks: false } } } });
     await loadSeeds(t.app);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -52,14 +52,8 @@ jest.setTimeout(120_000);
   });
 
   async function contextAt(viewport: { width: number; height: number }): Promise<BrowserContext> {
-    const context = await browser.newContext({ viewport, baseURL: t.url, acceptDownloads: true });
-    context.setDefaultTimeout(15_000);
-    context.on('page', (page: Page) => {
-      page.on('pageerror', (error) => problems.push(`${page.url()}: ${error.message}`));
-      page.on('console', (message) => {
-        if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(`${page.url()}: ${message.text()}`);
-      });
-    });
+    const context = await openContext(browser, { viewport, baseURL: t.url, acceptDownloads: true, defaultTimeout: 15_000 });
+    collectPageProblems(context, problems);
     return context;
   }
 

@@ -4,20 +4,19 @@
  * many independent sources they have and how much they count; the pair page's evidence filter;
  * a confirmation shown; no sideways scrolling at 390 px.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { jest } from '@jest/globals';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { EventImporter } from '../../src/import/event-importer.js';
+import { artifactsDir, collectPageProblems, describeInBrowser, launchChromium, openContext } from '../support/browser.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 // Functions given to page.evaluate run in the browser; the project compiles without the DOM library.
 declare const document: any;
 declare const window: any;
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'dashboard');
+const ARTIFACTS = artifactsDir('dashboard');
 /** The shared real GDELT export beside the clone when there (see docs/importing.md), else the 200 real rows kept in the repository. */
 const GDELT_FILE =
   [process.env.DEMARCHE_SHARED_DATA, '../shared/data', '../../shared/data']
@@ -27,16 +26,7 @@ const GDELT_FILE =
 
 jest.setTimeout(90_000);
 
-const SKIP_REASON = `SKIPPED: ${CHROMIUM} is not installed (apt-get install -y chromium, or set CHROMIUM_PATH)`;
-if (!haveChromium) {
-  describe(`provenance in a real browser — ${SKIP_REASON}`, () => {
-    it(SKIP_REASON, () => {
-      console.warn(`Browser tests ${SKIP_REASON}`);
-    });
-  });
-}
-
-(haveChromium ? describe : describe.skip)('provenance in a real browser', () => {
+describeInBrowser('provenance in a real browser', () => {
   let t: TestApp;
   let browser: Browser;
   let context: BrowserContext;
@@ -45,7 +35,6 @@ if (!haveChromium) {
   let chosen: { incidentId: string; pair: string; row: string; independentSources: number; weight: number };
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
     t = await startTestApp();
     const report = await t.app.get(EventImporter).importFile(GDELT_FILE);
     expect(report.corroborations).toBeGreaterThan(0);
@@ -58,15 +47,9 @@ if (!haveChromium) {
       independentSources: best.evidence.independentSources,
       weight: best.evidence.weight,
     };
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, baseURL: t.url });
-    context.setDefaultTimeout(15_000);
-    context.on('page', (page: Page) => {
-      page.on('pageerror', (error) => problems.push(`${page.url()}: ${error.message}`));
-      page.on('console', (message) => {
-        if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(`${page.url()}: ${message.text()}`);
-      });
-    });
+    browser = await launchChromium();
+    context = await openContext(browser, { viewport: { width: 1280, height: 900 }, baseURL: t.url, defaultTimeout: 15_000 });
+    collectPageProblems(context, problems);
   });
 
   afterAll(async () => {

@@ -4,42 +4,31 @@
  * page by keyboard, the pair page's chart downloads and retracted incidents, and every page at
  * phone width without horizontal scrolling. Screenshots go to test-artifacts/explorer/.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import { parse } from 'csv-parse/sync';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { loadSeeds } from '../../src/seeding/seed-loader.js';
+import { artifactsDir, collectPageProblems, describeInBrowser, launchChromium, openContext } from '../support/browser.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 declare const document: any;
 declare const window: any;
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'explorer');
-const haveChromium = existsSync(CHROMIUM);
+const ARTIFACTS = artifactsDir('explorer');
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1440, height: 900 };
 
 jest.setTimeout(90_000);
 
-const SKIP_REASON = `SKIPPED: ${CHROMIUM} is not installed (apt-get install -y chromium, or set CHROMIUM_PATH)`;
-if (!haveChromium) {
-  describe(`analyst workspace in a real browser — ${SKIP_REASON}`, () => {
-    it(SKIP_REASON, () => {
-      console.warn(`Browser tests ${SKIP_REASON}`);
-    });
-  });
-}
-
-(haveChromium ? describe : describe.skip)('analyst workspace in a real browser', () => {
+describeInBrowser('analyst workspace in a real browser', () => {
   let t: TestApp;
   let browser: Browser;
   let retractedId: string;
   const problems: string[] = [];
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
     t = await startTestApp();
     await loadSeeds(t.app);
     const posted = await t.request('POST', '/incidents', {
@@ -48,10 +37,7 @@ if (!haveChromium) {
     });
     retractedId = posted.json.incidentId;
     await t.request('POST', `/incidents/${retractedId}/retraction`, { reason: 'The statement was about another country' });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -64,14 +50,8 @@ if (!haveChromium) {
   });
 
   async function contextAt(viewport: { width: number; height: number }): Promise<BrowserContext> {
-    const context = await browser.newContext({ viewport, baseURL: t.url, acceptDownloads: true });
-    context.setDefaultTimeout(15_000);
-    context.on('page', (page) => {
-      page.on('pageerror', (error) => problems.push(`${page.url()}: ${error.message}`));
-      page.on('console', (message) => {
-        if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(`${page.url()}: ${message.text()}`);
-      });
-    });
+    const context = await openContext(browser, { viewport, baseURL: t.url, acceptDownloads: true, defaultTimeout: 15_000 });
+    collectPageProblems(context, problems);
     return context;
   }
 

@@ -4,18 +4,17 @@
  * the report form, one rejected, the rest recorded — and seen on the pair page — then recorded
  * again, which records nothing new. Screenshots go to test-artifacts/review/.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { artifactsDir, collectPageProblems, describeInBrowser, launchChromium, openContext } from '../support/browser.js';
 import { countEvents, startTestApp, type TestApp } from '../support/test-app.js';
 
 declare const document: any;
 declare const window: any;
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'review');
-const haveChromium = existsSync(CHROMIUM);
+const ARTIFACTS = artifactsDir('review');
 const PHONE = { width: 390, height: 844 };
 const SEED_ARTICLE = readFileSync(new URL('../fixtures/seed-articles/000_7265cf855958d769.txt', import.meta.url), 'utf8');
 const EDITED_SUMMARY = 'Azerbaijan declares two French embassy employees personae non gratae (checked by the analyst)';
@@ -24,27 +23,14 @@ const HARMLESS_TO_REJECT = ['Accusation', 'PublicCondemnation', 'OppositionRalli
 
 jest.setTimeout(120_000);
 
-const SKIP_REASON = `SKIPPED: ${CHROMIUM} is not installed (apt-get install -y chromium, or set CHROMIUM_PATH)`;
-if (!haveChromium) {
-  describe(`review page in a real browser — ${SKIP_REASON}`, () => {
-    it(SKIP_REASON, () => {
-      console.warn(`Browser tests ${SKIP_REASON}`);
-    });
-  });
-}
-
-(haveChromium ? describe : describe.skip)('review page in a real browser', () => {
+describeInBrowser('review page in a real browser', () => {
   let t: TestApp;
   let browser: Browser;
   const problems: string[] = [];
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
     t = await startTestApp();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -53,14 +39,9 @@ if (!haveChromium) {
   });
 
   async function phonePage(): Promise<Page> {
-    const context = await browser.newContext({ viewport: PHONE, baseURL: t.url });
-    context.setDefaultTimeout(15_000);
-    const page = await context.newPage();
-    page.on('pageerror', (error) => problems.push(`${page.url()}: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(`${page.url()}: ${message.text()}`);
-    });
-    return page;
+    const context = await openContext(browser, { viewport: PHONE, baseURL: t.url, defaultTimeout: 15_000 });
+    collectPageProblems(context, problems);
+    return context.newPage();
   }
 
   async function expectNoHorizontalScroll(page: Page) {
