@@ -126,7 +126,10 @@ function remarksOf(sentence: Sentence, allMentions: readonly StateMention[], men
     if (taken.some(([s, e]) => s < trigger.end && trigger.start < e)) continue;
     const draft = draftOf(remark.rule, sentence, [...mentions.filter((m) => m.end <= start), remark.target], trigger, article, earlier, around);
     const codedByVerb = earlier.some((d) => d.sentenceIndex === sentence.index && d.actor === draft?.actor && d.target === draft?.target && (d.type === 'Accusation' || d.type === 'PublicCondemnation'));
-    if (draft && !codedByVerb) drafts.push({ ...draft, details: { ...draft.details, quote: remark.quote }, distinction: remark.quote });
+    // The speaker is the person named nearest before the speech verb ("Turkish President Recep Tayyip Erdogan said").
+    const speaker = allMentions.filter((m) => m.kind === 'person' && m.end <= start).at(-1);
+    const speakerDetail = speaker && draft && !('speaker' in draft.details) ? { speaker: fullName(article.text, speaker.text) } : {};
+    if (draft && !codedByVerb) drafts.push({ ...draft, details: { ...draft.details, ...speakerDetail, quote: remark.quote }, distinction: remark.quote });
   }
   return drafts;
 }

@@ -21,12 +21,12 @@ export interface QuotedRemark {
   readonly quote: string;
 }
 
-const SPEECH_THEN_QUOTE = /\b(said|says|told\s+\w+|declared|stated|remarked|added|quipped|wrote|asserted)\b(?:\s+that)?\s*,?\s*(?=[“"])/gi;
+const SPEECH_THEN_QUOTE = /\b(said|says|told\s+\w+|declared|stated|remarked|added|quipped|wrote|asserted)\b(?:\s+(?:on|in|at|last|this)\s+\w+)?(?:\s+that)?\s*,?\s*(?=[“"])/gi;
 const QUOTED = /[“"]([^”"]{8,400})[”"]/y;
 /** The quote is about a state's rulers, not its people or territory. */
 const GOVERNMENT = /\b(?:leaders?|leadership|government|authorities|officials|politicians|rulers|regime|president|elite|establishment|administration)\b/i;
 /** A charge: bias, deceit, interference, aggression ("more Armenian than the Armenians" is a charge of partisanship). */
-const ACCUSATORY = /\bmore\s+[\w-]+\s+than\s+the\s+[\w-]+|\b(?:hypocri\w*|lie|lies|lying|liars?|puppets?|(?:neo-?)?colonial\w*|interfer\w*|meddl\w*|provocat\w*|aggress\w*|betray\w*|blackmail\w*|bias(?:ed)?|double\s+standards?|destabili[sz]\w*|incit\w*|fuel\w*|arm(?:s|ing)\s+(?:the\s+)?separatists?)\b/i;
+const ACCUSATORY = /\bmore\s+[\w-]+\s+than\s+the\s+[\w-]+|\b(?:hypocri\w*|lie|lies|lying|liars?|puppets?|(?:neo-?)?colonial\w*|interfer\w*|meddl\w*|provocat\w*|aggress\w*|betray\w*|blackmail\w*|bias(?:ed)?|double\s+standards?|destabili[sz]\w*|nazis?|fascis\w*|incit\w*|fuel\w*|arm(?:s|ing)\s+(?:the\s+)?separatists?)\b/i;
 /** An insult without a charge: a denunciation. */
 const DISPARAGING = /\b(?:shame\w*|disgrace\w*|irresponsible|hysteri\w*|arrogan\w*|absurd|pathetic|contempt\w*|cynical)\b/i;
 
