@@ -118,6 +118,8 @@ function draftsOf(sentence: Sentence, allMentions: readonly StateMention[], arti
 
 /** Criticism carried by a quote (see quoted-remarks.ts), unless a verb in the sentence already coded the pair's charge. */
 function remarksOf(sentence: Sentence, allMentions: readonly StateMention[], mentions: readonly StateMention[], article: ArticleInput, earlier: readonly Draft[], around: Around, taken: ReadonlyArray<[number, number]>): Draft[] {
+  // Most sentences quote nobody: skip them before any per-mention work (the 1,000-word timing).
+  if (!/[“"]/.test(sentence.text)) return [];
   const quotedMentions = allMentions.filter((m) => isQuoted(sentence.text, m.start - sentence.start));
   const drafts: Draft[] = [];
   for (const remark of quotedRemarks(sentence.text, sentence.start, quotedMentions)) {
