@@ -108,12 +108,14 @@ function draftsOf(sentence: Sentence, allMentions: readonly StateMention[], arti
     }
   }
   drafts.push(...remarksOf(sentence, allMentions, mentions, article, [...earlier, ...drafts], around, taken));
-  drafts.push(...drafts.map((d) => endOfDatedCampaign(d, sentence, article.publishedOn)).filter((d): d is Draft => d !== undefined));
   // One act, coded once at its most specific: "summoning the ambassador, launching a strong protest" is the summons.
   const specific = drafts.filter((d) => !('cameo' in d.details));
-  return drafts
+  const acts = drafts
     .filter((d) => !('cameo' in d.details) || !specific.some((s) => s.actor === d.actor && s.target === d.target))
     .sort((a, b) => a.evidence.trigger.start - b.evidence.trigger.start);
+  // An inferred end follows the campaign it ends (its date range is told before the campaign's noun), so an accept
+  // in proposal order records the offensive before the ceasefire the decider checks against it.
+  return [...acts, ...acts.map((d) => endOfDatedCampaign(d, sentence, article.publishedOn)).filter((d): d is Draft => d !== undefined)];
 }
 
 /** Criticism carried by a quote (see quoted-remarks.ts), unless a verb in the sentence already coded the pair's charge. */
