@@ -13,6 +13,8 @@ import { RECIPROCITY_CUE, isReply, linkReciprocalActs } from './reciprocity.js';
 import { mergeRepeatedActs } from './dedupe.js';
 import { summaryOf } from './summary.js';
 import type { Draft } from './draft.js';
+import { quotedRemarks } from './quoted-remarks.js';
+import { endOfDatedCampaign } from './offensive-ends.js';
 
 /** The namespace of proposal ids (a UUID v5 of the article's hash and the act), fixed so ids are stable. */
 const PROPOSAL_NAMESPACE = '6f1d3c2e-8a4b-5c7d-9e0f-1a2b3c4d5e6f';
@@ -105,11 +107,35 @@ function draftsOf(sentence: Sentence, allMentions: readonly StateMention[], arti
       if (draft) drafts.push(draft);
     }
   }
+  drafts.push(...remarksOf(sentence, allMentions, mentions, article, [...earlier, ...drafts], around, taken));
   // One act, coded once at its most specific: "summoning the ambassador, launching a strong protest" is the summons.
   const specific = drafts.filter((d) => !('cameo' in d.details));
-  return drafts
+  const acts = drafts
     .filter((d) => !('cameo' in d.details) || !specific.some((s) => s.actor === d.actor && s.target === d.target))
     .sort((a, b) => a.evidence.trigger.start - b.evidence.trigger.start);
+  // An inferred end follows the campaign it ends (its date range is told before the campaign's noun), so an accept
+  // in proposal order records the offensive before the ceasefire the decider checks against it.
+  return [...acts, ...acts.map((d) => endOfDatedCampaign(d, sentence, article.publishedOn)).filter((d): d is Draft => d !== undefined)];
+}
+
+/** Criticism carried by a quote (see quoted-remarks.ts), unless a verb in the sentence already coded the pair's charge. */
+function remarksOf(sentence: Sentence, allMentions: readonly StateMention[], mentions: readonly StateMention[], article: ArticleInput, earlier: readonly Draft[], around: Around, taken: ReadonlyArray<[number, number]>): Draft[] {
+  // Most sentences quote nobody: skip them before any per-mention work (the 1,000-word timing).
+  if (!/[“"]/.test(sentence.text)) return [];
+  const quotedMentions = allMentions.filter((m) => isQuoted(sentence.text, m.start - sentence.start));
+  const drafts: Draft[] = [];
+  for (const remark of quotedRemarks(sentence.text, sentence.start, quotedMentions)) {
+    const start = sentence.start + remark.trigger.index;
+    const trigger = { start, end: start + remark.trigger.text.length, text: remark.trigger.text };
+    if (taken.some(([s, e]) => s < trigger.end && trigger.start < e)) continue;
+    const draft = draftOf(remark.rule, sentence, [...mentions.filter((m) => m.end <= start), remark.target], trigger, article, earlier, around);
+    const codedByVerb = earlier.some((d) => d.sentenceIndex === sentence.index && d.actor === draft?.actor && d.target === draft?.target && (d.type === 'Accusation' || d.type === 'PublicCondemnation'));
+    // The speaker is the person named nearest before the speech verb ("Turkish President Recep Tayyip Erdogan said").
+    const speaker = allMentions.filter((m) => m.kind === 'person' && m.end <= start).at(-1);
+    const speakerDetail = speaker && draft && !('speaker' in draft.details) ? { speaker: fullName(article.text, speaker.text) } : {};
+    if (draft && !codedByVerb) drafts.push({ ...draft, details: { ...draft.details, ...speakerDetail, quote: remark.quote }, distinction: remark.quote });
+  }
+  return drafts;
 }
 
 function draftOf(rule: TriggerRule, sentence: Sentence, mentions: readonly StateMention[], trigger: TextSpan, article: ArticleInput, earlier: readonly Draft[], around: Around): Draft | undefined {

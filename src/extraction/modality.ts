@@ -13,6 +13,8 @@ const CUES: ReadonlyArray<readonly [RegExp, Modality]> = [
   [/\b(?:could|would|might|may|should|must|if|unless|proposals?\s+(?:for|to)|aims? to|aiming to|seeks? to|wants? to|consider(?:s|ed|ing)?|call(?:s|ed)? for|urg(?:ed|es|ing)|demand(?:s|ed|ing)?|ask(?:s|ed)?)\s+(?:\w+\s+){0,3}$/i, 'hypothetical'],
   [/\b(?:will|shall|plans? to|planning to|intends? to|intending to|is to|are to|expected to|going to|ready to|prepared to|agreed to|willing to|promis(?:ed|es) to|pledg(?:ed|es) to|offer(?:ed|s) to)\s+(?:\w+\s+){0,2}$/i, 'intended'],
   [/\b(?:repeatedly|regularly|routinely|consistently|often|frequently|habitually)\s+(?:\w+\s+){0,1}$/i, 'habitual'],
+  // "allegations from Azerbaijan accusing France of bias": plural charges are a standing grievance, like "repeatedly accusing".
+  [/\b(?:allegations|accusations|charges|complaints)\s+(?:from|by)\s+(?:[\w’'-]+\s+){1,3}$/i, 'habitual'],
 ];
 
 export function modalityBefore(textBeforeTrigger: string): Modality {

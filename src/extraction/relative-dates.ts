@@ -10,6 +10,8 @@ export interface DateMention {
   readonly text: string;
   /** YYYY-MM-DD, YYYY-MM or YYYY. */
   readonly occurredOn: string;
+  /** The last day of a closed range of days ("September 19-20" → its 20th), which occurredOn starts. */
+  readonly lastDay?: string;
 }
 
 const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
@@ -36,20 +38,27 @@ function yearOf(p: Published, month: number, day = 1): number {
   return month < p.month || (month === p.month && day <= p.day) ? p.year : p.year - 1;
 }
 
-type Resolver = (match: RegExpExecArray, p: Published) => string | undefined;
+type Resolver = (match: RegExpExecArray, p: Published) => string | { readonly occurredOn: string; readonly lastDay: string } | undefined;
+
+/** A first day and, for a closed range whose last day follows it in the same month, that last day too. */
+function dayOrRange(year: number | string, month: number, day: number, lastDay: string | undefined) {
+  const first = `${year}-${pad(month)}-${pad(day)}`;
+  const last = Number(lastDay);
+  return lastDay && last > day && last <= 31 ? { occurredOn: first, lastDay: `${year}-${pad(month)}-${pad(last)}` } : first;
+}
 
 const RULES: ReadonlyArray<readonly [RegExp, Resolver]> = [
-  [new RegExp(String.raw`\b${MONTH}\s+(\d{1,2})(?!\d)(?:\s*[-–]\s*\d{1,2})?(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?`, 'g'), (m, p) => {
+  [new RegExp(String.raw`\b${MONTH}\s+(\d{1,2})(?!\d)(?:\s*[-–]\s*(\d{1,2}))?(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?`, 'g'), (m, p) => {
     const month = monthIndex(m[1]!) + 1;
     const day = Number(m[2]);
     if (day < 1 || day > 31) return undefined;
-    return `${m[3] ?? yearOf(p, month, day)}-${pad(month)}-${pad(day)}`;
+    return dayOrRange(m[4] ?? yearOf(p, month, day), month, day, m[3]);
   }],
-  [new RegExp(String.raw`\b(\d{1,2})(?:\s*[-–]\s*\d{1,2})?\s+${MONTH}(?:\s+(\d{4}))?`, 'g'), (m, p) => {
-    const month = monthIndex(m[2]!) + 1;
+  [new RegExp(String.raw`\b(\d{1,2})(?:\s*[-–]\s*(\d{1,2}))?\s+${MONTH}(?:\s+(\d{4}))?`, 'g'), (m, p) => {
+    const month = monthIndex(m[3]!) + 1;
     const day = Number(m[1]);
     if (day < 1 || day > 31) return undefined;
-    return `${m[3] ?? yearOf(p, month, day)}-${pad(month)}-${pad(day)}`;
+    return dayOrRange(m[4] ?? yearOf(p, month, day), month, day, m[2]);
   }],
   [new RegExp(String.raw`\b(?:in|since|during|by|until|of|from)\s+(?:(?:early|mid|late|the\s+(?:start|beginning|middle|end)\s+of)[\s-]+)?${MONTH}(?:\s+(\d{4}))?`, 'gi'), (m, p) => {
     const month = monthIndex(m[1]!) + 1;
@@ -79,8 +88,9 @@ export function datesIn(sentenceText: string, sentenceStart: number, publishedOn
       const start = sentenceStart + m.index;
       const end = start + m[0].length;
       if (found.some((d) => d.start < end && start < d.end)) continue;
-      const occurredOn = resolve(m, published);
-      if (occurredOn) found.push({ start, end, text: m[0].trim(), occurredOn });
+      const resolved = resolve(m, published);
+      if (typeof resolved === 'string') found.push({ start, end, text: m[0].trim(), occurredOn: resolved });
+      else if (resolved) found.push({ start, end, text: m[0].trim(), ...resolved });
     }
   }
   return found.sort((a, b) => a.start - b.start);

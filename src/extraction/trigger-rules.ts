@@ -30,6 +30,7 @@ function rule(id: string, target: IncidentType | string, pattern: RegExp, option
   return { id, type, impliedDetails: details, pattern, confidence: byCameo ? 0.7 : 0.85, whenThreatened: 'ThreatIssued', ...options };
 }
 
+// One "accusation from X" is an act; plural "accusations from X" are a standing grievance (modality.ts), not coded.
 export const TRIGGER_RULES: readonly TriggerRule[] = [
   rule('expel', 'DiplomatsExpelled', /\b(?:expel(?:s|led|ling)?|expulsions?|declar\w*\s+(?:\w+\s+){0,4}?personae?\s+non\s+gratae?|deem\w*\s+(?:them\s+)?personae?\s+non\s+gratae?|ordered\s+(?:[^\s.;]+\s+){0,6}?to\s+leave)\b/gi, { requires: DIPLOMATIC, confidence: 0.9 }),
   rule('summon', 'AmbassadorSummoned', /\b(?:summon(?:s|ed|ing)?|called\s+in)\b/gi, { requires: /\b(?:ambassador|envoy|charg[eé]|diplomat|emissar)/i, confidence: 0.9 }),
@@ -42,7 +43,7 @@ export const TRIGGER_RULES: readonly TriggerRule[] = [
   rule('impose-sanctions', 'SanctionsImposed', /\b(?:impos(?:e|ed|es|ing)|slapp(?:ed)?|levied|announced|adopted|tighten(?:ed)?)\s+(?:[\w-]+\s+){0,4}?(?:sanctions|embargo|blockade)\b|\bsanction(?:s|ed)\s+(?=[A-Z])|\bembargo\s+(?:on|against)\b/g),
   rule('close-mission', '161', /\b(?:order(?:ed|s|ing)?\s+(?:[\w.]+\s+){0,4}?to\s+close|clos(?:e|ed|es|ing|ure\s+of))\s+(?:\w+\s+){0,2}(?:consulate|embassy|mission|consulate-general)\b/gi, { confidence: 0.85 }),
   rule('threaten', 'ThreatIssued', /(?<![-\w])threat(?:en|ens|ened|ening)\b/gi),
-  rule('accuse', 'Accusation', /\b(?:accus(?:e|es|ed|ing)|accusations?\s+(?:from|by)|blam(?:e|ed|es|ing))\b/gi),
+  rule('accuse', 'Accusation', /\b(?:accus(?:e|es|ed|ing)|accusation\s+(?:from|by)|blam(?:e|ed|es|ing))\b/gi),
   rule('condemn', 'PublicCondemnation', /\b(?:condemn(?:s|ed|ing)?|denounc(?:e|ed|es|ing)|deplor(?:e|ed|es)|criticiz(?:e|ed|es|ing)|criticis(?:e|ed|es|ing)|censur(?:e|ed)|slammed|lambast(?:ed|s))\b/gi),
   rule('rally-opposition', 'OppositionRallied', /\b(?:initiat|call|request|convene|convok|sought)\w*\s+(?:\w+\s+){0,3}?(?:emergency\s+)?(?:session|meeting)\s+of\s+the\s+(?:UN\s+|U\.N\.\s+|United\s+Nations\s+)?Security\s+Council\b/g),
   rule('boycott', 'MeetingBoycotted', /\b(?:boycott(?:s|ed|ing)?|cancel(?:s|led|ed|ling)?\s+(?:\w+\s+){0,3}?(?:meeting|summit|talks|visit)|snubb?(?:ed|s)?|walk(?:ed)?\s+out\s+of|skipp?(?:ed)?\s+(?:\w+\s+){0,2}(?:summit|meeting))\b/gi, { placeIsNotTarget: true }),

@@ -35,8 +35,20 @@ describe('the seed article datelined Baku, 27 December 2023', () => {
 
   it('does not code the background ("repeatedly accusing") or the lack of a reaction as acts', () => {
     const accusations = find(baku!.proposals, 'Accusation', 'AZE', 'FRA');
-    expect(accusations.map((p) => p.evidence.trigger.text)).toEqual(['accused']);
+    // "said" is the quoted remark of 15 December (below), not "repeatedly accusing".
+    expect(accusations.map((p) => p.evidence.trigger.text)).toEqual(['said', 'accused']);
     expect(baku!.proposals.filter((p) => p.actor === 'FRA' && p.occurredOn.startsWith('2023-12'))).toEqual([expect.objectContaining({ type: 'MilitaryAidPledged' })]);
+  });
+
+  it('proposes the end of the September 19-20 offensive on the 20th, as an inference from the date range', () => {
+    const [end] = find(baku!.proposals, 'CeasefireDeclared', 'AZE', 'ARM');
+    expect(end).toMatchObject({ occurredOn: '2023-09-20', details: { place: 'Karabakh' }, confidence: 0.5 });
+    expect(end!.why).toContain('inferred from the date range');
+  });
+
+  it('proposes Aliyev\'s quoted remark of 15 December as an accusation, with speaker and quote', () => {
+    const remark = find(baku!.proposals, 'Accusation', 'AZE', 'FRA').find((p) => p.occurredOn === '2023-12-15');
+    expect(remark).toMatchObject({ details: { speaker: 'Ilham Aliyev', quote: 'some political leaders in France want to be more Armenian than the Armenians' } });
   });
 });
 
@@ -52,6 +64,10 @@ describe('the seed article on France\'s reply', () => {
     const [summons] = find(paris!.proposals, 'AmbassadorSummoned', 'FRA', 'AZE');
     const [answered] = find(paris!.proposals, 'DiplomatsExpelled', 'AZE', 'FRA');
     expect(summons!.inResponseTo).toBe(answered!.proposalId);
+  });
+
+  it('codes Aliyev\'s earlier accusation, but not the standing "allegations from Azerbaijan accusing France" of bias', () => {
+    expect(find(paris!.proposals, 'Accusation', 'AZE', 'FRA').map((p) => p.evidence.trigger.text)).toEqual(['accused']);
   });
 
   it('proposes the boycott once although both articles\' sentences tell it, targeting France (whose stance Aliyev objected to)', () => {
