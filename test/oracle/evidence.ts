@@ -1,7 +1,7 @@
 import { evidenceWeight, passesEvidenceFilter, type EvidenceFilter, type EvidenceStanding } from '../../src/domain/evidence-weight.js';
 import type { IncidentEvent } from '../../src/domain/incident.js';
 import { independentSourceOf } from '../../src/projections/incident-evidence.js';
-import type { RecordedRelationEvent } from './relation-history.js';
+import type { RecordedRelationEvent, ViewEvidence } from './relation-history.js';
 
 /**
  * Each incident's evidence as known at `knownAtMs`, the plain way: a walk over the stream's events
@@ -43,7 +43,7 @@ export function standingsKnownAt(events: readonly RecordedRelationEvent[], known
 }
 
 /** The incidents a view filtered by `filter` scores, and how much each weighs. */
-export function evidenceOf(standings: Map<string, EvidenceStanding>, filter?: EvidenceFilter) {
+export function evidenceOf(standings: Map<string, EvidenceStanding>, filter?: EvidenceFilter): ViewEvidence {
   return {
     passes: (incident: IncidentEvent) => passesEvidenceFilter(standings.get(incident.data.incidentId)!, filter),
     weightOf: (incidentId: string) => evidenceWeight(standings.get(incidentId)!),

@@ -58,6 +58,17 @@ export function foldRelation(a: CountryCode, b: CountryCode, events: readonly In
   return inOccurrenceOrder(events).reduce(relationStateProjection.evolve, relationStateProjection.initialState(a, b));
 }
 
+/**
+ * Folds incidents already placed in context, in occurrence order (ties keep the order given): for
+ * a subset of a pair's incidents whose instants were computed with the rest (a filtered view).
+ */
+export function foldInContexts(a: CountryCode, b: CountryCode, incidents: readonly IncidentInContext[]): RelationState {
+  return incidents
+    .map((incident, index) => ({ incident, index }))
+    .sort((x, y) => x.incident.atMs - y.incident.atMs || x.index - y.index)
+    .reduce((state, { incident }) => relationStateProjection.evolve(state, incident), relationStateProjection.initialState(a, b));
+}
+
 /** The view of a folded state at `atMs`, scored the plain way. */
 export function describeRelation(state: RelationState, scored: readonly ScoredIncident[], atMs: number, atIso: string): RelationView {
   return relationView(state, escalationAt(scored, atMs, state.pair), atIso);

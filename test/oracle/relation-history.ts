@@ -1,14 +1,14 @@
 import type { CountryCode } from '../../src/domain/countries.js';
 import { decayFactor, levelFor, scoreOf, type ScoredIncident } from '../../src/domain/escalation.js';
-import type { IncidentEvent, RelationEvent } from '../../src/domain/incident.js';
+import type { IncidentEvent, IncidentInContext, RelationEvent } from '../../src/domain/incident.js';
 import { INCIDENT_CATALOG } from '../../src/domain/incident-catalog.js';
-import { applyIncident, believedIncidents } from '../../src/domain/incident-effects.js';
+import { applyIncident, believedIncidents, inContexts } from '../../src/domain/incident-effects.js';
 import { round } from '../../src/domain/numbers.js';
 import { noFacts } from '../../src/domain/relation-facts.js';
-import type { RelationState } from '../../src/domain/relation-view.js';
+import { scoredInContext, type RelationState } from '../../src/domain/relation-view.js';
 import { conditionTension } from '../../src/domain/standing-conditions.js';
 import type { TimelinePoint } from '../../src/domain/timeline.js';
-import { foldRelation, scoredIncidents } from './relation-fold.js';
+import { foldInContexts } from './relation-fold.js';
 
 /**
  * Time travel over a pair's stream, the plain way (the reference the read model is held to). Two clocks: `knownAt` keeps only what had been recorded by
@@ -32,11 +32,29 @@ export interface RelationSnapshot {
   scored: ScoredIncident[];
 }
 
-/** The pair's state from the incidents that had occurred by `asOfMs`. */
-export function relationAsOf(a: CountryCode, b: CountryCode, incidents: readonly IncidentEvent[], asOfMs = Infinity, weightOf?: (incidentId: string) => number): RelationSnapshot {
-  const scored = weighed(scoredIncidents(incidents), weightOf);
-  const occurred = incidents.filter((_, i) => scored[i].atMs <= asOfMs);
-  return { state: foldRelation(a, b, occurred), scored: scored.filter((incident) => incident.atMs <= asOfMs) };
+/**
+ * Which incidents a view filtered by evidence scores and how much each weighs (see evidence.ts).
+ * The filter only chooses among incidents placed in time with all the others: an answer counts no
+ * earlier than what it answers even when the view leaves that out (when an incident can have
+ * happened does not depend on which incidents a view scores).
+ */
+export interface ViewEvidence {
+  passes: (incident: IncidentEvent) => boolean;
+  weightOf: (incidentId: string) => number;
+}
+
+/** The pair's state from the incidents (passing `evidence`, if given) that had occurred by `asOfMs`. */
+export function relationAsOf(a: CountryCode, b: CountryCode, incidents: readonly IncidentEvent[], asOfMs = Infinity, evidence?: ViewEvidence): RelationSnapshot {
+  const kept = inContextsPassing(incidents, evidence);
+  const scored = weighed(kept.map(scoredInContext), evidence?.weightOf);
+  const occurred = kept.filter((_, i) => scored[i].atMs <= asOfMs);
+  return { state: foldInContexts(a, b, occurred), scored: scored.filter((incident) => incident.atMs <= asOfMs) };
+}
+
+/** The incidents in context (each answer no earlier than its cause among all of `incidents`), then those passing `evidence`. */
+function inContextsPassing(incidents: readonly IncidentEvent[], evidence?: ViewEvidence): IncidentInContext[] {
+  const contexts = inContexts(incidents);
+  return evidence ? contexts.filter((_, i) => evidence.passes(incidents[i])) : contexts;
 }
 
 /** Each incident's multiplier times its evidence weight (e_i, see evidence.ts), when one is given. */
@@ -49,10 +67,12 @@ function weighed(scored: ScoredIncident[], weightOf?: (incidentId: string) => nu
  * multiplicatively between points and the facts are folded as incidents arrive, so the cost is
  * O(points + incidents), not their product; the conditions standing at each point add their tension.
  */
-export function relationTimeline(incidents: readonly IncidentEvent[], instants: readonly number[], weightOf?: (incidentId: string) => number): TimelinePoint[] {
-  const scored = weighed(scoredIncidents(incidents), weightOf);
-  const ordered = incidents
-    .map((event, index) => ({ event, index, scored: scored[index] }))
+export function relationTimeline(incidents: readonly IncidentEvent[], instants: readonly number[], evidence?: ViewEvidence): TimelinePoint[] {
+  const contexts = inContexts(incidents);
+  const kept = incidents.map((event, index) => ({ event, context: contexts[index] })).filter(({ event }) => !evidence || evidence.passes(event));
+  const scored = weighed(kept.map(({ context }) => scoredInContext(context)), evidence?.weightOf);
+  const ordered = kept
+    .map(({ event }, index) => ({ event, index, scored: scored[index] }))
     .sort((x, y) => x.scored.atMs - y.scored.atMs || x.index - y.index);
   let conflict = 0;
   let cooperation = 0;
