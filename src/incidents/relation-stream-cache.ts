@@ -52,6 +52,26 @@ export class RelationStreamCache {
   remember(stream: RelationStream, stored: StoredEvent): void {
     if (stored.revision <= stream.revision) return;
     stream.state = relationDecider.evolve(stream.state, { type: stored.type, data: stored.data } as unknown as RelationEvent);
+    this.noteRecorded(stream, stored);
+  }
+
+  /**
+   * `appended` were just written, on top of the stream's revision, from the events that evolved
+   * its state into `state`: take that state rather than evolve each stored copy again. An import's
+   * batch evolved every row twice (the decider's evolve was ≈ 0.3 s of a 100k-row import's ≈ 5 s
+   * CPU in the profile, half of it this second pass). Only when the append is the next one on the
+   * stream as cached; otherwise each event is remembered as read.
+   */
+  advance(stream: RelationStream, state: RelationDecisionState, appended: readonly StoredEvent[]): void {
+    if (appended.length === 0 || appended[0].revision !== stream.revision + 1) {
+      for (const stored of appended) this.remember(stream, stored);
+      return;
+    }
+    stream.state = state;
+    for (const stored of appended) this.noteRecorded(stream, stored);
+  }
+
+  private noteRecorded(stream: RelationStream, stored: StoredEvent): void {
     stream.revision = stored.revision;
     // Only an id derived from the caller's request (a UUIDv5 of an Idempotency-Key or a seed's key)
     // can come again; the UUIDv7 the server makes for every other write never does.

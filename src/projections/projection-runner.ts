@@ -72,6 +72,8 @@ export class ProjectionRunner implements OnApplicationShutdown {
   private confirmTimer?: NodeJS.Timeout;
   /** Set while a rebuild swaps its model in: no resubscription meanwhile (the rebuild follows on from its own end). */
   private swapping = false;
+  /** Set between pauseFollowing() and resumeFollowing(): the model stays at its checkpoint and nothing resubscribes. */
+  private paused = false;
   /** When the model was last known to hold the whole log: when start() had caught up with it. */
   private caughtUpMs?: number;
   private readonly waiters: PositionWaiters;
@@ -174,9 +176,37 @@ export class ProjectionRunner implements OnApplicationShutdown {
     this.checkpoint = last?.position ?? null;
     this.lastApplied = last;
     this.swapping = false;
-    if (this.started) this.follow();
+    if (this.started && !this.paused) this.follow();
     await this.snapshots.save();
     return { events, ms: performance.now() - started, hash: fresh.hash() };
+  }
+
+  /**
+   * Stops following the log until resumeFollowing(): for a process that appends a large import
+   * and serves nothing meanwhile (`npm run import`), reading back and applying every event it has
+   * just appended was about a quarter of the import's CPU (docs/importing.md). The model keeps
+   * answering from its checkpoint; a snapshot saved meanwhile holds that checkpoint, so the next
+   * start catches up from the log like any start after other processes appended.
+   */
+  async pauseFollowing(): Promise<void> {
+    if (this.paused) return;
+    this.paused = true;
+    clearTimeout(this.resumeTimer);
+    this.resumeTimer = undefined;
+    await this.unsubscribe();
+  }
+
+  /**
+   * Applies what the log gained during the pause in one pass of pages (each event announced as a
+   * live one would be), then follows the log again. Returns how many events it applied.
+   */
+  async resumeFollowing(): Promise<number> {
+    if (!this.paused) return 0;
+    const caughtUp = await this.catchUp((event) => this.applyLive(event), this.checkpoint);
+    this.snapshots.applied(caughtUp.events);
+    this.paused = false;
+    if (this.started && !this.swapping) this.follow();
+    return caughtUp.events;
   }
 
   status(): ProjectionStatus {
@@ -291,7 +321,7 @@ export class ProjectionRunner implements OnApplicationShutdown {
   /** Subscribes again from the checkpoint, unless a rebuild swapping its model in (which follows on from it) or shutdown came first. */
   private resume(): void {
     this.resumeTimer = undefined;
-    if (!this.stopping && !this.swapping && !this.subscription) this.follow();
+    if (!this.stopping && !this.swapping && !this.paused && !this.subscription) this.follow();
   }
 
   /** The subscription opened during an outage has shown it works (delivered an event, or stayed up a while): the outage is over. */

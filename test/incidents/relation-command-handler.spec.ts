@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
 import { IncidentNotFound, RelationRuleViolation } from '../../src/domain/domain-errors.js';
@@ -155,6 +156,16 @@ describe('the relation command handler', () => {
       expect(outcome.appended.map((event) => event.type)).toEqual(['AmbassadorRecalled', 'Accusation']);
       expect(outcome.refused).toEqual([{ eventId: recall(2).eventId, reason: expect.stringMatching(/already recalled/) }]);
       expect((await store.readStream(STREAM)).map((event) => event.metadata)).toEqual([{ recordedBy: 'alice' }, { recordedBy: 'alice' }]);
+    });
+
+    it('takes the state a batch decided as the cached one: the next batch refuses on it and knows its ids, reading nothing back', async () => {
+      await handler.handleBatch(STREAM, [recall(1), accusation(3)]);
+      const reads = jest.spyOn(store, 'readStream');
+      const next = await handler.handleBatch(STREAM, [recall(2), accusation(3), accusation(4)]);
+
+      expect(next).toMatchObject({ alreadyRecorded: 1, refused: [{ eventId: recall(2).eventId, reason: expect.stringMatching(/already recalled/) }] });
+      expect(next.appended.map((event) => [event.type, event.revision])).toEqual([['Accusation', 2]]);
+      expect(reads).not.toHaveBeenCalled();
     });
 
     it('in a dry run says what it would append, skip and refuse, and appends nothing', async () => {
