@@ -2,7 +2,7 @@ import type { CountryCode } from '../domain/countries.js';
 import { ESCALATION_LEVELS, type EscalationLevel } from '../domain/escalation.js';
 import type { Beliefs } from './beliefs.js';
 import type { IncidentRows, PairEntry } from './incident-rows.js';
-import type { Perspective } from './read-side.js';
+import type { Perspective } from '../time/perspective.js';
 
 /** Rank of each level, for ordering pairs: rupture first. */
 export const LEVEL_RANK = new Map<string, number>(ESCALATION_LEVELS.map((band, rank) => [band.level, rank]));
