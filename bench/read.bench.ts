@@ -114,7 +114,8 @@ async function startServer(dir: string, seed: boolean, label: string): Promise<{
   // The search index is built in the background after a start (about 45 s of FTS5 inserts on the
   // 1M store, 40% of the CPU profile of a run that did not wait): reads are measured at rest.
   while ((await fetch(`${url}/incidents?q=bench&limit=1`)).status === 503) await sleep(500);
-  log(`  ${label} search index caught up after ${fmt((performance.now() - started) / 1000, 1)} s`);
+  // What start-up and the search index leave, before any read: the run's reads own only the rest.
+  log(`  ${label} search index caught up after ${fmt((performance.now() - started) / 1000, 1)} s; server RSS then ${fmt(currentRss(child))} MB`);
   return { url, child, exited, output: () => output };
 }
 

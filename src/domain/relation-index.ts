@@ -144,6 +144,12 @@ export class RelationIndex {
     return this.at.length === 0 ? Infinity : this.at.data[0];
   }
 
+  /** Reference instant of the first incident not yet occurred at `atMs`; Infinity when none is indexed: when a score at `atMs` stops holding. */
+  nextAfter(atMs: number): number {
+    const count = this.occurredBy(atMs);
+    return count === this.at.length ? Infinity : this.at.data[count];
+  }
+
   /** Reference instant of the latest incident occurred by `asOfMs`; −Infinity when none had. */
   latestBy(asOfMs: number): number {
     const count = this.occurredBy(asOfMs);

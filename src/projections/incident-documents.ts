@@ -2,6 +2,7 @@ import type { AmendmentEvent, IncidentEvent } from '../domain/incident.js';
 import type { StoredEvent } from '../event-store/event-store.port.js';
 import { Beliefs } from './beliefs.js';
 import type { IncidentRows } from './incident-rows.js';
+import { KeptDocuments } from './kept-documents.js';
 
 /** Reads up to `count` events of a stream from `revision` on: where the read model finds incidents' documents. */
 export type EventReader = (streamId: string, revision: number, count: number) => Promise<StoredEvent[]>;
@@ -15,6 +16,11 @@ export interface IncidentDocument {
   believed: IncidentEvent;
 }
 
+/** How a response reads documents: `keep` for the few a relation view shows again and again (not a timeline's thousands). */
+export interface DocumentReading {
+  keep?: boolean;
+}
+
 /** Revisions between two wanted reports up to which one read of the run beats two reads. */
 const DOCUMENT_GAP = 16;
 
@@ -24,9 +30,13 @@ const DOCUMENT_GAP = 16;
  * read once per response.
  *
  * Only the embedded store gives a cheap read by revision; on EventStoreDB each response reads its
- * documents over the network (a few runs per response).
+ * documents over the network (a few runs per response). The documents of relation views (top
+ * contributors) are kept within a byte budget (kept-documents.ts): a page of pairs reads them again
+ * on every request.
  */
 export class IncidentDocuments {
+  private readonly kept = new KeptDocuments();
+
   constructor(
     private readonly rows: IncidentRows,
     private readonly beliefs: Beliefs,
@@ -34,11 +44,11 @@ export class IncidentDocuments {
   ) {}
 
   /** The documents of `rows`, in their order, with the amendments recorded by `knownAtMs`. */
-  async of(rows: readonly number[], knownAtMs = Infinity): Promise<IncidentDocument[]> {
-    const reports = await this.reports(rows);
+  async of(rows: readonly number[], knownAtMs = Infinity, reading: DocumentReading = {}): Promise<IncidentDocument[]> {
+    const reports = await this.reports(rows, reading);
     return Promise.all(
       rows.map(async (row, i) => {
-        const amendments = await Promise.all(this.beliefs.amendmentsKnownAt(row, knownAtMs).map(({ revision }) => this.amendment(row, revision)));
+        const amendments = await Promise.all(this.beliefs.amendmentsKnownAt(row, knownAtMs).map(({ revision }) => this.amendment(row, revision, reading)));
         const report = reports[i];
         const believed = Beliefs.believedReport({ type: this.beliefs.typeOf(row), data: report.data } as unknown as IncidentEvent, amendments);
         return { report, amendments, believed };
@@ -46,10 +56,11 @@ export class IncidentDocuments {
     );
   }
 
-  private async amendment(row: number, revision: number): Promise<AmendmentEvent> {
+  private async amendment(row: number, revision: number, { keep }: DocumentReading): Promise<AmendmentEvent> {
     const { streamId } = this.rows.pairOfRow(row);
-    const [stored] = await this.readEvents(streamId, revision, 1);
+    const stored = (keep ? this.kept.get(streamId, revision) : undefined) ?? (await this.readEvents(streamId, revision, 1))[0];
     if (!stored) throw new Error(`the amendment at revision ${revision} of ${streamId} is not in the store`);
+    if (keep) this.kept.keep(stored);
     return { type: stored.type, data: stored.data } as unknown as AmendmentEvent;
   }
 
@@ -57,11 +68,18 @@ export class IncidentDocuments {
    * The reports of `rows`, read from the store a run of nearby revisions of a stream at a time
    * (a timeline's incidents are mostly consecutive in their stream), in the order of `rows`.
    */
-  private async reports(rows: readonly number[]): Promise<StoredEvent[]> {
+  private async reports(rows: readonly number[], { keep }: DocumentReading): Promise<StoredEvent[]> {
     const { columns, ids, pairs } = this.rows;
-    const order = rows.map((row, i) => ({ row, i, pair: columns.pairOfRow.get(row), revision: columns.revision.get(row) }));
-    order.sort((x, y) => x.pair - y.pair || x.revision - y.revision);
     const documents: StoredEvent[] = new Array(rows.length);
+    const order: Array<{ row: number; i: number; pair: number; revision: number }> = [];
+    rows.forEach((row, i) => {
+      const pair = columns.pairOfRow.get(row);
+      const revision = columns.revision.get(row);
+      const kept = keep ? this.kept.get(pairs[pair].streamId, revision) : undefined;
+      if (kept) documents[i] = kept;
+      else order.push({ row, i, pair, revision });
+    });
+    order.sort((x, y) => x.pair - y.pair || x.revision - y.revision);
     const reads: Promise<void>[] = [];
     for (let start = 0; start < order.length; ) {
       let end = start + 1;
@@ -75,6 +93,7 @@ export class IncidentDocuments {
             const stored = events[revision - first];
             if (stored?.revision !== revision) throw new Error(`incident ${ids.idOf(row)} is not at revision ${revision} of ${streamId}`);
             documents[i] = stored;
+            if (keep) this.kept.keep(stored);
           }
         }),
       );

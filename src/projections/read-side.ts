@@ -1,12 +1,15 @@
 import type { Beliefs } from './beliefs.js';
 import type { IncidentDocuments } from './incident-documents.js';
 import type { IncidentRows } from './incident-rows.js';
+import type { PairRankings } from './pair-rankings.js';
 
 /** What every query reads: the storage, what is believed of it, and the documents in the store. */
 export interface ReadSide {
   rows: IncidentRows;
   beliefs: Beliefs;
   documents: IncidentDocuments;
+  /** The kept ranking of every pair that pages of relations slice. */
+  rankings: PairRankings;
   comparePositions: (a: string, b: string) => number;
 }
 

@@ -8,6 +8,7 @@ import { Beliefs } from './beliefs.js';
 import { IncidentDirectory } from './incident-directory.js';
 import { IncidentDocuments, type EventReader } from './incident-documents.js';
 import { IncidentRows, type ReadModelParts } from './incident-rows.js';
+import { PairRankings } from './pair-rankings.js';
 import { incidentById, type RecordedIncident } from './queries/incident.query.js';
 import { incidentsPage, type IncidentFilter } from './queries/incidents-page.query.js';
 import { pairIndex, type PairIndex } from './queries/pair-index.query.js';
@@ -48,7 +49,13 @@ export class RelationsReadModel {
     this.rows = new IncidentRows(saved);
     const beliefs = new Beliefs(this.rows);
     this.projection = new RelationsProjection(this.rows, beliefs);
-    this.side = { rows: this.rows, beliefs, documents: new IncidentDocuments(this.rows, beliefs, readEvents), comparePositions };
+    this.side = {
+      rows: this.rows,
+      beliefs,
+      documents: new IncidentDocuments(this.rows, beliefs, readEvents),
+      rankings: new PairRankings(this.rows, beliefs),
+      comparePositions,
+    };
     this.integrity = new ReadModelHash(this.rows, beliefs);
     this.directory = new IncidentDirectory(this.rows);
   }

@@ -294,6 +294,20 @@ describe('RelationIndex', () => {
     expect(index.append(1)).toBe(false);
   });
 
+  it('names the first incident still to come after any instant (until then a ranking of that instant holds): Infinity when none is', () => {
+    fc.assert(
+      fc.property(fc.array(anIncident, { maxLength: 100 }).map(withAnswers), instants, (incidents, points) => {
+        const index = RelationIndex.build('AZE', 'FRA', columnsOf(incidents));
+        const counted = scoredIncidents(incidents).map(({ atMs }) => atMs);
+        for (const atMs of points) {
+          const toCome = counted.filter((at) => at > atMs);
+          expect(index.nextAfter(atMs)).toBe(toCome.length > 0 ? Math.min(...toCome) : Infinity);
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it('scores a series of instants in one pass as it scores each instant alone (a daily year, checkpoints crossed)', () => {
     const daily = Array.from({ length: SPAN_DAYS + 120 }, (_, day) => SPAN_START - 30 * DAY_MS + day * DAY_MS);
     fc.assert(

@@ -1,6 +1,6 @@
 import type { CountryCode } from '../../domain/countries.js';
-import { ESCALATION_LEVELS } from '../../domain/escalation.js';
 import type { RelationView } from '../../domain/relation-view.js';
+import { LEVEL_RANK } from '../pair-rankings.js';
 import type { Perspective, ReadSide } from '../read-side.js';
 import { describeRelation } from './relation-view.query.js';
 
@@ -9,8 +9,6 @@ export interface RelationFilter {
   level?: string;
 }
 
-/** Rank of each level, for ordering pairs: rupture first. */
-const LEVEL_RANK = new Map<string, number>(ESCALATION_LEVELS.map((band, rank) => [band.level, rank]));
 
 /** The pairs with incidents from a perspective, most escalated first. */
 export async function relationList(side: ReadSide, filter: RelationFilter, perspective: Perspective): Promise<RelationView[]> {

@@ -29,6 +29,7 @@ export async function describeRelation(side: ReadSide, entry: PairEntry, perspec
   const documents = await side.documents.of(
     ranked.map((index) => view.rows.data[index]),
     knownAtMs,
+    { keep: true },
   );
   const columns = side.beliefs.columnsOf(view.rows, view.beliefs, knownAtMs);
   // Each incident where and as much as the index counts it (an answer no earlier than what it answers; weighed by its evidence).
