@@ -1,5 +1,6 @@
 import type { CountryCode } from '../domain/countries.js';
 import { ESCALATION_LEVELS, type EscalationLevel } from '../domain/escalation.js';
+import type { EvidenceFilter } from '../domain/evidence-weight.js';
 import type { Beliefs } from './beliefs.js';
 import type { IncidentRows, PairEntry } from './incident-rows.js';
 import type { Perspective } from '../time/perspective.js';
@@ -106,5 +107,11 @@ export class PairRankings {
 }
 
 function perspectiveKey({ asOfMs, knownAtMs, evidence }: Perspective): string {
-  return `${asOfMs ?? ''}|${knownAtMs ?? ''}|${evidence === undefined ? '' : JSON.stringify(evidence)}`;
+  return `${asOfMs ?? ''}|${knownAtMs ?? ''}|${evidenceKey(evidence)}`;
+}
+
+/** The filter as text: its provenances (a Set, which JSON.stringify would write as {}) sorted, and its minimum of sources. */
+export function evidenceKey(evidence: EvidenceFilter | undefined): string {
+  if (evidence === undefined) return '';
+  return `${[...(evidence.provenance ?? [])].sort().join(',')}/${evidence.minSources ?? ''}`;
 }

@@ -149,3 +149,21 @@ it('ranks again once the log advances or a minute has passed, and not before', a
   clock.set('2024-07-15T00:00:00.000Z');
   await expectSameAsAFreshServer();
 }, 60_000);
+
+it('keeps one ranking per evidence filter: analysts-only and imports-only pages differ, each as a fresh server gives it', async () => {
+  await post('/incidents', report('Accusation', 'AZE', 'FRA', '2024-05-20', 'An analyst report'));
+  await importAssault('7', 'https://www.news-a.example/story', '2024-05-01T12:00:00.000Z');
+  const pairsOf = async (t: TestApp, provenance: string) =>
+    ((await t.request('GET', `/relations?limit=10&provenance=${provenance}`)).json as { items: Array<{ pair: string[] }> }).items.map(({ pair }) => pair.join('-'));
+
+  expect(await pairsOf(live, 'analyst')).toEqual(['AZE-FRA']);
+  // Asked second, the imports-only ranking must not be the analysts-only one kept a moment ago.
+  expect(await pairsOf(live, 'imported')).toEqual(['ARM-FRA']);
+  expect(await pairsOf(live, 'analyst,imported')).toEqual(expect.arrayContaining(['AZE-FRA', 'ARM-FRA']));
+  const fresh = await startTestApp({ file: live.file, clock });
+  try {
+    for (const provenance of ['imported', 'analyst']) expect(await pairsOf(live, provenance)).toEqual(await pairsOf(fresh, provenance));
+  } finally {
+    await fresh.close();
+  }
+});
