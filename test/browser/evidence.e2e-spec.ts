@@ -4,25 +4,21 @@
  * many independent sources they have and how much they count; the pair page's evidence filter;
  * a confirmation shown; no sideways scrolling at 390 px.
  */
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { EventImporter } from '../../src/import/event-importer.js';
 import { artifactsDir, collectPageProblems, describeInBrowser, launchChromium, openContext } from '../support/browser.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
+import { sharedDataFile } from '../support/shared-data.js';
 
 // Functions given to page.evaluate run in the browser; the project compiles without the DOM library.
 declare const document: any;
 declare const window: any;
 
 const ARTIFACTS = artifactsDir('dashboard');
-/** The shared real GDELT export beside the clone when there (see docs/importing.md), else the 200 real rows kept in the repository. */
-const GDELT_FILE =
-  [process.env.DEMARCHE_SHARED_DATA, '../shared/data', '../../shared/data']
-    .filter((dir): dir is string => dir !== undefined)
-    .map((dir) => resolve(dir, 'gdelt-20150218230000.export.first-half.CSV'))
-    .find((file) => existsSync(file)) ?? 'test/fixtures/import/gdelt2-sample.CSV';
+/** The real GDELT export of the shared samples (beside the clone, else the repository's copy). */
+const GDELT_FILE = sharedDataFile('gdelt-20150218230000.export.first-half.CSV');
 
 jest.setTimeout(90_000);
 

@@ -16,7 +16,7 @@ declare const window: any;
 
 const ARTIFACTS = artifactsDir('review');
 const PHONE = { width: 390, height: 844 };
-const SEED_ARTICLE = readFileSync(new URL('../fixtures/seed-articles/000_7265cf855958d769.txt', import.meta.url), 'utf8');
+const SEED_ARTICLE = readFileSync(new URL('../fixtures/shared/seeds/000_7265cf855958d769.txt', import.meta.url), 'utf8');
 const EDITED_SUMMARY = 'Azerbaijan declares two French embassy employees personae non gratae (checked by the analyst)';
 /** Types whose refusal leaves the others' rules unchanged: the one rejected is of these. */
 const HARMLESS_TO_REJECT = ['Accusation', 'PublicCondemnation', 'OppositionRallied', 'ThreatIssued'];

@@ -13,7 +13,7 @@ import { countEvents, fixedClock, startTestApp, type TestApp, type TestResponse 
 const REPORTER = 'alice-secret-0123456789abcdef';
 const READER = 'viewer-secret-0123456789abcde';
 const asReporter = { authorization: `Bearer ${REPORTER}` };
-const seedArticle = (file: string) => readFileSync(new URL(`../fixtures/seed-articles/${file}`, import.meta.url), 'utf8');
+const seedArticle = (file: string) => readFileSync(new URL(`../fixtures/shared/seeds/${file}`, import.meta.url), 'utf8');
 const SEED_ARTICLE = seedArticle('000_7265cf855958d769.txt');
 /** The second has no dateline; like bench/seed-articles.ts, it is taken as published the day after the first. */
 const SECOND_SEED_ARTICLE = seedArticle('002_63eb337d2ba5c646.txt');
