@@ -1,8 +1,8 @@
-import type { ImportCodedEvent } from '../../src/domain/relation.decider.js';
 import { relationStreamId } from '../../src/domain/relation-pair.js';
 import { RelationCommandHandler } from '../../src/incidents/relation-command-handler.js';
 import { fixedClock, startTestApp, type TestApp } from '../support/test-app.js';
 import { SseClient } from './live-sse-client.js';
+import { importedAssault } from '../support/imported-assault.js';
 
 /**
  * What an analyst notices of the evidence weighting: a machine-coded incident moves the score a
@@ -20,20 +20,7 @@ let analystId: string;
 /** One GDELT-style row between ARM and FRA: an assault (CAMEO 1823, Goldstein −10), as the importer sends it. */
 async function importRow(row: string, url: string, recordedAt: string): Promise<string> {
   clock.set(recordedAt);
-  const command: ImportCodedEvent = {
-    type: 'ImportCodedEvent',
-    data: {
-      incidentId: `00000000-0000-4000-8000-${row.padStart(12, '0')}`,
-      actor: 'ARM',
-      target: 'FRA',
-      cameo: '1823',
-      occurredOn: '2024-05-01',
-      summary: 'Kill by physical assault',
-      source: { url },
-      provenance: { dataset: 'gdelt2', row, line: Number(row) },
-      recordedAt,
-    },
-  };
+  const command = importedAssault(row, url, recordedAt);
   const outcome = await handler.handle(relationStreamId('ARM', 'FRA'), command);
   // The read side shows it before the test reads on.
   expect((await t.request('GET', `/relations/ARM/FRA?minPosition=${outcome.position}`)).status).toBe(200);

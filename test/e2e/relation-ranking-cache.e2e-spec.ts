@@ -1,9 +1,9 @@
 import { jest } from '@jest/globals';
-import type { ImportCodedEvent } from '../../src/domain/relation.decider.js';
 import { relationStreamId } from '../../src/domain/relation-pair.js';
 import { RelationIndex } from '../../src/domain/relation-index.js';
 import { RelationCommandHandler } from '../../src/incidents/relation-command-handler.js';
 import { fixedClock, startTestApp, type TestApp } from '../support/test-app.js';
+import { importedAssault } from '../support/imported-assault.js';
 
 /**
  * Pages of relations slice a ranking of every pair that is kept between requests
@@ -46,20 +46,7 @@ async function post(path: string, body: object): Promise<string> {
 /** A machine-coded assault between ARM and FRA, as the importer sends it; a second source for the same event corroborates it. */
 async function importAssault(row: string, url: string, recordedAt: string): Promise<string> {
   clock.set(recordedAt);
-  const command: ImportCodedEvent = {
-    type: 'ImportCodedEvent',
-    data: {
-      incidentId: `00000000-0000-4000-8000-${row.padStart(12, '0')}`,
-      actor: 'ARM',
-      target: 'FRA',
-      cameo: '1823',
-      occurredOn: '2024-05-01',
-      summary: 'Kill by physical assault',
-      source: { url },
-      provenance: { dataset: 'gdelt2', row, line: Number(row) },
-      recordedAt,
-    },
-  };
+  const command = importedAssault(row, url, recordedAt);
   const outcome = await live.app.get(RelationCommandHandler).handle(relationStreamId('ARM', 'FRA'), command);
   expect((await live.request('GET', `/relations/ARM/FRA?minPosition=${outcome.position}`)).status).toBe(200);
   clock.set(NOW);
