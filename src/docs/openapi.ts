@@ -57,15 +57,17 @@ const VIEWPORT_META = '<meta name="viewport" content="width=device-width, initia
 export function setupOpenApi(app: NestFastifyApplication): void {
   // Swagger UI's page carries inline <style> blocks (and a style attribute on its icon sprite):
   // its pages alone may use inline styles. Scripts stay same-origin only.
-  app.getHttpAdapter().getInstance().addHook('onSend', async (request, reply, payload) => {
-    if (request.url === `/${DOCS_PATH}` || request.url.startsWith(`/${DOCS_PATH}/`)) {
+  // Callback style, not async: it runs on every response of the server, and an async hook costs each a promise.
+  const docsPage = `/${DOCS_PATH}`;
+  app.getHttpAdapter().getInstance().addHook('onSend', (request, reply, payload, done) => {
+    if (request.url === docsPage || request.url.startsWith(`${docsPage}/`)) {
       reply.header('content-security-policy', DOCS_CSP);
       // Swagger UI's page has no viewport: phones would show it as a shrunken desktop page.
       if (typeof payload === 'string' && payload.includes('<head>') && !payload.includes('name="viewport"')) {
-        return payload.replace('<head>', `<head>${VIEWPORT_META}`);
+        return done(null, payload.replace('<head>', `<head>${VIEWPORT_META}`));
       }
     }
-    return payload;
+    done(null, payload);
   });
   SwaggerModule.setup(DOCS_PATH, app, () => openApiDocument(app), {
     customSiteTitle: 'Demarche API',

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { CountryCode } from '../domain/countries.js';
+import { parseOccurrence } from '../domain/occurrence.js';
 import type { RelationResponse } from '../docs/responses/relation.responses.js';
 import { noneMatchHits, revisionETag, timeTravelETag } from '../http/entity-tags.js';
 import { monthSoFar } from '../projections/queries/months.query.js';
@@ -7,21 +8,19 @@ import type { RelationsReadModel } from '../projections/relations.read-model.js'
 import { perspectiveOf, type Perspective, type TimeTravel } from '../time/perspective.js';
 import { evidenceFilterOf } from './evidence-query.js';
 import { withNames } from './named-view.js';
+import { CURRENT_VIEW_REUSE_MS, holds, keptView, REVALIDATE_CACHE_CONTROL, SETTLED_CACHE_CONTROL, type HeaderList, type KeptView } from './relation-view-kept.js';
 import { SerialisedViews } from './serialised-views.js';
 
-export const JSON_TYPE = 'application/json; charset=utf-8';
-/** How long a view of a settled past may be kept without asking: a day bounds what a rebuild or a new scoring rule leaves stale. */
-const SETTLED_MAX_AGE_S = 86_400;
+export { JSON_TYPE } from './relation-view-kept.js';
 
 /**
  * What GET /relations/{a}/{b} answers, worked out once for both paths that serve it: Nest's
  * controller and the Fastify-level fast path (relation-view-fast-path.ts). Headers in the order
- * they are set; a body already serialised (a view of the past, kept) is sent as JSON text.
+ * they are set; the body is the view's JSON, already serialised (content-type among the headers).
  */
-export type RelationViewAnswer =
-  | { status: 304; headers: Array<[string, string]> }
-  | { status: 200; headers: Array<[string, string]>; body: RelationResponse | string }
-  | { status: 404 };
+export type RelationViewAnswer = ServedRelationView | { status: 404 };
+/** An answer with a status line and headers to send: a 304 or the view. */
+export type ServedRelationView = { status: 304; headers: HeaderList } | { status: 200; headers: HeaderList; body: Buffer };
 
 /** A validated question about a pair: when (asOf, knownAt) and which incidents count (provenance, minSources). */
 export interface RelationViewQuestion extends TimeTravel {
@@ -29,50 +28,79 @@ export interface RelationViewQuestion extends TimeTravel {
   readonly minSources?: number;
 }
 
-/** The pair's view (already checked to be two countries) for a validated question, with its ETag and Cache-Control. */
+/**
+ * The pair's view (already checked to be two countries) for a validated question, with its ETag
+ * and Cache-Control. Every view answered is kept serialised (relation-view-kept.ts says for how
+ * long), so a question asked again costs a lookup, not a description and a JSON.stringify.
+ */
 export class RelationViewAnswers {
-  private readonly serialised = new SerialisedViews();
+  private readonly kept = new SerialisedViews<KeptView>((view) => view.body.length + 256);
 
   constructor(private readonly clock: Clock) {}
 
-  async answer(readModel: RelationsReadModel, a: CountryCode, b: CountryCode, travel: RelationViewQuestion, ifNoneMatch: string | string[] | undefined): Promise<RelationViewAnswer> {
-    const perspective: Perspective = { ...perspectiveOf(travel, this.clock), evidence: evidenceFilterOf(travel) };
+  /** The answer from a kept view, without computing anything; undefined when none holds (then ask `answer`). */
+  keptAnswer(readModel: RelationsReadModel, a: CountryCode, b: CountryCode, question: RelationViewQuestion, ifNoneMatch: string | string[] | undefined): ServedRelationView | undefined {
     const revision = readModel.streamRevision(a, b);
-    const travelling = travel.asOf !== undefined || travel.knownAt !== undefined;
-    const headers: Array<[string, string]> = [];
+    if (revision === undefined) return undefined;
+    const kept = this.kept.get(readModel, keyOf(a, b, question));
+    const nowMs = this.clock.now().getTime();
+    if (kept === undefined || !holds(kept, revision, nowMs)) return undefined;
+    const settled = nowMs > kept.settledAfterMs;
+    if (ifNoneMatch !== undefined && noneMatchHits(ifNoneMatch, kept.etag)) {
+      return { status: 304, headers: settled ? kept.headers.notModifiedSettled : kept.headers.notModified };
+    }
+    return { status: 200, headers: settled ? kept.headers.okSettled : kept.headers.ok, body: kept.body };
+  }
+
+  async answer(readModel: RelationsReadModel, a: CountryCode, b: CountryCode, question: RelationViewQuestion, ifNoneMatch: string | string[] | undefined): Promise<RelationViewAnswer> {
+    const known = this.keptAnswer(readModel, a, b, question, ifNoneMatch);
+    if (known !== undefined) return known;
+    const perspective: Perspective = { ...perspectiveOf(question, this.clock), evidence: evidenceFilterOf(question) };
+    const nowMs = this.clock.now().getTime();
+    const revision = readModel.streamRevision(a, b);
+    const travelling = question.asOf !== undefined || question.knownAt !== undefined;
+    const settledAfterMs = perspective.knownAtMs === undefined ? Infinity : Math.max(perspective.knownAtMs, perspective.atMs);
     if (revision !== undefined) {
-      const etag = travelling ? timeTravelETag(revision, travel.asOf, travel.knownAt) : revisionETag(revision);
-      headers.push(['etag', etag], ['cache-control', cacheControlOf(perspective, this.clock.now().getTime())]);
+      // Before the view is computed: a client holding the current copy costs no description.
+      const etag = travelling ? timeTravelETag(revision, question.asOf, question.knownAt) : revisionETag(revision);
+      const headers: HeaderList = [['etag', etag], ['cache-control', nowMs > settledAfterMs ? SETTLED_CACHE_CONTROL : REVALIDATE_CACHE_CONTROL]];
       if (noneMatchHits(ifNoneMatch, etag)) return { status: 304, headers };
     }
-    // A view with asOf or knownAt is fixed at its instant: the same revision and inputs (filters included) give the same bytes.
-    const filters = `${travel.provenance ?? ''}|${travel.minSources ?? ''}`;
-    const key = travelling && revision !== undefined ? `${[a, b].sort().join('-')}|${revision}|${travel.asOf ?? ''}|${travel.knownAt ?? ''}|${filters}` : undefined;
-    const cached = key === undefined ? undefined : this.serialised.get(readModel, key);
-    if (cached !== undefined) return { status: 200, headers: [...headers, ['content-type', JSON_TYPE]], body: cached };
     const view = await readModel.relation(a, b, perspective);
-    if (!view) return { status: 404 };
+    if (!view || revision === undefined) return { status: 404 };
     const first = readModel.pairIndex(a, b, perspective.knownAtMs)?.index.earliest();
     const body: RelationResponse = {
       ...withNames(view),
       thisMonth: monthSoFar(readModel, a, b, perspective) ?? null,
       // The pair's first incident as known: what an asOf before it is offered instead.
       firstIncidentOn: first === undefined || first === Infinity ? null : new Date(first).toISOString().slice(0, 10),
-      asOf: travel.asOf ?? null,
-      knownAt: travel.knownAt ?? null,
+      asOf: question.asOf ?? null,
+      knownAt: question.knownAt ?? null,
     };
-    if (key === undefined) return { status: 200, headers, body };
-    const serialised = JSON.stringify(body);
-    this.serialised.set(readModel, key, serialised);
-    return { status: 200, headers: [...headers, ['content-type', JSON_TYPE]], body: serialised };
+    const kept = keptView({
+      revision,
+      etag: travelling ? timeTravelETag(revision, question.asOf, question.knownAt) : revisionETag(revision),
+      body: Buffer.from(JSON.stringify(body)),
+      ...(travelling ? heldWhileFixed(question) : heldWhileCurrent(readModel, a, b, perspective)),
+      settledAfterMs,
+    });
+    this.kept.set(readModel, keyOf(a, b, question), kept);
+    return { status: 200, headers: nowMs > settledAfterMs ? kept.headers.okSettled : kept.headers.ok, body: kept.body };
   }
 }
 
-/**
- * A view whose knownAt (and asOf, when given) lie in the past cannot change: nothing recorded
- * from now on is known at that instant. Anything else is revalidated on every use.
- */
-function cacheControlOf(perspective: Perspective, nowMs: number): string {
-  const settled = perspective.knownAtMs !== undefined && perspective.knownAtMs < nowMs && perspective.atMs < nowMs;
-  return settled ? `max-age=${SETTLED_MAX_AGE_S}, immutable` : 'no-cache';
+/** One key per question as asked (the order of the pair included: the answer names the pair as asked). */
+function keyOf(a: string, b: string, question: RelationViewQuestion): string {
+  return `${a}|${b}|${question.asOf ?? ''}|${question.knownAt ?? ''}|${question.provenance ?? ''}|${question.minSources ?? ''}`;
+}
+
+/** A view fixed at an instant holds from the start of its asOf (before it the question is refused as a forecast). */
+function heldWhileFixed(question: RelationViewQuestion): Pick<KeptView, 'heldFromMs' | 'staleAtMs'> {
+  return { heldFromMs: question.asOf === undefined ? -Infinity : parseOccurrence(question.asOf).startMs, staleAtMs: Infinity };
+}
+
+/** A current view holds for CURRENT_VIEW_REUSE_MS from its instant, and never past an incident of the pair coming due. */
+function heldWhileCurrent(readModel: RelationsReadModel, a: CountryCode, b: CountryCode, perspective: Perspective): Pick<KeptView, 'heldFromMs' | 'staleAtMs'> {
+  const due = readModel.pairIndex(a, b, perspective.knownAtMs, perspective.evidence)?.index.nextAfter(perspective.atMs) ?? Infinity;
+  return { heldFromMs: perspective.atMs, staleAtMs: Math.min(perspective.atMs + CURRENT_VIEW_REUSE_MS, due) };
 }

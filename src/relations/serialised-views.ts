@@ -5,19 +5,22 @@ const MAX_ENTRIES = 2_000;
 const MAX_BYTES = 8 * 1024 * 1024;
 
 /**
- * Serialised relation views that cannot change while their key holds: (pair, stream revision,
- * asOf, knownAt). A view with asOf or knownAt is fixed at its instant, so only a new event for
- * the pair (a new revision) or another question changes it. Least recently used bodies go first.
+ * Serialised relation views, by question, each with what it takes to tell whether it still holds
+ * (relation-view-answer.ts decides that: the pair's stream revision, the instant, the clock).
+ * Least recently used bodies go first, within MAX_ENTRIES and MAX_BYTES.
  *
  * Bound to one read model: a rebuild or reset starts another, whose revisions may repeat with
  * other contents, so the cache empties when the model it was filled from is replaced.
  */
-export class SerialisedViews {
-  private readonly bodies = new Map<string, string>();
+export class SerialisedViews<T = string> {
+  private readonly bodies = new Map<string, T>();
   private bytes = 0;
   private model: RelationsReadModel | undefined;
 
-  get(model: RelationsReadModel, key: string): string | undefined {
+  /** `sizeOf`: the bytes an entry holds (a string's length by default). */
+  constructor(private readonly sizeOf: (entry: T) => number = (entry) => (entry as string).length) {}
+
+  get(model: RelationsReadModel, key: string): T | undefined {
     if (model !== this.model) this.reset(model);
     const body = this.bodies.get(key);
     if (body === undefined) return undefined;
@@ -27,20 +30,21 @@ export class SerialisedViews {
     return body;
   }
 
-  set(model: RelationsReadModel, key: string, body: string): void {
+  set(model: RelationsReadModel, key: string, body: T): void {
     if (model !== this.model) this.reset(model);
-    if (body.length > MAX_BYTES / 16) return;
+    const size = this.sizeOf(body);
+    if (size > MAX_BYTES / 16) return;
     const previous = this.bodies.get(key);
     if (previous !== undefined) {
-      this.bytes -= previous.length;
+      this.bytes -= this.sizeOf(previous);
       this.bodies.delete(key);
     }
     this.bodies.set(key, body);
-    this.bytes += body.length;
+    this.bytes += size;
     for (const [oldest, oldBody] of this.bodies) {
       if (this.bodies.size <= MAX_ENTRIES && this.bytes <= MAX_BYTES) break;
       this.bodies.delete(oldest);
-      this.bytes -= oldBody.length;
+      this.bytes -= this.sizeOf(oldBody);
     }
   }
 
