@@ -50,7 +50,7 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
   await applyHttpHardening(app, options);
   await registerCompression(app);
   // Before app.init(), which registers the routes this attaches to.
-  if (options.relationViewFastPath !== false) registerRelationViewFastPath(app, options.auth ?? LOOPBACK_ONLY);
+  if (options.relationViewFastPath !== false) registerRelationViewFastPath(app, options.auth ?? LOOPBACK_ONLY, options.corsOrigins);
   const fastify = app.getHttpAdapter().getInstance();
   // Only JSON bodies are accepted (request-gate.ts answers 415 before any parser runs), and raw files on the upload route alone.
   fastify.removeContentTypeParser(['text/plain']);

@@ -20,7 +20,7 @@ export { JSON_TYPE } from './relation-view-kept.js';
  */
 export type RelationViewAnswer = ServedRelationView | { status: 404 };
 /** An answer with a status line and headers to send: a 304 or the view. */
-export type ServedRelationView = { status: 304; headers: HeaderList } | { status: 200; headers: HeaderList; body: Buffer };
+export type ServedRelationView = { status: 304; headers: HeaderList } | { status: 200; headers: HeaderList; body: string; bytes: number };
 
 /** A validated question about a pair: when (asOf, knownAt) and which incidents count (provenance, minSources). */
 export interface RelationViewQuestion extends TimeTravel {
@@ -34,7 +34,7 @@ export interface RelationViewQuestion extends TimeTravel {
  * long), so a question asked again costs a lookup, not a description and a JSON.stringify.
  */
 export class RelationViewAnswers {
-  private readonly kept = new SerialisedViews<KeptView>((view) => view.body.length + 256);
+  private readonly kept = new SerialisedViews<KeptView>((view) => view.bytes + 256);
 
   constructor(private readonly clock: Clock) {}
 
@@ -49,7 +49,7 @@ export class RelationViewAnswers {
     if (ifNoneMatch !== undefined && noneMatchHits(ifNoneMatch, kept.etag)) {
       return { status: 304, headers: settled ? kept.headers.notModifiedSettled : kept.headers.notModified };
     }
-    return { status: 200, headers: settled ? kept.headers.okSettled : kept.headers.ok, body: kept.body };
+    return { status: 200, headers: settled ? kept.headers.okSettled : kept.headers.ok, body: kept.body, bytes: kept.bytes };
   }
 
   async answer(readModel: RelationsReadModel, a: CountryCode, b: CountryCode, question: RelationViewQuestion, ifNoneMatch: string | string[] | undefined): Promise<RelationViewAnswer> {
@@ -80,13 +80,22 @@ export class RelationViewAnswers {
     const kept = keptView({
       revision,
       etag: travelling ? timeTravelETag(revision, question.asOf, question.knownAt) : revisionETag(revision),
-      body: Buffer.from(JSON.stringify(body)),
+      ...serialised(body),
       ...(travelling ? heldWhileFixed(question) : heldWhileCurrent(readModel, a, b, perspective)),
       settledAfterMs,
     });
     this.kept.set(readModel, keyOf(a, b, question), kept);
-    return { status: 200, headers: nowMs > settledAfterMs ? kept.headers.okSettled : kept.headers.ok, body: kept.body };
+    return { status: 200, headers: nowMs > settledAfterMs ? kept.headers.okSettled : kept.headers.ok, body: kept.body, bytes: kept.bytes };
   }
+}
+
+/**
+ * The view's JSON as text, with its length in bytes. Text, not a Buffer: Node writes a string body
+ * together with the header block in one write, where a Buffer takes a second (writev).
+ */
+function serialised(view: RelationResponse): Pick<KeptView, 'body' | 'bytes'> {
+  const body = JSON.stringify(view);
+  return { body, bytes: Buffer.byteLength(body) };
 }
 
 /** One key per question as asked (the order of the pair included: the answer names the pair as asked). */

@@ -7,6 +7,7 @@ import { occurrenceError } from '../http/validators.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import type { TimeTravel } from '../time/perspective.js';
 import type { ServedRelationView } from './relation-view-answer.js';
+import { writeRaw, writesRaw } from './relation-view-raw-reply.js';
 import { RelationsController } from './relations.controller.js';
 
 /** The route Nest registers for `RelationsController#get`. */
@@ -28,8 +29,13 @@ const TRAVEL_PARAMETERS = new Set(['asOf', 'knownAt']);
  * whose filter words the problem. test/e2e/relation-view-fast-path.e2e-spec.ts holds the two
  * paths to the same bytes and headers.
  */
-export function registerRelationViewFastPath(app: NestFastifyApplication, auth: AuthConfig): void {
+export function registerRelationViewFastPath(app: NestFastifyApplication, auth: AuthConfig, corsOrigins: readonly string[] = []): void {
   if (auth.readsRequireKey) return;
+  const corsConfigured = corsOrigins.length > 0;
+  const send = (request: FastifyRequest, reply: FastifyReply, answer: ServedRelationView): void => {
+    if (writesRaw(request, answer, corsConfigured)) writeRaw(reply, answer);
+    else sendThroughFastify(reply, answer);
+  };
   let controller: RelationsController | undefined;
   let projections: ProjectionRunner | undefined;
   // Callback style, not async: a view answered again from its kept bytes (most of them) costs no promise.
@@ -44,9 +50,9 @@ export function registerRelationViewFastPath(app: NestFastifyApplication, auth: 
     const { readModel } = projections;
     const ifNoneMatch = request.headers['if-none-match'];
     const kept = views.keptAnswer(readModel, a as CountryCode, b as CountryCode, travel, ifNoneMatch);
-    if (kept !== undefined) return send(reply, kept);
+    if (kept !== undefined) return send(request, reply, kept);
     views.answer(readModel, a as CountryCode, b as CountryCode, travel, ifNoneMatch).then(
-      (answer) => (answer.status === 404 ? done() : send(reply, answer)),
+      (answer) => (answer.status === 404 ? done() : send(request, reply, answer)),
       // Nest's path answers the same question again and its filter turns the error into a problem.
       () => done(),
     );
@@ -62,7 +68,7 @@ export function registerRelationViewFastPath(app: NestFastifyApplication, auth: 
 }
 
 /** The answer on the reply: its headers, then the kept bytes (compression, if any, in the route's onSend). */
-function send(reply: FastifyReply, answer: ServedRelationView): void {
+function sendThroughFastify(reply: FastifyReply, answer: ServedRelationView): void {
   for (const [name, value] of answer.headers) reply.header(name, value);
   if (answer.status === 304) reply.code(304).send();
   else reply.send(answer.body);

@@ -24,7 +24,9 @@ export type HeaderList = ReadonlyArray<readonly [string, string]>;
 export interface KeptView {
   readonly revision: number;
   readonly etag: string;
-  readonly body: Buffer;
+  /** The view's JSON, and its length in bytes (what Content-Length says). */
+  readonly body: string;
+  readonly bytes: number;
   readonly heldFromMs: number;
   readonly staleAtMs: number;
   /** From this instant on (knownAt, and asOf if given, in the past) the view is cached as immutable. */

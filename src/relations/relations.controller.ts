@@ -139,7 +139,7 @@ export class RelationsController {
     @Query() query: TimeTravelQuery,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<Buffer | undefined> {
+  ): Promise<string | undefined> {
     checkPair(a, b);
     await this.awaitPosition(query.minPosition);
     const answer = await this.views.answer(this.projections.readModel, a, b, query, ifNoneMatch);

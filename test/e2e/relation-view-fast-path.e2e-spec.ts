@@ -1,6 +1,7 @@
 import { jest } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { get } from 'node:http';
 import { join } from 'node:path';
 import { RelationsController } from '../../src/relations/relations.controller.js';
 import { fixedClock, startTestApp, type TestApp, type TestResponse } from '../support/test-app.js';
@@ -14,19 +15,30 @@ import { fixedClock, startTestApp, type TestApp, type TestResponse } from '../su
 
 const NOW = '2024-06-01T12:00:00.000Z';
 const ORIGIN = 'https://analyst.example';
-const OPTIONS = { corsOrigins: [ORIGIN] };
+/**
+ * With CORS_ORIGINS the fast path answers through Fastify's send (@fastify/cors leaves headers on
+ * Fastify's reply); without, answers compression would not touch are written on Node's response.
+ */
+const CONFIGURATIONS = [
+  { name: 'with CORS origins, answering through Fastify', options: { corsOrigins: [ORIGIN] }, cors: true },
+  { name: 'without CORS origins, writing uncompressed answers on the raw response', options: {}, cors: false },
+];
 
 interface Question {
   path: string;
   headers?: Record<string, string>;
   /** Whether the fast path answers it (else Nest does, in both apps). */
   fast: boolean;
+  /** Sent without Accept-Encoding (fetch always sends one): what curl and most API clients send, answered uncompressed whatever the size. */
+  plain?: boolean;
 }
 
 const QUESTIONS: Question[] = [
   { path: '/relations/AZE/FRA', fast: true },
   { path: '/relations/FRA/AZE', headers: { origin: ORIGIN }, fast: true },
   { path: '/relations/AZE/FRA', headers: { 'accept-encoding': 'gzip' }, fast: true },
+  { path: '/relations/AZE/FRA', fast: true, plain: true },
+  { path: '/relations/AZE/FRA?asOf=2024-05-31', fast: true, plain: true },
   { path: '/relations/AZE/FRA', headers: { 'accept-encoding': 'br' }, fast: true },
   { path: '/relations/AZE/FRA?asOf=2024-05-31', fast: true },
   { path: '/relations/AZE/FRA?asOf=2024-05-31', fast: true },
@@ -49,12 +61,29 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function ask(t: TestApp, question: Question, etagOf: Map<string, string>): Promise<TestResponse[]> {
-  const first = await t.request('GET', question.path, undefined, question.headers);
+  const get = (headers: Record<string, string> = {}) => (question.plain ? plainGet(t.url, question.path, headers) : t.request('GET', question.path, undefined, headers));
+  const first = await get(question.headers);
   const etag = first.headers.get('etag');
   if (etag) etagOf.set(question.path, etag);
   // And once more naming the tag it was given: a 304 on both paths.
-  const again = etag ? [await t.request('GET', question.path, undefined, { ...question.headers, 'if-none-match': etag })] : [];
+  const again = etag ? [await get({ ...question.headers, 'if-none-match': etag })] : [];
   return [first, ...again];
+}
+
+/** A GET through node:http, which sends only the headers given (no Accept-Encoding). */
+function plainGet(base: string, path: string, headers: Record<string, string>): Promise<TestResponse> {
+  return new Promise((resolve, reject) => {
+    get(`${base}${path}`, { headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        const responseHeaders = new Headers();
+        for (const [name, value] of Object.entries(response.headers)) if (value !== undefined) responseHeaders.set(name, Array.isArray(value) ? value.join(', ') : value);
+        resolve({ status: response.statusCode!, headers: responseHeaders, json: undefined, text });
+      });
+    }).on('error', reject);
+  });
 }
 
 function comparable(response: TestResponse) {
@@ -62,8 +91,9 @@ function comparable(response: TestResponse) {
   return { status: response.status, headers, text: response.text };
 }
 
+describe.each(CONFIGURATIONS)('$name', ({ options: OPTIONS, cors }) => {
 it('answers what Nest answers, byte for byte and header for header, before and after a correction and a retraction', async () => {
-  const file = join(dir, 'demarche.db');
+  const file = join(dir, `${cors ? 'cors' : 'plain'}.db`);
   const clock = fixedClock(NOW);
   const record = await startTestApp({ file, clock, app: OPTIONS });
   const report = (summary: string, occurredOn: string) =>
@@ -87,13 +117,16 @@ it('answers what Nest answers, byte for byte and header for header, before and a
     try {
       const etags = new Map<string, string>();
       const responses: Array<ReturnType<typeof comparable>> = [];
+      const plain: Array<ReturnType<typeof comparable>> = [];
       const nestCalls: number[] = [];
       for (const question of QUESTIONS) {
         viaNest.mockClear();
-        responses.push(...(await ask(t, question, etags)).map(comparable));
+        const asked = (await ask(t, question, etags)).map(comparable);
+        responses.push(...asked);
+        if (question.plain) plain.push(...asked);
         nestCalls.push(viaNest.mock.calls.length);
       }
-      return { responses, nestCalls };
+      return { responses, plain, nestCalls };
     } finally {
       await t.close();
     }
@@ -105,7 +138,15 @@ it('answers what Nest answers, byte for byte and header for header, before and a
   expect(fast.responses).toEqual(nest.responses);
   expect(fast.responses.map((r) => r.status)).toEqual(expect.arrayContaining([200, 304, 400, 404]));
   expect(fast.responses.filter((r) => r.headers['content-encoding'] !== undefined).length).toBeGreaterThan(0);
-  expect(fast.responses.filter((r) => r.headers['access-control-allow-origin'] === ORIGIN).length).toBeGreaterThan(0);
+  expect(fast.responses.filter((r) => r.headers['access-control-allow-origin'] === ORIGIN).length > 0).toBe(cors);
+  // Asked without Accept-Encoding, views over the compression threshold go uncompressed, with their length.
+  const plainViews = fast.plain.filter((r) => r.status === 200);
+  expect(plainViews).toHaveLength(2);
+  for (const view of plainViews) {
+    expect(view.headers['content-encoding']).toBeUndefined();
+    expect(Number(view.headers['content-length'])).toBe(Buffer.byteLength(view.text));
+    expect(Buffer.byteLength(view.text)).toBeGreaterThan(1024);
+  }
   // Nest's controller saw only what the fast path leaves to it (a 404 and asOf in the future are asked again there);
   // what the validation pipe refuses never reaches it on either side.
   QUESTIONS.forEach((question, i) => {
@@ -116,4 +157,5 @@ it('answers what Nest answers, byte for byte and header for header, before and a
     } else expect(fast.nestCalls[i]).toBe(nest.nestCalls[i]);
   });
   viaNest.mockRestore();
+});
 });

@@ -1,0 +1,35 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { COMPRESSION_THRESHOLD_BYTES } from '../http/compression.js';
+import type { ServedRelationView } from './relation-view-answer.js';
+
+/**
+ * Whether a relation view may be written straight to Node's response, past Fastify's onSend
+ * hooks and its send bookkeeping: only when those hooks would leave it as it is. That is when
+ * compression would not touch it (no Accept-Encoding at all, or a body under the threshold, as
+ * @fastify/compress decides) and no earlier hook left headers on Fastify's reply rather than on
+ * Node's response — only @fastify/cors does, so not when CORS_ORIGINS is set. Security headers
+ * are already on Node's response (security-headers.ts sets them there).
+ */
+export function writesRaw(request: FastifyRequest, answer: ServedRelationView, corsConfigured: boolean): boolean {
+  if (corsConfigured) return false;
+  return answer.status === 304 || request.headers['accept-encoding'] === undefined || answer.bytes < COMPRESSION_THRESHOLD_BYTES;
+}
+
+/**
+ * The answer as Fastify would have written it (the same status, headers and bytes, with
+ * Content-Length; none on a 304), on the raw response. The reply is hijacked, so Fastify sends
+ * nothing more; its onResponse hooks do not run (Nest's only one does nothing without
+ * middleware).
+ */
+export function writeRaw(reply: FastifyReply, answer: ServedRelationView): void {
+  reply.hijack();
+  const raw = reply.raw;
+  raw.statusCode = answer.status;
+  for (const [name, value] of answer.headers) raw.setHeader(name, value);
+  if (answer.status === 304) {
+    raw.end();
+    return;
+  }
+  raw.setHeader('content-length', answer.bytes);
+  raw.end(answer.body);
+}
