@@ -24,7 +24,8 @@ import { withNames } from './named-view.js';
 import { TimeTravelQuery } from './relation-query.js';
 import { EXPORT_FORMATS, FORMAT_DESCRIPTION, sendCsv, toCsv, wantsCsv } from '../export/csv.js';
 import { RELATION_COLUMNS, TIMELINE_COLUMNS } from '../export/export-columns.js';
-import { RelationViewAnswers } from './relation-view-answer.js';
+import { JSON_TYPE, RelationViewAnswers } from './relation-view-answer.js';
+import { RelationListAnswers } from './relation-list-answers.js';
 import { EvidenceQuery, evidenceFilterOf } from './evidence-query.js';
 
 const INTERVALS: TimelineInterval[] = ['day', 'week', 'month'];
@@ -79,6 +80,8 @@ export class RelationsController {
 
   /** Shared with the fast path (relation-view-fast-path.ts), which serves the same answers without Nest's pipeline. */
   readonly views: RelationViewAnswers;
+  /** Lists answered, kept serialised under the same rule as the views. */
+  private readonly lists: RelationListAnswers;
 
   constructor(
     private readonly projections: ProjectionRunner,
@@ -86,6 +89,7 @@ export class RelationsController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {
     this.views = new RelationViewAnswers(clock);
+    this.lists = new RelationListAnswers(clock);
   }
 
   @Get()
@@ -99,8 +103,16 @@ export class RelationsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RelationListResponse | string> {
     await this.awaitPosition(query.minPosition);
-    const perspective = { ...perspectiveOf(query, this.clock), evidence: evidenceFilterOf(query) };
     const readModel = this.projections.readModel;
+    const csv = wantsCsv(query.format, accept);
+    const kept = csv ? undefined : this.lists.keptBody(readModel, query);
+    if (kept !== undefined) {
+      reply.header('content-type', JSON_TYPE);
+      return kept;
+    }
+    // Counted before the list is worked out (it awaits the store): an event applied meanwhile makes the kept list stale, never the reverse.
+    const events = readModel.eventCount;
+    const perspective = { ...perspectiveOf(query, this.clock), evidence: evidenceFilterOf(query) };
     const paged = query.limit !== undefined || query.offset !== undefined;
     const page = paged ? await readModel.relationPage(query, perspective, pageOf(query)) : undefined;
     const views = page ? page.views : await readModel.relations(query, perspective);
@@ -111,9 +123,11 @@ export class RelationsController {
     // So an empty list before the log's first incident can say so, and offer that date.
     const first = readModel.firstIncidentAt(query.country, perspective.knownAtMs);
     const firstIncidentOn = first === undefined ? null : new Date(first).toISOString().slice(0, 10);
-    if (wantsCsv(query.format, accept)) return sendCsv(reply, `relations-${perspective.atIso.slice(0, 10)}.csv`, toCsv(RELATION_COLUMNS, items));
+    if (csv) return sendCsv(reply, `relations-${perspective.atIso.slice(0, 10)}.csv`, toCsv(RELATION_COLUMNS, items));
     const common = { at: perspective.atIso, asOf: query.asOf ?? null, knownAt: query.knownAt ?? null, firstIncidentOn };
-    return page ? { ...common, total: page.total, ...pageOf(query), items } : { ...common, total: items.length, items };
+    const list: RelationListResponse = page ? { ...common, total: page.total, ...pageOf(query), items } : { ...common, total: items.length, items };
+    reply.header('content-type', JSON_TYPE);
+    return this.lists.keep(readModel, query, perspective, events, list);
   }
 
   @Get(':a/:b')

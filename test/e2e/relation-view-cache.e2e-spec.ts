@@ -139,3 +139,29 @@ it('still counts kept views against the rate limit and keeps the security header
   expect(await statusOf(live.url, VIEW, { host: 'demarche.example' })).toBe(403);
   expect(await statusOf(live.url, VIEW, {})).toBe(200);
 });
+
+it('keeps a list of pairs under the same rule, with the whole log in place of the pair: a report on another pair answers anew', async () => {
+  const LIST = '/relations';
+  const PAGE = '/relations?limit=1&asOf=2024-05-31';
+  const first = await live.request('GET', LIST);
+  const page = await live.request('GET', PAGE);
+  clock.set(iso(T + 999));
+  expect((await live.request('GET', LIST)).text).toBe(first.text);
+  expect((await live.request('GET', PAGE)).text).toBe(page.text);
+
+  const elsewhere = await live.request('POST', '/incidents', { ...report('2024-05-29', 'An accusation between two other countries'), actor: 'GBR', target: 'RUS' });
+  expect(elsewhere.status).toBe(201);
+  const afterReport = await live.request('GET', LIST);
+  expect(afterReport.json.at).toBe(iso(T + 999));
+  expect(afterReport.json.total).toBe(first.json.total + 1);
+  expect(afterReport.text).toBe(await freshAnswer(LIST));
+  const pageAfter = await live.request('GET', PAGE);
+  expect(pageAfter.json.total).toBe(page.json.total + 1);
+  expect(pageAfter.text).toBe(await freshAnswer(PAGE));
+
+  clock.set(iso(T + 2_500));
+  expect((await live.request('GET', LIST)).json.at).toBe(iso(T + 2_500));
+  // CSV is worked out each time, and never answered from a kept JSON list.
+  const csv = await live.request('GET', `${LIST}?format=csv`);
+  expect(csv.headers.get('content-type')).toContain('text/csv');
+});
