@@ -11,7 +11,7 @@ import { createValidationPipe } from './http/validation.pipe.js';
 import { ProjectionRunner } from './projections/projection-runner.js';
 import { IncidentSearch } from './search/incident-search.service.js';
 import { setupOpenApi } from './docs/openapi.js';
-import { registerRelationViewFastPath } from './relations/relation-view-fast-path.js';
+import { registerRelationFastPaths } from './relations/relation-view-fast-path.js';
 import { LOOPBACK_ONLY } from './auth/auth.config.js';
 
 /** Largest request body accepted (413 beyond). */
@@ -50,7 +50,7 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
   await applyHttpHardening(app, options);
   await registerCompression(app);
   // Before app.init(), which registers the routes this attaches to.
-  if (options.relationViewFastPath !== false) registerRelationViewFastPath(app, options.auth ?? LOOPBACK_ONLY, options.corsOrigins);
+  if (options.relationViewFastPath !== false) registerRelationFastPaths(app, options.auth ?? LOOPBACK_ONLY, options.corsOrigins);
   const fastify = app.getHttpAdapter().getInstance();
   // Only JSON bodies are accepted (request-gate.ts answers 415 before any parser runs), and raw files on the upload route alone.
   fastify.removeContentTypeParser(['text/plain']);

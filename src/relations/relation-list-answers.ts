@@ -27,16 +27,16 @@ interface KeptList {
  * megabyte (every pair of a large store) are not kept: they would push out everything else.
  */
 export class RelationListAnswers {
-  private readonly kept = new SerialisedViews<KeptList>((list) => list.bytes + 256);
+  private readonly lists = new SerialisedViews<KeptList>((list) => list.bytes + 256);
 
   constructor(private readonly clock: Clock) {}
 
-  /** The kept JSON answering `query`, or undefined. */
-  keptBody(readModel: RelationsReadModel, query: ListRelationsQuery): string | undefined {
-    const kept = this.kept.get(readModel, keyOf(query));
+  /** The kept JSON answering `query` (and its length in bytes), or undefined. */
+  kept(readModel: RelationsReadModel, query: ListRelationsQuery): Pick<KeptList, 'body' | 'bytes'> | undefined {
+    const kept = this.lists.get(readModel, keyOf(query));
     const nowMs = this.clock.now().getTime();
     if (kept === undefined || kept.events !== readModel.eventCount || nowMs < kept.heldFromMs || nowMs >= kept.staleAtMs) return undefined;
-    return kept.body;
+    return kept;
   }
 
   /** Serialises `list` as answered for `query` from `perspective` (worked out when `events` had been applied), keeps it, and returns the text. */
@@ -44,7 +44,7 @@ export class RelationListAnswers {
     const body = JSON.stringify(list);
     const travelling = query.asOf !== undefined || query.knownAt !== undefined;
     const held = travelling ? { heldFromMs: query.asOf === undefined ? -Infinity : parseOccurrence(query.asOf).startMs, staleAtMs: Infinity } : heldWhileCurrent(readModel, perspective);
-    this.kept.set(readModel, keyOf(query), { body, bytes: Buffer.byteLength(body), events, ...held });
+    this.lists.set(readModel, keyOf(query), { body, bytes: Buffer.byteLength(body), events, ...held });
     return body;
   }
 }

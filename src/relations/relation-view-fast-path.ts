@@ -7,37 +7,45 @@ import { occurrenceError } from '../http/validators.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import type { TimeTravel } from '../time/perspective.js';
 import type { ServedRelationView } from './relation-view-answer.js';
-import { writeRaw, writesRaw } from './relation-view-raw-reply.js';
+import { relationListFastPath } from './relation-list-fast-path.js';
+import { sendServed } from './relation-view-raw-reply.js';
 import { RelationsController } from './relations.controller.js';
 
-/** The route Nest registers for `RelationsController#get`. */
+/** The routes Nest registers for `RelationsController#get` and `#list`. */
 const VIEW_ROUTE = '/relations/:a/:b';
+const LIST_ROUTE = '/relations';
 /** The query parameters the fast path answers; anything else (minPosition, an unknown name) goes through Nest. */
 const TRAVEL_PARAMETERS = new Set(['asOf', 'knownAt']);
 
 /**
  * Serves GET /relations/{a}/{b} from a route-level Fastify hook, without Nest's router, guard,
  * validation pipe and interceptors, which were most of a small view's CPU (docs/read-performance.md).
+ * A bare GET /relations is served the same way when the controller kept its list less than a
+ * second ago (relation-list-fast-path.ts).
  *
  * It answers only questions whose outcome it knows Nest's path would give: two country codes, no
  * Authorization header while reads need no key (the guard would let them through), and a query
  * of at most asOf and knownAt each a valid date (the validation pipe would accept it). The answer
- * is the controller's own (`RelationsController.views`), so ETag, Cache-Control, the cache of
- * serialised views and the body are one code path; the global hooks (security headers, CORS, the
- * request gate, the rate limit) have already run, and the route's onSend hooks (compression) run
- * on the reply. Anything else — a 404, a bad date, asOf in the future — falls through to Nest,
- * whose filter words the problem. test/e2e/relation-view-fast-path.e2e-spec.ts holds the two
- * paths to the same bytes and headers.
+ * is the controller's own (`RelationsController.views`), so ETag, Cache-Control, the kept
+ * serialised views and the body are one code path. A view kept (relation-view-kept.ts) is
+ * answered synchronously. The global hooks (security headers, CORS, the request gate) and the
+ * route's rate limit have already run; the answer goes through the route's onSend hooks
+ * (compression) unless they would leave it as it is, when it is written on Node's response
+ * (relation-view-raw-reply.ts). Anything else — a 404, a bad date, asOf in the future — falls
+ * through to Nest, whose filter words the problem. test/e2e/relation-view-fast-path.e2e-spec.ts
+ * holds the two paths to the same bytes and headers.
  */
-export function registerRelationViewFastPath(app: NestFastifyApplication, auth: AuthConfig, corsOrigins: readonly string[] = []): void {
+export function registerRelationFastPaths(app: NestFastifyApplication, auth: AuthConfig, corsOrigins: readonly string[] = []): void {
   if (auth.readsRequireKey) return;
   const corsConfigured = corsOrigins.length > 0;
-  const send = (request: FastifyRequest, reply: FastifyReply, answer: ServedRelationView): void => {
-    if (writesRaw(request, answer, corsConfigured)) writeRaw(reply, answer);
-    else sendThroughFastify(reply, answer);
-  };
+  const send = (request: FastifyRequest, reply: FastifyReply, answer: ServedRelationView): void => sendServed(request, reply, answer, corsConfigured);
   let controller: RelationsController | undefined;
   let projections: ProjectionRunner | undefined;
+  const listFastPath = relationListFastPath(() => {
+    controller ??= app.get(RelationsController) as RelationsController;
+    projections ??= app.get(ProjectionRunner) as ProjectionRunner;
+    return { lists: controller.lists, readModel: projections.readModel };
+  }, send);
   // Callback style, not async: a view answered again from its kept bytes (most of them) costs no promise.
   const fastPath = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
     if (request.method !== 'GET' || request.headers.authorization !== undefined) return done();
@@ -61,17 +69,12 @@ export function registerRelationViewFastPath(app: NestFastifyApplication, auth: 
     .getHttpAdapter()
     .getInstance()
     .addHook('onRoute', (route: RouteOptions) => {
-      if (route.url !== VIEW_ROUTE || route.method !== 'GET') return;
+      if (route.method !== 'GET') return;
+      const hook = route.url === VIEW_ROUTE ? fastPath : route.url === LIST_ROUTE ? listFastPath : undefined;
+      if (hook === undefined) return;
       const existing = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
-      route.onRequest = [...existing, fastPath] as RouteOptions['onRequest'];
+      route.onRequest = [...existing, hook] as RouteOptions['onRequest'];
     });
-}
-
-/** The answer on the reply: its headers, then the kept bytes (compression, if any, in the route's onSend). */
-function sendThroughFastify(reply: FastifyReply, answer: ServedRelationView): void {
-  for (const [name, value] of answer.headers) reply.header(name, value);
-  if (answer.status === 304) reply.code(304).send();
-  else reply.send(answer.body);
 }
 
 /** asOf and knownAt when they are all the query holds and each is a valid date; undefined otherwise. */

@@ -10,9 +10,22 @@ import type { ServedRelationView } from './relation-view-answer.js';
  * Node's response — only @fastify/cors does, so not when CORS_ORIGINS is set. Security headers
  * are already on Node's response (security-headers.ts sets them there).
  */
-export function writesRaw(request: FastifyRequest, answer: ServedRelationView, corsConfigured: boolean): boolean {
+function writesRaw(request: FastifyRequest, answer: ServedRelationView, corsConfigured: boolean): boolean {
   if (corsConfigured) return false;
   return answer.status === 304 || request.headers['accept-encoding'] === undefined || answer.bytes < COMPRESSION_THRESHOLD_BYTES;
+}
+
+/** Sends a relation view or list: on the raw response when nothing after would change it (`writesRaw`), else through Fastify's send. */
+export function sendServed(request: FastifyRequest, reply: FastifyReply, answer: ServedRelationView, corsConfigured: boolean): void {
+  if (writesRaw(request, answer, corsConfigured)) writeRaw(reply, answer);
+  else sendThroughFastify(reply, answer);
+}
+
+/** The answer on the reply: its headers, then the kept text (compression, if any, in the route's onSend). */
+function sendThroughFastify(reply: FastifyReply, answer: ServedRelationView): void {
+  for (const [name, value] of answer.headers) reply.header(name, value);
+  if (answer.status === 304) reply.code(304).send();
+  else reply.send(answer.body);
 }
 
 /**
@@ -21,7 +34,7 @@ export function writesRaw(request: FastifyRequest, answer: ServedRelationView, c
  * nothing more; its onResponse hooks do not run (Nest's only one does nothing without
  * middleware).
  */
-export function writeRaw(reply: FastifyReply, answer: ServedRelationView): void {
+function writeRaw(reply: FastifyReply, answer: ServedRelationView): void {
   reply.hijack();
   const raw = reply.raw;
   raw.statusCode = answer.status;

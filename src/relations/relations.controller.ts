@@ -80,8 +80,8 @@ export class RelationsController {
 
   /** Shared with the fast path (relation-view-fast-path.ts), which serves the same answers without Nest's pipeline. */
   readonly views: RelationViewAnswers;
-  /** Lists answered, kept serialised under the same rule as the views. */
-  private readonly lists: RelationListAnswers;
+  /** Lists answered, kept serialised under the same rule as the views; the fast path answers `GET /relations` from them too. */
+  readonly lists: RelationListAnswers;
 
   constructor(
     private readonly projections: ProjectionRunner,
@@ -105,10 +105,10 @@ export class RelationsController {
     await this.awaitPosition(query.minPosition);
     const readModel = this.projections.readModel;
     const csv = wantsCsv(query.format, accept);
-    const kept = csv ? undefined : this.lists.keptBody(readModel, query);
+    const kept = csv ? undefined : this.lists.kept(readModel, query);
     if (kept !== undefined) {
       reply.header('content-type', JSON_TYPE);
-      return kept;
+      return kept.body;
     }
     // Counted before the list is worked out (it awaits the store): an event applied meanwhile makes the kept list stale, never the reverse.
     const events = readModel.eventCount;
