@@ -60,14 +60,14 @@ export class RelationViewAnswers {
     const revision = readModel.streamRevision(a, b);
     const travelling = question.asOf !== undefined || question.knownAt !== undefined;
     const settledAfterMs = perspective.knownAtMs === undefined ? Infinity : Math.max(perspective.knownAtMs, perspective.atMs);
-    if (revision !== undefined) {
-      // Before the view is computed: a client holding the current copy costs no description.
-      const etag = travelling ? timeTravelETag(revision, question.asOf, question.knownAt) : revisionETag(revision);
-      const headers: HeaderList = [['etag', etag], ['cache-control', nowMs > settledAfterMs ? SETTLED_CACHE_CONTROL : REVALIDATE_CACHE_CONTROL]];
-      if (noneMatchHits(ifNoneMatch, etag)) return { status: 304, headers };
+    if (revision === undefined) return { status: 404 };
+    const etag = travelling ? timeTravelETag(revision, question.asOf, question.knownAt) : revisionETag(revision);
+    // Before the view is computed: a client holding the current copy costs no description.
+    if (noneMatchHits(ifNoneMatch, etag)) {
+      return { status: 304, headers: [['etag', etag], ['cache-control', nowMs > settledAfterMs ? SETTLED_CACHE_CONTROL : REVALIDATE_CACHE_CONTROL]] };
     }
     const view = await readModel.relation(a, b, perspective);
-    if (!view || revision === undefined) return { status: 404 };
+    if (!view) return { status: 404 };
     const first = readModel.pairIndex(a, b, perspective.knownAtMs)?.index.earliest();
     const body: RelationResponse = {
       ...withNames(view),
@@ -79,7 +79,7 @@ export class RelationViewAnswers {
     };
     const kept = keptView({
       revision,
-      etag: travelling ? timeTravelETag(revision, question.asOf, question.knownAt) : revisionETag(revision),
+      etag,
       ...serialised(body),
       ...(travelling ? heldWhileFixed(question) : heldWhileCurrent(readModel, a, b, perspective)),
       settledAfterMs,
@@ -89,10 +89,7 @@ export class RelationViewAnswers {
   }
 }
 
-/**
- * The view's JSON as text, with its length in bytes. Text, not a Buffer: Node writes a string body
- * together with the header block in one write, where a Buffer takes a second (writev).
- */
+/** The view's JSON as Fastify's serialiser would have written it, with its length in bytes (what Content-Length says). */
 function serialised(view: RelationResponse): Pick<KeptView, 'body' | 'bytes'> {
   const body = JSON.stringify(view);
   return { body, bytes: Buffer.byteLength(body) };
