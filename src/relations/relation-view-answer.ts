@@ -107,6 +107,7 @@ function heldWhileFixed(question: RelationViewQuestion): Pick<KeptView, 'heldFro
 
 /** A current view holds for CURRENT_VIEW_REUSE_MS from its instant, and never past an incident of the pair coming due. */
 function heldWhileCurrent(readModel: RelationsReadModel, a: CountryCode, b: CountryCode, perspective: Perspective): Pick<KeptView, 'heldFromMs' | 'staleAtMs'> {
-  const due = readModel.pairIndex(a, b, perspective.knownAtMs, perspective.evidence)?.index.nextAfter(perspective.atMs) ?? Infinity;
+  // Every incident of the pair, whatever the evidence filter: an earlier bound, never a later one, from the index of now that is kept.
+  const due = readModel.pairIndex(a, b)?.index.nextAfter(perspective.atMs) ?? Infinity;
   return { heldFromMs: perspective.atMs, staleAtMs: Math.min(perspective.atMs + CURRENT_VIEW_REUSE_MS, due) };
 }
