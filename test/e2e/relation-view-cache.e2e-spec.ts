@@ -165,3 +165,20 @@ it('keeps a list of pairs under the same rule, with the whole log in place of th
   const csv = await live.request('GET', `${LIST}?format=csv`);
   expect(csv.headers.get('content-type')).toContain('text/csv');
 });
+
+it('answers anew when an incident comes due within the second, before the second is out', async () => {
+  // Recorded at noon for "today": it counts from 06:00, midway through the part of the day it can have happened in.
+  const recorded = await live.request('POST', '/incidents', { ...report('2024-06-01', 'An accusation made this morning'), target: 'GBR' });
+  expect(recorded.status).toBe(201);
+  // A clock set back past that instant (another server's clock, an operator's correction): the incident is not due yet.
+  clock.set('2024-06-01T05:59:59.500Z');
+  const before = await live.request('GET', '/relations/AZE/GBR');
+  expect(before.json.at).toBe('2024-06-01T05:59:59.500Z');
+  clock.set('2024-06-01T05:59:59.999Z');
+  expect((await live.request('GET', '/relations/AZE/GBR')).text).toBe(before.text);
+  clock.set('2024-06-01T06:00:00.000Z');
+  const due = await live.request('GET', '/relations/AZE/GBR');
+  expect(due.json.at).toBe('2024-06-01T06:00:00.000Z');
+  expect(due.json.escalation.score).toBeGreaterThan(before.json.escalation.score);
+  expect(due.text).toBe(await freshAnswer('/relations/AZE/GBR'));
+});
