@@ -59,11 +59,15 @@ export function registerRelationFastPaths(app: NestFastifyApplication, auth: Aut
     const ifNoneMatch = request.headers['if-none-match'];
     const kept = views.keptAnswer(readModel, a as CountryCode, b as CountryCode, travel, ifNoneMatch);
     if (kept !== undefined) return send(request, reply, kept);
-    views.answer(readModel, a as CountryCode, b as CountryCode, travel, ifNoneMatch).then(
-      (answer) => (answer.status === 404 ? done() : send(request, reply, answer)),
-      // Nest's path answers the same question again and its filter turns the error into a problem.
-      () => done(),
-    );
+    views
+      .answer(readModel, a as CountryCode, b as CountryCode, travel, ifNoneMatch)
+      .then(
+        (answer) => (answer.status === 404 ? done() : send(request, reply, answer)),
+        // Nest's path answers the same question again and its filter turns the error into a problem.
+        () => done(),
+      )
+      // Sending failed: Fastify's error handling answers (never an unhandled rejection).
+      .catch((error: unknown) => done(error instanceof Error ? error : new Error(String(error))));
   };
   app
     .getHttpAdapter()
