@@ -1,23 +1,22 @@
 import { getDomain } from 'tldts';
-import { parse as parseUuid, v5 as uuidv5 } from 'uuid';
 import { cameoName } from '../domain/cameo-vocabulary.js';
 import type { Source } from '../domain/incident.js';
 import type { ImportCodedEvent } from '../domain/relation.decider.js';
 import type { CodedEventRow } from './coded-event.js';
+import { uuidV5Namer } from './uuid-v5.js';
 
 /** Namespace of imported rows' event and incident ids (UUID v5 of dataset and row key). */
 const IMPORT_NAMESPACE = '8f2d6c4a-1b7e-4e95-a0c3-6d2b9e7f1a54';
-/** Parsed once: given as a string, uuid parses the namespace again for every id (a tenth of an import's CPU). */
-const IMPORT_NAMESPACE_BYTES = parseUuid(IMPORT_NAMESPACE);
+const importId = uuidV5Namer(IMPORT_NAMESPACE);
 
 /** The event id of a dataset's row: the same row imported again is the same event, which the store records once. */
 export function eventIdOfRow(dataset: string, rowKey: string): string {
-  return uuidv5(`${dataset}/${rowKey}`, IMPORT_NAMESPACE_BYTES);
+  return importId(`${dataset}/${rowKey}`);
 }
 
 /** The id of the incident a row creates when it corroborates none. */
 export function incidentIdOfRow(dataset: string, rowKey: string): string {
-  return uuidv5(`incident/${dataset}/${rowKey}`, IMPORT_NAMESPACE_BYTES);
+  return importId(`incident/${dataset}/${rowKey}`);
 }
 
 /** Where the row's report was published: its URL and the URL's registrable domain, else the publisher the dataset names. */
