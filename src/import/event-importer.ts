@@ -23,7 +23,10 @@ const DATASET_OF: Record<EventFormat, string> = {
 };
 
 export interface ImportOptions {
-  /** Called after each batch with the figures so far. */
+  /**
+   * Called after each batch has committed, with the figures so far: what it recorded, and the rows
+   * read, which include the next batch's as far as it has been read.
+   */
   onProgress?(report: ImportReport): void;
   batchRows?: number;
   /** Asked after each batch: true ends the import there (the server is shutting down), with an error. */
@@ -56,14 +59,19 @@ export class EventImporter {
     const batchRows = options.batchRows ?? IMPORT_BATCH_ROWS;
     let pending = new Map<string, PendingRow[]>();
     let pendingCount = 0;
+    /** Rows read up to the last committed batch (the reader runs up to a batch ahead). */
+    let rowsCommitted = 0;
     const flush = async () => {
       const batches = pending;
+      const readThrough = report.rowsRead;
       pending = new Map();
       pendingCount = 0;
       await Promise.all([...batches].map(([streamId, rows]) => this.appendBatch(streamId, rows, report)));
+      rowsCommitted = readThrough;
       report.elapsedMs = Date.now() - started;
       options.onProgress?.(report);
     };
+    let committing: Promise<void> = Promise.resolve();
 
     for await (const row of file.rows()) {
       report.rowsRead++;
@@ -91,10 +99,16 @@ export class EventImporter {
       if (!rows) pending.set(streamId, (rows = []));
       rows.push({ command, eventId: eventIdOfRow(dataset, row.rowKey), line: row.line });
       if (++pendingCount >= batchRows) {
-        await flush();
-        if (options.shouldStop?.()) throw new Error(`The import stopped after ${report.rowsRead} rows as the server shut down; import the file again to add the rest`);
+        // One batch commits while the next one's rows are read: the previous must be durable (and
+        // counted) before this one is decided, so that it is decided on the state that batch left.
+        await committing;
+        if (options.shouldStop?.()) throw new Error(`The import stopped after ${rowsCommitted} rows as the server shut down; import the file again to add the rest`);
+        committing = flush();
+        // Awaited above or below; until then a failure must not count as unhandled.
+        committing.catch(() => undefined);
       }
     }
+    await committing;
     await flush();
     return report;
   }

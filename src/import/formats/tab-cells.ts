@@ -6,7 +6,7 @@
 export class TabCells {
   private line = '';
   /** Offsets of the line's tabs (grows for lines with more). */
-  private tabs = new Int32Array(64);
+  private tabs: Int32Array = new Int32Array(64);
   /** Number of cells in the line: tabs + 1. */
   count = 0;
 
