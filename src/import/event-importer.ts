@@ -73,39 +73,41 @@ export class EventImporter {
     };
     let committing: Promise<void> = Promise.resolve();
 
-    for await (const row of file.rows()) {
-      report.rowsRead++;
-      if (row instanceof MalformedRow) {
-        countSkip(report, 'malformed', row.line, row.problem);
-        continue;
-      }
-      if (row.cameo === '') {
-        countSkip(report, 'no-cameo-code', row.line);
-        continue;
-      }
-      const dyad = interstateDyad(row);
-      if ('skip' in dyad) {
-        countSkip(report, dyad.skip, row.line);
-        continue;
-      }
-      if (!isCameoCode(row.cameo)) {
-        countSkip(report, 'unknown-cameo-code', row.line, `CAMEO code ${row.cameo}`);
-        continue;
-      }
-      report.interstateRows++;
-      const streamId = relationStreamId(dyad.actor, dyad.target);
-      const command = importCommandOf(row, dataset, dyad.actor, dyad.target, recordedAt);
-      let rows = pending.get(streamId);
-      if (!rows) pending.set(streamId, (rows = []));
-      rows.push({ command, eventId: eventIdOfRow(dataset, row.rowKey), line: row.line });
-      if (++pendingCount >= batchRows) {
-        // One batch commits while the next one's rows are read: the previous must be durable (and
-        // counted) before this one is decided, so that it is decided on the state that batch left.
-        await committing;
-        if (options.shouldStop?.()) throw new Error(`The import stopped after ${rowsCommitted} rows as the server shut down; import the file again to add the rest`);
-        committing = flush();
-        // Awaited above or below; until then a failure must not count as unhandled.
-        committing.catch(() => undefined);
+    for await (const chunk of file.rowChunks()) {
+      for (const row of chunk) {
+        report.rowsRead++;
+        if (row instanceof MalformedRow) {
+          countSkip(report, 'malformed', row.line, row.problem);
+          continue;
+        }
+        if (row.cameo === '') {
+          countSkip(report, 'no-cameo-code', row.line);
+          continue;
+        }
+        const dyad = interstateDyad(row);
+        if ('skip' in dyad) {
+          countSkip(report, dyad.skip, row.line);
+          continue;
+        }
+        if (!isCameoCode(row.cameo)) {
+          countSkip(report, 'unknown-cameo-code', row.line, `CAMEO code ${row.cameo}`);
+          continue;
+        }
+        report.interstateRows++;
+        const streamId = relationStreamId(dyad.actor, dyad.target);
+        const command = importCommandOf(row, dataset, dyad.actor, dyad.target, recordedAt);
+        let rows = pending.get(streamId);
+        if (!rows) pending.set(streamId, (rows = []));
+        rows.push({ command, eventId: eventIdOfRow(dataset, row.rowKey), line: row.line });
+        if (++pendingCount >= batchRows) {
+          // One batch commits while the next one's rows are read: the previous must be durable (and
+          // counted) before this one is decided, so that it is decided on the state that batch left.
+          await committing;
+          if (options.shouldStop?.()) throw new Error(`The import stopped after ${rowsCommitted} rows as the server shut down; import the file again to add the rest`);
+          committing = flush();
+          // Awaited above or below; until then a failure must not count as unhandled.
+          committing.catch(() => undefined);
+        }
       }
     }
     await committing;
