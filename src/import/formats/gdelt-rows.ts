@@ -20,6 +20,18 @@ const EXPECTED_COLUMNS = { gdelt2: [61], gdelt1: [57, 58] } as const;
 /** Reused for every line: rows are read one at a time. */
 const cells = new TabCells();
 
+/** YYYYMMDD → YYYY-MM-DD, one string per day shared by every row of that day (incidents keep it). */
+const days = new Map<string, string>();
+
+function isoDay(date: string): string {
+  let day = days.get(date);
+  if (day === undefined) {
+    if (days.size >= 100_000) days.clear();
+    days.set(date, (day = `${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}`));
+  }
+  return day;
+}
+
 /** One GDELT line as a coded row, or why it cannot be read. */
 export function gdeltRow(line: string, lineNumber: number, version: 'gdelt1' | 'gdelt2'): ReadRow {
   cells.read(line);
@@ -38,7 +50,7 @@ export function gdeltRow(line: string, lineNumber: number, version: 'gdelt1' | '
     actorCountry: cells.cell(COLUMN.actor1CountryCode),
     targetCountry: cells.cell(COLUMN.actor2CountryCode),
     cameo,
-    occurredOn: `${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}`,
+    occurredOn: isoDay(date),
     ...(/^https?:\/\//.test(url) ? { sourceUrl: url } : {}),
   };
   return row;
