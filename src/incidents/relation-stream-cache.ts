@@ -2,6 +2,7 @@ import type { RelationEvent } from '../domain/incident.js';
 import { relationDecider, type RelationDecisionState } from '../domain/relation.decider.js';
 import type { EventStore, NewEvent, StoredEvent } from '../event-store/event-store.port.js';
 import { outcomeOf, type Recorded } from './command-outcome.js';
+import { UuidSet } from './uuid-set.js';
 
 /** What the handler remembers of a pair's stream between commands. */
 export interface RelationStream {
@@ -11,9 +12,10 @@ export interface RelationStream {
   recorded: Map<string, Recorded>;
   /**
    * The ids of the events imported from coded-event rows (UUID v5s of dataset and row), only so a
-   * re-import skips them: an id, not an outcome — at a million rows the outcomes took ~150 MB.
+   * re-import skips them: an id, not an outcome — at a million rows the outcomes took ~150 MB —
+   * and as bits, not strings (uuid-set.ts).
    */
-  imported: Set<string>;
+  imported: UuidSet;
 }
 
 /** Pairs whose decision state stays cached. */
@@ -37,7 +39,7 @@ export class RelationStreamCache {
   async load(streamId: string, fresh: boolean): Promise<RelationStream> {
     let stream = this.streams.get(streamId);
     if (stream) this.streams.delete(streamId);
-    stream ??= { revision: -1, state: relationDecider.initialState, recorded: new Map(), imported: new Set() };
+    stream ??= { revision: -1, state: relationDecider.initialState, recorded: new Map(), imported: new UuidSet() };
     this.streams.set(streamId, stream);
     if (this.streams.size > CACHED_STREAMS) this.streams.delete(this.streams.keys().next().value!);
     if (fresh) await this.catchUp(streamId, stream);
