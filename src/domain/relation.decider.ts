@@ -118,6 +118,9 @@ const initialState: RelationDecisionState = { history: null, facts: noFacts, lat
  * amendment of one, changes the past, so the facts are refolded.
  */
 function evolve(state: RelationDecisionState, event: RelationEvent): RelationDecisionState {
+  // Changes neither the history nor the facts nor the index (below): the state itself, not a copy
+  // of it — three of four events of an import are corroborations.
+  if (event.type === 'IncidentCorroborated') return state;
   const coded = indexed(state.coded, event, (incidentId) => reportedIn(state.history, incidentId)?.data);
   return { ...evolveHistoryAndFacts(state, event), coded };
 }
