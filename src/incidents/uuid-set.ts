@@ -1,5 +1,3 @@
-/** Canonical lowercase UUID text: the form every id this server derives or makes takes. */
-const CANONICAL = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const WORDS = 4;
 const FIRST_SLOTS = 16;
 
@@ -39,16 +37,21 @@ export class UuidSet {
     return !this.isEmpty(this.words, this.find(this.words, this.key));
   }
 
-  /** Reads the id into `key`; false when it is not a canonical UUID or is the nil UUID. */
+  /** Reads the id into `key`; false when it is not a canonical (lowercase) UUID or is the nil UUID. */
   private parse(id: string): boolean {
-    if (id.length !== 36 || !CANONICAL.test(id)) return false;
+    if (id.length !== 36) return false;
     let word = 0;
     let digits = 0;
     let nonZero = 0;
     for (let i = 0; i < 36; i++) {
       const code = id.charCodeAt(i);
-      if (code === 45) continue; // '-'
-      word = (word << 4) | (code <= 57 ? code - 48 : code - 87);
+      // Dashes where the canonical form has them, lowercase hex digits everywhere else.
+      const dash = i === 8 || i === 13 || i === 18 || i === 23;
+      if (dash !== (code === 45)) return false;
+      if (dash) continue;
+      const digit = code >= 48 && code <= 57 ? code - 48 : code >= 97 && code <= 102 ? code - 87 : -1;
+      if (digit < 0) return false;
+      word = (word << 4) | digit;
       if (++digits % 8 === 0) {
         this.key[digits / 8 - 1] = word >>> 0;
         nonZero |= word;
