@@ -3,7 +3,7 @@ import { CLOCK, type Clock } from '../clock.js';
 import { isCameoCode } from '../domain/cameo-vocabulary.js';
 import { relationStreamId } from '../domain/relation-pair.js';
 import { RelationCommandHandler, type BatchCommand } from '../incidents/relation-command-handler.js';
-import { MalformedRow } from './coded-event.js';
+import { MalformedRow, type CodedEventRow, type ReadRow } from './coded-event.js';
 import type { EventFormat } from './formats/event-format.js';
 import { readEventFile } from './formats/read-event-file.js';
 import { countSkip, emptyReport, type ImportReport } from './import-report.js';
@@ -76,29 +76,13 @@ export class EventImporter {
     for await (const chunk of file.rowChunks()) {
       for (const row of chunk) {
         report.rowsRead++;
-        if (row instanceof MalformedRow) {
-          countSkip(report, 'malformed', row.line, row.problem);
-          continue;
-        }
-        if (row.cameo === '') {
-          countSkip(report, 'no-cameo-code', row.line);
-          continue;
-        }
-        const dyad = interstateDyad(row);
-        if ('skip' in dyad) {
-          countSkip(report, dyad.skip, row.line);
-          continue;
-        }
-        if (!isCameoCode(row.cameo)) {
-          countSkip(report, 'unknown-cameo-code', row.line, `CAMEO code ${row.cameo}`);
-          continue;
-        }
-        report.interstateRows++;
-        const streamId = relationStreamId(dyad.actor, dyad.target);
-        const command = importCommandOf(row, dataset, dyad.actor, dyad.target, recordedAt);
+        const interstate = interstateRowOf(row, report);
+        if (!interstate) continue;
+        const { streamId, actor, target } = interstate;
+        const command = importCommandOf(interstate.row, dataset, actor, target, recordedAt);
         let rows = pending.get(streamId);
         if (!rows) pending.set(streamId, (rows = []));
-        rows.push({ command, eventId: eventIdOfRow(dataset, row.rowKey), line: row.line });
+        rows.push({ command, eventId: eventIdOfRow(dataset, interstate.row.rowKey), line: interstate.row.line });
         if (++pendingCount >= batchRows) {
           // One batch commits while the next one's rows are read: the previous must be durable (and
           // counted) before this one is decided, so that it is decided on the state that batch left.
@@ -126,4 +110,27 @@ export class EventImporter {
     const lineOf = new Map(rows.map((row) => [row.eventId, row.line]));
     for (const { eventId, reason } of outcome.refused) countSkip(report, 'rejected-by-rules', lineOf.get(eventId)!, reason);
   }
+}
+
+/** The row with its pair when it is an interstate row with a known CAMEO code; otherwise counted as skipped, and undefined. */
+function interstateRowOf(row: ReadRow, report: ImportReport): { row: CodedEventRow; streamId: string; actor: string; target: string } | undefined {
+  if (row instanceof MalformedRow) {
+    countSkip(report, 'malformed', row.line, row.problem);
+    return undefined;
+  }
+  if (row.cameo === '') {
+    countSkip(report, 'no-cameo-code', row.line);
+    return undefined;
+  }
+  const dyad = interstateDyad(row);
+  if ('skip' in dyad) {
+    countSkip(report, dyad.skip, row.line);
+    return undefined;
+  }
+  if (!isCameoCode(row.cameo)) {
+    countSkip(report, 'unknown-cameo-code', row.line, `CAMEO code ${row.cameo}`);
+    return undefined;
+  }
+  report.interstateRows++;
+  return { row, streamId: relationStreamId(dyad.actor, dyad.target), actor: dyad.actor, target: dyad.target };
 }
