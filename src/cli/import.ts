@@ -4,6 +4,7 @@ import { appOptionsFromEnv } from '../config.js';
 import { EventImporter } from '../import/event-importer.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import { UnknownFormatError } from '../import/formats/event-format.js';
+import { tuneHeapForImport } from '../import/import-heap.js';
 import { skippedTotal, type ImportReport } from '../import/import-report.js';
 import { reportTable } from '../import/report-table.js';
 
@@ -18,6 +19,7 @@ if (files.length === 0) {
   console.error('usage: npm run import -- FILE...   (GDELT 2.0/1.0 .CSV, ICEWS .tab, PLOVER .json/.jsonl; plain, .gz or .zip)');
   process.exit(2);
 }
+tuneHeapForImport();
 const options = appOptionsFromEnv(process.env);
 console.log(`Importing into ${describeStore(options.eventStore)}`);
 // This process answers no searches: the server's own index follows what it appends.

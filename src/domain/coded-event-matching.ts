@@ -28,7 +28,13 @@ export interface CodedEventKey {
 /** One incident reported with a code, in the index: the latest first, the earlier ones behind it. */
 interface CodedNode {
   readonly incidentId: string;
-  readonly occurredOn: string;
+  /**
+   * The period of the incident's date as reported, parsed once when indexed: a row is compared
+   * with every incident of its key, and parsing the date on each comparison was most of an
+   * import's matching time.
+   */
+  readonly startMs: number;
+  readonly endMs: number;
   readonly earlier: CodedNode | null;
 }
 
@@ -55,7 +61,8 @@ const keyOf = (actor: string, target: string, cameo: string) => `${actor}>${targ
 
 function withNode(byKey: ReadonlyMap<string, CodedNode>, key: string, incidentId: string, occurredOn: string): Map<string, CodedNode> {
   const next = new Map(byKey);
-  next.set(key, { incidentId, occurredOn, earlier: byKey.get(key) ?? null });
+  const { startMs, endMs } = parseOccurrence(occurredOn);
+  next.set(key, { incidentId, startMs, endMs, earlier: byKey.get(key) ?? null });
   return next;
 }
 
@@ -91,14 +98,14 @@ export function matchingIncident(index: CodedIndex, row: CodedEventKey): string 
   const dayMs = Date.parse(`${row.occurredOn}T00:00:00Z`);
   const window = CORROBORATION_WINDOW_DAYS * DAY_MS;
   let best: { incidentId: string; distance: number } | undefined;
-  const seen = new Set<string>();
+  // An incident is filed twice under one key only when a correction moved its code away and back.
+  const seen = index.amended.size > 0 ? new Set<string>() : undefined;
   for (let node = index.byKey.get(keyOf(row.actor, row.target, row.cameo)) ?? null; node; node = node.earlier) {
-    if (seen.has(node.incidentId)) continue;
-    seen.add(node.incidentId);
+    if (seen?.has(node.incidentId)) continue;
+    seen?.add(node.incidentId);
     const amended = index.amended.get(node.incidentId);
     if (amended?.retracted || (amended?.cameo !== undefined && amended.cameo !== row.cameo)) continue;
-    const occurredOn = amended?.occurredOn ?? node.occurredOn;
-    const period = parseOccurrence(occurredOn);
+    const period = amended?.occurredOn === undefined ? node : parseOccurrence(amended.occurredOn);
     // Days between the row's day and the nearest day of the incident's period (0: on it).
     const distance = Math.max(0, period.startMs - dayMs, dayMs - (period.endMs - DAY_MS));
     if (distance > window) continue;

@@ -3,7 +3,7 @@ import { CLOCK, type Clock } from '../clock.js';
 import { isCameoCode } from '../domain/cameo-vocabulary.js';
 import { relationStreamId } from '../domain/relation-pair.js';
 import { RelationCommandHandler, type BatchCommand } from '../incidents/relation-command-handler.js';
-import { MalformedRow } from './coded-event.js';
+import { MalformedRow, type CodedEventRow, type ReadRow } from './coded-event.js';
 import type { EventFormat } from './formats/event-format.js';
 import { readEventFile } from './formats/read-event-file.js';
 import { countSkip, emptyReport, type ImportReport } from './import-report.js';
@@ -23,7 +23,10 @@ const DATASET_OF: Record<EventFormat, string> = {
 };
 
 export interface ImportOptions {
-  /** Called after each batch with the figures so far. */
+  /**
+   * Called after each batch has committed, with the figures so far: what it recorded, and the rows
+   * read, which include the next batch's as far as it has been read.
+   */
   onProgress?(report: ImportReport): void;
   batchRows?: number;
   /** Asked after each batch: true ends the import there (the server is shutting down), with an error. */
@@ -56,45 +59,42 @@ export class EventImporter {
     const batchRows = options.batchRows ?? IMPORT_BATCH_ROWS;
     let pending = new Map<string, PendingRow[]>();
     let pendingCount = 0;
+    /** Rows read up to the last committed batch (the reader runs up to a batch ahead). */
+    let rowsCommitted = 0;
     const flush = async () => {
       const batches = pending;
+      const readThrough = report.rowsRead;
       pending = new Map();
       pendingCount = 0;
       await Promise.all([...batches].map(([streamId, rows]) => this.appendBatch(streamId, rows, report)));
+      rowsCommitted = readThrough;
       report.elapsedMs = Date.now() - started;
       options.onProgress?.(report);
     };
+    let committing: Promise<void> = Promise.resolve();
 
-    for await (const row of file.rows()) {
-      report.rowsRead++;
-      if (row instanceof MalformedRow) {
-        countSkip(report, 'malformed', row.line, row.problem);
-        continue;
-      }
-      if (row.cameo === '') {
-        countSkip(report, 'no-cameo-code', row.line);
-        continue;
-      }
-      const dyad = interstateDyad(row);
-      if ('skip' in dyad) {
-        countSkip(report, dyad.skip, row.line);
-        continue;
-      }
-      if (!isCameoCode(row.cameo)) {
-        countSkip(report, 'unknown-cameo-code', row.line, `CAMEO code ${row.cameo}`);
-        continue;
-      }
-      report.interstateRows++;
-      const streamId = relationStreamId(dyad.actor, dyad.target);
-      const command = importCommandOf(row, dataset, dyad.actor, dyad.target, recordedAt);
-      let rows = pending.get(streamId);
-      if (!rows) pending.set(streamId, (rows = []));
-      rows.push({ command, eventId: eventIdOfRow(dataset, row.rowKey), line: row.line });
-      if (++pendingCount >= batchRows) {
-        await flush();
-        if (options.shouldStop?.()) throw new Error(`The import stopped after ${report.rowsRead} rows as the server shut down; import the file again to add the rest`);
+    for await (const chunk of file.rowChunks()) {
+      for (const row of chunk) {
+        report.rowsRead++;
+        const interstate = interstateRowOf(row, report);
+        if (!interstate) continue;
+        const { streamId, actor, target } = interstate;
+        const command = importCommandOf(interstate.row, dataset, actor, target, recordedAt);
+        let rows = pending.get(streamId);
+        if (!rows) pending.set(streamId, (rows = []));
+        rows.push({ command, eventId: eventIdOfRow(dataset, interstate.row.rowKey), line: interstate.row.line });
+        if (++pendingCount >= batchRows) {
+          // One batch commits while the next one's rows are read: the previous must be durable (and
+          // counted) before this one is decided, so that it is decided on the state that batch left.
+          await committing;
+          if (options.shouldStop?.()) throw new Error(`The import stopped after ${rowsCommitted} rows as the server shut down; import the file again to add the rest`);
+          committing = flush();
+          // Awaited above or below; until then a failure must not count as unhandled.
+          committing.catch(() => undefined);
+        }
       }
     }
+    await committing;
     await flush();
     return report;
   }
@@ -110,4 +110,27 @@ export class EventImporter {
     const lineOf = new Map(rows.map((row) => [row.eventId, row.line]));
     for (const { eventId, reason } of outcome.refused) countSkip(report, 'rejected-by-rules', lineOf.get(eventId)!, reason);
   }
+}
+
+/** The row with its pair when it is an interstate row with a known CAMEO code; otherwise counted as skipped, and undefined. */
+function interstateRowOf(row: ReadRow, report: ImportReport): { row: CodedEventRow; streamId: string; actor: string; target: string } | undefined {
+  if (row instanceof MalformedRow) {
+    countSkip(report, 'malformed', row.line, row.problem);
+    return undefined;
+  }
+  if (row.cameo === '') {
+    countSkip(report, 'no-cameo-code', row.line);
+    return undefined;
+  }
+  const dyad = interstateDyad(row);
+  if ('skip' in dyad) {
+    countSkip(report, dyad.skip, row.line);
+    return undefined;
+  }
+  if (!isCameoCode(row.cameo)) {
+    countSkip(report, 'unknown-cameo-code', row.line, `CAMEO code ${row.cameo}`);
+    return undefined;
+  }
+  report.interstateRows++;
+  return { row, streamId: relationStreamId(dyad.actor, dyad.target), actor: dyad.actor, target: dyad.target };
 }

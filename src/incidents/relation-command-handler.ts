@@ -111,7 +111,7 @@ export class RelationCommandHandler {
           const appended = await this.store.append(streamId, events, stream.revision < 0 ? 'no_stream' : stream.revision);
           // Recorded before (another run): the stored events, not this batch's, are the stream's.
           if (appended.deduplicated) for (const stored of appended.events) this.streams.remember(stream, stored);
-          else this.streams.advance(stream, state, appended.events);
+          else this.streams.advance(stream, state, appended.events, events);
           return { ...outcome, appended: appended.deduplicated ? [] : appended.events, alreadyRecorded: outcome.alreadyRecorded + (appended.deduplicated ? events.length : 0) };
         } catch (error) {
           if (!(error instanceof WrongExpectedRevisionError) || attempt === MAX_ATTEMPTS) throw error;

@@ -1,7 +1,8 @@
 import type { RelationEvent } from '../domain/incident.js';
 import { relationDecider, type RelationDecisionState } from '../domain/relation.decider.js';
-import type { EventStore, StoredEvent } from '../event-store/event-store.port.js';
+import type { EventStore, NewEvent, StoredEvent } from '../event-store/event-store.port.js';
 import { outcomeOf, type Recorded } from './command-outcome.js';
+import { UuidSet } from './uuid-set.js';
 
 /** What the handler remembers of a pair's stream between commands. */
 export interface RelationStream {
@@ -11,9 +12,10 @@ export interface RelationStream {
   recorded: Map<string, Recorded>;
   /**
    * The ids of the events imported from coded-event rows (UUID v5s of dataset and row), only so a
-   * re-import skips them: an id, not an outcome — at a million rows the outcomes took ~150 MB.
+   * re-import skips them: an id, not an outcome — at a million rows the outcomes took ~150 MB —
+   * and as bits, not strings (uuid-set.ts).
    */
-  imported: Set<string>;
+  imported: UuidSet;
 }
 
 /** Pairs whose decision state stays cached. */
@@ -37,7 +39,7 @@ export class RelationStreamCache {
   async load(streamId: string, fresh: boolean): Promise<RelationStream> {
     let stream = this.streams.get(streamId);
     if (stream) this.streams.delete(streamId);
-    stream ??= { revision: -1, state: relationDecider.initialState, recorded: new Map(), imported: new Set() };
+    stream ??= { revision: -1, state: relationDecider.initialState, recorded: new Map(), imported: new UuidSet() };
     this.streams.set(streamId, stream);
     if (this.streams.size > CACHED_STREAMS) this.streams.delete(this.streams.keys().next().value!);
     if (fresh) await this.catchUp(streamId, stream);
@@ -62,20 +64,21 @@ export class RelationStreamCache {
    * CPU in the profile, half of it this second pass). Only when the append is the next one on the
    * stream as cached; otherwise each event is remembered as read.
    */
-  advance(stream: RelationStream, state: RelationDecisionState, appended: readonly StoredEvent[]): void {
+  advance(stream: RelationStream, state: RelationDecisionState, appended: readonly StoredEvent[], decided: readonly NewEvent[]): void {
     if (appended.length === 0 || appended[0].revision !== stream.revision + 1) {
       for (const stored of appended) this.remember(stream, stored);
       return;
     }
     stream.state = state;
-    for (const stored of appended) this.noteRecorded(stream, stored);
+    // Judged from the events as decided, which the stored ones equal: their data is not parsed back (stored-event-of-text.ts).
+    appended.forEach((stored, i) => this.noteRecorded(stream, stored, decided[i]));
   }
 
-  private noteRecorded(stream: RelationStream, stored: StoredEvent): void {
+  private noteRecorded(stream: RelationStream, stored: StoredEvent, event: Pick<StoredEvent, 'type' | 'data'> = stored): void {
     stream.revision = stored.revision;
     // Only an id derived from the caller's request (a UUIDv5 of an Idempotency-Key or a seed's key)
     // can come again; the UUIDv7 the server makes for every other write never does.
-    if (isImportedRow(stored)) stream.imported.add(stored.eventId);
+    if (isImportedRow(event)) stream.imported.add(stored.eventId);
     else if (!isServerMadeId(stored.eventId)) stream.recorded.set(stored.eventId, outcomeOf(stored));
   }
 }
@@ -86,6 +89,6 @@ function isServerMadeId(eventId: string): boolean {
 }
 
 /** Whether an event records an imported row: a corroboration, or an incident with its provenance. */
-function isImportedRow(stored: StoredEvent): boolean {
-  return stored.type === 'IncidentCorroborated' || (stored.data as { provenance?: unknown }).provenance !== undefined;
+function isImportedRow(event: Pick<StoredEvent, 'type' | 'data'>): boolean {
+  return event.type === 'IncidentCorroborated' || (event.data as { provenance?: unknown }).provenance !== undefined;
 }

@@ -116,6 +116,30 @@ describe('SqliteEventStore', () => {
     expect(await store.readStream('busy')).toHaveLength(1);
   });
 
+  it('rejects an append of several events that fails halfway, leaving none of them, without undoing the others', async () => {
+    const store = open();
+    const elsewhere = newEvent();
+    await store.append('elsewhere', [elsewhere], 'no_stream');
+    const committedBefore = store.transactionsCommitted;
+
+    const [before, halfway, after] = await Promise.allSettled([
+      store.append('before', [newEvent(), newEvent()], 'no_stream'),
+      store.append('halfway', [newEvent(), elsewhere, newEvent()], 'no_stream'),
+      store.append('after', [newEvent(), newEvent()], 'no_stream'),
+    ]);
+
+    expect(store.transactionsCommitted).toBe(committedBefore + 1);
+    expect(before.status).toBe('fulfilled');
+    expect(after.status).toBe('fulfilled');
+    expect(halfway).toMatchObject({ status: 'rejected', reason: { eventIds: [elsewhere.eventId] } });
+    expect(await store.readStream('halfway')).toEqual([]);
+    const positions = (await store.readAll(null, 100)).events.map((event) => [event.streamId, Number(event.position)]);
+    // Nothing of the failed append took a position: the log runs on without a gap.
+    expect(positions).toEqual([['elsewhere', 1], ['before', 2], ['before', 3], ['after', 4], ['after', 5]]);
+    // The next batch commits as usual.
+    await expect(store.append('before', [newEvent(), newEvent()], 1)).resolves.toMatchObject({ nextExpectedRevision: 3 });
+  });
+
   it('sees revisions written earlier in the same batch', async () => {
     const store = open();
 

@@ -3,6 +3,7 @@ import pg from 'pg';
 import type { ExpectedRevision, StoredEvent } from '../event-store.port.js';
 import type { AppendRequest, CommittedBatch as Batch, DecidedAppend, SerialisedEvent } from '../group-commit.js';
 import { APPEND_LOCK, EVENTS_TABLE, NOTIFY_CHANNEL } from './postgres-schema.js';
+import { storedEventOfText } from '../stored-event-of-text.js';
 
 const { escapeLiteral } = pg;
 
@@ -178,8 +179,8 @@ function decide({ streamId, events, expectedRevision }: AppendRequest, recorded:
   const written = events.map((event, i): StoredEvent => {
     position++;
     rows.push({ position, streamId, revision: current + 1 + i, event });
-    // Parsed back from what is stored, so the answer equals what any reader of the log gets.
-    const stored = { eventId: event.eventId, type: event.type, streamId, revision: current + 1 + i, position: String(position), data: JSON.parse(event.data), metadata: JSON.parse(event.metadata) };
+    // Parsed (when read) from what is stored, so the answer equals what any reader of the log gets.
+    const stored = storedEventOfText({ eventId: event.eventId, type: event.type, streamId, revision: current + 1 + i, position: String(position) }, event.data, event.metadata);
     recorded.set(event.eventId, stored);
     return stored;
   });

@@ -25,6 +25,7 @@ import {
 import { answerAppend, GroupCommit, type AppendAnswer, type AppendRequest } from '../group-commit.js';
 import { CatchUpSubscription } from '../catch-up-subscription.js';
 import { SqliteWriterThread } from './sqlite-writer-thread.js';
+import { storedEventOfText } from '../stored-event-of-text.js';
 
 export interface SqliteEventStoreOptions {
   file: string;
@@ -83,17 +84,11 @@ function toStoredEvent(row: EventRow): StoredEvent {
   };
 }
 
-/** The events of a committed append, parsed back from what was written, so they equal what any reader of the file gets. */
+/** The events of a committed append, parsed (when read) from what was written, so they equal what any reader of the file gets. */
 function storedEvents({ streamId, events }: AppendRequest, firstRevision: number, positions: number[]): StoredEvent[] {
-  return events.map((event, i) => ({
-    eventId: event.eventId,
-    type: event.type,
-    streamId,
-    revision: firstRevision + i,
-    position: String(positions[i]),
-    data: JSON.parse(event.data),
-    metadata: JSON.parse(event.metadata),
-  }));
+  return events.map((event, i) =>
+    storedEventOfText({ eventId: event.eventId, type: event.type, streamId, revision: firstRevision + i, position: String(positions[i]) }, event.data, event.metadata),
+  );
 }
 
 /** The port's answer to one append of a committed batch. */

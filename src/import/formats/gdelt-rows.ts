@@ -1,4 +1,5 @@
 import { MalformedRow, type CodedEventRow, type ReadRow } from '../coded-event.js';
+import { TabCells } from './tab-cells.js';
 
 /**
  * Columns of a GDELT event record (GDELT Event Codebook V2.0, 2015, and V1.03, 2013): the first
@@ -14,26 +15,42 @@ const COLUMN = {
 } as const;
 
 const SOURCE_URL = { gdelt2: 60, gdelt1: 57 } as const;
+const EXPECTED_COLUMNS = { gdelt2: [61], gdelt1: [57, 58] } as const;
+
+/** Reused for every line: rows are read one at a time. */
+const cells = new TabCells();
+
+/** YYYYMMDD → YYYY-MM-DD, one string per day shared by every row of that day (incidents keep it). */
+const days = new Map<string, string>();
+
+function isoDay(date: string): string {
+  let day = days.get(date);
+  if (day === undefined) {
+    if (days.size >= 100_000) days.clear();
+    days.set(date, (day = `${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}`));
+  }
+  return day;
+}
 
 /** One GDELT line as a coded row, or why it cannot be read. */
 export function gdeltRow(line: string, lineNumber: number, version: 'gdelt1' | 'gdelt2'): ReadRow {
-  const cells = line.replace(/\r$/, '').split('\t');
-  const expected = version === 'gdelt2' ? [61] : [57, 58];
-  if (!expected.includes(cells.length)) return new MalformedRow(lineNumber, `${cells.length} columns, expected ${expected.join(' or ')}`);
-  const id = cells[COLUMN.globalEventId];
-  const date = cells[COLUMN.sqlDate];
-  const cameo = cells[COLUMN.eventCode];
+  cells.read(line);
+  const expected: readonly number[] = EXPECTED_COLUMNS[version];
+  if (!expected.includes(cells.count)) return new MalformedRow(lineNumber, `${cells.count} columns, expected ${expected.join(' or ')}`);
+  const id = cells.cell(COLUMN.globalEventId);
+  const date = cells.cell(COLUMN.sqlDate);
+  const cameo = cells.cell(COLUMN.eventCode);
   if (!/^\d+$/.test(id)) return new MalformedRow(lineNumber, `GLOBALEVENTID "${id}" is not a number`);
   if (!/^\d{8}$/.test(date)) return new MalformedRow(lineNumber, `SQLDATE "${date}" is not YYYYMMDD`);
   if (!/^\d{2,4}$/.test(cameo)) return new MalformedRow(lineNumber, `EventCode "${cameo}" is not a CAMEO code`);
-  const url = cells[SOURCE_URL[version]] ?? '';
+  const url = cells.cell(SOURCE_URL[version]);
   const row: CodedEventRow = {
     line: lineNumber,
     rowKey: id,
-    actorCountry: cells[COLUMN.actor1CountryCode],
-    targetCountry: cells[COLUMN.actor2CountryCode],
+    actorCountry: cells.cell(COLUMN.actor1CountryCode),
+    targetCountry: cells.cell(COLUMN.actor2CountryCode),
     cameo,
-    occurredOn: `${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}`,
+    occurredOn: isoDay(date),
     ...(/^https?:\/\//.test(url) ? { sourceUrl: url } : {}),
   };
   return row;
