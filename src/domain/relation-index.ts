@@ -180,6 +180,11 @@ export class RelationIndex {
     return this.at.data.slice(from, to);
   }
 
+  /** How much the incident (its index in the order given) weighs on arrival, |Goldstein weight| × m_i: which of a timeline point's arrivals moved the score most. */
+  weightOf(index: number): number {
+    return Math.abs(this.incidents.goldstein(index)) * this.incidents.multiplier(index);
+  }
+
   /** The incidents (indices in the order given) from the `from`-th to before the `to`-th in occurrence order. */
   sortedBetween(from: number, to: number): number[] {
     return Array.from(this.order.data.subarray(from, to));

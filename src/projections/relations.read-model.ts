@@ -1,7 +1,6 @@
 import type { CountryCode } from '../domain/countries.js';
 import type { CountryPair } from '../domain/relation-pair.js';
 import type { RelationView } from '../domain/relation-view.js';
-import type { TimelinePoint } from '../domain/timeline.js';
 import type { EvidenceFilter } from '../domain/evidence-weight.js';
 import type { StoredEvent } from '../event-store/event-store.port.js';
 import { Beliefs } from './beliefs.js';
@@ -16,7 +15,7 @@ import { pairsHeld } from './queries/pairs.query.js';
 import { firstIncidentAt, relationList, type RelationFilter } from './queries/relation-list.query.js';
 import { relationPage, scoresAt, type PageRequest, type RelationPage } from './queries/relation-page.query.js';
 import { relationFigures, relationOf } from './queries/relation-view.query.js';
-import { timelineOf } from './queries/timeline.query.js';
+import { timelineOf, type ListedTimelinePoint, type TimelineListing } from './queries/timeline.query.js';
 import { ReadModelHash } from './read-model-hash.js';
 import type { Perspective, ReadSide } from './read-side.js';
 import { RelationsProjection } from './relations.projection.js';
@@ -144,8 +143,8 @@ export class RelationsReadModel {
     return firstIncidentAt(this.side, country, knownAtMs);
   }
 
-  timeline(a: CountryCode, b: CountryCode, instants: readonly number[], knownAtMs?: number, evidence?: EvidenceFilter): Promise<TimelinePoint[] | undefined> {
-    return timelineOf(this.side, a, b, instants, knownAtMs, evidence);
+  timeline(a: CountryCode, b: CountryCode, instants: readonly number[], knownAtMs?: number, evidence?: EvidenceFilter, listing?: TimelineListing): Promise<ListedTimelinePoint[] | undefined> {
+    return timelineOf(this.side, a, b, instants, knownAtMs, evidence, listing);
   }
 
   hash(): string {
