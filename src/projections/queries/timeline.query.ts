@@ -1,6 +1,5 @@
 import type { CountryCode } from '../../domain/countries.js';
 import type { EvidenceFilter } from '../../domain/evidence-weight.js';
-import type { RelationIndex } from '../../domain/relation-index.js';
 import type { TimelinePoint } from '../../domain/timeline.js';
 import type { ReadSide } from '../read-side.js';
 
@@ -44,7 +43,7 @@ export async function timelineOf(
     const { score, level } = scores[p];
     const occurred = view.index.occurredBy(atMs);
     const incidentCount = occurred - arrived;
-    const incidents = heaviest(view.index, arrived, occurred, listing.most);
+    const incidents = view.index.heaviestBetween(arrived, occurred, listing.most);
     arrived = occurred;
     return { atMs, score, level, incidentCount, incidents };
   });
@@ -52,17 +51,4 @@ export async function timelineOf(
   const documents = await side.documents.of(rows, knownAtMs, { keep: listing.most !== Infinity });
   let next = 0;
   return points.map(({ incidents, ...point }) => ({ ...point, incidents: incidents.map(() => documents[next++].believed) }));
-}
-
-/** The `most` heaviest of the incidents from the `from`-th to before the `to`-th in occurrence order, in that order. */
-function heaviest(index: RelationIndex, from: number, to: number, most: number): number[] {
-  const arrivals = index.sortedBetween(from, to);
-  if (arrivals.length <= most) return arrivals;
-  if (most === 0) return [];
-  const chosen = arrivals
-    .map((incident, order) => ({ incident, order, weight: index.weightOf(incident) }))
-    .sort((x, y) => y.weight - x.weight || x.order - y.order)
-    .slice(0, most)
-    .sort((x, y) => x.order - y.order);
-  return chosen.map(({ incident }) => incident);
 }
