@@ -7,6 +7,7 @@ import { Beliefs } from './beliefs.js';
 import { IncidentDirectory } from './incident-directory.js';
 import { IncidentDocuments, type EventReader } from './incident-documents.js';
 import { IncidentRows, type ReadModelParts } from './incident-rows.js';
+import { KeptEarliestIncidents } from './kept-earliest-incidents.js';
 import { PairRankings } from './pair-rankings.js';
 import { incidentById, type RecordedIncident } from './queries/incident.query.js';
 import { incidentsPage, type IncidentFilter } from './queries/incidents-page.query.js';
@@ -53,6 +54,7 @@ export class RelationsReadModel {
       beliefs,
       documents: new IncidentDocuments(this.rows, beliefs, readEvents),
       rankings: new PairRankings(this.rows, beliefs),
+      earliest: new KeptEarliestIncidents(this.rows),
       comparePositions,
     };
     this.integrity = new ReadModelHash(this.rows, beliefs);

@@ -34,6 +34,10 @@ export async function relationList(side: ReadSide, filter: RelationFilter, persp
 
 /** Reference instant of the earliest incident believed at `knownAtMs` among the pairs with `country` (all pairs by default). */
 export function firstIncidentAt(side: ReadSide, country?: CountryCode, knownAtMs?: number): number | undefined {
+  return side.earliest.of(country, knownAtMs, () => earliestOf(side, country, knownAtMs));
+}
+
+function earliestOf(side: ReadSide, country?: CountryCode, knownAtMs?: number): number | undefined {
   let first: number | undefined;
   for (const entry of side.rows.pairs) {
     if (country && entry.a !== country && entry.b !== country) continue;

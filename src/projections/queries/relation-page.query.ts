@@ -22,17 +22,18 @@ export interface RelationPage {
  * One page of the pairs with incidents from a perspective, in the order of relationList (level,
  * score, the pair that moved last, the pair's codes). Every pair is ranked on its score at the
  * instant alone, and that ranking is kept (pair-rankings.ts says for how long); only the pairs on
- * the page are described in full, with their top contributors read from the store. That is what
- * makes a page of 5,000 pairs cost a page.
+ * the page are described in full, with their top contributors read from the store, and what of
+ * those descriptions holds as long as the ranking is kept with it (kept-descriptions.ts). That is
+ * what makes a page of 5,000 pairs cost a page.
  */
 export async function relationPage(side: ReadSide, filter: RelationFilter, perspective: Perspective, page: PageRequest): Promise<RelationPage> {
-  const { ranked, countries } = side.rankings.of(perspective);
+  const { ranked, countries, described } = side.rankings.of(perspective);
   const matching =
     filter.country === undefined && filter.level === undefined
       ? ranked
       : ranked.filter(({ entry, level }) => (!filter.country || entry.a === filter.country || entry.b === filter.country) && (!filter.level || level === filter.level));
   const views: RelationView[] = [];
-  for (const { entry } of matching.slice(page.offset, page.offset + page.limit)) views.push(await describeRelation(side, entry, perspective));
+  for (const { entry } of matching.slice(page.offset, page.offset + page.limit)) views.push(await describeRelation(side, entry, perspective, described));
   return { total: matching.length, views, countries };
 }
 
