@@ -16,7 +16,8 @@ export async function relationList(side: ReadSide, filter: RelationFilter, persp
   const latestAt = new Map<RelationView, number>();
   for (const entry of side.rows.pairs) {
     if (filter.country && entry.a !== filter.country && entry.b !== filter.country) continue;
-    const view = await describeRelation(side, entry, perspective);
+    // A sweep of every pair: its documents are not kept (they would flush those read again and again).
+    const view = await describeRelation(side, entry, perspective, undefined, {});
     if (view.incidentCount === 0) continue;
     if (filter.level && view.escalation.level !== filter.level) continue;
     views.push(view);

@@ -5,6 +5,13 @@ import type { Perspective, ReadSide } from '../read-side.js';
 import type { RelationFilter } from './relation-list.query.js';
 import { describeRelation } from './relation-view.query.js';
 
+/**
+ * Longest page whose pairs' documents are kept for next time: a page someone reads (the dashboard
+ * asks 50). A longer one is a sweep (an export, the overview of every pair) whose 25,000 documents
+ * would flush the kept ones — a year's timeline tooltips among them — for nothing.
+ */
+const READ_AGAIN_PAGE = 100;
+
 export interface PageRequest {
   limit: number;
   offset: number;
@@ -33,7 +40,8 @@ export async function relationPage(side: ReadSide, filter: RelationFilter, persp
       ? ranked
       : ranked.filter(({ entry, level }) => (!filter.country || entry.a === filter.country || entry.b === filter.country) && (!filter.level || level === filter.level));
   const views: RelationView[] = [];
-  for (const { entry } of matching.slice(page.offset, page.offset + page.limit)) views.push(await describeRelation(side, entry, perspective, described));
+  const reading = { keep: page.limit <= READ_AGAIN_PAGE };
+  for (const { entry } of matching.slice(page.offset, page.offset + page.limit)) views.push(await describeRelation(side, entry, perspective, described, reading));
   return { total: matching.length, views, countries };
 }
 

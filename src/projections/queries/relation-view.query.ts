@@ -3,6 +3,7 @@ import { contributionOf, explained, type Contribution } from '../../domain/escal
 import { evidenceWeight, type EvidenceStanding } from '../../domain/evidence-weight.js';
 import { relationView, scoredIncident, type RelationView } from '../../domain/relation-view.js';
 import type { PairEntry } from '../incident-rows.js';
+import type { DocumentReading } from '../incident-documents.js';
 import type { KeptDescriptions } from '../kept-descriptions.js';
 import type { Perspective, ReadSide } from '../read-side.js';
 
@@ -23,8 +24,18 @@ export function relationFigures(side: ReadSide, a: CountryCode, b: CountryCode, 
   return relationView(state, explained(figures, view.index.conditionsAt(perspective.atMs), []), perspective.atIso);
 }
 
-/** The relation of a pair from a perspective; `kept`: what a kept ranking holds of the pairs its pages describe (kept-descriptions.ts). */
-export async function describeRelation(side: ReadSide, entry: PairEntry, perspective: Perspective, kept?: KeptDescriptions): Promise<RelationView> {
+/**
+ * The relation of a pair from a perspective; `kept`: what a kept ranking holds of the pairs its
+ * pages describe (kept-descriptions.ts); `reading`: whether its top contributors' documents are kept
+ * for next time (not when every pair is swept: 25,000 documents would flush the few read again).
+ */
+export async function describeRelation(
+  side: ReadSide,
+  entry: PairEntry,
+  perspective: Perspective,
+  kept?: KeptDescriptions,
+  reading: DocumentReading = { keep: true },
+): Promise<RelationView> {
   const described = kept?.view(entry);
   if (described) return described;
   const { knownAtMs, atMs, atIso } = perspective;
@@ -33,7 +44,7 @@ export async function describeRelation(side: ReadSide, entry: PairEntry, perspec
   const documents = await side.documents.of(
     ranked.map((index) => view.rows.data[index]),
     knownAtMs,
-    { keep: true },
+    reading,
   );
   const columns = side.beliefs.columnsOf(view.rows, view.beliefs, knownAtMs);
   // Each incident where and as much as the index counts it (an answer no earlier than what it answers; weighed by its evidence).
