@@ -75,11 +75,7 @@ export class RelationIndex {
   private readonly order = new Column(Uint32Array);
   /** Reference instants in that sorted order. */
   private readonly at = new Column(Float64Array);
-  /**
-   * |Goldstein weight| × m_i in that sorted order, negative for conflict: what every pressure sum
-   * reads per incident, kept so a sum is a pass over two arrays instead of two lookups per incident
-   * (a year of the busiest pair is 30,000 of them). 8 bytes an incident.
-   */
+  /** |Goldstein weight| × m_i in that sorted order, negative for conflict: what pressure sums read per incident (8 bytes, not two lookups). */
   private readonly pressureWeight = new Column(Float64Array);
   /** checkpoint c covers the first c × CHECKPOINT_EVERY sorted incidents: pressure as of `checkpointAt[c]`. */
   private readonly checkpointConflict = new Column(Float64Array);
@@ -187,10 +183,8 @@ export class RelationIndex {
   }
 
   /**
-   * The `most` heaviest on arrival (|Goldstein weight| × m_i, the earlier on a tie) of the incidents
-   * from the `from`-th to before the `to`-th in occurrence order, as `sortedBetween` lists them and
-   * in that order: what a timeline point lists of a busy day. One pass keeping the few best, with
-   * no object per incident (a year of the busiest pair is 30,000 of them).
+   * The `most` heaviest on arrival (|G| × m_i, the earlier on a tie) of what `sortedBetween(from, to)`
+   * lists, in its order: a busy timeline point's listing, in one pass with no object per incident.
    */
   heaviestBetween(from: number, to: number, most: number): number[] {
     if (to - from <= most) return this.sortedBetween(from, to);
