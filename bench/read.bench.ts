@@ -241,6 +241,8 @@ function bigReads([a, b]: [string, string]): Read[] {
     { label: 'last page of pairs', path: '/relations?limit=50&offset=4950', kind: 'latency' },
     { label: 'all 5,000 pairs', path: '/relations', kind: 'latency' },
     { label: 'daily timeline over 2020', path: `/relations/${a}/${b}/timeline?from=2020-01-01&to=2020-12-31&interval=day`, kind: 'latency' },
+    // The same year with every incident listed (before incidents=top became the default, the only answer).
+    { label: 'daily timeline over 2020, every incident', path: `/relations/${a}/${b}/timeline?from=2020-01-01&to=2020-12-31&interval=day&incidents=all`, kind: 'latency' },
     { label: 'overview, first page', path: '/relations/overview?limit=50', kind: 'latency' },
     { label: 'overview, all pairs', path: '/relations/overview?limit=5000', kind: 'latency' },
   ];

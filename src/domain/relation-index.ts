@@ -75,6 +75,8 @@ export class RelationIndex {
   private readonly order = new Column(Uint32Array);
   /** Reference instants in that sorted order. */
   private readonly at = new Column(Float64Array);
+  /** |Goldstein weight| × m_i in that sorted order, negative for conflict: what pressure sums read per incident (8 bytes, not two lookups). */
+  private readonly pressureWeight = new Column(Float64Array);
   /** checkpoint c covers the first c × CHECKPOINT_EVERY sorted incidents: pressure as of `checkpointAt[c]`. */
   private readonly checkpointConflict = new Column(Float64Array);
   private readonly checkpointCooperation = new Column(Float64Array);
@@ -180,6 +182,29 @@ export class RelationIndex {
     return this.at.data.slice(from, to);
   }
 
+  /**
+   * The `most` heaviest on arrival (|G| × m_i, the earlier on a tie) of what `sortedBetween(from, to)`
+   * lists, in its order: a busy timeline point's listing, in one pass with no object per incident.
+   */
+  heaviestBetween(from: number, to: number, most: number): number[] {
+    if (to - from <= most) return this.sortedBetween(from, to);
+    const chosen: number[] = [];
+    const weights: number[] = [];
+    for (let j = from; j < to && most > 0; j++) {
+      const weight = Math.abs(this.pressureWeight.data[j]);
+      const full = chosen.length === most;
+      if (full && weight <= weights[most - 1]) continue;
+      let k = full ? most - 1 : chosen.length;
+      for (; k > 0 && weights[k - 1] < weight; k--) {
+        chosen[k] = chosen[k - 1];
+        weights[k] = weights[k - 1];
+      }
+      chosen[k] = j;
+      weights[k] = weight;
+    }
+    return chosen.sort((x, y) => x - y).map((j) => this.order.data[j]);
+  }
+
   /** The incidents (indices in the order given) from the `from`-th to before the `to`-th in occurrence order. */
   sortedBetween(from: number, to: number): number[] {
     return Array.from(this.order.data.subarray(from, to));
@@ -217,11 +242,9 @@ export class RelationIndex {
         pressure.conflict *= decay;
         pressure.cooperation *= decay;
         for (; count < this.at.length && this.at.data[count] <= atMs; count++) {
-          const index = this.order.data[count];
-          const goldstein = this.incidents.goldstein(index);
-          const weight = Math.abs(goldstein) * this.incidents.multiplier(index) * decayFactor(atMs - this.at.data[count]);
-          if (goldstein < 0) pressure.conflict += weight;
-          else pressure.cooperation += weight;
+          const signed = this.pressureWeight.data[count];
+          if (signed < 0) pressure.conflict += -signed * decayFactor(atMs - this.at.data[count]);
+          else pressure.cooperation += signed * decayFactor(atMs - this.at.data[count]);
         }
       }
       points.push(scoreAndLevel({ ...pressure, tension: conditionTension(this.factsAsOf(atMs), atMs) }));
@@ -264,6 +287,9 @@ export class RelationIndex {
     const j = this.order.length;
     this.order.push(i);
     this.at.push(atMs);
+    const goldstein = this.incidents.goldstein(i);
+    const weight = Math.abs(goldstein) * this.incidents.multiplier(i);
+    this.pressureWeight.push(goldstein < 0 ? -weight : weight);
     const type = this.incidents.type(i);
     const ordinal = typeOrdinal(type);
     this.heaviest = Math.max(this.heaviest, Math.abs(signedWeight(this.incidents.goldstein(i)) * this.incidents.multiplier(i)));
@@ -317,11 +343,9 @@ export class RelationIndex {
     let conflict = this.checkpointConflict.data[c] * decay;
     let cooperation = this.checkpointCooperation.data[c] * decay;
     for (let j = c * CHECKPOINT_EVERY; j < count; j++) {
-      const index = this.order.data[j];
-      const goldstein = this.incidents.goldstein(index);
-      const weight = Math.abs(goldstein) * this.incidents.multiplier(index) * decayFactor(atMs - this.at.data[j]);
-      if (goldstein < 0) conflict += weight;
-      else cooperation += weight;
+      const signed = this.pressureWeight.data[j];
+      if (signed < 0) conflict += -signed * decayFactor(atMs - this.at.data[j]);
+      else cooperation += signed * decayFactor(atMs - this.at.data[j]);
     }
     return { conflict, cooperation };
   }

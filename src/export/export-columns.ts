@@ -74,6 +74,8 @@ export interface TimelineRow {
   at: string;
   score: number;
   level: string;
+  /** Every incident arriving at the point; `incidents` may list only some of them. */
+  incidentCount: number;
   incidents: { incidentId: string; type: string }[];
 }
 
@@ -81,7 +83,7 @@ export const TIMELINE_COLUMNS: CsvColumn<TimelineRow>[] = [
   { header: 'at', cell: (r) => r.at },
   { header: 'score', cell: (r) => r.score },
   { header: 'level', cell: (r) => r.level },
-  { header: 'incident_count', cell: (r) => r.incidents.length },
+  { header: 'incident_count', cell: (r) => r.incidentCount },
   { header: 'incident_ids', cell: (r) => r.incidents.map((i) => i.incidentId).join(' ') },
   { header: 'incident_types', cell: (r) => r.incidents.map((i) => i.type).join(' ') },
 ];

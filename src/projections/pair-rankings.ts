@@ -4,6 +4,7 @@ import type { EvidenceFilter } from '../domain/evidence-weight.js';
 import type { Beliefs } from './beliefs.js';
 import type { IncidentRows, PairEntry } from './incident-rows.js';
 import type { Perspective } from '../time/perspective.js';
+import { KeptDescriptions } from './kept-descriptions.js';
 
 /** Rank of each level, for ordering pairs: rupture first. */
 export const LEVEL_RANK = new Map<string, number>(ESCALATION_LEVELS.map((band, rank) => [band.level, rank]));
@@ -32,6 +33,8 @@ export interface RankedPair {
 export interface PairRanking {
   ranked: RankedPair[];
   countries: CountryCode[];
+  /** What the pages of this ranking have described, kept while it holds. */
+  described: KeptDescriptions;
 }
 
 interface KeptRanking {
@@ -101,7 +104,7 @@ export class PairRankings {
       events: this.rows.events,
       atMs,
       staleAtMs: Math.min(atMs + NOW_RANKING_MS, nextIncidentMs),
-      ranking: { ranked, countries: [...countries].sort() },
+      ranking: { ranked, countries: [...countries].sort(), described: new KeptDescriptions(asOfMs !== undefined || knownAtMs !== undefined) },
     };
   }
 }

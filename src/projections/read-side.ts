@@ -1,6 +1,7 @@
 import type { Beliefs } from './beliefs.js';
 import type { IncidentDocuments } from './incident-documents.js';
 import type { IncidentRows } from './incident-rows.js';
+import type { KeptEarliestIncidents } from './kept-earliest-incidents.js';
 import type { PairRankings } from './pair-rankings.js';
 
 /** What every query reads: the storage, what is believed of it, and the documents in the store. */
@@ -10,6 +11,8 @@ export interface ReadSide {
   documents: IncidentDocuments;
   /** The kept ranking of every pair that pages of relations slice. */
   rankings: PairRankings;
+  /** The earliest incident per country and knownAt, kept until the log advances. */
+  earliest: KeptEarliestIncidents;
   comparePositions: (a: string, b: string) => number;
 }
 

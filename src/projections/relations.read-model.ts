@@ -1,13 +1,13 @@
 import type { CountryCode } from '../domain/countries.js';
 import type { CountryPair } from '../domain/relation-pair.js';
 import type { RelationView } from '../domain/relation-view.js';
-import type { TimelinePoint } from '../domain/timeline.js';
 import type { EvidenceFilter } from '../domain/evidence-weight.js';
 import type { StoredEvent } from '../event-store/event-store.port.js';
 import { Beliefs } from './beliefs.js';
 import { IncidentDirectory } from './incident-directory.js';
 import { IncidentDocuments, type EventReader } from './incident-documents.js';
 import { IncidentRows, type ReadModelParts } from './incident-rows.js';
+import { KeptEarliestIncidents } from './kept-earliest-incidents.js';
 import { PairRankings } from './pair-rankings.js';
 import { incidentById, type RecordedIncident } from './queries/incident.query.js';
 import { incidentsPage, type IncidentFilter } from './queries/incidents-page.query.js';
@@ -16,7 +16,7 @@ import { pairsHeld } from './queries/pairs.query.js';
 import { firstIncidentAt, relationList, type RelationFilter } from './queries/relation-list.query.js';
 import { relationPage, scoresAt, type PageRequest, type RelationPage } from './queries/relation-page.query.js';
 import { relationFigures, relationOf } from './queries/relation-view.query.js';
-import { timelineOf } from './queries/timeline.query.js';
+import { timelineOf, type ListedTimelinePoint, type TimelineListing } from './queries/timeline.query.js';
 import { ReadModelHash } from './read-model-hash.js';
 import type { Perspective, ReadSide } from './read-side.js';
 import { RelationsProjection } from './relations.projection.js';
@@ -54,6 +54,7 @@ export class RelationsReadModel {
       beliefs,
       documents: new IncidentDocuments(this.rows, beliefs, readEvents),
       rankings: new PairRankings(this.rows, beliefs),
+      earliest: new KeptEarliestIncidents(this.rows),
       comparePositions,
     };
     this.integrity = new ReadModelHash(this.rows, beliefs);
@@ -144,8 +145,8 @@ export class RelationsReadModel {
     return firstIncidentAt(this.side, country, knownAtMs);
   }
 
-  timeline(a: CountryCode, b: CountryCode, instants: readonly number[], knownAtMs?: number, evidence?: EvidenceFilter): Promise<TimelinePoint[] | undefined> {
-    return timelineOf(this.side, a, b, instants, knownAtMs, evidence);
+  timeline(a: CountryCode, b: CountryCode, instants: readonly number[], knownAtMs?: number, evidence?: EvidenceFilter, listing?: TimelineListing): Promise<ListedTimelinePoint[] | undefined> {
+    return timelineOf(this.side, a, b, instants, knownAtMs, evidence, listing);
   }
 
   hash(): string {

@@ -14,7 +14,8 @@ import { importedAssault } from '../support/imported-assault.js';
  */
 
 const NOW = '2024-06-01T12:00:00.000Z';
-const PAGES = ['/relations?limit=2', '/relations?limit=2&offset=2', '/relations/overview?limit=3&days=10'];
+// Pages at a fixed instant keep their pairs' whole descriptions while their ranking holds (kept-descriptions.ts).
+const PAGES = ['/relations?limit=2', '/relations?limit=2&offset=2', '/relations/overview?limit=3&days=10', '/relations?limit=3&asOf=2024-05-31', '/relations/overview?limit=3&days=10&asOf=2024-05-31'];
 
 const clock = fixedClock(NOW);
 let live: TestApp;

@@ -172,7 +172,9 @@ describe('timelines', () => {
     const { points } = response.json;
     expect(response.json).toMatchObject({ pair: ['AZE', 'FRA'], interval: 'day', from: '2023-09-01T00:00:00.000Z', to: '2023-12-31T23:59:59.999Z' });
     expect(points).toHaveLength(122);
-    for (const point of points) expect(Object.keys(point).sort()).toEqual(['at', 'incidents', 'level', 'score']);
+    for (const point of points) expect(Object.keys(point).sort()).toEqual(['at', 'incidentCount', 'incidents', 'level', 'score']);
+    // No day of the story has more incidents than a point lists.
+    for (const point of points) expect(point.incidentCount).toBe(point.incidents.length);
     // The first point carries what happened before it: two accusations known only to the year 2023, counted from 2 July.
     expect(points[0]).toMatchObject({ at: '2023-09-01T00:00:00.000Z', level: 'calm' });
     expect(points[0].incidents.map((i: { occurredOn: string }) => i.occurredOn)).toEqual(['2023', '2023']);

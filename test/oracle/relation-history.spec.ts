@@ -308,6 +308,26 @@ describe('RelationIndex', () => {
     );
   });
 
+  it('picks the heaviest arrivals of a span as sorting them by weight would, in occurrence order', () => {
+    fc.assert(
+      fc.property(fc.array(anIncident, { maxLength: 120 }).map(withAnswers), fc.nat(), fc.nat(), fc.integer({ min: 0, max: 6 }), (incidents, x, y, most) => {
+        const index = RelationIndex.build('AZE', 'FRA', columnsOf(incidents));
+        const scored = scoredIncidents(incidents);
+        const [from, to] = [x % (index.size + 1), y % (index.size + 1)].sort((p, q) => p - q);
+        const arrivals = index.sortedBetween(from, to);
+        const weightOf = (i: number) => Math.abs(scored[i].goldstein) * scored[i].multiplier;
+        const expected = arrivals
+          .map((incident, order) => ({ incident, order }))
+          .sort((p, q) => weightOf(q.incident) - weightOf(p.incident) || p.order - q.order)
+          .slice(0, most)
+          .sort((p, q) => p.order - q.order)
+          .map(({ incident }) => incident);
+        expect(index.heaviestBetween(from, to, most)).toEqual(expected);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('scores a series of instants in one pass as it scores each instant alone (a daily year, checkpoints crossed)', () => {
     const daily = Array.from({ length: SPAN_DAYS + 120 }, (_, day) => SPAN_START - 30 * DAY_MS + day * DAY_MS);
     fc.assert(

@@ -65,6 +65,11 @@ export function mountTimeline(container, { describe }) {
     return points.map((p) => Date.parse(p.at) / 1000);
   }
 
+  /** Incidents arriving at the point, listed or not. */
+  function arrivals(point) {
+    return point.incidentCount ?? point.incidents.length;
+  }
+
   function isConflictPoint(point) {
     return point.incidents.some((incident) => conflictTypes.has(incident.type));
   }
@@ -153,6 +158,8 @@ export function mountTimeline(container, { describe }) {
     }
     const day = humanDate(isoDay(new Date(point.at)));
     const incidents = withIncidents ? point.incidents : [];
+    // The timeline lists the heaviest few of a busy day's incidents; the rest are counted.
+    const unlisted = withIncidents ? arrivals(point) - incidents.length : 0;
     fill(
       tip,
       h('p', { class: 'tip-head' }, h('strong', {}, day), ' · score ', h('strong', {}, scoreText(point.score)), ` · ${point.level}`),
@@ -170,6 +177,7 @@ export function mountTimeline(container, { describe }) {
             ),
           ),
         ),
+      unlisted > 0 && h('p', { class: 'tip-more' }, `and ${unlisted} more ${unlisted === 1 ? 'incident' : 'incidents'}`),
     );
     tip.hidden = false;
     const x = self.valToPos(Date.parse(point.at) / 1000, 'x') + self.over.offsetLeft;
@@ -209,7 +217,8 @@ export function mountTimeline(container, { describe }) {
     const incidents = showTip(u, index, true);
     describe(
       `Marker ${focused + 1} of ${markers.length}: ${humanDate(isoDay(new Date(point.at)))}, score ${scoreText(point.score)} (${point.level}). ` +
-        incidents.map((incident) => `${typeLabel(incident.type)}, ${incident.actor} to ${incident.target}: ${incident.summary}`).join('. '),
+        incidents.map((incident) => `${typeLabel(incident.type)}, ${incident.actor} to ${incident.target}: ${incident.summary}`).join('. ') +
+        (arrivals(point) > incidents.length ? `. And ${arrivals(point) - incidents.length} more.` : ''),
     );
   }
 
@@ -275,7 +284,7 @@ export function mountTimeline(container, { describe }) {
   return {
     update(timeline, options) {
       points = timeline.points;
-      markers = points.flatMap((point, index) => (point.incidents.length > 0 ? [index] : []));
+      markers = points.flatMap((point, index) => (arrivals(point) > 0 ? [index] : []));
       conflictTypes = options.conflictTypes;
       asOfSec = options.asOf ? Date.parse(`${options.asOf}T23:59:59Z`) / 1000 : null;
       focused = -1;

@@ -19,7 +19,12 @@ export class TimelinePointResponse {
   score!: number;
   @ApiProperty({ enum: LEVELS, example: 'strained' })
   level!: EscalationLevel;
-  @ApiProperty({ type: [TimelineIncidentResponse], description: 'Incidents whose reference instant falls after the previous point and not after this one' })
+  @ApiProperty({ example: 2, description: 'Incidents whose reference instant falls after the previous point and not after this one: all of them, listed or not' })
+  incidentCount!: number;
+  @ApiProperty({
+    type: [TimelineIncidentResponse],
+    description: 'Of those incidents, the ones listed (the `incidents` parameter): by default the 3 heaviest, in the order they arrived; with incidents=all every one',
+  })
   incidents!: TimelineIncidentResponse[];
 }
 

@@ -16,7 +16,8 @@ export async function relationList(side: ReadSide, filter: RelationFilter, persp
   const latestAt = new Map<RelationView, number>();
   for (const entry of side.rows.pairs) {
     if (filter.country && entry.a !== filter.country && entry.b !== filter.country) continue;
-    const view = await describeRelation(side, entry, perspective);
+    // A sweep of every pair: its documents are not kept (they would flush those read again and again).
+    const view = await describeRelation(side, entry, perspective, undefined, {});
     if (view.incidentCount === 0) continue;
     if (filter.level && view.escalation.level !== filter.level) continue;
     views.push(view);
@@ -34,6 +35,10 @@ export async function relationList(side: ReadSide, filter: RelationFilter, persp
 
 /** Reference instant of the earliest incident believed at `knownAtMs` among the pairs with `country` (all pairs by default). */
 export function firstIncidentAt(side: ReadSide, country?: CountryCode, knownAtMs?: number): number | undefined {
+  return side.earliest.of(country, knownAtMs, () => earliestOf(side, country, knownAtMs));
+}
+
+function earliestOf(side: ReadSide, country?: CountryCode, knownAtMs?: number): number | undefined {
   let first: number | undefined;
   for (const entry of side.rows.pairs) {
     if (country && entry.a !== country && entry.b !== country) continue;

@@ -5,6 +5,13 @@ import type { Perspective, ReadSide } from '../read-side.js';
 import type { RelationFilter } from './relation-list.query.js';
 import { describeRelation } from './relation-view.query.js';
 
+/**
+ * Longest page whose pairs' documents are kept for next time: a page someone reads (the dashboard
+ * asks 50). A longer one is a sweep (an export, the overview of every pair) whose 25,000 documents
+ * would flush the kept ones — a year's timeline tooltips among them — for nothing.
+ */
+const READ_AGAIN_PAGE = 100;
+
 export interface PageRequest {
   limit: number;
   offset: number;
@@ -22,17 +29,19 @@ export interface RelationPage {
  * One page of the pairs with incidents from a perspective, in the order of relationList (level,
  * score, the pair that moved last, the pair's codes). Every pair is ranked on its score at the
  * instant alone, and that ranking is kept (pair-rankings.ts says for how long); only the pairs on
- * the page are described in full, with their top contributors read from the store. That is what
- * makes a page of 5,000 pairs cost a page.
+ * the page are described in full, with their top contributors read from the store, and what of
+ * those descriptions holds as long as the ranking is kept with it (kept-descriptions.ts). That is
+ * what makes a page of 5,000 pairs cost a page.
  */
 export async function relationPage(side: ReadSide, filter: RelationFilter, perspective: Perspective, page: PageRequest): Promise<RelationPage> {
-  const { ranked, countries } = side.rankings.of(perspective);
+  const { ranked, countries, described } = side.rankings.of(perspective);
   const matching =
     filter.country === undefined && filter.level === undefined
       ? ranked
       : ranked.filter(({ entry, level }) => (!filter.country || entry.a === filter.country || entry.b === filter.country) && (!filter.level || level === filter.level));
   const views: RelationView[] = [];
-  for (const { entry } of matching.slice(page.offset, page.offset + page.limit)) views.push(await describeRelation(side, entry, perspective));
+  const reading = { keep: page.limit <= READ_AGAIN_PAGE };
+  for (const { entry } of matching.slice(page.offset, page.offset + page.limit)) views.push(await describeRelation(side, entry, perspective, described, reading));
   return { total: matching.length, views, countries };
 }
 

@@ -3,6 +3,8 @@ import { contributionOf, explained, type Contribution } from '../../domain/escal
 import { evidenceWeight, type EvidenceStanding } from '../../domain/evidence-weight.js';
 import { relationView, scoredIncident, type RelationView } from '../../domain/relation-view.js';
 import type { PairEntry } from '../incident-rows.js';
+import type { DocumentReading } from '../incident-documents.js';
+import type { KeptDescriptions } from '../kept-descriptions.js';
 import type { Perspective, ReadSide } from '../read-side.js';
 
 /** The relation of a pair from a perspective, with its top contributors read from the store. */
@@ -22,14 +24,27 @@ export function relationFigures(side: ReadSide, a: CountryCode, b: CountryCode, 
   return relationView(state, explained(figures, view.index.conditionsAt(perspective.atMs), []), perspective.atIso);
 }
 
-export async function describeRelation(side: ReadSide, entry: PairEntry, perspective: Perspective): Promise<RelationView> {
+/**
+ * The relation of a pair from a perspective; `kept`: what a kept ranking holds of the pairs its
+ * pages describe (kept-descriptions.ts); `reading`: whether its top contributors' documents are kept
+ * for next time (not when every pair is swept: 25,000 documents would flush the few read again).
+ */
+export async function describeRelation(
+  side: ReadSide,
+  entry: PairEntry,
+  perspective: Perspective,
+  kept?: KeptDescriptions,
+  reading: DocumentReading = { keep: true },
+): Promise<RelationView> {
+  const described = kept?.view(entry);
+  if (described) return described;
   const { knownAtMs, atMs, atIso } = perspective;
-  const { view, state, figures } = figuresOf(side, entry, perspective);
+  const { view, state, figures } = figuresOf(side, entry, perspective, kept);
   const ranked = view.index.topContributorsAt(atMs).map(({ index }) => index);
   const documents = await side.documents.of(
     ranked.map((index) => view.rows.data[index]),
     knownAtMs,
-    { keep: true },
+    reading,
   );
   const columns = side.beliefs.columnsOf(view.rows, view.beliefs, knownAtMs);
   // Each incident where and as much as the index counts it (an answer no earlier than what it answers; weighed by its evidence).
@@ -37,7 +52,9 @@ export async function describeRelation(side: ReadSide, entry: PairEntry, perspec
     const contribution = contributionOf({ ...scoredIncident(believed), atMs: columns.atMs(ranked[i]), multiplier: columns.multiplier(ranked[i]) }, atMs);
     return withEvidence(contribution, side.beliefs.standingOf(view.rows.data[ranked[i]], knownAtMs));
   });
-  return relationView(state, explained(figures, view.index.conditionsAt(atMs), topContributors), atIso);
+  const relation = relationView(state, explained(figures, view.index.conditionsAt(atMs), topContributors), atIso);
+  kept?.keepView(entry, relation);
+  return relation;
 }
 
 /** An unconfirmed import's explanation says why it counts less: its multiplier includes its evidence weight. */
@@ -48,11 +65,12 @@ function withEvidence(contribution: Contribution, standing: EvidenceStanding): C
   return { ...contribution, explanation: `${contribution.explanation}; an unconfirmed import with ${sources}, so it counts ${Math.round(weight * 100)}%` };
 }
 
-function figuresOf(side: ReadSide, entry: PairEntry, perspective: Perspective) {
+function figuresOf(side: ReadSide, entry: PairEntry, perspective: Perspective, kept?: KeptDescriptions) {
   const { asOfMs, knownAtMs, atMs, evidence } = perspective;
   const view = side.beliefs.view(entry, knownAtMs, evidence);
   // Without asOf/knownAt the state holds every incident; with either, those occurred by the instant of the view.
   const stateAt = asOfMs === undefined && knownAtMs === undefined ? Infinity : atMs;
-  const state = view.index.stateAsOf(stateAt, (i) => side.beliefs.refOf(view.beliefs, view.rows.data[i]));
+  const stateOf = () => view.index.stateAsOf(stateAt, (i) => side.beliefs.refOf(view.beliefs, view.rows.data[i]));
+  const state = kept ? kept.state(entry, stateOf) : stateOf();
   return { view, state, figures: view.index.escalationAt(atMs) };
 }
