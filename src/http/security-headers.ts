@@ -56,6 +56,7 @@ export function registerSecurityHeaders(app: NestFastifyApplication, options: He
       if ((request.routeOptions.config as unknown as Record<string, unknown> | undefined)?.[DEFERRED] !== true) setAll(reply);
       done();
     });
+  // On the raw response, as the global hook does: headers the route put on Fastify's reply are merged over them at writeHead and still win.
   const onSend = (_request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void): void => {
     setAll(reply);
     done(null, payload);
