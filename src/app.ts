@@ -47,10 +47,10 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
     logger: options.logger ?? ['error', 'warn', 'log'],
     abortOnError: false,
   });
-  await applyHttpHardening(app, options);
+  const securityHeaders = await applyHttpHardening(app, options);
   await registerCompression(app);
   // Before app.init(), which registers the routes this attaches to.
-  if (options.relationViewFastPath !== false) registerRelationFastPaths(app, options.auth ?? LOOPBACK_ONLY, options.corsOrigins);
+  if (options.relationViewFastPath !== false) registerRelationFastPaths(app, securityHeaders, options.auth ?? LOOPBACK_ONLY, options.corsOrigins);
   const fastify = app.getHttpAdapter().getInstance();
   // Only JSON bodies are accepted (request-gate.ts answers 415 before any parser runs), and raw files on the upload route alone.
   fastify.removeContentTypeParser(['text/plain']);

@@ -6,7 +6,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyBodyParser, FastifyInstance } from 'fastify';
 import { ThrottledLogger } from '../logging/throttled-logger.js';
 import { PROBLEM_CONTENT_TYPE, ProblemException, type ProblemDetails } from './problem.js';
-import { registerSecurityHeaders } from './security-headers.js';
+import { registerSecurityHeaders, type SecurityHeaders } from './security-headers.js';
 import { registerRateLimit, type RateLimitConfig } from './rate-limit.js';
 import { registerRequestGate } from './request-gate.js';
 import { LOOPBACK_ONLY, type AuthConfig } from '../auth/auth.config.js';
@@ -73,9 +73,12 @@ export function timeoutServerOptions(requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_
   };
 }
 
-/** Rate limit, security headers (helmet), the CORS allow-list and the request gate; registered before any route. */
-export async function applyHttpHardening(app: NestFastifyApplication, { corsOrigins = [], rateLimit = false, auth = LOOPBACK_ONLY }: HttpHardeningOptions): Promise<void> {
-  registerSecurityHeaders(app, { contentSecurityPolicy: CONTENT_SECURITY_POLICY });
+/**
+ * Rate limit, security headers (helmet), the CORS allow-list and the request gate; registered
+ * before any route. Returns the security headers, for routes that write their answers themselves.
+ */
+export async function applyHttpHardening(app: NestFastifyApplication, { corsOrigins = [], rateLimit = false, auth = LOOPBACK_ONLY }: HttpHardeningOptions): Promise<SecurityHeaders> {
+  const security = registerSecurityHeaders(app, { contentSecurityPolicy: CONTENT_SECURITY_POLICY });
   if (corsOrigins.length > 0) {
     await app.register(cors, {
       origin: corsOrigins,
@@ -91,6 +94,7 @@ export async function applyHttpHardening(app: NestFastifyApplication, { corsOrig
   logAbortedRequests(app);
   // Without a listener Node answers an unsupported Expect with a bare 417, outside every filter.
   app.getHttpServer().on('checkExpectation', answerExpectationFailed);
+  return security;
 }
 
 const abortLogger = new ThrottledLogger(new Logger('Http'));

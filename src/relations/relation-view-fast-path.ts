@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction, RouteOption
 import type { AuthConfig } from '../auth/auth.config.js';
 import type { CountryCode } from '../domain/countries.js';
 import { pairFaults } from '../domain/relation-pair.js';
+import type { SecurityHeaders } from '../http/security-headers.js';
 import { occurrenceError } from '../http/validators.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import type { TimeTravel } from '../time/perspective.js';
@@ -28,17 +29,17 @@ const TRAVEL_PARAMETERS = new Set(['asOf', 'knownAt']);
  * of at most asOf and knownAt each a valid date (the validation pipe would accept it). The answer
  * is the controller's own (`RelationsController.views`), so ETag, Cache-Control, the kept
  * serialised views and the body are one code path. A view kept (relation-view-kept.ts) is
- * answered synchronously. The global hooks (security headers, CORS, the request gate) and the
- * route's rate limit have already run; the answer goes through the route's onSend hooks
- * (compression) unless they would leave it as it is, when it is written on Node's response
- * (relation-view-raw-reply.ts). Anything else — a 404, a bad date, asOf in the future — falls
+ * answered synchronously. The global hooks (CORS, the request gate) and the route's rate limit
+ * have already run; the answer goes through the route's onSend hooks (security headers,
+ * compression) unless they would leave it as it is, when it is written on Node's response in
+ * one writeHead with the security headers (relation-view-raw-reply.ts). Anything else — a 404, a bad date, asOf in the future — falls
  * through to Nest, whose filter words the problem. test/e2e/relation-view-fast-path.e2e-spec.ts
  * holds the two paths to the same bytes and headers.
  */
-export function registerRelationFastPaths(app: NestFastifyApplication, auth: AuthConfig, corsOrigins: readonly string[] = []): void {
+export function registerRelationFastPaths(app: NestFastifyApplication, security: SecurityHeaders, auth: AuthConfig, corsOrigins: readonly string[] = []): void {
   if (auth.readsRequireKey) return;
   const corsConfigured = corsOrigins.length > 0;
-  const send = (request: FastifyRequest, reply: FastifyReply, answer: ServedRelationView): void => sendServed(request, reply, answer, corsConfigured);
+  const send = (request: FastifyRequest, reply: FastifyReply, answer: ServedRelationView): void => sendServed(request, reply, answer, corsConfigured, security.flat);
   let controller: RelationsController | undefined;
   let projections: ProjectionRunner | undefined;
   const listFastPath = relationListFastPath(() => {
@@ -76,6 +77,8 @@ export function registerRelationFastPaths(app: NestFastifyApplication, auth: Aut
       if (route.method !== 'GET') return;
       const hook = route.url === VIEW_ROUTE ? fastPath : route.url === LIST_ROUTE ? listFastPath : undefined;
       if (hook === undefined) return;
+      // The raw writer sends the security headers in its one writeHead; every other answer of the route gets them in onSend.
+      security.deferTo(route);
       const existing = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
       route.onRequest = [...existing, hook] as RouteOptions['onRequest'];
     });

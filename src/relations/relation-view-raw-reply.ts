@@ -7,8 +7,8 @@ import type { ServedRelationView } from './relation-view-answer.js';
  * hooks and its send bookkeeping: only when those hooks would leave it as it is. That is when
  * compression would not touch it (no Accept-Encoding at all, or a body under the threshold, as
  * @fastify/compress decides) and no earlier hook left headers on Fastify's reply rather than on
- * Node's response — only @fastify/cors does, so not when CORS_ORIGINS is set. Security headers
- * are already on Node's response (security-headers.ts sets them there).
+ * Node's response — only @fastify/cors does, so not when CORS_ORIGINS is set. The security
+ * headers are left to the route's onSend hook or to this writer (security-headers.ts `deferTo`).
  */
 function writesRaw(request: FastifyRequest, answer: ServedRelationView, corsConfigured: boolean): boolean {
   if (corsConfigured) return false;
@@ -16,8 +16,8 @@ function writesRaw(request: FastifyRequest, answer: ServedRelationView, corsConf
 }
 
 /** Sends a relation view or list: on the raw response when nothing after would change it (`writesRaw`), else through Fastify's send. */
-export function sendServed(request: FastifyRequest, reply: FastifyReply, answer: ServedRelationView, corsConfigured: boolean): void {
-  if (writesRaw(request, answer, corsConfigured)) writeRaw(reply, answer);
+export function sendServed(request: FastifyRequest, reply: FastifyReply, answer: ServedRelationView, corsConfigured: boolean, securityHeaders: readonly string[]): void {
+  if (writesRaw(request, answer, corsConfigured)) writeRaw(reply, answer, securityHeaders);
   else sendThroughFastify(reply, answer);
 }
 
@@ -29,20 +29,21 @@ function sendThroughFastify(reply: FastifyReply, answer: ServedRelationView): vo
 }
 
 /**
- * The answer as Fastify would have written it (the same status, headers and bytes, with
- * Content-Length; none on a 304), on the raw response. The reply is hijacked, so Fastify sends
- * nothing more; its onResponse hooks do not run (Nest's only one does nothing without
- * middleware).
+ * The answer as Fastify would have written it (the security headers, then the same status,
+ * headers and bytes, with Content-Length; none on a 304), on the raw response, in one
+ * `writeHead` with a flat list: Node validates each header once there, where a `setHeader` per
+ * header also copied each into its header map first (docs/read-performance.md, fifth pass).
+ * The reply is hijacked, so Fastify sends nothing more; its onResponse hooks do not run (Nest's
+ * only one does nothing without middleware).
  */
-function writeRaw(reply: FastifyReply, answer: ServedRelationView): void {
+function writeRaw(reply: FastifyReply, answer: ServedRelationView, securityHeaders: readonly string[]): void {
   reply.hijack();
-  const raw = reply.raw;
-  raw.statusCode = answer.status;
-  for (const [name, value] of answer.headers) raw.setHeader(name, value);
+  const headers = securityHeaders.slice();
+  for (const [name, value] of answer.headers) headers.push(name, value);
   if (answer.status === 304) {
-    raw.end();
+    reply.raw.writeHead(304, headers).end();
     return;
   }
-  raw.setHeader('content-length', answer.bytes);
-  raw.end(answer.body);
+  headers.push('content-length', String(answer.bytes));
+  reply.raw.writeHead(answer.status, headers).end(answer.body);
 }
