@@ -314,7 +314,7 @@ function reportIncident(command: ReportIncident['data'], state: RelationDecision
     const reason = INCIDENT_CATALOG[type].violation?.(facts, { type, data, atMs });
     if (reason) throw new RelationRuleViolation(`${type} rejected: ${reason}`);
   } else {
-    // Only the incidents the rules see: an imported one the rules do not see is not made again from its compact form.
+    // Only the incidents the rules see: an imported one the rules do not see is not made again from its compact form (stream-history.ts).
     const seen = believedIncidents(eventsOf(state.history, seenByRules)).filter((incident) => seenByRules(incident.type));
     rejectNewViolations(type, seen, [...seen, event]);
   }

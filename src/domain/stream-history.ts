@@ -124,16 +124,22 @@ export function reportedTypeIn(history: StreamHistory | null, incidentId: string
 }
 
 /**
- * The stream's events in append order; with `keepCompact`, only the compacted reports it accepts
- * are made again (the others are left out, with whatever amends them dropping out of a fold for
- * want of its report).
+ * The stream's events in append order. With `whole`, a compacted report of a type it refuses is
+ * only a stand-in: its type and id, in its place — for a fold that then keeps only the types
+ * `whole` accepts (the decider's refolds keep what the rules see). It keeps its place so that a
+ * later report reusing its id (a caller may choose ids) keeps that place, exactly as before.
  */
-export function eventsOf(history: StreamHistory | null, keepCompact: (type: IncidentType) => boolean = () => true): RelationEvent[] {
+export function eventsOf(history: StreamHistory | null, whole: (type: IncidentType) => boolean = () => true): RelationEvent[] {
   const events: RelationEvent[] = [];
   for (let node = history; node; node = node.earlier) {
     const { entry } = node;
     if (!(entry instanceof CompactImportedIncident)) events.push(entry);
-    else if (keepCompact(entry.type)) events.push(entry.toEvent());
+    else events.push(whole(entry.type) ? entry.toEvent() : standIn(entry));
   }
   return events.reverse();
+}
+
+/** Type and id only: never read past the fold that filters it out by its type. */
+function standIn(entry: CompactImportedIncident): IncidentEvent {
+  return { type: entry.type, data: { incidentId: entry.incidentId } } as IncidentEvent;
 }
