@@ -24,6 +24,7 @@ import { applyIncident, believedIncidents, foldFacts, inContext, inContexts, inO
 import { parseOccurrence, referenceInstant } from './occurrence.js';
 import { noFacts, unansweredExpulsions, type Expulsion, type RelationFacts } from './relation-facts.js';
 import { DAY_MS } from './numbers.js';
+import { eventsOf, reportedIn, reportedTypeIn, withEvent, type StreamHistory } from './stream-history.js';
 
 /**
  * The decider of one country pair's stream: which reported incidents the relation accepts, and
@@ -78,12 +79,6 @@ export type ConfirmIncident = Message<'ConfirmIncident', { incidentId: string; n
 
 export type RelationCommand = ReportIncident | CorrectIncident | RetractIncident | ImportCodedEvent | ConfirmIncident;
 
-/** The stream's reports, amendments and confirmations (not its corroborations), newest first, so evolving never copies the history. */
-interface StreamHistory {
-  readonly event: RelationEvent;
-  readonly earlier: StreamHistory | null;
-}
-
 export interface RelationDecisionState {
   readonly history: StreamHistory | null;
   /** The believed incidents folded in occurrence order: what the rules are checked against. */
@@ -130,7 +125,7 @@ function evolveHistoryAndFacts(state: RelationDecisionState, event: RelationEven
   // kept out, it costs nothing — on an import most events are corroborations. A confirmation is
   // kept, since a second one is refused by finding the first.
   if (event.type === 'IncidentCorroborated') return state;
-  const history = { event, earlier: state.history };
+  const history = withEvent(state.history, event);
   if (isEvidence(event)) return { ...state, history };
   if (!isAmendment(event)) {
     if (!seenByRules(event.type)) return { ...state, history };
@@ -142,7 +137,7 @@ function evolveHistoryAndFacts(state: RelationDecisionState, event: RelationEven
   } else if (!amendsIncidentSeenByRules(state.history, event.data.incidentId)) {
     return { ...state, history };
   }
-  const seen = believedIncidents(eventsOf(history)).filter((incident) => seenByRules(incident.type));
+  const seen = believedIncidents(eventsOf(history, seenByRules)).filter((incident) => seenByRules(incident.type));
   return {
     history,
     facts: foldFacts(seen),
@@ -152,25 +147,8 @@ function evolveHistoryAndFacts(state: RelationDecisionState, event: RelationEven
 
 /** Whether the incident an amendment names is of a type the rules see (its report is in the history). */
 function amendsIncidentSeenByRules(history: StreamHistory | null, incidentId: string): boolean {
-  for (let node = history; node; node = node.earlier) {
-    if (isIncidentReport(node.event) && node.event.data.incidentId === incidentId) return seenByRules(node.event.type);
-  }
-  return false;
-}
-
-/** The report of an incident in the history, if there. */
-function reportedIn(history: StreamHistory | null, incidentId: string): IncidentEvent | undefined {
-  for (let node = history; node; node = node.earlier) {
-    if (isIncidentReport(node.event) && node.event.data.incidentId === incidentId) return node.event;
-  }
-  return undefined;
-}
-
-/** The stream's events in append order. */
-function eventsOf(history: StreamHistory | null): RelationEvent[] {
-  const events: RelationEvent[] = [];
-  for (let node = history; node; node = node.earlier) events.push(node.event);
-  return events.reverse();
+  const type = reportedTypeIn(history, incidentId);
+  return type !== undefined && seenByRules(type);
 }
 
 /** The incidents as currently believed (corrections applied, retractions removed), in report order. */
@@ -270,8 +248,9 @@ function confirmIncident(command: ConfirmIncident['data'], state: RelationDecisi
   }
   amendable(state, incidentId, 'IncidentConfirmed');
   for (let node = state.history; node; node = node.earlier) {
-    if (node.event.type === 'IncidentConfirmed' && node.event.data.incidentId === incidentId) {
-      throw new RelationRuleViolation(`IncidentConfirmed rejected: incident ${incidentId} was already confirmed at ${node.event.data.recordedAt}`);
+    const { entry } = node;
+    if (entry.type === 'IncidentConfirmed' && entry.data.incidentId === incidentId) {
+      throw new RelationRuleViolation(`IncidentConfirmed rejected: incident ${incidentId} was already confirmed at ${entry.data.recordedAt}`);
     }
   }
   const { note, source, recordedAt } = command;
@@ -335,7 +314,8 @@ function reportIncident(command: ReportIncident['data'], state: RelationDecision
     const reason = INCIDENT_CATALOG[type].violation?.(facts, { type, data, atMs });
     if (reason) throw new RelationRuleViolation(`${type} rejected: ${reason}`);
   } else {
-    const seen = believedIncidentsOf(state).filter((incident) => seenByRules(incident.type));
+    // Only the incidents the rules see: an imported one the rules do not see is not made again from its compact form (stream-history.ts).
+    const seen = believedIncidents(eventsOf(state.history, seenByRules)).filter((incident) => seenByRules(incident.type));
     rejectNewViolations(type, seen, [...seen, event]);
   }
   return event;
