@@ -35,6 +35,13 @@ interface CodedNode {
    */
   readonly startMs: number;
   readonly endMs: number;
+  /**
+   * The earliest start and latest end of this incident and every one behind it, so a row dated
+   * far from all of them stops the walk there: an import arrives roughly in date order, and a
+   * busy key's list would otherwise be walked whole for every row.
+   */
+  readonly earliestStartMs: number;
+  readonly latestEndMs: number;
   readonly earlier: CodedNode | null;
 }
 
@@ -62,7 +69,10 @@ const keyOf = (actor: string, target: string, cameo: string) => `${actor}>${targ
 function withNode(byKey: ReadonlyMap<string, CodedNode>, key: string, incidentId: string, occurredOn: string): Map<string, CodedNode> {
   const next = new Map(byKey);
   const { startMs, endMs } = parseOccurrence(occurredOn);
-  next.set(key, { incidentId, startMs, endMs, earlier: byKey.get(key) ?? null });
+  const earlier = byKey.get(key) ?? null;
+  const earliestStartMs = earlier === null ? startMs : Math.min(startMs, earlier.earliestStartMs);
+  const latestEndMs = earlier === null ? endMs : Math.max(endMs, earlier.latestEndMs);
+  next.set(key, { incidentId, startMs, endMs, earliestStartMs, latestEndMs, earlier });
   return next;
 }
 
@@ -101,6 +111,8 @@ export function matchingIncident(index: CodedIndex, row: CodedEventKey): string 
   // An incident is filed twice under one key only when a correction moved its code away and back.
   const seen = index.amended.size > 0 ? new Set<string>() : undefined;
   for (let node = index.byKey.get(keyOf(row.actor, row.target, row.cameo)) ?? null; node; node = node.earlier) {
+    // Nothing from here back is within the window (by the dates as filed; a corrected date may differ, so only without amendments).
+    if (seen === undefined && (dayMs - (node.latestEndMs - DAY_MS) > window || node.earliestStartMs - dayMs > window)) break;
     if (seen?.has(node.incidentId)) continue;
     seen?.add(node.incidentId);
     const amended = index.amended.get(node.incidentId);
