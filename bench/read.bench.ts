@@ -1,6 +1,6 @@
 /**
  * `npm run bench:read [-- --big /tmp/bench1m --work /tmp/bench1m-read --rounds 3 --duration 3
- *                       --connections 64 --only seed|big --profile]`
+ *                       --connections 64 --only seed|big --profile --reads page,overview]`
  *
  * How close the read endpoints come to what the machine allows. On two stores — the seed story
  * (a fresh store seeded by `main.js --seed`) and the 1M-event store of `bench:replay` — the real
@@ -13,6 +13,9 @@
  *
  * It prints, per read, the medians over the rounds of req/s, p50 and p99 for both servers and
  * their ratio, then the real server's RSS after the run. It reports; it does not judge.
+ *
+ * `--reads` measures only the reads whose label holds one of its comma-separated words (e.g. `page`
+ * for the first and last page of pairs): a pass on one read need not wait for the others.
  *
  * The big store is never written: `--big` (default /tmp/bench1m, as left by
  * `npm run bench:replay -- --dir /tmp/bench1m --keep`) is copied once, with SQLite's online
@@ -37,6 +40,7 @@ const { values: flags } = parseArgs({
     connections: { type: 'string', default: '64' },
     only: { type: 'string' },
     profile: { type: 'boolean', default: false },
+    reads: { type: 'string' },
   },
 });
 
@@ -151,8 +155,16 @@ async function sequentially(url: string): Promise<Figures & { failures: number }
   return { rps: (latencies.length * 1000) / (performance.now() - started), p50: at(0.5), p99: at(0.99), failures };
 }
 
-async function measureStore(name: string, dir: string, seed: boolean, reads: Read[]): Promise<void> {
+/** The reads `--reads` selects (every read without it). */
+function selected(reads: Read[]): Read[] {
+  if (flags.reads === undefined) return reads;
+  const words = flags.reads.split(',').map((word) => word.trim()).filter(Boolean);
+  return reads.filter((read) => words.some((word) => read.label.includes(word)));
+}
+
+async function measureStore(name: string, dir: string, seed: boolean, allReads: Read[]): Promise<void> {
   log(`${name}:`);
+  const reads = selected(allReads);
   const server = await startServer(dir, seed, name);
   let bare: { url: string; child: ChildProcess } | undefined;
   try {

@@ -17,6 +17,7 @@ import { UuidV7Generator } from './incidents/uuid-v7.js';
 import { SecurityModule, type SecurityOptions } from './http/security.module.js';
 import { IncidentsController } from './incidents/incidents.controller.js';
 import { ProjectionRunner, READ_MODEL_FILE, RESUBSCRIBE_BACKOFF } from './projections/projection-runner.js';
+import { RANKING_AHEAD_OPTIONS, RankingAhead, type RankingAheadOptions } from './projections/ranking-ahead.js';
 import type { BackoffOptions } from './projections/retry-backoff.js';
 import { AdminController } from './admin/admin.controller.js';
 import { AdminImportsController } from './admin/admin-imports.controller.js';
@@ -50,6 +51,8 @@ export interface AppOptions extends SecurityOptions {
   importUploads?: ImportUploadsOptions;
   /** Watches and webhooks: where webhooks may go, evaluation period, retries; defaults suit production. */
   watches?: WatchesOptions;
+  /** When the ranking of every pair for "now" is redone ahead of the pages that slice it (ranking-ahead.ts); false: only in a request. */
+  rankingAhead?: RankingAheadOptions;
 }
 
 /** Closes the store last, once the projection runner has let go of its subscription. */
@@ -75,6 +78,8 @@ export class AppModule {
         ...(options.readiness ? [{ provide: READINESS_BOUNDS, useValue: options.readiness }] : []),
         ...(options.resubscribeBackoff ? [{ provide: RESUBSCRIBE_BACKOFF, useValue: options.resubscribeBackoff }] : []),
         ProjectionRunner,
+        ...(options.rankingAhead !== undefined ? [{ provide: RANKING_AHEAD_OPTIONS, useValue: options.rankingAhead }] : []),
+        RankingAhead,
         ReadinessCheck,
         ...writeSidePorts,
         // One generator for incident and event ids, so the ids this process makes stay in order.

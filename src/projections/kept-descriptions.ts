@@ -14,7 +14,8 @@ export const KEPT_DESCRIPTIONS = 500;
  * - At a fixed instant (asOf or knownAt), the whole description: nothing it is computed from can
  *   change while the ranking holds, so a page of such a ranking is a slice of kept views.
  * - For "now", only the state (counts, facts, first and last incident): it counts every incident
- *   recorded, whatever the instant. The score, the conditions' tension and the top contributors
+ *   recorded, whatever the instant, so the next ranking of "now" takes these states over while
+ *   nothing has been applied to the log since (pair-rankings.ts). The score, the conditions' tension and the top contributors
  *   decay with the clock and are worked out at the exact instant asked.
  */
 export class KeptDescriptions {

@@ -33,7 +33,7 @@ export interface RankedPair {
 export interface PairRanking {
   ranked: RankedPair[];
   countries: CountryCode[];
-  /** What the pages of this ranking have described, kept while it holds. */
+  /** What the pages of this ranking have described, kept while it holds (for "now", the states pass on to the next ranking while nothing is applied). */
   described: KeptDescriptions;
 }
 
@@ -44,6 +44,8 @@ interface KeptRanking {
   /** The instant from which it no longer holds: a minute on, or the first incident coming due, whichever is earlier. */
   staleAtMs: number;
   ranking: PairRanking;
+  /** Whether a request has read it: a ranking nobody reads is not ranked again ahead of time (rankAhead). */
+  asked: boolean;
 }
 
 /**
@@ -65,16 +67,38 @@ export class PairRankings {
     const key = perspectiveKey(perspective);
     const kept = this.kept.get(key);
     if (kept && this.holds(kept, perspective)) {
+      kept.asked = true;
       // Map order is insertion order: a hit moves to the end, so the first is the least recently used.
       this.kept.delete(key);
       this.kept.set(key, kept);
       return kept.ranking;
     }
-    const fresh = this.rank(perspective);
-    this.kept.delete(key);
-    this.kept.set(key, fresh);
-    if (this.kept.size > KEPT_RANKINGS) this.kept.delete(this.kept.keys().next().value!);
+    const fresh = this.rank(perspective, kept);
+    this.keep(key, fresh);
     return fresh.ranking;
+  }
+
+  /**
+   * Ranks "now" again ahead of the requests (ranking-ahead.ts calls it from a timer): when the kept
+   * ranking of `perspective` has been read since it was made and will not hold `leadMs` from now
+   * (its minute runs out, an incident comes due, or the log has advanced), it is ranked afresh at
+   * the perspective's instant, so the next page slices it instead of paying for 5,000 pairs. A
+   * ranking nobody reads lapses. Returns whether it ranked.
+   */
+  rankAhead(perspective: Perspective, leadMs: number): boolean {
+    const key = perspectiveKey(perspective);
+    const kept = this.kept.get(key);
+    if (kept === undefined || !kept.asked || this.holds(kept, { ...perspective, atMs: perspective.atMs + leadMs })) return false;
+    const fresh = this.rank(perspective, kept);
+    fresh.asked = false;
+    this.keep(key, fresh);
+    return true;
+  }
+
+  private keep(key: string, ranking: KeptRanking): void {
+    this.kept.delete(key);
+    this.kept.set(key, ranking);
+    if (this.kept.size > KEPT_RANKINGS) this.kept.delete(this.kept.keys().next().value!);
   }
 
   private holds(kept: KeptRanking, perspective: Perspective): boolean {
@@ -83,7 +107,8 @@ export class PairRankings {
     return perspective.atMs >= kept.atMs && perspective.atMs < kept.staleAtMs;
   }
 
-  private rank(perspective: Perspective): KeptRanking {
+  /** `previous`: the ranking it replaces, whose states of "now" still hold if nothing was applied since (they do not depend on the instant). */
+  private rank(perspective: Perspective, previous?: KeptRanking): KeptRanking {
     const { atMs, asOfMs, knownAtMs, evidence } = perspective;
     const ranked: RankedPair[] = [];
     const countries = new Set<CountryCode>();
@@ -100,11 +125,14 @@ export class PairRankings {
       ranked.push({ entry, rank: LEVEL_RANK.get(level)!, level, score, latestAt: index.latestBy(atMs), key: `${entry.a},${entry.b}` });
     }
     ranked.sort((x, y) => y.rank - x.rank || y.score - x.score || y.latestAt - x.latestAt || x.key.localeCompare(y.key));
+    const fixed = asOfMs !== undefined || knownAtMs !== undefined;
+    const described = !fixed && previous?.events === this.rows.events ? previous.ranking.described : new KeptDescriptions(fixed);
     return {
       events: this.rows.events,
       atMs,
       staleAtMs: Math.min(atMs + NOW_RANKING_MS, nextIncidentMs),
-      ranking: { ranked, countries: [...countries].sort(), described: new KeptDescriptions(asOfMs !== undefined || knownAtMs !== undefined) },
+      ranking: { ranked, countries: [...countries].sort(), described },
+      asked: true,
     };
   }
 }

@@ -2,6 +2,7 @@ import type { Beliefs } from './beliefs.js';
 import type { IncidentDocuments } from './incident-documents.js';
 import type { IncidentRows } from './incident-rows.js';
 import type { KeptEarliestIncidents } from './kept-earliest-incidents.js';
+import type { KeptNextIncident } from './kept-next-incident.js';
 import type { PairRankings } from './pair-rankings.js';
 
 /** What every query reads: the storage, what is believed of it, and the documents in the store. */
@@ -13,6 +14,8 @@ export interface ReadSide {
   rankings: PairRankings;
   /** The earliest incident per country and knownAt, kept until the log advances. */
   earliest: KeptEarliestIncidents;
+  /** The first incident of any pair coming due after an instant, kept per log position. */
+  nextIncident: KeptNextIncident;
   comparePositions: (a: string, b: string) => number;
 }
 

@@ -8,6 +8,7 @@ import { IncidentDirectory } from './incident-directory.js';
 import { IncidentDocuments, type EventReader } from './incident-documents.js';
 import { IncidentRows, type ReadModelParts } from './incident-rows.js';
 import { KeptEarliestIncidents } from './kept-earliest-incidents.js';
+import { KeptNextIncident } from './kept-next-incident.js';
 import { PairRankings } from './pair-rankings.js';
 import { incidentById, type RecordedIncident } from './queries/incident.query.js';
 import { incidentsPage, type IncidentFilter } from './queries/incidents-page.query.js';
@@ -55,6 +56,7 @@ export class RelationsReadModel {
       documents: new IncidentDocuments(this.rows, beliefs, readEvents),
       rankings: new PairRankings(this.rows, beliefs),
       earliest: new KeptEarliestIncidents(this.rows),
+      nextIncident: new KeptNextIncident(this.rows, beliefs),
       comparePositions,
     };
     this.integrity = new ReadModelHash(this.rows, beliefs);
@@ -125,6 +127,16 @@ export class RelationsReadModel {
   /** One page of relations(), in the same order, with only the page described in full. */
   relationPage(filter: RelationFilter, perspective: Perspective, page: PageRequest): Promise<RelationPage> {
     return relationPage(this.side, filter, perspective, page);
+  }
+
+  /** Reference instant of the first incident of any pair, as believed now, after `atMs` (Infinity when none): what a kept answer of now over several pairs may not outlive. */
+  nextIncidentAfter(atMs: number): number {
+    return this.side.nextIncident.after(atMs);
+  }
+
+  /** Ranks the pairs from `perspective` again if its kept ranking is read and will not hold `leadMs` from now (pair-rankings.ts); whether it ranked. */
+  rankAhead(perspective: Perspective, leadMs: number): boolean {
+    return this.side.rankings.rankAhead(perspective, leadMs);
   }
 
   /** The pair's score at each instant: a sparkline. */

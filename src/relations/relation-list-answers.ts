@@ -57,8 +57,7 @@ function keyOf(query: ListRelationsQuery): string {
 
 /** A list of now holds for a second, and never past the first incident of any pair coming due (which would add to a score). */
 function heldWhileCurrent(readModel: RelationsReadModel, perspective: Perspective): Pick<KeptList, 'heldFromMs' | 'staleAtMs'> {
-  // Every incident, whatever the evidence filter: an earlier bound, never a later one, and each pair's index of now is kept (a filtered one is built per call).
-  let due = Infinity;
-  for (const [a, b] of readModel.pairs()) due = Math.min(due, readModel.pairIndex(a, b)?.index.nextAfter(perspective.atMs) ?? Infinity);
+  // Every incident, whatever the evidence filter: an earlier bound, never a later one; the read model keeps it per log position.
+  const due = readModel.nextIncidentAfter(perspective.atMs);
   return { heldFromMs: perspective.atMs, staleAtMs: Math.min(perspective.atMs + CURRENT_VIEW_REUSE_MS, due) };
 }
