@@ -8,6 +8,7 @@ import { IncidentDirectory } from './incident-directory.js';
 import { IncidentDocuments, type EventReader } from './incident-documents.js';
 import { IncidentRows, type ReadModelParts } from './incident-rows.js';
 import { KeptEarliestIncidents } from './kept-earliest-incidents.js';
+import { KeptMonthOpenings, type MonthOpening } from './kept-month-openings.js';
 import { KeptNextIncident } from './kept-next-incident.js';
 import { PairRankings } from './pair-rankings.js';
 import { incidentById, type RecordedIncident } from './queries/incident.query.js';
@@ -57,6 +58,7 @@ export class RelationsReadModel {
       rankings: new PairRankings(this.rows, beliefs),
       earliest: new KeptEarliestIncidents(this.rows),
       nextIncident: new KeptNextIncident(this.rows, beliefs),
+      monthOpenings: new KeptMonthOpenings(this.rows),
       comparePositions,
     };
     this.integrity = new ReadModelHash(this.rows, beliefs);
@@ -137,6 +139,11 @@ export class RelationsReadModel {
   /** Ranks the pairs from `perspective` again if its kept ranking is read and will not hold `leadMs` from now (pair-rankings.ts); whether it ranked. */
   rankAhead(perspective: Perspective, leadMs: number): boolean {
     return this.side.rankings.rankAhead(perspective, leadMs);
+  }
+
+  /** The opening of the month under way (months.query.ts), kept until the log advances or an incident of the month comes due. */
+  keptMonthOpening(a: CountryCode, b: CountryCode, perspective: Perspective, monthStartMs: number, to: number, open: () => MonthOpening): MonthOpening {
+    return this.side.monthOpenings.of(a, b, perspective, monthStartMs, to, open);
   }
 
   /** The pair's score at each instant: a sparkline. */

@@ -6,12 +6,16 @@ import { judgeMonth, type MonthEnd, type MonthJudgement } from '../../domain/mon
 import type { RelationIndex } from '../../domain/relation-index.js';
 import { DAY_MS, round } from '../../domain/numbers.js';
 import type { Perspective } from '../read-side.js';
+import type { MonthOpening } from '../kept-month-openings.js';
 import type { PairIndex } from './pair-index.query.js';
 
-/** Where a pair's index comes from (the read model). */
+/** Where a pair's index comes from (the read model), and where the opening (kept-month-openings.ts) of a month under way may be kept. */
 export interface PairIndexes {
   pairIndex(a: CountryCode, b: CountryCode, knownAtMs?: number, evidence?: EvidenceFilter): PairIndex | undefined;
+  /** The month's opening for the pair from a perspective, kept while it holds (kept-month-openings.ts), or `open()`. */
+  keptMonthOpening?(a: CountryCode, b: CountryCode, perspective: Perspective, monthStartMs: number, to: number, open: () => MonthOpening): MonthOpening;
 }
+
 
 /** A calendar month to judge: its first instant, and the instant it is judged at (its end, or now for the month under way). */
 export interface MonthSpan {
@@ -32,15 +36,21 @@ export function monthlyJudgements(
 ): MonthJudgement[] | undefined {
   const pair = readModel.pairIndex(a, b, knownAtMs, evidence);
   if (!pair) return undefined;
-  const { index, typeOf } = pair;
-  return months.map(({ month, startMs, endMs }) => {
-    const from = index.occurredBy(startMs - 1);
-    const to = index.occurredBy(endMs);
-    let conflict = 0;
-    for (const i of index.sortedBetween(from, to)) if (isConflict(typeOf(i))) conflict++;
-    const before = monthEnd(index, startMs - 1);
-    return judgeMonth(month, before, monthEnd(index, endMs), { conflict, cooperation: to - from - conflict }, peakOf(index, from, to, before.score, month));
-  });
+  return months.map((span) => judged(pair.index, span, monthOpening(pair, span)));
+}
+
+/** The month's opening (see MonthOpening), up to `span.endMs`. */
+function monthOpening({ index, typeOf }: PairIndex, { month, startMs, endMs }: MonthSpan): MonthOpening {
+  const from = index.occurredBy(startMs - 1);
+  const to = index.occurredBy(endMs);
+  let conflict = 0;
+  for (const i of index.sortedBetween(from, to)) if (isConflict(typeOf(i))) conflict++;
+  const before = monthEnd(index, startMs - 1);
+  return { from, to, conflict, before, peak: peakOf(index, from, to, before.score, month) };
+}
+
+function judged(index: RelationIndex, { month, endMs }: MonthSpan, { from, to, conflict, before, peak }: MonthOpening): MonthJudgement {
+  return judgeMonth(month, before, monthEnd(index, endMs), { conflict, cooperation: to - from - conflict }, peak);
 }
 
 /**
@@ -63,7 +73,11 @@ function peakOf(index: RelationIndex, from: number, to: number, scoreBefore: num
 export function monthSoFar(readModel: PairIndexes, a: CountryCode, b: CountryCode, perspective: Perspective): MonthJudgement | undefined {
   const at = new Date(perspective.atMs);
   const span = { month: perspective.atIso.slice(0, 7), startMs: Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1), endMs: perspective.atMs };
-  return monthlyJudgements(readModel, a, b, [span], perspective.knownAtMs, perspective.evidence)?.[0];
+  const pair = readModel.pairIndex(a, b, perspective.knownAtMs, perspective.evidence);
+  if (!pair) return undefined;
+  const open = () => monthOpening(pair, span);
+  const to = pair.index.occurredBy(span.endMs);
+  return judged(pair.index, span, readModel.keptMonthOpening ? readModel.keptMonthOpening(a, b, perspective, span.startMs, to, open) : open());
 }
 
 /** The calendar months from `fromMonth` to `toMonth` (YYYY-MM), the last judged up to `nowMs` if it is under way. */
