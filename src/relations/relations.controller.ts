@@ -122,41 +122,32 @@ export class RelationsController {
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RelationListResponse | string> {
-    const T: number[] = [performance.now()];
     await this.awaitPosition(query.minPosition);
     const readModel = this.projections.readModel;
     const csv = wantsCsv(query.format, accept);
     const kept = csv ? undefined : this.lists.kept(readModel, query);
     if (kept !== undefined) {
       reply.header('content-type', JSON_TYPE);
-      if (process.env.PAGE_TIMING) (await import('node:fs')).appendFileSync(process.env.PAGE_TIMING, `kept ${query.offset ?? '-'} ${(performance.now() - T[0]).toFixed(2)}\n`);
       return kept.body;
     }
     // Counted before the list is worked out (it awaits the store): an event applied meanwhile makes the kept list stale, never the reverse.
     const events = readModel.eventCount;
     const perspective = { ...perspectiveOf(query, this.clock), evidence: evidenceFilterOf(query) };
     const paged = query.limit !== undefined || query.offset !== undefined;
-    T.push(performance.now());
     const page = paged ? await readModel.relationPage(query, perspective, pageOf(query)) : undefined;
-    T.push(performance.now());
     const views = page ? page.views : await readModel.relations(query, perspective);
     const items = views.map((view) => ({
       ...withNames(view),
       thisMonth: monthSoFar(readModel, view.pair[0], view.pair[1], perspective) ?? null,
     }));
-    T.push(performance.now());
     // So an empty list before the log's first incident can say so, and offer that date.
     const first = readModel.firstIncidentAt(query.country, perspective.knownAtMs);
-    T.push(performance.now());
     const firstIncidentOn = first === undefined ? null : new Date(first).toISOString().slice(0, 10);
     if (csv) return sendCsv(reply, `relations-${perspective.atIso.slice(0, 10)}.csv`, toCsv(RELATION_COLUMNS, items));
     const common = { at: perspective.atIso, asOf: query.asOf ?? null, knownAt: query.knownAt ?? null, firstIncidentOn };
     const list: RelationListResponse = page ? { ...common, total: page.total, ...pageOf(query), items } : { ...common, total: items.length, items };
     reply.header('content-type', JSON_TYPE);
-    const kb = this.lists.keep(readModel, query, perspective, events, list);
-    T.push(performance.now());
-    if (process.env.PAGE_TIMING) (await import('node:fs')).appendFileSync(process.env.PAGE_TIMING, `miss ${query.offset ?? '-'} ${(T[T.length - 1] - T[0]).toFixed(2)} ${T.slice(1).map((t, i) => (t - T[i]).toFixed(2)).join(' ')}\n`);
-    return kb;
+    return this.lists.keep(readModel, query, perspective, events, list);
   }
 
   @Get(':a/:b')

@@ -34,9 +34,7 @@ export interface RelationPage {
  * what makes a page of 5,000 pairs cost a page.
  */
 export async function relationPage(side: ReadSide, filter: RelationFilter, perspective: Perspective, page: PageRequest): Promise<RelationPage> {
-  const T0 = performance.now();
   const { ranked, countries, described } = side.rankings.of(perspective);
-  if (process.env.PAGE_TIMING) (await import('node:fs')).appendFileSync(process.env.PAGE_TIMING, `rank ${(performance.now() - T0).toFixed(2)}\n`);
   const matching =
     filter.country === undefined && filter.level === undefined
       ? ranked
