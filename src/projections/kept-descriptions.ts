@@ -15,8 +15,9 @@ export const KEPT_DESCRIPTIONS = 500;
  *   change while the ranking holds, so a page of such a ranking is a slice of kept views.
  * - For "now", only the state (counts, facts, first and last incident): it counts every incident
  *   recorded, whatever the instant, so the next ranking of "now" takes these states over while
- *   nothing has been applied to the log since (pair-rankings.ts). The score, the conditions' tension and the top contributors
- *   decay with the clock and are worked out at the exact instant asked.
+ *   nothing has been applied to the log since (pair-rankings.ts). The score, the conditions'
+ *   tension and the top contributors decay with the clock and are worked out at the exact instant
+ *   asked.
  */
 export class KeptDescriptions {
   private readonly views = new Map<PairEntry, RelationView>();

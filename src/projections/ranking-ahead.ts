@@ -1,4 +1,4 @@
-import { Inject, Injectable, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { CLOCK, type Clock } from '../clock.js';
 import { ProjectionRunner } from './projection-runner.js';
 
@@ -7,9 +7,9 @@ export type RankingAheadOptions = { everyMs: number; leadMs: number } | false;
 export const RANKING_AHEAD_OPTIONS = Symbol('RankingAheadOptions');
 
 /**
- * Ranking every pair of the 1M store for "now" takes 60–300 ms (more under load), and a ranking of
- * now holds a minute (pair-rankings.ts): the request that found it lapsed paid for all of it, which
- * was the slow tail of the first page. Checked every 5 s, the ranking is redone 15 s before it
+ * Ranking every pair of the 1M store for "now" takes 90–230 ms (more under load), and a ranking of
+ * now holds a minute (pair-rankings.ts): the request that found it lapsed paid for all of it, the
+ * slowest request of a minute of pages (docs/page-latency.md). Checked every 5 s, the ranking is redone 15 s before it
  * would lapse — or after the log has advanced — by a timer, between requests. Only a ranking
  * that pages have read since it was made is redone, so an idle server ranks nothing, and the
  * check asks the live read model each time, so a rebuild needs nothing of it.
@@ -19,6 +19,7 @@ export const DEFAULT_RANKING_AHEAD: RankingAheadOptions = { everyMs: 5_000, lead
 @Injectable()
 export class RankingAhead implements OnApplicationBootstrap, OnApplicationShutdown {
   private timer?: NodeJS.Timeout;
+  private readonly logger = new Logger(RankingAhead.name);
 
   constructor(
     private readonly runner: ProjectionRunner,
@@ -35,7 +36,14 @@ export class RankingAhead implements OnApplicationBootstrap, OnApplicationShutdo
     if (this.options === false) return;
     const { everyMs, leadMs } = this.options;
     // unref: the timer alone never keeps the process alive.
-    this.timer = setInterval(() => this.check(leadMs), everyMs).unref();
+    this.timer = setInterval(() => {
+      // A throw in a timer would end the process; a failed ranking ahead only leaves the work to the next page.
+      try {
+        this.check(leadMs);
+      } catch (error) {
+        this.logger.warn(`Ranking ahead failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }, everyMs).unref();
   }
 
   onApplicationShutdown(): void {

@@ -16,7 +16,6 @@ export interface PairIndexes {
   keptMonthOpening?(a: CountryCode, b: CountryCode, perspective: Perspective, monthStartMs: number, to: number, open: () => MonthOpening): MonthOpening;
 }
 
-
 /** A calendar month to judge: its first instant, and the instant it is judged at (its end, or now for the month under way). */
 export interface MonthSpan {
   /** YYYY-MM */
