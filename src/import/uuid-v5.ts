@@ -19,10 +19,17 @@ export function uuidV5Namer(namespace: string): (name: string) => string {
   buffer.set(parseUuid(namespace), 0);
   const text = Buffer.alloc(36);
   const oneBlockDigest = new Uint8Array(20);
-  return (name) => {
+  /** SHA-1 of namespace and name: in place when they fit one block (every row key), else by crypto. */
+  const digestOf = (name: string): Uint8Array => {
     // 3 bytes per UTF-16 unit is the most UTF-8 can take, so a name within it is never cut short.
-    const bytes = name.length * 3 <= NAME_CAPACITY ? buffer.subarray(0, 16 + buffer.write(name, 16, 'utf8')) : Buffer.concat([buffer.subarray(0, 16), Buffer.from(name, 'utf8')]);
-    const digest = bytes.length <= ONE_BLOCK_MAX_BYTES ? (sha1OneBlock(bytes, bytes.length, oneBlockDigest), oneBlockDigest) : hash('sha1', bytes, 'buffer');
+    if (name.length * 3 > NAME_CAPACITY) return hash('sha1', Buffer.concat([buffer.subarray(0, 16), Buffer.from(name, 'utf8')]), 'buffer');
+    const length = 16 + buffer.write(name, 16, 'utf8');
+    if (length > ONE_BLOCK_MAX_BYTES) return hash('sha1', buffer.subarray(0, length), 'buffer');
+    sha1OneBlock(buffer, length, oneBlockDigest);
+    return oneBlockDigest;
+  };
+  return (name) => {
+    const digest = digestOf(name);
     digest[6] = (digest[6] & 0x0f) | 0x50; // version 5
     digest[8] = (digest[8] & 0x3f) | 0x80; // variant 10xx
     // Written out byte by byte and read back whole: one flat string of 36 characters. Pieces
