@@ -12,11 +12,12 @@ module.exports = {
       severity: 'error',
       comment:
         'src/domain is plain TypeScript over plain data: it imports only itself, no framework, database client or node I/O. ' +
-        'Three libraries stay allowed: i18n-iso-countries (country codes), and class-validator / class-transformer, because ' +
-        "each catalogue entry keeps its details class with its validation rules, so adding an incident type stays one entry.",
+        'Four libraries stay allowed: i18n-iso-countries (country codes); class-validator / class-transformer, because ' +
+        'each catalogue entry keeps its details class with its validation rules, so adding an incident type stays one entry; ' +
+        "and immutable, persistent maps (pure data structures, no I/O) that keep decision states values without copying them.",
       from: { path: '^src/domain/' },
       to: {
-        pathNot: ['^src/domain/', '(^|/)node_modules/(i18n-iso-countries|class-validator|class-transformer)/'],
+        pathNot: ['^src/domain/', '(^|/)node_modules/(i18n-iso-countries|class-validator|class-transformer|immutable)/'],
       },
     },
     {

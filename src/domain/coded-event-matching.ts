@@ -1,3 +1,4 @@
+import { Map as PersistentMap } from 'immutable';
 import { INCIDENT_CATALOG } from './incident-catalog.js';
 import { isAmendment, isEvidence, type IncidentEvent, type RelationEvent } from './incident.js';
 import { DAY_MS } from './numbers.js';
@@ -54,26 +55,27 @@ interface Amended {
 
 /**
  * The pair's incidents by direction and CAMEO code, so a row is matched against the few of its
- * key rather than the whole stream. Persistent (each event makes a new small map, the lists are
- * shared), as decision states are values: a batch decided on a copy leaves the cached state intact.
+ * key rather than the whole stream. Persistent, as decision states are values: a batch decided
+ * on a copy leaves the cached state intact. The maps are immutable's hash array mapped tries, so
+ * a new incident copies a path of small nodes, not the whole map: copying a plain Map of a pair's
+ * keys for every new incident was 3 % of a 1M-row import's main thread, and 64 of the 521 MB a
+ * 100k-row import allocated (docs/importing.md, sixth pass). The lists behind each key are shared.
  */
 export interface CodedIndex {
-  readonly byKey: ReadonlyMap<string, CodedNode>;
-  readonly amended: ReadonlyMap<string, Amended>;
+  readonly byKey: PersistentMap<string, CodedNode>;
+  readonly amended: PersistentMap<string, Amended>;
 }
 
-export const emptyCodedIndex: CodedIndex = { byKey: new Map(), amended: new Map() };
+export const emptyCodedIndex: CodedIndex = { byKey: PersistentMap(), amended: PersistentMap() };
 
 const keyOf = (actor: string, target: string, cameo: string) => `${actor}>${target}>${cameo}`;
 
-function withNode(byKey: ReadonlyMap<string, CodedNode>, key: string, incidentId: string, occurredOn: string): Map<string, CodedNode> {
-  const next = new Map(byKey);
+function withNode(byKey: PersistentMap<string, CodedNode>, key: string, incidentId: string, occurredOn: string): PersistentMap<string, CodedNode> {
   const { startMs, endMs } = parseOccurrence(occurredOn);
   const earlier = byKey.get(key) ?? null;
   const earliestStartMs = earlier === null ? startMs : Math.min(startMs, earlier.earliestStartMs);
   const latestEndMs = earlier === null ? endMs : Math.max(endMs, earlier.latestEndMs);
-  next.set(key, { incidentId, startMs, endMs, earliestStartMs, latestEndMs, earlier });
-  return next;
+  return byKey.set(key, { incidentId, startMs, endMs, earliestStartMs, latestEndMs, earlier });
 }
 
 /** The index after one more event of the stream. */
@@ -84,14 +86,11 @@ export function indexed(index: CodedIndex, event: RelationEvent, reportOf: (inci
     return { ...index, byKey: withNode(index.byKey, keyOf(actor, target, cameoCodeOf(event)), incidentId, occurredOn) };
   }
   const { incidentId } = event.data;
-  const amended = new Map(index.amended);
-  if (event.type === 'IncidentRetracted') {
-    amended.set(incidentId, { ...amended.get(incidentId), retracted: true });
-    return { ...index, amended };
-  }
+  const before = index.amended.get(incidentId);
+  if (event.type === 'IncidentRetracted') return { ...index, amended: index.amended.set(incidentId, { ...before, retracted: true }) };
   const { occurredOn, details } = event.data.changes;
   const cameo = typeof details?.cameo === 'string' ? details.cameo : undefined;
-  amended.set(incidentId, { ...amended.get(incidentId), ...(occurredOn !== undefined ? { occurredOn } : {}), ...(cameo !== undefined ? { cameo } : {}) });
+  const amended = index.amended.set(incidentId, { ...before, ...(occurredOn !== undefined ? { occurredOn } : {}), ...(cameo !== undefined ? { cameo } : {}) });
   const report = cameo === undefined ? undefined : reportOf(incidentId);
   // A corrected code files the incident under its new key too; the old key's entry no longer matches (checked on reading).
   const byKey = report && cameo ? withNode(index.byKey, keyOf(report.actor, report.target, cameo), incidentId, report.occurredOn) : index.byKey;

@@ -91,6 +91,8 @@ export class RelationCommandHandler {
         const events: NewEvent[] = [];
         const decided = new Set<string>();
         let state = stream.state;
+        // One object for the batch, not one per event: the events live until the batch commits.
+        const metadata = options.metadata ?? {};
         for (const { command, eventId } of commands) {
           if (stream.imported.has(eventId) || stream.recorded.has(eventId) || decided.has(eventId)) {
             outcome.alreadyRecorded++;
@@ -99,7 +101,7 @@ export class RelationCommandHandler {
           try {
             const [event] = relationDecider.decide(command, state);
             state = relationDecider.evolve(state, event);
-            events.push({ eventId, type: event.type, data: event.data as unknown as JsonObject, metadata: options.metadata ?? {} });
+            events.push({ eventId, type: event.type, data: event.data as unknown as JsonObject, metadata });
             decided.add(eventId);
           } catch (error) {
             if (!(error instanceof RelationRuleViolation || error instanceof InvalidIncidentDetails)) throw error;
