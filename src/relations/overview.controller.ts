@@ -89,7 +89,7 @@ export class OverviewController {
       limit,
       offset,
       countries,
-      sparkline: { ...span, interval: 'day' },
+      sparkline: { ...span, interval: 'day' as const },
     });
     if (limit > LONGEST_LIST_BUILT_WHOLE) {
       // A page longer than a list built whole (the overview of every pair: 12.8 MB on the 1M store) is sent as each pair is described.
