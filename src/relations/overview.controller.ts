@@ -9,7 +9,7 @@ import { timelineInstants } from '../domain/timeline.js';
 import type { CountryCode } from '../domain/countries.js';
 import type { RelationView } from '../domain/relation-view.js';
 import { overviewColumns } from '../export/export-columns.js';
-import { sendCsv, toCsv, wantsCsv } from '../export/csv.js';
+import { csvChunks, csvHeaders, sendCsv, toCsv, wantsCsv } from '../export/csv.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
 import { ApiProblems } from '../docs/problem.schema.js';
 import { OverviewResponse } from '../docs/responses/overview.responses.js';
@@ -22,7 +22,7 @@ import { ListRelationsQuery, pageOf } from './list-relations.query.js';
 import { withNames } from './named-view.js';
 import { evidenceFilterOf } from './evidence-query.js';
 import { JSON_TYPE } from './relation-view-answer.js';
-import { collected, jsonWithItems, LONGEST_LIST_BUILT_WHOLE, mapped, streamed } from './streamed-list.js';
+import { jsonWithItems, LONGEST_LIST_BUILT_WHOLE, mapped, streamed } from './streamed-list.js';
 
 /** Most days a sparkline may cover: a year, leap day included. */
 export const MAX_SPARKLINE_DAYS = 366;
@@ -95,7 +95,10 @@ export class OverviewController {
       // A page longer than a list built whole (the overview of every pair: 12.8 MB on the 1M store) is sent as each pair is described.
       const sweep = readModel.relationSweep(query, perspective, { limit, offset });
       const items = mapped(sweep.views, itemOf);
-      if (csv) return sendCsv(reply, csvName, toCsv(overviewColumns(span), await collected(items)));
+      if (csv) {
+        csvHeaders(reply, csvName);
+        return streamed(csvChunks(overviewColumns(span), items));
+      }
       reply.header('content-type', JSON_TYPE);
       return streamed(jsonWithItems(head(sweep.total, sweep.countries), items));
     }

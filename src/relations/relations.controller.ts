@@ -23,7 +23,7 @@ import { awaitPosition } from './await-position.js';
 import { ListRelationsQuery, pageOf } from './list-relations.query.js';
 import { withNames } from './named-view.js';
 import { TimeTravelQuery } from './relation-query.js';
-import { EXPORT_FORMATS, FORMAT_DESCRIPTION, sendCsv, toCsv, wantsCsv } from '../export/csv.js';
+import { csvChunks, csvHeaders, EXPORT_FORMATS, FORMAT_DESCRIPTION, sendCsv, toCsv, wantsCsv } from '../export/csv.js';
 import { RELATION_COLUMNS, TIMELINE_COLUMNS } from '../export/export-columns.js';
 import { JSON_TYPE, RelationViewAnswers } from './relation-view-answer.js';
 import { RelationListAnswers } from './relation-list-answers.js';
@@ -152,9 +152,13 @@ export class RelationsController {
     // Every pair: described one at a time, and sent as described when the list is long (streamed-list.ts).
     const sweep = readModel.relationSweep(query, perspective);
     const items = mapped(sweep.views, itemOf);
-    if (csv) return sendCsv(reply, csvName, toCsv(RELATION_COLUMNS, await collected(items)));
+    const long = sweep.total > LONGEST_LIST_BUILT_WHOLE;
+    if (csv) {
+      csvHeaders(reply, csvName);
+      return long ? streamed(csvChunks(RELATION_COLUMNS, items)) : toCsv(RELATION_COLUMNS, await collected(items));
+    }
     const body = jsonWithItems({ ...common, total: sweep.total }, items);
-    if (sweep.total > LONGEST_LIST_BUILT_WHOLE) return streamed(body);
+    if (long) return streamed(body);
     return this.lists.keep(readModel, query, perspective, events, await textOf(body));
   }
 

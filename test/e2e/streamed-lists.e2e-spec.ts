@@ -92,11 +92,24 @@ describe('a list of every pair, streamed', () => {
     }
   });
 
-  it('CSV of every pair is still answered whole', async () => {
-    const response = await t.request('GET', '/relations?format=csv');
-    expect(response.status).toBe(200);
-    expect(response.headers.get('content-type')).toContain('text/csv');
-    expect(response.text.trimEnd().split('\r\n')).toHaveLength(pairCount + 1);
+  it('CSV of every pair, and of the overview of every pair, is streamed too: the header row, then the rows of the pages built whole', async () => {
+    for (const path of ['/relations?asOf=2024-05-31&format=csv', '/relations/overview?asOf=2024-05-31&days=7&limit=5000&format=csv']) {
+      const response = await fetch(`${t.url}${path}`, { headers: { 'accept-encoding': 'identity' } });
+      expect([path, response.status, response.headers.get('transfer-encoding')]).toEqual([path, 200, 'chunked']);
+      expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8; header=present');
+      expect(response.headers.get('content-disposition')).toMatch(/^attachment; filename="(relations|overview)-2024-05-31\.csv"$/);
+      const lines = (await response.text()).split('\r\n');
+      expect(lines).toHaveLength(pairCount + 2);
+      const paged = [];
+      for (let offset = 0; offset < pairCount; offset += LONGEST_LIST_BUILT_WHOLE) {
+        const page = await t.request('GET', `${path.replace('&limit=5000', '')}&limit=${LONGEST_LIST_BUILT_WHOLE}&offset=${offset}`);
+        const [header, ...rows] = page.text.trimEnd().split('\r\n');
+        expect(header).toBe(lines[0]);
+        paged.push(...rows);
+      }
+      expect([path, lines.slice(1, -1)]).toEqual([path, paged]);
+      expect(lines.at(-1)).toBe('');
+    }
   });
 });
 
