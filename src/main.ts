@@ -6,12 +6,14 @@ import { appOptionsFromEnv, listenAddressFromEnv } from './config.js';
 import { redactCredentials } from './event-store/event-store.config.js';
 import { memoryLine } from './logging/memory-log.js';
 import { loadSeeds } from './seeding/seed-loader.js';
+import { limitHeapGrowth } from './startup/heap-growth.js';
 import { listenFailure } from './startup/startup-error.js';
 import { ensureWritableDirectory } from './startup/writable-directory.js';
 
 const logger = new Logger('Demarche');
 
 async function main(): Promise<void> {
+  limitHeapGrowth();
   const options = appOptionsFromEnv(process.env);
   const { eventStore } = options;
   const { port, host } = listenAddressFromEnv(process.env);
