@@ -53,7 +53,8 @@ export class OverviewController {
     summary: 'A page of pairs with their levels, scores and sparklines',
     description:
       'Paged with limit (default 50) and offset, in the order of GET /relations; the filters and asOf/knownAt as there. Try asOf=2023-12-28. ' +
-      'Accept: text/csv or format=csv answers the page as CSV: one row per pair, the columns of GET /relations, then the sparkline as its first and last day and its daily scores, space-separated.',
+      'Accept: text/csv or format=csv answers the page as CSV: one row per pair, the columns of GET /relations, then the sparkline as its first and last day and its daily scores, space-separated. ' +
+      'A page of more than 200 pairs is sent as each pair is described (chunked, no Content-Length); a failure once it has begun cuts the connection before the end of the document.',
   })
   @ApiOkResponse({ type: OverviewResponse })
   @ApiProduces('application/json', 'text/csv')

@@ -115,7 +115,12 @@ export class RelationsController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'Every pair with an incident, highest escalation first', description: 'Try asOf=2023-12-28 for the seed story at its height.' })
+  @ApiOperation({
+    summary: 'Every pair with an incident, highest escalation first',
+    description:
+      'Try asOf=2023-12-28 for the seed story at its height. ' +
+      'Without limit/offset, a list of more than 200 pairs is sent as each pair is described (chunked, no Content-Length); a failure once it has begun cuts the connection before the end of the document.',
+  })
   @ApiOkResponse({ type: RelationListResponse })
   @ApiProduces('application/json', 'text/csv')
   @ApiProblems(400, 503)
