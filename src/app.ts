@@ -5,6 +5,7 @@ import type { LoggerService, LogLevel } from '@nestjs/common';
 import { AppModule, type AppOptions } from './app.module.js';
 import { applyHttpHardening, boundedJsonParser, timeoutServerOptions, type HttpHardeningOptions } from './http/http-hardening.js';
 import { registerCompression } from './http/compression.js';
+import { registerMemoryLog } from './logging/memory-log.js';
 import { registerRawUploadParser } from './http/raw-upload.js';
 import { answerFrameworkError, ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { createValidationPipe } from './http/validation.pipe.js';
@@ -20,6 +21,8 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 export interface CreateAppOptions extends AppOptions, HttpHardeningOptions {
   /** Nest's log levels, none (false), or a logger of the caller's (tests capture the output). */
   logger?: false | LogLevel[] | LoggerService;
+  /** Logs process.memoryUsage() after every response (MEMORY_LOG=1; memory-log.ts). */
+  memoryLog?: (line: string) => void;
   /**
    * false: the search index does not read and follow the log. For processes that answer no
    * searches (`npm run import`): it read back and indexed every imported event, about a sixth of
@@ -52,6 +55,7 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
   // Before app.init(), which registers the routes this attaches to.
   if (options.relationViewFastPath !== false) registerRelationFastPaths(app, securityHeaders, options.auth ?? LOOPBACK_ONLY, options.corsOrigins);
   const fastify = app.getHttpAdapter().getInstance();
+  if (options.memoryLog) registerMemoryLog(fastify, options.memoryLog);
   // Only JSON bodies are accepted (request-gate.ts answers 415 before any parser runs), and raw files on the upload route alone.
   fastify.removeContentTypeParser(['text/plain']);
   app.useBodyParser('application/json', { bodyLimit: BODY_LIMIT_BYTES }, boundedJsonParser(fastify));

@@ -4,20 +4,25 @@ import { createApp, type CreateAppOptions } from './app.js';
 import { checkExposure, LOOPBACK_ONLY } from './auth/auth.config.js';
 import { appOptionsFromEnv, listenAddressFromEnv } from './config.js';
 import { redactCredentials } from './event-store/event-store.config.js';
+import { memoryLine } from './logging/memory-log.js';
 import { loadSeeds } from './seeding/seed-loader.js';
+import { limitHeapGrowth } from './startup/heap-growth.js';
 import { listenFailure } from './startup/startup-error.js';
 import { ensureWritableDirectory } from './startup/writable-directory.js';
 
 const logger = new Logger('Demarche');
 
 async function main(): Promise<void> {
+  limitHeapGrowth();
   const options = appOptionsFromEnv(process.env);
   const { eventStore } = options;
   const { port, host } = listenAddressFromEnv(process.env);
   // Before anything is opened: without keys, binding beyond loopback is refused (exit 1).
   const access = checkExposure(host, options.auth ?? LOOPBACK_ONLY);
   checkDataDir(options);
-  const app = await createApp(options);
+  const memoryLog = process.env.MEMORY_LOG === '1' ? (line: string) => logger.log(line) : undefined;
+  const app = await createApp({ ...options, memoryLog });
+  memoryLog?.(memoryLine('after start-up'));
   if (process.argv.includes('--seed')) {
     const seeded = await loadSeeds(app);
     logger.log(`Seeds: ${seeded.recorded} incidents recorded, ${seeded.alreadyPresent} already present`);

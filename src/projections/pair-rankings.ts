@@ -101,6 +101,18 @@ export class PairRankings {
     if (this.kept.size > KEPT_RANKINGS) this.kept.delete(this.kept.keys().next().value!);
   }
 
+  /**
+   * The ranking at exactly `perspective.atMs`: the kept one when it was ranked then, else a fresh
+   * one, not kept (a sweep of every pair "now" is asked at a new instant each time; keeping it
+   * would push out the minute's ranking the pages use). What a list of every pair is ordered by,
+   * so it is the order of that instant, never a minute old.
+   */
+  at(perspective: Perspective): PairRanking {
+    const kept = this.kept.get(perspectiveKey(perspective));
+    if (kept && kept.atMs === perspective.atMs && this.holds(kept, perspective)) return kept.ranking;
+    return this.rank(perspective).ranking;
+  }
+
   private holds(kept: KeptRanking, perspective: Perspective): boolean {
     if (kept.events !== this.rows.events) return false;
     if (perspective.asOfMs !== undefined || perspective.knownAtMs !== undefined) return kept.atMs === perspective.atMs;

@@ -17,6 +17,7 @@ import { pairIndex, type PairIndex } from './queries/pair-index.query.js';
 import { pairsHeld } from './queries/pairs.query.js';
 import { firstIncidentAt, relationList, type RelationFilter } from './queries/relation-list.query.js';
 import { relationPage, scoresAt, type PageRequest, type RelationPage } from './queries/relation-page.query.js';
+import { relationSweep, type RelationSweep } from './queries/relation-sweep.query.js';
 import { relationFigures, relationOf } from './queries/relation-view.query.js';
 import { timelineOf, type ListedTimelinePoint, type TimelineListing } from './queries/timeline.query.js';
 import { ReadModelHash } from './read-model-hash.js';
@@ -30,6 +31,7 @@ export type { RecordedIncident } from './queries/incident.query.js';
 export type { IncidentFilter } from './queries/incidents-page.query.js';
 export type { RelationFilter } from './queries/relation-list.query.js';
 export type { PageRequest, RelationPage } from './queries/relation-page.query.js';
+export type { RelationSweep } from './queries/relation-sweep.query.js';
 export type { Perspective } from './read-side.js';
 export { READ_MODEL_VERSION } from './relations.projection.js';
 
@@ -144,6 +146,11 @@ export class RelationsReadModel {
   /** The opening of the month under way (months.query.ts), kept until the log advances or an incident of the month comes due. */
   keptMonthOpening(a: CountryCode, b: CountryCode, perspective: Perspective, monthStartMs: number, to: number, open: () => MonthOpening): MonthOpening {
     return this.side.monthOpenings.of(a, b, perspective, monthStartMs, to, open);
+  }
+
+  /** Every pair of relations() (or one page of relationPage()), in the same order, described one at a time as they are read: for answers too long to build whole. */
+  relationSweep(filter: RelationFilter, perspective: Perspective, page?: PageRequest): RelationSweep {
+    return relationSweep(this.side, filter, perspective, page);
   }
 
   /** The pair's score at each instant: a sparkline. */

@@ -39,9 +39,8 @@ export class RelationListAnswers {
     return kept;
   }
 
-  /** Serialises `list` as answered for `query` from `perspective` (worked out when `events` had been applied), keeps it, and returns the text. */
-  keep(readModel: RelationsReadModel, query: ListRelationsQuery, perspective: Perspective, events: number, list: object): string {
-    const body = JSON.stringify(list);
+  /** Keeps `body`, the JSON of the list answered for `query` from `perspective` (worked out when `events` had been applied), and returns it. */
+  keep(readModel: RelationsReadModel, query: ListRelationsQuery, perspective: Perspective, events: number, body: string): string {
     const travelling = query.asOf !== undefined || query.knownAt !== undefined;
     const held = travelling ? { heldFromMs: query.asOf === undefined ? -Infinity : parseOccurrence(query.asOf).startMs, staleAtMs: Infinity } : heldWhileCurrent(readModel, perspective);
     this.lists.set(readModel, keyOf(query), { body, bytes: Buffer.byteLength(body), events, ...held });

@@ -1,5 +1,6 @@
 import { Controller, Get, Headers, Inject, NotFoundException, Param, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { CLOCK, type Clock } from '../clock.js';
@@ -22,10 +23,11 @@ import { awaitPosition } from './await-position.js';
 import { ListRelationsQuery, pageOf } from './list-relations.query.js';
 import { withNames } from './named-view.js';
 import { TimeTravelQuery } from './relation-query.js';
-import { EXPORT_FORMATS, FORMAT_DESCRIPTION, sendCsv, toCsv, wantsCsv } from '../export/csv.js';
+import { csvChunks, csvHeaders, EXPORT_FORMATS, FORMAT_DESCRIPTION, sendCsv, toCsv, wantsCsv } from '../export/csv.js';
 import { RELATION_COLUMNS, TIMELINE_COLUMNS } from '../export/export-columns.js';
 import { JSON_TYPE, RelationViewAnswers } from './relation-view-answer.js';
 import { RelationListAnswers } from './relation-list-answers.js';
+import { collected, jsonWithItems, LONGEST_LIST_BUILT_WHOLE, mapped, streamed, textOf } from './streamed-list.js';
 import { EvidenceQuery, evidenceFilterOf } from './evidence-query.js';
 
 const INTERVALS: TimelineInterval[] = ['day', 'week', 'month'];
@@ -113,7 +115,12 @@ export class RelationsController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'Every pair with an incident, highest escalation first', description: 'Try asOf=2023-12-28 for the seed story at its height.' })
+  @ApiOperation({
+    summary: 'Every pair with an incident, highest escalation first',
+    description:
+      'Try asOf=2023-12-28 for the seed story at its height. ' +
+      'Without limit/offset, a list of more than 200 pairs is sent as each pair is described (chunked, no Content-Length); a failure once it has begun cuts the connection before the end of the document.',
+  })
   @ApiOkResponse({ type: RelationListResponse })
   @ApiProduces('application/json', 'text/csv')
   @ApiProblems(400, 503)
@@ -121,7 +128,7 @@ export class RelationsController {
     @Query() query: ListRelationsQuery,
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<RelationListResponse | string> {
+  ): Promise<string | Readable> {
     await this.awaitPosition(query.minPosition);
     const readModel = this.projections.readModel;
     const csv = wantsCsv(query.format, accept);
@@ -133,21 +140,31 @@ export class RelationsController {
     // Counted before the list is worked out (it awaits the store): an event applied meanwhile makes the kept list stale, never the reverse.
     const events = readModel.eventCount;
     const perspective = { ...perspectiveOf(query, this.clock), evidence: evidenceFilterOf(query) };
-    const paged = query.limit !== undefined || query.offset !== undefined;
-    const page = paged ? await readModel.relationPage(query, perspective, pageOf(query)) : undefined;
-    const views = page ? page.views : await readModel.relations(query, perspective);
-    const items = views.map((view) => ({
-      ...withNames(view),
-      thisMonth: monthSoFar(readModel, view.pair[0], view.pair[1], perspective) ?? null,
-    }));
+    const itemOf = (view: RelationView) => ({ ...withNames(view), thisMonth: monthSoFar(readModel, view.pair[0], view.pair[1], perspective) ?? null });
     // So an empty list before the log's first incident can say so, and offer that date.
     const first = readModel.firstIncidentAt(query.country, perspective.knownAtMs);
     const firstIncidentOn = first === undefined ? null : new Date(first).toISOString().slice(0, 10);
-    if (csv) return sendCsv(reply, `relations-${perspective.atIso.slice(0, 10)}.csv`, toCsv(RELATION_COLUMNS, items));
     const common = { at: perspective.atIso, asOf: query.asOf ?? null, knownAt: query.knownAt ?? null, firstIncidentOn };
-    const list: RelationListResponse = page ? { ...common, total: page.total, ...pageOf(query), items } : { ...common, total: items.length, items };
+    const csvName = `relations-${perspective.atIso.slice(0, 10)}.csv`;
     reply.header('content-type', JSON_TYPE);
-    return this.lists.keep(readModel, query, perspective, events, list);
+    if (query.limit !== undefined || query.offset !== undefined) {
+      const page = await readModel.relationPage(query, perspective, pageOf(query));
+      const items = page.views.map(itemOf);
+      if (csv) return sendCsv(reply, csvName, toCsv(RELATION_COLUMNS, items));
+      const list: RelationListResponse = { ...common, total: page.total, ...pageOf(query), items };
+      return this.lists.keep(readModel, query, perspective, events, JSON.stringify(list));
+    }
+    // Every pair: described one at a time, and sent as described when the list is long (streamed-list.ts).
+    const sweep = readModel.relationSweep(query, perspective);
+    const items = mapped(sweep.views, itemOf);
+    const long = sweep.total > LONGEST_LIST_BUILT_WHOLE;
+    if (csv) {
+      csvHeaders(reply, csvName);
+      return long ? streamed(csvChunks(RELATION_COLUMNS, items)) : toCsv(RELATION_COLUMNS, await collected(items));
+    }
+    const body = jsonWithItems({ ...common, total: sweep.total }, items);
+    if (long) return streamed(body);
+    return this.lists.keep(readModel, query, perspective, events, await textOf(body));
   }
 
   @Get(':a/:b')

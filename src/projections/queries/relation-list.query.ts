@@ -1,36 +1,15 @@
 import type { CountryCode } from '../../domain/countries.js';
 import type { RelationView } from '../../domain/relation-view.js';
-import { LEVEL_RANK } from '../pair-rankings.js';
 import type { Perspective, ReadSide } from '../read-side.js';
-import { describeRelation } from './relation-view.query.js';
+import { relationSweep, type RelationFilter } from './relation-sweep.query.js';
 
-export interface RelationFilter {
-  country?: CountryCode;
-  level?: string;
-}
+export type { RelationFilter } from './relation-sweep.query.js';
 
-
-/** The pairs with incidents from a perspective, most escalated first. */
+/** The pairs with incidents from a perspective, most escalated first, described all at once (relationSweep describes them one at a time). */
 export async function relationList(side: ReadSide, filter: RelationFilter, perspective: Perspective): Promise<RelationView[]> {
   const views: RelationView[] = [];
-  const latestAt = new Map<RelationView, number>();
-  for (const entry of side.rows.pairs) {
-    if (filter.country && entry.a !== filter.country && entry.b !== filter.country) continue;
-    // A sweep of every pair: its documents are not kept (they would flush those read again and again).
-    const view = await describeRelation(side, entry, perspective, undefined, {});
-    if (view.incidentCount === 0) continue;
-    if (filter.level && view.escalation.level !== filter.level) continue;
-    views.push(view);
-    latestAt.set(view, side.beliefs.view(entry, perspective.knownAtMs, perspective.evidence).index.latestBy(perspective.atMs));
-  }
-  // Level first (the bands an analyst reads), then score, then the pair that moved last.
-  return views.sort(
-    (x, y) =>
-      LEVEL_RANK.get(y.escalation.level)! - LEVEL_RANK.get(x.escalation.level)! ||
-      y.escalation.score - x.escalation.score ||
-      (latestAt.get(y) ?? -Infinity) - (latestAt.get(x) ?? -Infinity) ||
-      x.pair.join().localeCompare(y.pair.join()),
-  );
+  for await (const view of relationSweep(side, filter, perspective).views) views.push(view);
+  return views;
 }
 
 /** Reference instant of the earliest incident believed at `knownAtMs` among the pairs with `country` (all pairs by default). */

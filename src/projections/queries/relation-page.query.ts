@@ -2,7 +2,7 @@ import type { CountryCode } from '../../domain/countries.js';
 import type { EvidenceFilter } from '../../domain/evidence-weight.js';
 import type { RelationView } from '../../domain/relation-view.js';
 import type { Perspective, ReadSide } from '../read-side.js';
-import type { RelationFilter } from './relation-list.query.js';
+import { pairsMatching, type PageRequest, type RelationFilter } from './relation-sweep.query.js';
 import { describeRelation } from './relation-view.query.js';
 
 /**
@@ -12,10 +12,7 @@ import { describeRelation } from './relation-view.query.js';
  */
 const READ_AGAIN_PAGE = 100;
 
-export interface PageRequest {
-  limit: number;
-  offset: number;
-}
+export type { PageRequest } from './relation-sweep.query.js';
 
 export interface RelationPage {
   /** Pairs that pass the filter, on every page. */
@@ -35,10 +32,7 @@ export interface RelationPage {
  */
 export async function relationPage(side: ReadSide, filter: RelationFilter, perspective: Perspective, page: PageRequest): Promise<RelationPage> {
   const { ranked, countries, described } = side.rankings.of(perspective);
-  const matching =
-    filter.country === undefined && filter.level === undefined
-      ? ranked
-      : ranked.filter(({ entry, level }) => (!filter.country || entry.a === filter.country || entry.b === filter.country) && (!filter.level || level === filter.level));
+  const matching = pairsMatching(ranked, filter);
   const views: RelationView[] = [];
   const reading = { keep: page.limit <= READ_AGAIN_PAGE };
   for (const { entry } of matching.slice(page.offset, page.offset + page.limit)) views.push(await describeRelation(side, entry, perspective, described, reading));
