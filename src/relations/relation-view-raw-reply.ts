@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { COMPRESSION_THRESHOLD_BYTES } from '../http/compression.js';
+import { sendEncoded } from '../http/kept-encodings.js';
 import type { ServedRelationView } from './relation-view-answer.js';
 
 /**
@@ -12,7 +13,7 @@ import type { ServedRelationView } from './relation-view-answer.js';
  */
 function writesRaw(request: FastifyRequest, answer: ServedRelationView, corsConfigured: boolean): boolean {
   if (corsConfigured) return false;
-  return answer.status === 304 || request.headers['accept-encoding'] === undefined || answer.bytes < COMPRESSION_THRESHOLD_BYTES;
+  return answer.status === 304 || answer.encoded !== undefined || request.headers['accept-encoding'] === undefined || answer.bytes < COMPRESSION_THRESHOLD_BYTES;
 }
 
 /** Sends a relation view or list: on the raw response when nothing after would change it (`writesRaw`), else through Fastify's send. */
@@ -25,7 +26,7 @@ export function sendServed(request: FastifyRequest, reply: FastifyReply, answer:
 function sendThroughFastify(reply: FastifyReply, answer: ServedRelationView): void {
   for (const [name, value] of answer.headers) reply.header(name, value);
   if (answer.status === 304) reply.code(304).send();
-  else reply.send(answer.body);
+  else reply.send(answer.encoded === undefined ? answer.body : sendEncoded(reply, answer.encoded));
 }
 
 /**
@@ -42,6 +43,12 @@ function writeRaw(reply: FastifyReply, answer: ServedRelationView, securityHeade
   for (const [name, value] of answer.headers) headers.push(name, value);
   if (answer.status === 304) {
     reply.raw.writeHead(304, headers).end();
+    return;
+  }
+  if (answer.encoded !== undefined) {
+    // As @fastify/compress leaves a compressed answer: Vary (no CORS here, so no other), Content-Encoding, then the length sent.
+    headers.push('vary', 'accept-encoding', 'content-encoding', answer.encoded.encoding, 'content-length', String(answer.encoded.body.length));
+    reply.raw.writeHead(answer.status, headers).end(answer.encoded.body);
     return;
   }
   headers.push('content-length', String(answer.bytes));

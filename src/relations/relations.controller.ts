@@ -15,6 +15,7 @@ import { TimelineResponse } from '../docs/responses/timeline.responses.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
 import { validationProblem, type FieldError } from '../http/problem.js';
 import { IsCountryCode, IsOccurrenceDate } from '../http/validators.js';
+import { negotiatedEncoding, sendEncoded } from '../http/kept-encodings.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import { monthlyJudgements, monthSoFar, monthSpans } from '../projections/queries/months.query.js';
 import { endOf, perspectiveOf } from '../time/perspective.js';
@@ -121,19 +122,21 @@ export class RelationsController {
     @Query() query: ListRelationsQuery,
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<RelationListResponse | string> {
+  ): Promise<RelationListResponse | string | Buffer> {
     await this.awaitPosition(query.minPosition);
     const readModel = this.projections.readModel;
     const csv = wantsCsv(query.format, accept);
-    const kept = csv ? undefined : this.lists.kept(readModel, query);
+    const paged = query.limit !== undefined || query.offset !== undefined;
+    // A kept page goes with its compressed bytes kept beside it (kept-encodings.ts); every pair's list is left as it was.
+    const encodingOf = paged ? (bytes: number) => negotiatedEncoding(reply.request.headers, bytes) : undefined;
+    const kept = csv ? undefined : this.lists.kept(readModel, query, encodingOf);
     if (kept !== undefined) {
       reply.header('content-type', JSON_TYPE);
-      return kept.body;
+      return kept.encoded === undefined ? kept.body : sendEncoded(reply, kept.encoded);
     }
     // Counted before the list is worked out (it awaits the store): an event applied meanwhile makes the kept list stale, never the reverse.
     const events = readModel.eventCount;
     const perspective = { ...perspectiveOf(query, this.clock), evidence: evidenceFilterOf(query) };
-    const paged = query.limit !== undefined || query.offset !== undefined;
     const page = paged ? await readModel.relationPage(query, perspective, pageOf(query)) : undefined;
     const views = page ? page.views : await readModel.relations(query, perspective);
     const items = views.map((view) => ({
