@@ -7,7 +7,8 @@ import type { ServedRelationView } from './relation-view-answer.js';
  * Whether a relation view may be written straight to Node's response, past Fastify's onSend
  * hooks and its send bookkeeping: only when those hooks would leave it as it is. That is when
  * compression would not touch it (no Accept-Encoding at all, or a body under the threshold, as
- * @fastify/compress decides) and no earlier hook left headers on Fastify's reply rather than on
+ * @fastify/compress decides) or the answer carries its kept compressed bytes (kept-encodings.ts,
+ * sent with the headers the plugin would add), and no earlier hook left headers on Fastify's reply rather than on
  * Node's response — only @fastify/cors does, so not when CORS_ORIGINS is set. The security
  * headers are left to the route's onSend hook or to this writer (security-headers.ts `deferTo`).
  */
