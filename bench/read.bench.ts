@@ -1,6 +1,7 @@
 /**
  * `npm run bench:read [-- --big /tmp/bench1m --work /tmp/bench1m-read --rounds 3 --duration 3
- *                       --connections 64 --only seed|big --profile --reads page,overview]`
+ *                       --connections 64 --only seed|big --profile --reads page,overview
+ *                       --node-flags=--heap-growing-percent=0]`
  *
  * How close the read endpoints come to what the machine allows. On two stores — the seed story
  * (a fresh store seeded by `main.js --seed`) and the 1M-event store of `bench:replay` — the real
@@ -16,6 +17,9 @@
  *
  * `--reads` measures only the reads whose label holds one of its comma-separated words (e.g. `page`
  * for the first and last page of pairs): a pass on one read need not wait for the others.
+ *
+ * `--node-flags` are given to the real server's node (space-separated), e.g. a V8 heap setting to
+ * weigh against the server's own (src/startup/heap-growth.ts: a flag given to node wins).
  *
  * The big store is never written: `--big` (default /tmp/bench1m, as left by
  * `npm run bench:replay -- --dir /tmp/bench1m --keep`) is copied once, with SQLite's online
@@ -41,6 +45,7 @@ const { values: flags } = parseArgs({
     only: { type: 'string' },
     profile: { type: 'boolean', default: false },
     reads: { type: 'string' },
+    'node-flags': { type: 'string' },
   },
 });
 
@@ -96,8 +101,9 @@ interface Measured {
 async function startServer(dir: string, seed: boolean, label: string): Promise<{ url: string; child: ChildProcess; exited: Promise<number | null>; output: () => string }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  const nodeFlags = flags['node-flags']?.split(' ').filter(Boolean) ?? [];
   const profile = flags.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(flags.work!, 'profiles')}`, `--cpu-prof-name=read-${label}.cpuprofile`] : [];
-  const child = spawn(process.execPath, [...profile, serverScript, ...(seed ? ['--seed'] : [])], {
+  const child = spawn(process.execPath, [...profile, ...nodeFlags, serverScript, ...(seed ? ['--seed'] : [])], {
     env: { ...process.env, DATA_DIR: dir, PORT: String(port), HOST: '127.0.0.1', NO_COLOR: '1', EVENT_STORE: 'sqlite', READ_RATE_LIMIT_PER_MINUTE: '100000000' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

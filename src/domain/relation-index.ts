@@ -90,6 +90,8 @@ export class RelationIndex {
   private readonly factsCheckpoints: RelationFacts[] = [noFacts];
   /** The facts of the first `count` factual incidents, last folded (appending later incidents leaves them true). */
   private lastFacts?: { count: number; facts: RelationFacts };
+  /** The conditions last described (`conditionsAt`), with the facts and instant they stand for. */
+  private lastConditions?: { facts: RelationFacts; atMs: number; conditions: readonly StandingCondition[] };
   /** The largest |signed weight × m| of any incident: bounds what an older incident can contribute. */
   private heaviest = 0;
   private lastIndex = -1;
@@ -172,9 +174,18 @@ export class RelationIndex {
     };
   }
 
-  /** The conditions standing at `atMs`, with their tension then. */
-  conditionsAt(atMs: number): StandingCondition[] {
-    return standingConditions(this.factsAsOf(atMs), [this.a, this.b], atMs);
+  /**
+   * The conditions standing at `atMs`, with their tension then. A page describes each pair's view
+   * and its month's end at one instant: the last described are kept, by the facts object and the
+   * instant they were worked out from (all they depend on), so they are described once.
+   */
+  conditionsAt(atMs: number): readonly StandingCondition[] {
+    const facts = this.factsAsOf(atMs);
+    const last = this.lastConditions;
+    if (last !== undefined && last.facts === facts && last.atMs === atMs) return last.conditions;
+    const conditions = standingConditions(facts, [this.a, this.b], atMs);
+    this.lastConditions = { facts, atMs, conditions };
+    return conditions;
   }
 
   /** Reference instants of the `from`-th to before the `to`-th incident in occurrence order. */

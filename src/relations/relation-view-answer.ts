@@ -2,10 +2,12 @@ import type { Clock } from '../clock.js';
 import type { CountryCode } from '../domain/countries.js';
 import { parseOccurrence } from '../domain/occurrence.js';
 import type { RelationResponse } from '../docs/responses/relation.responses.js';
+import { encodedBytes, type EncodedBody } from '../http/kept-encodings.js';
 import { noneMatchHits, revisionETag, timeTravelETag } from '../http/entity-tags.js';
 import { monthSoFar } from '../projections/queries/months.query.js';
 import type { RelationsReadModel } from '../projections/relations.read-model.js';
 import { perspectiveOf, type Perspective, type TimeTravel } from '../time/perspective.js';
+import { encodedCopy } from './encoded-copies.js';
 import { evidenceFilterOf } from './evidence-query.js';
 import { withNames } from './named-view.js';
 import { CURRENT_VIEW_REUSE_MS, holds, keptView, REVALIDATE_CACHE_CONTROL, SETTLED_CACHE_CONTROL, type HeaderList, type KeptView } from './relation-view-kept.js';
@@ -20,7 +22,7 @@ export { JSON_TYPE } from './relation-view-kept.js';
  */
 export type RelationViewAnswer = ServedRelationView | { status: 404 };
 /** An answer with a status line and headers to send: a 304 or the view. */
-export type ServedRelationView = { status: 304; headers: HeaderList } | { status: 200; headers: HeaderList; body: string; bytes: number };
+export type ServedRelationView = { status: 304; headers: HeaderList } | { status: 200; headers: HeaderList; body: string; bytes: number; encoded?: EncodedBody };
 
 /** A validated question about a pair: when (asOf, knownAt) and which incidents count (provenance, minSources). */
 export interface RelationViewQuestion extends TimeTravel {
@@ -34,22 +36,41 @@ export interface RelationViewQuestion extends TimeTravel {
  * long), so a question asked again costs a lookup, not a description and a JSON.stringify.
  */
 export class RelationViewAnswers {
-  private readonly kept = new SerialisedViews<KeptView>((view) => view.bytes + 256);
+  private readonly kept = new SerialisedViews<KeptView>((view) => view.bytes + encodedBytes(view.encoded) + 256);
 
   constructor(private readonly clock: Clock) {}
 
-  /** The answer from a kept view, without computing anything; undefined when none holds (then ask `answer`). */
-  keptAnswer(readModel: RelationsReadModel, a: CountryCode, b: CountryCode, question: RelationViewQuestion, ifNoneMatch: string | string[] | undefined): ServedRelationView | undefined {
+  /**
+   * The answer from a kept view, without computing anything; undefined when none holds (then ask
+   * `answer`). With `encodingOf` (which encoding the request gets for a body of so many bytes, if
+   * any), also the body in that encoding, compressed once and kept beside the JSON.
+   */
+  keptAnswer(
+    readModel: RelationsReadModel,
+    a: CountryCode,
+    b: CountryCode,
+    question: RelationViewQuestion,
+    ifNoneMatch: string | string[] | undefined,
+    encodingOf?: (bytes: number) => EncodedBody['encoding'] | undefined,
+  ): ServedRelationView | undefined {
     const revision = readModel.streamRevision(a, b);
     if (revision === undefined) return undefined;
-    const kept = this.kept.get(readModel, keyOf(a, b, question));
+    const key = keyOf(a, b, question);
+    const kept = this.kept.get(readModel, key);
     const nowMs = this.clock.now().getTime();
     if (kept === undefined || !holds(kept, revision, nowMs)) return undefined;
     const settled = nowMs > kept.settledAfterMs;
     if (ifNoneMatch !== undefined && noneMatchHits(ifNoneMatch, kept.etag)) {
       return { status: 304, headers: settled ? kept.headers.notModifiedSettled : kept.headers.notModified };
     }
-    return { status: 200, headers: settled ? kept.headers.okSettled : kept.headers.ok, body: kept.body, bytes: kept.bytes };
+    const answer = { status: 200, headers: settled ? kept.headers.okSettled : kept.headers.ok, body: kept.body, bytes: kept.bytes } as const;
+    const encoding = encodingOf?.(kept.bytes);
+    return encoding === undefined ? answer : { ...answer, encoded: encodedCopy(this.kept, readModel, key, kept, encoding) };
+  }
+
+  /** Bytes the kept views hold, their compressed copies included. */
+  get bytes(): number {
+    return this.kept.bytes;
   }
 
   async answer(readModel: RelationsReadModel, a: CountryCode, b: CountryCode, question: RelationViewQuestion, ifNoneMatch: string | string[] | undefined): Promise<RelationViewAnswer> {

@@ -4,6 +4,7 @@ import type { AuthConfig } from '../auth/auth.config.js';
 import type { CountryCode } from '../domain/countries.js';
 import { pairFaults } from '../domain/relation-pair.js';
 import type { SecurityHeaders } from '../http/security-headers.js';
+import { negotiatedEncoding } from '../http/kept-encodings.js';
 import { occurrenceError } from '../http/validators.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import type { TimeTravel } from '../time/perspective.js';
@@ -58,7 +59,7 @@ export function registerRelationFastPaths(app: NestFastifyApplication, security:
     const { views } = controller;
     const { readModel } = projections;
     const ifNoneMatch = request.headers['if-none-match'];
-    const kept = views.keptAnswer(readModel, a as CountryCode, b as CountryCode, travel, ifNoneMatch);
+    const kept = views.keptAnswer(readModel, a as CountryCode, b as CountryCode, travel, ifNoneMatch, (bytes) => negotiatedEncoding(request.headers, bytes));
     if (kept !== undefined) return send(request, reply, kept);
     views
       .answer(readModel, a as CountryCode, b as CountryCode, travel, ifNoneMatch)

@@ -1,3 +1,5 @@
+import type { EncodedCopies } from '../http/kept-encodings.js';
+
 /**
  * How long a current view (no asOf, no knownAt) may be answered again from its bytes. Its `at`
  * and figures are exact for the instant they state; over one second a score decays by under
@@ -27,6 +29,8 @@ export interface KeptView {
   /** The view's JSON, and its length in bytes (what Content-Length says). */
   readonly body: string;
   readonly bytes: number;
+  /** The body compressed, per encoding asked for so far (encoded-copies.ts). */
+  readonly encoded: EncodedCopies;
   readonly heldFromMs: number;
   readonly staleAtMs: number;
   /** From this instant on (knownAt, and asOf if given, in the past) the view is cached as immutable. */
@@ -35,14 +39,14 @@ export interface KeptView {
   readonly headers: { readonly ok: HeaderList; readonly notModified: HeaderList; readonly okSettled: HeaderList; readonly notModifiedSettled: HeaderList };
 }
 
-export function keptView(fields: Omit<KeptView, 'headers'>): KeptView {
+export function keptView(fields: Omit<KeptView, 'headers' | 'encoded'>): KeptView {
   const headersFor = (cacheControl: string) => {
     const notModified: HeaderList = [['etag', fields.etag], ['cache-control', cacheControl]];
     return { notModified, ok: [...notModified, ['content-type', JSON_TYPE]] as HeaderList };
   };
   const revalidated = headersFor(REVALIDATE_CACHE_CONTROL);
   const settled = headersFor(SETTLED_CACHE_CONTROL);
-  return { ...fields, headers: { ok: revalidated.ok, notModified: revalidated.notModified, okSettled: settled.ok, notModifiedSettled: settled.notModified } };
+  return { ...fields, encoded: {}, headers: { ok: revalidated.ok, notModified: revalidated.notModified, okSettled: settled.ok, notModifiedSettled: settled.notModified } };
 }
 
 /** Whether `kept` still answers for the pair at `revision` when the clock reads `nowMs`. */

@@ -16,6 +16,7 @@ import { TimelineResponse } from '../docs/responses/timeline.responses.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
 import { validationProblem, type FieldError } from '../http/problem.js';
 import { IsCountryCode, IsOccurrenceDate } from '../http/validators.js';
+import { negotiatedEncoding, sendEncoded } from '../http/kept-encodings.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import { monthlyJudgements, monthSoFar, monthSpans } from '../projections/queries/months.query.js';
 import { endOf, perspectiveOf } from '../time/perspective.js';
@@ -128,14 +129,17 @@ export class RelationsController {
     @Query() query: ListRelationsQuery,
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<string | Readable> {
+  ): Promise<string | Readable | Buffer> {
     await this.awaitPosition(query.minPosition);
     const readModel = this.projections.readModel;
     const csv = wantsCsv(query.format, accept);
-    const kept = csv ? undefined : this.lists.kept(readModel, query);
+    const paged = query.limit !== undefined || query.offset !== undefined;
+    // A kept page goes with its compressed bytes kept beside it (kept-encodings.ts); every pair's list is left as it was.
+    const encodingOf = paged ? (bytes: number) => negotiatedEncoding(reply.request.headers, bytes) : undefined;
+    const kept = csv ? undefined : this.lists.kept(readModel, query, encodingOf);
     if (kept !== undefined) {
       reply.header('content-type', JSON_TYPE);
-      return kept.body;
+      return kept.encoded === undefined ? kept.body : sendEncoded(reply, kept.encoded);
     }
     // Counted before the list is worked out (it awaits the store): an event applied meanwhile makes the kept list stale, never the reverse.
     const events = readModel.eventCount;
@@ -147,7 +151,7 @@ export class RelationsController {
     const common = { at: perspective.atIso, asOf: query.asOf ?? null, knownAt: query.knownAt ?? null, firstIncidentOn };
     const csvName = `relations-${perspective.atIso.slice(0, 10)}.csv`;
     reply.header('content-type', JSON_TYPE);
-    if (query.limit !== undefined || query.offset !== undefined) {
+    if (paged) {
       const page = await readModel.relationPage(query, perspective, pageOf(query));
       const items = page.views.map(itemOf);
       if (csv) return sendCsv(reply, csvName, toCsv(RELATION_COLUMNS, items));

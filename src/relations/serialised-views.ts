@@ -4,6 +4,8 @@ import type { RelationsReadModel } from '../projections/relations.read-model.js'
 /** Most bodies kept, and most bytes: a relation view is 1–3 KB, so this is at most a few MB. */
 const MAX_ENTRIES = 2_000;
 const MAX_BYTES = 8 * 1024 * 1024;
+/** A body over a sixteenth of the budget (every pair of a large store) is not kept: it would push out everything else. */
+const MAX_ENTRY_BYTES = MAX_BYTES / 16;
 
 /**
  * Serialised relation views, by question, each with what it takes to tell whether it still holds
@@ -16,11 +18,12 @@ const MAX_BYTES = 8 * 1024 * 1024;
 export class SerialisedViews<T extends {} = string> {
   private readonly bodies: LRUCache<string, T>;
   private model: RelationsReadModel | undefined;
+  private readonly sizeOf: (entry: T) => number;
 
   /** `sizeOf`: the bytes an entry holds (a string's length by default). */
   constructor(sizeOf: (entry: T) => number = (entry) => (entry as unknown as string).length) {
-    // A body over a sixteenth of the budget (every pair of a large store) is not kept: it would push out everything else.
-    this.bodies = new LRUCache<string, T>({ max: MAX_ENTRIES, maxSize: MAX_BYTES, maxEntrySize: MAX_BYTES / 16, sizeCalculation: (entry) => Math.max(1, sizeOf(entry)) });
+    this.sizeOf = sizeOf;
+    this.bodies = new LRUCache<string, T>({ max: MAX_ENTRIES, maxSize: MAX_BYTES, maxEntrySize: MAX_ENTRY_BYTES, sizeCalculation: (entry) => Math.max(1, sizeOf(entry)) });
   }
 
   get(model: RelationsReadModel, key: string): T | undefined {
@@ -31,6 +34,16 @@ export class SerialisedViews<T extends {} = string> {
   set(model: RelationsReadModel, key: string, body: T): void {
     if (model !== this.model) this.reset(model);
     this.bodies.set(key, body);
+  }
+
+  /** Whether `entry` is within the size one entry may have (lru-cache drops a key set to a larger one). */
+  fits(entry: T): boolean {
+    return Math.max(1, this.sizeOf(entry)) <= MAX_ENTRY_BYTES;
+  }
+
+  /** Bytes held, as the entries' sizes count them. */
+  get bytes(): number {
+    return this.bodies.calculatedSize;
   }
 
   get size(): number {

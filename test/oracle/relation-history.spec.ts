@@ -8,6 +8,7 @@ import { incidentsKnownAt, relationAsOf, relationTimeline, type RecordedRelation
 import { escalationAt } from './escalation.js';
 import { inContext } from '../../src/domain/incident-effects.js';
 import { RelationIndex, type IncidentColumns } from '../../src/domain/relation-index.js';
+import { standingConditions } from '../../src/domain/standing-conditions.js';
 import { describeRelation, scoredIncidents } from './relation-fold.js';
 import { DAY_MS } from '../../src/domain/numbers.js';
 
@@ -292,6 +293,25 @@ describe('RelationIndex', () => {
     const late = [reported('Accusation', '2023-12-10', '2023-12-11T00:00:00Z'), reported('Accusation', '2023-12-01', '2023-12-11T00:00:00Z')];
     const index = RelationIndex.build('AZE', 'FRA', columnsOf(late), 1);
     expect(index.append(1)).toBe(false);
+  });
+
+  it('describes the conditions of an instant asked again, as incidents are appended, as it describes them from scratch', () => {
+    fc.assert(
+      fc.property(fc.array(anIncident, { maxLength: 120 }).map(withAnswers), instants, (incidents, points) => {
+        const scored = scoredIncidents(incidents);
+        const inOrder = incidents.map((incident, i) => ({ incident, atMs: scored[i].atMs })).sort((x, y) => x.atMs - y.atMs).map(({ incident }) => incident);
+        const grown = RelationIndex.build('AZE', 'FRA', columnsOf(inOrder), 0);
+        const atMs = points[points.length - 1] ?? SPAN_START + 200 * DAY_MS;
+        inOrder.forEach((_, i) => {
+          expect(grown.append(i)).toBe(true);
+          // The same instant asked twice, then again after the next incident: what a page asks, and what a new report does to it.
+          expect(grown.conditionsAt(atMs)).toEqual(standingConditions(grown.factsAsOf(atMs), ['AZE', 'FRA'], atMs));
+          expect(grown.conditionsAt(atMs)).toEqual(standingConditions(grown.factsAsOf(atMs), ['AZE', 'FRA'], atMs));
+        });
+        for (const at of points) expect(grown.conditionsAt(at)).toEqual(standingConditions(grown.factsAsOf(at), ['AZE', 'FRA'], at));
+      }),
+      { numRuns: 100 },
+    );
   });
 
   it('names the first incident still to come after any instant (until then a ranking of that instant holds): Infinity when none is', () => {
