@@ -2,6 +2,7 @@ import { jest } from '@jest/globals';
 import { RelationIndex } from '../../src/domain/relation-index.js';
 import { RankingAhead } from '../../src/projections/ranking-ahead.js';
 import { fixedClock, startTestApp, type TestApp } from '../support/test-app.js';
+import { wireReport as report } from '../support/accusation.js';
 
 /**
  * Work for pages of "now" done ahead of the requests or kept between them
@@ -18,15 +19,6 @@ const AHEAD = { everyMs: 20, leadMs: 15_000 };
 
 const clock = fixedClock(NOW);
 let live: TestApp;
-
-const report = (type: string, actor: string, target: string, occurredOn: string, summary: string) => ({
-  type,
-  actor,
-  target,
-  occurredOn,
-  summary,
-  sources: [{ publisher: 'Wire service' }],
-});
 
 beforeEach(async () => {
   clock.set(NOW);

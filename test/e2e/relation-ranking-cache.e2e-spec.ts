@@ -4,6 +4,7 @@ import { RelationIndex } from '../../src/domain/relation-index.js';
 import { RelationCommandHandler } from '../../src/incidents/relation-command-handler.js';
 import { fixedClock, startTestApp, type TestApp } from '../support/test-app.js';
 import { importedAssault } from '../support/imported-assault.js';
+import { wireReport as report } from '../support/accusation.js';
 
 /**
  * Pages of relations slice a ranking of every pair that is kept between requests
@@ -28,15 +29,6 @@ beforeEach(async () => {
 afterEach(async () => {
   jest.restoreAllMocks();
   await live.close();
-});
-
-const report = (type: string, actor: string, target: string, occurredOn: string, summary: string) => ({
-  type,
-  actor,
-  target,
-  occurredOn,
-  summary,
-  sources: [{ publisher: 'Wire service' }],
 });
 
 async function post(path: string, body: object): Promise<string> {

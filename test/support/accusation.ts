@@ -10,6 +10,16 @@ export const accusation = (actor: string, target: string) => ({
   sources: [{ publisher: 'Wire service' }],
 });
 
+/** A report of any type on a given day, from one wire service. */
+export const wireReport = (type: string, actor: string, target: string, occurredOn: string, summary: string) => ({
+  type,
+  actor,
+  target,
+  occurredOn,
+  summary,
+  sources: [{ publisher: 'Wire service' }],
+});
+
 /** Reports an accusation and expects it recorded. */
 export async function postAccusation(app: TestApp, actor: string, target: string): Promise<{ incidentId: string; position: string }> {
   const response = await app.request('POST', '/incidents', accusation(actor, target));
