@@ -13,7 +13,7 @@ import { ensureWritableDirectory } from './startup/writable-directory.js';
 const logger = new Logger('Demarche');
 
 async function main(): Promise<void> {
-  limitHeapGrowth();
+  limitHeapGrowth(process.env.HEAP_GROWING_PERCENT);
   const options = appOptionsFromEnv(process.env);
   const { eventStore } = options;
   const { port, host } = listenAddressFromEnv(process.env);
