@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, type Clock } from '../clock.js';
 import { isCameoCode } from '../domain/cameo-vocabulary.js';
 import { relationStreamId } from '../domain/relation-pair.js';
-import { RelationCommandHandler, type BatchCommand } from '../incidents/relation-command-handler.js';
+import { RelationCommandHandler, type BatchCommand, type DecidedBatch } from '../incidents/relation-command-handler.js';
 import { MalformedRow, type CodedEventRow, type ReadRow } from './coded-event.js';
 import type { EventFormat } from './formats/event-format.js';
 import { readEventFile } from './formats/read-event-file.js';
@@ -39,9 +39,9 @@ interface PendingRow extends BatchCommand {
 
 /**
  * Imports a coded-event file through the decider: each interstate row becomes an
- * ImportCodedEvent command on its pair's stream, and the rows are appended a batch per pair at a
- * time (RelationCommandHandler.handleBatch). Every other row is skipped and counted by reason.
- * The format is detected before anything is read (UnknownFormatError); the file is streamed.
+ * ImportCodedEvent command on its pair's stream, and the rows are decided and appended a batch per
+ * pair at a time (RelationCommandHandler.decideBatch, commitBatch). Every other row is skipped and
+ * counted by reason. The format is detected before anything is read (UnknownFormatError); the file is streamed.
  */
 @Injectable()
 export class EventImporter {
@@ -61,17 +61,36 @@ export class EventImporter {
     let pendingCount = 0;
     /** Rows read up to the last committed batch (the reader runs up to a batch ahead). */
     let rowsCommitted = 0;
+    /** The batch committing, by pair: the next one is decided on the states it leaves. */
+    let inFlight = new Map<string, DecidedBatch<PendingRow>>();
+    let committing: Promise<void> = Promise.resolve();
+    /**
+     * Decides the rows read so far while the batch before commits, then — only once that batch is
+     * durable — appends them: deciding and committing overlap instead of taking turns (at 1M rows
+     * the reader waited ≈ 10 s of ≈ 48 s for the writer). If that commit fails, the rows decided
+     * here are dropped unappended and the import fails with its error, as before; the decisions
+     * never reach the handler's cache, so nothing of them is seen by anyone.
+     */
     const flush = async () => {
       const batches = pending;
       const readThrough = report.rowsRead;
       pending = new Map();
       pendingCount = 0;
-      await Promise.all([...batches].map(([streamId, rows]) => this.appendBatch(streamId, rows, report)));
-      rowsCommitted = readThrough;
-      report.elapsedMs = Date.now() - started;
-      options.onProgress?.(report);
+      const deciding = Promise.all([...batches].map(([streamId, rows]) => this.handler.decideBatch(streamId, rows, inFlight.get(streamId))));
+      // The commit's failure, if any, is the import's: it comes first, as it did before decisions overlapped it.
+      deciding.catch(() => undefined);
+      await committing;
+      const decided = await deciding;
+      if (options.shouldStop?.()) throw new Error(`The import stopped after ${rowsCommitted} rows as the server shut down; import the file again to add the rest`);
+      inFlight = new Map(decided.map((batch) => [batch.streamId, batch]));
+      committing = Promise.all(decided.map((batch) => this.commitBatch(batch, report))).then(() => {
+        rowsCommitted = readThrough;
+        report.elapsedMs = Date.now() - started;
+        options.onProgress?.(report);
+      });
+      // Awaited by the next flush or at the end; until then a failure must not count as unhandled.
+      committing.catch(() => undefined);
     };
-    let committing: Promise<void> = Promise.resolve();
 
     for await (const chunk of file.rowChunks()) {
       for (const row of chunk) {
@@ -83,31 +102,23 @@ export class EventImporter {
         let rows = pending.get(streamId);
         if (!rows) pending.set(streamId, (rows = []));
         rows.push({ command, eventId: eventIdOfRow(dataset, interstate.row.rowKey), line: interstate.row.line });
-        if (++pendingCount >= batchRows) {
-          // One batch commits while the next one's rows are read: the previous must be durable (and
-          // counted) before this one is decided, so that it is decided on the state that batch left.
-          await committing;
-          if (options.shouldStop?.()) throw new Error(`The import stopped after ${rowsCommitted} rows as the server shut down; import the file again to add the rest`);
-          committing = flush();
-          // Awaited above or below; until then a failure must not count as unhandled.
-          committing.catch(() => undefined);
-        }
+        if (++pendingCount >= batchRows) await flush();
       }
     }
-    await committing;
     await flush();
+    await committing;
     return report;
   }
 
-  private async appendBatch(streamId: string, rows: PendingRow[], report: ImportReport): Promise<void> {
-    const outcome = await this.handler.handleBatch(streamId, rows);
+  private async commitBatch(decided: DecidedBatch<PendingRow>, report: ImportReport): Promise<void> {
+    const outcome = await this.handler.commitBatch(decided);
     report.alreadyRecorded += outcome.alreadyRecorded;
     for (const stored of outcome.appended) {
       if (stored.type === 'IncidentCorroborated') report.corroborations++;
       else report.incidentsCreated++;
     }
     if (outcome.refused.length === 0) return;
-    const lineOf = new Map(rows.map((row) => [row.eventId, row.line]));
+    const lineOf = new Map(decided.commands.map((row) => [row.eventId, row.line]));
     for (const { eventId, reason } of outcome.refused) countSkip(report, 'rejected-by-rules', lineOf.get(eventId)!, reason);
   }
 }

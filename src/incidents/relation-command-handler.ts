@@ -1,18 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { IncidentNotFound, InvalidIncidentDetails, RelationRuleViolation } from '../domain/domain-errors.js';
+import { IncidentNotFound, RelationRuleViolation } from '../domain/domain-errors.js';
 import { relationDecider, type RelationCommand } from '../domain/relation.decider.js';
-import { EVENT_STORE, EventIdConflictError, WrongExpectedRevisionError, type EventStore, type JsonObject, type NewEvent, type StoredEvent } from '../event-store/event-store.port.js';
+import { EVENT_STORE, EventIdConflictError, WrongExpectedRevisionError, type EventStore, type JsonObject, type StoredEvent } from '../event-store/event-store.port.js';
+import { basisAfter, basisOf, decideBatchOn, stillHolds, type BatchCommand, type DecidedBatch } from './batch-decision.js';
 import { outcomeOf, RevisionPreconditionFailed, type CommandOptions, type CommandOutcome } from './command-outcome.js';
 import { INCIDENT_DIRECTORY, type IncidentDirectory } from './incident-directory.port.js';
 import { KeyedLock } from './keyed-lock.js';
-import { RelationStreamCache } from './relation-stream-cache.js';
+import { RelationStreamCache, type RelationStream } from './relation-stream-cache.js';
 import { UuidV7Generator } from './uuid-v7.js';
 
-/** One command of a batch, with the event id derived from what it records (a dataset's row). */
-export interface BatchCommand {
-  command: RelationCommand;
-  eventId: string;
-}
+export type { BatchCommand, DecidedBatch };
 
 export interface BatchOutcome {
   appended: StoredEvent[];
@@ -84,42 +81,61 @@ export class RelationCommandHandler {
    * several pairs' batches before recording any of them.
    */
   handleBatch(streamId: string, commands: readonly BatchCommand[], options: BatchOptions = {}): Promise<BatchOutcome> {
-    return this.lock.run(streamId, async () => {
-      for (let attempt = 1, fresh = !this.streams.has(streamId); ; attempt++, fresh = true) {
-        const stream = await this.streams.load(streamId, fresh);
-        const outcome: BatchOutcome = { appended: [], alreadyRecorded: 0, refused: [] };
-        const events: NewEvent[] = [];
-        const decided = new Set<string>();
-        let state = stream.state;
-        // One object for the batch, not one per event: the events live until the batch commits.
-        const metadata = options.metadata ?? {};
-        for (const { command, eventId } of commands) {
-          if (stream.imported.has(eventId) || stream.recorded.has(eventId) || decided.has(eventId)) {
-            outcome.alreadyRecorded++;
-            continue;
-          }
-          try {
-            const [event] = relationDecider.decide(command, state);
-            state = relationDecider.evolve(state, event);
-            events.push({ eventId, type: event.type, data: event.data as unknown as JsonObject, metadata });
-            decided.add(eventId);
-          } catch (error) {
-            if (!(error instanceof RelationRuleViolation || error instanceof InvalidIncidentDetails)) throw error;
-            outcome.refused.push({ eventId, reason: error.message });
-          }
+    const metadata = options.metadata ?? {};
+    if (!options.dryRun) return this.lock.run(streamId, () => this.appendDecided(streamId, commands, metadata, () => undefined));
+    return this.lock.run(streamId, async () => outcomeOfDecision(decideBatchOn(streamId, basisOf(await this.loadCached(streamId)), commands, metadata), []));
+  }
+
+  /**
+   * Decides a batch without appending it, for `commitBatch` to append later: an import decides its
+   * next batch while the one before commits. With `after` (that pair's batch still committing) it
+   * is decided on the state that batch will leave, which stays in the decision — the cache, shared
+   * with every other writer of this process, only ever holds what is durable.
+   */
+  decideBatch<Command extends BatchCommand>(streamId: string, commands: readonly Command[], after?: DecidedBatch, metadata: JsonObject = {}): Promise<DecidedBatch<Command>> {
+    if (after) return Promise.resolve(decideBatchOn(streamId, basisAfter(after), commands, metadata));
+    return this.lock.run(streamId, async () => decideBatchOn(streamId, basisOf(await this.loadCached(streamId)), commands, metadata));
+  }
+
+  /**
+   * Appends a batch from `decideBatch`, as decided when the stream is still exactly what it was
+   * decided on (the batch underneath committed as decided, nobody else wrote); otherwise decided
+   * again on the stream as it is, as handleBatch would. Nothing is appended for a batch whose
+   * caller stops before calling this (the batch underneath failed).
+   */
+  commitBatch<Command extends BatchCommand>(decided: DecidedBatch<Command>): Promise<BatchOutcome> {
+    return this.lock.run(decided.streamId, () => this.appendDecided(decided.streamId, decided.commands, decided.metadata, (stream) => (stillHolds(decided, stream) ? decided : undefined)));
+  }
+
+  /** The pair's stream as cached, read first when it is not. */
+  private loadCached(streamId: string): Promise<RelationStream> {
+    return this.streams.load(streamId, !this.streams.has(streamId));
+  }
+
+  /** Appends the decision (`decidedEarlier`, or one made now on the stream) with the expected revision; a conflict is decided again on a fresh read. Runs under the pair's lock. */
+  private async appendDecided(
+    streamId: string,
+    commands: readonly BatchCommand[],
+    metadata: JsonObject,
+    decidedEarlier: (stream: RelationStream) => DecidedBatch | undefined,
+  ): Promise<BatchOutcome> {
+    for (let attempt = 1, fresh = !this.streams.has(streamId); ; attempt++, fresh = true) {
+      const stream = await this.streams.load(streamId, fresh);
+      const decided = (attempt === 1 && decidedEarlier(stream)) || decideBatchOn(streamId, basisOf(stream), commands, metadata);
+      if (decided.events.length === 0) return outcomeOfDecision(decided, []);
+      try {
+        const appended = await this.store.append(streamId, decided.events, stream.revision < 0 ? 'no_stream' : stream.revision);
+        // Recorded before (another run): the stored events, not this batch's, are the stream's.
+        if (appended.deduplicated) {
+          for (const stored of appended.events) this.streams.remember(stream, stored);
+          return { ...outcomeOfDecision(decided, []), alreadyRecorded: decided.alreadyRecorded + decided.events.length };
         }
-        if (events.length === 0 || options.dryRun) return outcome;
-        try {
-          const appended = await this.store.append(streamId, events, stream.revision < 0 ? 'no_stream' : stream.revision);
-          // Recorded before (another run): the stored events, not this batch's, are the stream's.
-          if (appended.deduplicated) for (const stored of appended.events) this.streams.remember(stream, stored);
-          else this.streams.advance(stream, state, appended.events, events);
-          return { ...outcome, appended: appended.deduplicated ? [] : appended.events, alreadyRecorded: outcome.alreadyRecorded + (appended.deduplicated ? events.length : 0) };
-        } catch (error) {
-          if (!(error instanceof WrongExpectedRevisionError) || attempt === MAX_ATTEMPTS) throw error;
-        }
+        this.streams.advance(stream, decided.state, appended.events, decided.events);
+        return outcomeOfDecision(decided, appended.events);
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError) || attempt === MAX_ATTEMPTS) throw error;
       }
-    });
+    }
   }
 
   /**
@@ -136,6 +152,10 @@ export class RelationCommandHandler {
 function worthRetrying(error: unknown, fresh: boolean): boolean {
   if (error instanceof WrongExpectedRevisionError) return true;
   return !fresh && (error instanceof RelationRuleViolation || error instanceof RevisionPreconditionFailed || error instanceof IncidentNotFound);
+}
+
+function outcomeOfDecision(decided: DecidedBatch, appended: StoredEvent[]): BatchOutcome {
+  return { appended, alreadyRecorded: decided.alreadyRecorded, refused: decided.refused };
 }
 
 function checkPrecondition(streamId: string, revision: number, expected: CommandOptions['expectedRevision']): void {
