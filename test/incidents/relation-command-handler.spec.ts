@@ -175,5 +175,27 @@ describe('the relation command handler', () => {
       expect(dryRun).toEqual({ appended: [], alreadyRecorded: 1, refused: [{ eventId: recall(2).eventId, reason: expect.stringMatching(/already recalled/) }] });
       expect(await store.readStream(STREAM)).toHaveLength(1);
     });
+
+    it('decides a batch on the one still committing, and appends it as decided once that one is durable', async () => {
+      const first = await handler.decideBatch(STREAM, [recall(1), accusation(3)]);
+      const committingFirst = handler.commitBatch(first);
+      const second = await handler.decideBatch(STREAM, [recall(2), accusation(3), accusation(4)], first);
+
+      expect(second).toMatchObject({ alreadyRecorded: 1, refused: [{ eventId: recall(2).eventId }] });
+      expect(await store.readStream(STREAM)).toHaveLength(0);
+      await committingFirst;
+      const appended = await handler.commitBatch(second);
+      expect(appended.appended.map((event) => [event.type, event.revision])).toEqual([['Accusation', 2]]);
+      expect(appended.appended[0].eventId).toBe(accusation(4).eventId);
+    });
+
+    it('decides a batch again when the stream moved after it was decided: a write through the API came first', async () => {
+      const decided = await handler.decideBatch(STREAM, [recall(1), accusation(3)]);
+      await handler.handle(STREAM, aReport('AmbassadorRecalled', { incidentId: incidentId(9) }));
+      const outcome = await handler.commitBatch(decided);
+
+      expect(outcome.refused).toEqual([{ eventId: recall(1).eventId, reason: expect.stringMatching(/already recalled/) }]);
+      expect(outcome.appended.map((event) => [event.eventId, event.revision])).toEqual([[accusation(3).eventId, 1]]);
+    });
   });
 });
