@@ -29,7 +29,7 @@ import { JSON_TYPE, RelationViewAnswers } from './relation-view-answer.js';
 import { RelationListAnswers } from './relation-list-answers.js';
 import { collected, jsonWithItems, LONGEST_LIST_BUILT_WHOLE, mapped, streamed, textOf } from './streamed-list.js';
 import { EvidenceQuery, evidenceFilterOf } from './evidence-query.js';
-import { timelineAnswer } from './timeline-answer.js';
+import { LONGEST_TIMELINE_LISTING_BUILT_WHOLE, timelineAnswer } from './timeline-answer.js';
 
 const INTERVALS: TimelineInterval[] = ['day', 'week', 'month'];
 /** Most points one timeline request may ask for. */
@@ -240,7 +240,7 @@ export class RelationsController {
   @ApiOperation({
     summary: 'Score and level over time, with the number of incidents arriving at each point and the heaviest of them (or all: incidents=all)',
     description:
-      'A timeline listing more than 2,000 incidents (incidents=all over a busy span, or its CSV) is sent point by point as it is read (chunked, no Content-Length); ' +
+      `A timeline listing more than ${LONGEST_TIMELINE_LISTING_BUILT_WHOLE.toLocaleString('en')} incidents (incidents=all over a busy span, or its CSV) is sent point by point as it is read (chunked, no Content-Length); ` +
       'a failure once it has begun cuts the connection before the end of the document.',
   })
   @ApiPairParams()
