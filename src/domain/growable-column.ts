@@ -14,11 +14,21 @@ export class Column<T extends TypedArray> {
 
   push(value: number): void {
     if (this.length === this.data.length) {
-      const grown = new this.Type(this.data.length * 2);
+      // At least 16: a trimmed column may hold nothing.
+      const grown = new this.Type(Math.max(16, this.data.length * 2));
       grown.set(this.data);
       this.data = grown;
     }
     this.data[this.length++] = value;
+  }
+
+  /**
+   * Hands back the capacity beyond the filled part: for a column built whole that seldom grows
+   * after (a pair's index, built at its first read). Doubling leaves up to half of it unused; over
+   * every pair of the 1M store that was tens of MB held for nothing. A push after it grows it again.
+   */
+  trim(): void {
+    if (this.data.length > this.length) this.data = this.data.slice(0, this.length) as T;
   }
 
   /** The filled part, for persisting (a copy, so the live column may keep growing). */

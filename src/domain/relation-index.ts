@@ -118,6 +118,7 @@ export class RelationIndex {
     const sorted = Uint32Array.from({ length: count }, (_, i) => i).sort((x, y) => atMs[x] - atMs[y] || x - y);
     for (const i of sorted) index.push(i, atMs[i]);
     index.lastIndex = count - 1;
+    for (const column of [index.order, index.at, index.pressureWeight, index.checkpointConflict, index.checkpointCooperation, index.checkpointAt, index.checkpointCounts, index.factualAt]) column.trim();
     return index;
   }
 

@@ -206,6 +206,8 @@ export class Beliefs {
       }
       rows.push(row);
     }
+    // Kept with the pair's view for as long as the pair is read: without the doubling's slack.
+    rows.trim();
     return { rows, beliefs };
   }
 

@@ -19,7 +19,7 @@ import { firstIncidentAt, relationList, type RelationFilter } from './queries/re
 import { relationPage, scoresAt, type PageRequest, type RelationPage } from './queries/relation-page.query.js';
 import { relationSweep, type RelationSweep } from './queries/relation-sweep.query.js';
 import { relationFigures, relationOf } from './queries/relation-view.query.js';
-import { timelineOf, type ListedTimelinePoint, type TimelineListing } from './queries/timeline.query.js';
+import { timelineOf, timelineSweep, type ListedTimelinePoint, type TimelineListing, type TimelineSweep } from './queries/timeline.query.js';
 import { ReadModelHash } from './read-model-hash.js';
 import type { Perspective, ReadSide } from './read-side.js';
 import { RelationsProjection } from './relations.projection.js';
@@ -32,6 +32,7 @@ export type { IncidentFilter } from './queries/incidents-page.query.js';
 export type { RelationFilter } from './queries/relation-list.query.js';
 export type { PageRequest, RelationPage } from './queries/relation-page.query.js';
 export type { RelationSweep } from './queries/relation-sweep.query.js';
+export type { TimelineSweep } from './queries/timeline.query.js';
 export type { Perspective } from './read-side.js';
 export { READ_MODEL_VERSION } from './relations.projection.js';
 
@@ -173,6 +174,11 @@ export class RelationsReadModel {
 
   timeline(a: CountryCode, b: CountryCode, instants: readonly number[], knownAtMs?: number, evidence?: EvidenceFilter, listing?: TimelineListing): Promise<ListedTimelinePoint[] | undefined> {
     return timelineOf(this.side, a, b, instants, knownAtMs, evidence, listing);
+  }
+
+  /** The same points as `timeline`, their documents read as they are taken: for a listing too long to build whole. */
+  timelineSweep(a: CountryCode, b: CountryCode, instants: readonly number[], knownAtMs?: number, evidence?: EvidenceFilter, listing?: TimelineListing): TimelineSweep | undefined {
+    return timelineSweep(this.side, a, b, instants, knownAtMs, evidence, listing);
   }
 
   hash(): string {

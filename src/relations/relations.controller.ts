@@ -5,7 +5,6 @@ import type { FastifyReply } from 'fastify';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { CLOCK, type Clock } from '../clock.js';
 import { pairFaults } from '../domain/relation-pair.js';
-import { headlineOf } from '../domain/incident.js';
 import { parseOccurrence } from '../domain/occurrence.js';
 import { timelineInstants, type TimelineInterval } from '../domain/timeline.js';
 import type { RelationView } from '../domain/relation-view.js';
@@ -25,11 +24,12 @@ import { ListRelationsQuery, pageOf } from './list-relations.query.js';
 import { withNames } from './named-view.js';
 import { TimeTravelQuery } from './relation-query.js';
 import { csvChunks, csvHeaders, EXPORT_FORMATS, FORMAT_DESCRIPTION, sendCsv, toCsv, wantsCsv } from '../export/csv.js';
-import { RELATION_COLUMNS, TIMELINE_COLUMNS } from '../export/export-columns.js';
+import { RELATION_COLUMNS } from '../export/export-columns.js';
 import { JSON_TYPE, RelationViewAnswers } from './relation-view-answer.js';
 import { RelationListAnswers } from './relation-list-answers.js';
 import { collected, jsonWithItems, LONGEST_LIST_BUILT_WHOLE, mapped, streamed, textOf } from './streamed-list.js';
 import { EvidenceQuery, evidenceFilterOf } from './evidence-query.js';
+import { LONGEST_TIMELINE_LISTING_BUILT_WHOLE, timelineAnswer } from './timeline-answer.js';
 
 const INTERVALS: TimelineInterval[] = ['day', 'week', 'month'];
 /** Most points one timeline request may ask for. */
@@ -237,7 +237,12 @@ export class RelationsController {
   }
 
   @Get(':a/:b/timeline')
-  @ApiOperation({ summary: 'Score and level over time, with the number of incidents arriving at each point and the heaviest of them (or all: incidents=all)' })
+  @ApiOperation({
+    summary: 'Score and level over time, with the number of incidents arriving at each point and the heaviest of them (or all: incidents=all)',
+    description:
+      `A timeline listing more than ${LONGEST_TIMELINE_LISTING_BUILT_WHOLE.toLocaleString('en')} incidents (incidents=all over a busy span, or its CSV) is sent point by point as it is read (chunked, no Content-Length); ` +
+      'a failure once it has begun cuts the connection before the end of the document.',
+  })
   @ApiPairParams()
   @ApiOkResponse({ type: TimelineResponse })
   @ApiProduces('application/json', 'text/csv')
@@ -248,7 +253,7 @@ export class RelationsController {
     @Query() query: TimelineQuery,
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<TimelineResponse | string> {
+  ): Promise<TimelineResponse | string | Readable> {
     checkPair(a, b);
     const readModel = this.projections.readModel;
     const current = readModel.relationFigures(a, b, perspectiveOf({}, this.clock));
@@ -266,22 +271,9 @@ export class RelationsController {
     // An export is the record of the span: every incident's id unless asked otherwise; a chart wants a tooltip's worth.
     const exported = wantsCsv(query.format, accept);
     const listing = { most: LISTING_MOST[query.incidents ?? (exported ? 'all' : 'top')] };
-    const points = (await readModel.timeline(a, b, instants, query.knownAt ? endOf(query.knownAt) : undefined, evidenceFilterOf(query), listing)) ?? [];
-    const body = {
-      pair: current.pair,
-      interval,
-      from: new Date(fromMs).toISOString(),
-      to: new Date(toMs).toISOString(),
-      points: points.map((point) => ({
-        at: new Date(point.atMs).toISOString(),
-        score: point.score,
-        level: point.level,
-        incidentCount: point.incidentCount,
-        incidents: point.incidents.map(({ type, data }) => headlineOf(type, data)),
-      })),
-    };
-    if (exported) return sendCsv(reply, `timeline-${current.pair.join('-')}-${interval}.csv`, toCsv(TIMELINE_COLUMNS, body.points));
-    return body;
+    const sweep = readModel.timelineSweep(a, b, instants, query.knownAt ? endOf(query.knownAt) : undefined, evidenceFilterOf(query), listing);
+    const head = { pair: current.pair, interval, from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString() };
+    return timelineAnswer(reply, head, sweep, exported ? `timeline-${current.pair.join('-')}-${interval}.csv` : undefined);
   }
 
   private awaitPosition(minPosition: string | undefined): Promise<void> {

@@ -19,9 +19,17 @@ const CHUNK_CHARS = 64 * 1024;
  * `JSON.stringify({ ...head, items: [...items] })`, byte for byte, in pieces of about 64 KB, each
  * item serialised when it is read. `items` comes last, as every list response has it.
  */
-export async function* jsonWithItems(head: object, items: AsyncIterable<unknown> | Iterable<unknown>): AsyncGenerator<string> {
+export function jsonWithItems(head: object, items: AsyncIterable<unknown> | Iterable<unknown>): AsyncGenerator<string> {
+  return jsonEndingWithArray(head, 'items', items);
+}
+
+/**
+ * `JSON.stringify({ ...head, [key]: [...items] })`, byte for byte, in pieces of about 64 KB: the
+ * array under `key` last (a list's `items`, a timeline's `points`), each item serialised when read.
+ */
+export async function* jsonEndingWithArray(head: object, key: string, items: AsyncIterable<unknown> | Iterable<unknown>): AsyncGenerator<string> {
   // The head with an empty array, cut before its closing "]}": `{"at":…,"items":[`.
-  let pending = JSON.stringify({ ...head, items: [] }).slice(0, -2);
+  let pending = JSON.stringify({ ...head, [key]: [] }).slice(0, -2);
   let first = true;
   for await (const item of items) {
     pending += first ? JSON.stringify(item) : `,${JSON.stringify(item)}`;

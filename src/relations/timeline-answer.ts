@@ -1,0 +1,61 @@
+import type { Readable } from 'node:stream';
+import type { FastifyReply } from 'fastify';
+import { headlineOf } from '../domain/incident.js';
+import type { TimelineInterval } from '../domain/timeline.js';
+import type { TimelinePointResponse, TimelineResponse } from '../docs/responses/timeline.responses.js';
+import { csvChunks, csvHeaders, toCsv } from '../export/csv.js';
+import { TIMELINE_COLUMNS } from '../export/export-columns.js';
+import type { ListedTimelinePoint, TimelineSweep } from '../projections/queries/timeline.query.js';
+import { JSON_TYPE } from './relation-view-answer.js';
+import { collected, jsonEndingWithArray, mapped, streamed } from './streamed-list.js';
+
+/**
+ * Incidents a timeline may list and still be built whole: about 1 MB of JSON (an incident's
+ * headline is about 500 bytes). Every tooltip listing (3 a point) of a daily year is under it,
+ * so the chart's timelines keep their Content-Length; `incidents=all` over a busy span (30,000
+ * incidents, 15.7 MB, for the busiest pair's year on the 1M store) is sent as it is read.
+ */
+export const LONGEST_TIMELINE_LISTING_BUILT_WHOLE = 2_000;
+
+/** What a timeline answer says before its points. */
+export interface TimelineHead {
+  pair: readonly string[];
+  interval: TimelineInterval;
+  from: string;
+  to: string;
+}
+
+/** A point as served: its instant as ISO text, each incident as its headline. */
+export function servedPoint(point: ListedTimelinePoint): TimelinePointResponse {
+  return {
+    at: new Date(point.atMs).toISOString(),
+    score: point.score,
+    level: point.level,
+    incidentCount: point.incidentCount,
+    incidents: point.incidents.map(({ type, data }) => headlineOf(type, data)),
+  };
+}
+
+/**
+ * The timeline as JSON or CSV (`csvName` given): built whole when its listing is short, else sent
+ * point by point as the client reads (streamed-list.ts: same bytes, backpressure, a failure before
+ * the first piece still a problem, one after it a cut connection).
+ */
+export async function timelineAnswer(
+  reply: FastifyReply,
+  head: TimelineHead,
+  sweep: TimelineSweep | undefined,
+  csvName: string | undefined,
+): Promise<TimelineResponse | string | Readable> {
+  const points = mapped(sweep?.points ?? noPoints(), servedPoint);
+  const long = (sweep?.listed ?? 0) > LONGEST_TIMELINE_LISTING_BUILT_WHOLE;
+  if (csvName !== undefined) {
+    csvHeaders(reply, csvName);
+    return long ? streamed(csvChunks(TIMELINE_COLUMNS, points)) : toCsv(TIMELINE_COLUMNS, await collected(points));
+  }
+  if (!long) return { ...head, points: await collected(points) };
+  reply.header('content-type', JSON_TYPE);
+  return streamed(jsonEndingWithArray(head, 'points', points));
+}
+
+async function* noPoints(): AsyncGenerator<ListedTimelinePoint> {}
