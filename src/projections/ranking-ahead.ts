@@ -24,8 +24,8 @@ export const RANKING_AHEAD_OPTIONS = Symbol('RankingAheadOptions');
  * first). A pass is dropped when the read model applies an event or is rebuilt under it, and left
  * to the next check: under a steady stream of writes no ranking ahead would hold anyway.
  */
-export const DEFAULT_RANKING_AHEAD: RankingAheadOptions = { everyMs: 5_000, leadMs: 15_000, sliceMs: 3 };
 const DEFAULT_SLICE_MS = 3;
+export const DEFAULT_RANKING_AHEAD: RankingAheadOptions = { everyMs: 5_000, leadMs: 15_000, sliceMs: DEFAULT_SLICE_MS };
 
 @Injectable()
 export class RankingAhead implements OnApplicationBootstrap, OnApplicationShutdown {
