@@ -1,13 +1,12 @@
 import type { CountryCode } from '../domain/countries.js';
-import { ESCALATION_LEVELS, type EscalationLevel } from '../domain/escalation.js';
 import type { EvidenceFilter } from '../domain/evidence-weight.js';
 import type { Beliefs } from './beliefs.js';
-import type { IncidentRows, PairEntry } from './incident-rows.js';
+import type { IncidentRows } from './incident-rows.js';
 import type { Perspective } from '../time/perspective.js';
 import { KeptDescriptions } from './kept-descriptions.js';
+import { RankingPass, type RankedPair } from './ranking-pass.js';
 
-/** Rank of each level, for ordering pairs: rupture first. */
-export const LEVEL_RANK = new Map<string, number>(ESCALATION_LEVELS.map((band, rank) => [band.level, rank]));
+export { LEVEL_RANK, type RankedPair } from './ranking-pass.js';
 
 /**
  * How long a ranking of "now" is reused while nothing is recorded and no incident comes due. Its
@@ -20,21 +19,22 @@ export const NOW_RANKING_MS = 60_000;
 /** Rankings kept at once (one per perspective: now, an asOf, a knownAt, an evidence filter), least recently used dropped. */
 const KEPT_RANKINGS = 8;
 
-export interface RankedPair {
-  entry: PairEntry;
-  rank: number;
-  level: EscalationLevel;
-  score: number;
-  latestAt: number;
-  key: string;
-}
-
 /** Every pair with incidents from a perspective, in the order of the relation list, and their countries. */
 export interface PairRanking {
   ranked: RankedPair[];
   countries: CountryCode[];
   /** What the pages of this ranking have described, kept while it holds (for "now", the states pass on to the next ranking while nothing is applied). */
   described: KeptDescriptions;
+}
+
+/** A ranking of "now" being made ahead, a slice at a time (ranking-ahead.ts). */
+export interface RankingAheadPass {
+  /** Whether the read model has applied an event since the pass began: it must be dropped. */
+  readonly outdated: boolean;
+  /** Ranks pairs until all are ranked or `enough()` (asked after each pair) says to stop; whether all are. */
+  advance(enough: () => boolean): boolean;
+  /** Keeps the finished ranking for the pages, unless the log advanced since it began or a request ranked later meanwhile; whether it kept it. */
+  keep(): boolean;
 }
 
 interface KeptRanking {
@@ -44,7 +44,7 @@ interface KeptRanking {
   /** The instant from which it no longer holds: a minute on, or the first incident coming due, whichever is earlier. */
   staleAtMs: number;
   ranking: PairRanking;
-  /** Whether a request has read it: a ranking nobody reads is not ranked again ahead of time (rankAhead). */
+  /** Whether a request has read it: a ranking nobody reads is not ranked again ahead of time (beginAhead). */
   asked: boolean;
 }
 
@@ -79,20 +79,32 @@ export class PairRankings {
   }
 
   /**
-   * Ranks "now" again ahead of the requests (ranking-ahead.ts calls it from a timer): when the kept
-   * ranking of `perspective` has been read since it was made and will not hold `leadMs` from now
-   * (its minute runs out, an incident comes due, or the log has advanced), it is ranked afresh at
-   * the perspective's instant, so the next page slices it instead of paying for 5,000 pairs. A
-   * ranking nobody reads lapses. Returns whether it ranked.
+   * A pass ranking "now" again ahead of the requests (ranking-ahead.ts advances it in slices from a
+   * timer), when the kept ranking of `perspective` has been read since it was made and will not
+   * hold `leadMs` from now (its minute runs out, an incident comes due, or the log has advanced):
+   * ranked at the perspective's instant, the next page slices it instead of paying for 5,000 pairs.
+   * A ranking nobody reads lapses: undefined then, and while the kept one holds past the lead.
    */
-  rankAhead(perspective: Perspective, leadMs: number): boolean {
+  beginAhead(perspective: Perspective, leadMs: number): RankingAheadPass | undefined {
     const key = perspectiveKey(perspective);
     const kept = this.kept.get(key);
-    if (kept === undefined || !kept.asked || this.holds(kept, { ...perspective, atMs: perspective.atMs + leadMs })) return false;
-    const fresh = this.rank(perspective, kept);
-    fresh.asked = false;
-    this.keep(key, fresh);
-    return true;
+    if (kept === undefined || !kept.asked || this.holds(kept, { ...perspective, atMs: perspective.atMs + leadMs })) return undefined;
+    const pass = new RankingPass(this.rows, this.beliefs, perspective);
+    return {
+      get outdated() {
+        return pass.outdated;
+      },
+      advance: (enough) => pass.advance(enough),
+      keep: () => {
+        const now = this.kept.get(key);
+        // A request that found no ranking holding ranked meanwhile, at a later instant: that one is kept.
+        if (pass.outdated || (now !== undefined && now.atMs > perspective.atMs)) return false;
+        const fresh = this.finished(pass, now);
+        fresh.asked = false;
+        this.keep(key, fresh);
+        return true;
+      },
+    };
   }
 
   private keep(key: string, ranking: KeptRanking): void {
@@ -119,33 +131,20 @@ export class PairRankings {
     return perspective.atMs >= kept.atMs && perspective.atMs < kept.staleAtMs;
   }
 
-  /** `previous`: the ranking it replaces, whose states of "now" still hold if nothing was applied since (they do not depend on the instant). */
+  /** The ranking at the perspective's instant, made in one go: a request has no ranking that holds. */
   private rank(perspective: Perspective, previous?: KeptRanking): KeptRanking {
-    const { atMs, asOfMs, knownAtMs, evidence } = perspective;
-    const ranked: RankedPair[] = [];
-    const countries = new Set<CountryCode>();
-    let nextIncidentMs = Infinity;
-    // Without asOf/knownAt every incident counts (as in the view's state); with either, those occurred by its instant.
-    const stateAt = asOfMs === undefined && knownAtMs === undefined ? Infinity : atMs;
-    for (const entry of this.rows.pairs) {
-      // Only what ordering needs: the score and level at the instant, the count and the latest incident — not the state or the conditions.
-      const { index } = this.beliefs.view(entry, knownAtMs, evidence);
-      nextIncidentMs = Math.min(nextIncidentMs, index.nextAfter(atMs));
-      if (index.occurredBy(stateAt) === 0) continue;
-      countries.add(entry.a).add(entry.b);
-      const { score, level } = index.scoreAt(atMs);
-      ranked.push({ entry, rank: LEVEL_RANK.get(level)!, level, score, latestAt: index.latestBy(atMs), key: `${entry.a},${entry.b}` });
-    }
-    ranked.sort((x, y) => y.rank - x.rank || y.score - x.score || y.latestAt - x.latestAt || x.key.localeCompare(y.key));
+    const pass = new RankingPass(this.rows, this.beliefs, perspective);
+    pass.advance();
+    return this.finished(pass, previous);
+  }
+
+  /** `previous`: the ranking it replaces, whose states of "now" still hold if nothing was applied since (they do not depend on the instant). */
+  private finished(pass: RankingPass, previous?: KeptRanking): KeptRanking {
+    const { atMs, asOfMs, knownAtMs } = pass.perspective;
+    const { ranked, countries, nextIncidentMs } = pass.finish();
     const fixed = asOfMs !== undefined || knownAtMs !== undefined;
-    const described = !fixed && previous?.events === this.rows.events ? previous.ranking.described : new KeptDescriptions(fixed);
-    return {
-      events: this.rows.events,
-      atMs,
-      staleAtMs: Math.min(atMs + NOW_RANKING_MS, nextIncidentMs),
-      ranking: { ranked, countries: [...countries].sort(), described },
-      asked: true,
-    };
+    const described = !fixed && previous?.events === pass.events ? previous.ranking.described : new KeptDescriptions(fixed);
+    return { events: pass.events, atMs, staleAtMs: Math.min(atMs + NOW_RANKING_MS, nextIncidentMs), ranking: { ranked, countries, described }, asked: true };
   }
 }
 

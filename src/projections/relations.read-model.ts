@@ -10,7 +10,7 @@ import { IncidentRows, type ReadModelParts } from './incident-rows.js';
 import { KeptEarliestIncidents } from './kept-earliest-incidents.js';
 import { KeptMonthOpenings, type MonthOpening } from './kept-month-openings.js';
 import { KeptNextIncident } from './kept-next-incident.js';
-import { PairRankings } from './pair-rankings.js';
+import { PairRankings, type RankingAheadPass } from './pair-rankings.js';
 import { incidentById, type RecordedIncident } from './queries/incident.query.js';
 import { incidentsPage, type IncidentFilter } from './queries/incidents-page.query.js';
 import { pairIndex, type PairIndex } from './queries/pair-index.query.js';
@@ -27,6 +27,7 @@ import { RelationsProjection } from './relations.projection.js';
 export type { EventReader } from './incident-documents.js';
 export type { ReadModelParts } from './incident-rows.js';
 export type { LogAddress } from './log-address.js';
+export type { RankingAheadPass } from './pair-rankings.js';
 export type { RecordedIncident } from './queries/incident.query.js';
 export type { IncidentFilter } from './queries/incidents-page.query.js';
 export type { RelationFilter } from './queries/relation-list.query.js';
@@ -139,9 +140,9 @@ export class RelationsReadModel {
     return this.side.nextIncident.after(atMs);
   }
 
-  /** Ranks the pairs from `perspective` again if its kept ranking is read and will not hold `leadMs` from now (pair-rankings.ts); whether it ranked. */
-  rankAhead(perspective: Perspective, leadMs: number): boolean {
-    return this.side.rankings.rankAhead(perspective, leadMs);
+  /** A pass ranking the pairs from `perspective` again, if its kept ranking is read and will not hold `leadMs` from now (pair-rankings.ts); undefined otherwise. */
+  rankingAhead(perspective: Perspective, leadMs: number): RankingAheadPass | undefined {
+    return this.side.rankings.beginAhead(perspective, leadMs);
   }
 
   /** The opening of the month under way (months.query.ts), kept until the log advances or an incident of the month comes due. */
