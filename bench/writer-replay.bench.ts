@@ -9,9 +9,12 @@
  * so 100k rows' events stand in for 1M rows' with the same random spread over the event_id index.
  *
  * `--checkpoint auto` leaves checkpoints to SQLite (`wal_autocheckpoint` pages, inside the commit
- * that crosses it); `between` turns them off and runs a PASSIVE checkpoint after each commit once
- * the WAL holds `--autocheckpoint` pages, timed apart. It prints time in transactions (median and
- * total), time in checkpoints, the largest WAL, and the pages each commit wrote to the WAL.
+ * that crosses it); `between` turns them off and runs a PASSIVE checkpoint after a commit once the
+ * WAL file has reached `--autocheckpoint` pages (it is not truncated, so from then on after every
+ * commit), timed apart; `thread` turns them off and runs PASSIVE checkpoints every 20 ms on a
+ * second connection on a thread of its own. It prints the time in transactions (total, median,
+ * p90, max), the time in checkpoints, and the largest WAL file: with checkpoints left to the end
+ * (`between` and a huge `--autocheckpoint`) that is every byte the commits wrote to the WAL.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
