@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { jest } from '@jest/globals';
-import { request as httpRequest, type IncomingMessage } from 'node:http';
 import countries from 'i18n-iso-countries';
 import { relationStreamId } from '../../src/domain/relation-pair.js';
 import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store.port.js';
 import { ProjectionRunner } from '../../src/projections/projection-runner.js';
 import { LONGEST_LIST_BUILT_WHOLE } from '../../src/relations/streamed-list.js';
+import { getUnread, readSlowly, workDoneWhileUnread } from '../support/slow-client.js';
 import { fixedClock, startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
@@ -132,26 +132,13 @@ describe('an overview of every pair, streamed', () => {
     const readModel = t.app.get(ProjectionRunner).readModel;
     const sparklines = jest.spyOn(readModel, 'scoresAt');
     try {
-      const response = await get(`${t.url}/relations/overview?limit=5000&days=366`);
-      response.pause();
+      const response = await getUnread(`${t.url}/relations/overview?limit=5000&days=366`);
       // Nothing read: the server fills the socket's buffers (a few MB), then waits.
-      let described = -1;
-      while (described !== sparklines.mock.calls.length) {
-        described = sparklines.mock.calls.length;
-        await new Promise((resolve) => setTimeout(resolve, 400));
-      }
+      const described = await workDoneWhileUnread(() => sparklines.mock.calls.length);
       expect(described).toBeGreaterThan(0);
       expect(described).toBeLessThan(pairCount);
       // Then read slowly, a piece at a time.
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => {
-        chunks.push(chunk);
-        response.pause();
-        setTimeout(() => response.resume(), 1);
-      });
-      response.resume();
-      await new Promise((resolve) => response.on('end', resolve));
-      const overview = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      const overview = JSON.parse((await readSlowly(response)).toString('utf8'));
       expect(overview.items).toHaveLength(pairCount);
       expect(sparklines.mock.calls.length).toBe(pairCount);
     } finally {
@@ -183,7 +170,3 @@ describe('an overview of every pair, streamed', () => {
     }
   });
 });
-
-function get(url: string): Promise<IncomingMessage> {
-  return new Promise((resolve, reject) => httpRequest(url, resolve).on('error', reject).end());
-}

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { jest } from '@jest/globals';
-import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { headlineOf, type IncidentEvent } from '../../src/domain/incident.js';
 import { relationStreamId } from '../../src/domain/relation-pair.js';
 import { timelineInstants } from '../../src/domain/timeline.js';
@@ -10,6 +9,7 @@ import { TIMELINE_COLUMNS } from '../../src/export/export-columns.js';
 import { ProjectionRunner } from '../../src/projections/projection-runner.js';
 import { DOCUMENTS_PER_READ } from '../../src/projections/queries/timeline.query.js';
 import { LONGEST_TIMELINE_LISTING_BUILT_WHOLE } from '../../src/relations/timeline-answer.js';
+import { getUnread, readSlowly, workDoneWhileUnread } from '../support/slow-client.js';
 import { fixedClock, startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
@@ -128,26 +128,13 @@ describe('a timeline listing every incident of a busy span, streamed', () => {
     const store = t.app.get<EventStore>(EVENT_STORE);
     const reads = jest.spyOn(store, 'readStream');
     try {
-      const response = await get(`${t.url}${PATH}`);
-      response.pause();
-      let read = -1;
-      while (read !== reads.mock.calls.length) {
-        read = reads.mock.calls.length;
-        await new Promise((resolve) => setTimeout(resolve, 400));
-      }
+      const response = await getUnread(`${t.url}${PATH}`);
+      await workDoneWhileUnread(() => reads.mock.calls.length);
       // The reports of the first slices only: the rest wait for the client.
       const reportsRead = reads.mock.calls.reduce((sum, [, , count]) => sum + (count ?? 0), 0);
       expect(reportsRead).toBeGreaterThan(0);
       expect(reportsRead).toBeLessThan(INCIDENTS);
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => {
-        chunks.push(chunk);
-        response.pause();
-        setTimeout(() => response.resume(), 1);
-      });
-      response.resume();
-      await new Promise((resolve) => response.on('end', resolve));
-      expect(Buffer.concat(chunks).toString('utf8')).toBe(JSON.stringify(await builtWhole()));
+      expect((await readSlowly(response)).toString('utf8')).toBe(JSON.stringify(await builtWhole()));
     } finally {
       reads.mockRestore();
     }
@@ -183,7 +170,3 @@ describe('a timeline listing every incident of a busy span, streamed', () => {
     }
   });
 });
-
-function get(url: string): Promise<IncomingMessage> {
-  return new Promise((resolve, reject) => httpRequest(url, resolve).on('error', reject).end());
-}
