@@ -95,17 +95,9 @@ async function* withDocuments(side: ReadSide, planned: readonly PlannedPoint[], 
   }
 }
 
-/** Every point of timelineSweep, built whole. */
-export async function timelineOf(
-  side: ReadSide,
-  a: CountryCode,
-  b: CountryCode,
-  instants: readonly number[],
-  knownAtMs?: number,
-  evidence?: EvidenceFilter,
-  listing: TimelineListing = EVERY_INCIDENT,
-): Promise<ListedTimelinePoint[] | undefined> {
-  const sweep = timelineSweep(side, a, b, instants, knownAtMs, evidence, listing);
+/** Every point of timelineSweep, built whole: what the read model's `timeline` answers (benches, specs, the oracle). */
+export async function timelineOf(...args: Parameters<typeof timelineSweep>): Promise<ListedTimelinePoint[] | undefined> {
+  const sweep = timelineSweep(...args);
   if (!sweep) return undefined;
   const points: ListedTimelinePoint[] = [];
   for await (const point of sweep.points) points.push(point);
