@@ -46,10 +46,13 @@ if (profiling && flags.allocations) {
 }
 const threadsBefore = threadCpu();
 const elu = performance.eventLoopUtilization();
+let peakRss = 0;
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
 const cpu = process.cpuUsage();
 const started = performance.now();
 const report = await app.get(EventImporter).importFile(flags.file);
 const wallMs = performance.now() - started;
+clearInterval(sampler);
 const cpuUsed = process.cpuUsage(cpu);
 const idle = performance.eventLoopUtilization(elu);
 const threadsAfter = threadCpu();
@@ -61,7 +64,7 @@ await app.close();
 rmSync(dir, { recursive: true, force: true });
 
 console.log(`${report.rowsRead} rows → ${report.incidentsCreated} incidents + ${report.corroborations} corroborations`);
-console.log(`wall ${(wallMs / 1000).toFixed(1)} s; CPU ${((cpuUsed.user + cpuUsed.system) / 1e6).toFixed(1)} s; main thread idle ${(idle.idle / 1000).toFixed(1)} s`);
+console.log(`wall ${(wallMs / 1000).toFixed(1)} s; CPU ${((cpuUsed.user + cpuUsed.system) / 1e6).toFixed(1)} s; main thread idle ${(idle.idle / 1000).toFixed(1)} s; peak RSS ${Math.round(peakRss / 2 ** 20)} MB`);
 console.log('CPU by thread (s):');
 for (const [name, ms] of [...threadsAfter].map(([name, ms]) => [name, ms - (threadsBefore.get(name) ?? 0)] as const).sort((a, b) => b[1] - a[1])) {
   if (ms > 50) console.log(`  ${name.padEnd(24)} ${(ms / 1000).toFixed(1)}`);

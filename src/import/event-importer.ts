@@ -103,10 +103,10 @@ export class EventImporter {
       for (let i = 0; i < interstate.eventIds.length; i++) {
         report.rowsRead = interstate.readThrough[i];
         report.interstateRows++;
-        const actor = interstate.actors[i];
-        const target = interstate.targets[i];
+        const row = rowAt(interstate, i);
+        const { actorCountry: actor, targetCountry: target } = row;
         const streamId = relationStreamId(actor, target);
-        const command = importCommandOf(rowAt(interstate, i), dataset, actor, target, recordedAt);
+        const command = importCommandOf(row, dataset, actor, target, recordedAt);
         let rows = pending.get(streamId);
         if (!rows) pending.set(streamId, (rows = []));
         rows.push({ command, eventId: interstate.eventIds[i], line: interstate.lines[i] });

@@ -2,8 +2,9 @@ import { isCameoCode } from '../domain/cameo-vocabulary.js';
 import { MalformedRow, type CodedEventRow, type ReadRow, type SkipReason } from './coded-event.js';
 import type { EventFile } from './formats/read-event-file.js';
 import { countSkip, LINES_SHOWN, type ImportReport } from './import-report.js';
+import { interned } from './interned.js';
 import { interstateDyad } from './interstate-dyad.js';
-import { eventIdOfRow } from './row-command.js';
+import { eventIdOfRow } from './row-ids.js';
 
 /** Rows of the file per ReadRows: enough that a message between threads carries a few thousand rows, not one chunk's few hundred. */
 export const ROWS_PER_READ = 4_096;
@@ -77,10 +78,10 @@ export function rowAt(columns: InterstateColumns, i: number): CodedEventRow {
   return {
     line: columns.lines[i],
     rowKey: columns.rowKeys[i],
-    actorCountry: columns.actors[i],
-    targetCountry: columns.targets[i],
-    cameo: columns.cameos[i],
-    occurredOn: columns.occurredOn[i],
+    actorCountry: interned(columns.actors[i]),
+    targetCountry: interned(columns.targets[i]),
+    cameo: interned(columns.cameos[i]),
+    occurredOn: interned(columns.occurredOn[i]),
     sourceUrl: columns.sourceUrls[i],
     publisher: columns.publishers[i],
   };

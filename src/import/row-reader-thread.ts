@@ -20,6 +20,13 @@ const ROLE = 'demarche-import-row-reader';
  */
 const STRETCHES_AHEAD = 3;
 
+/**
+ * The thread's heap, kept small: what it reads dies young, and its live heap is its code, the
+ * country tables and a few stretches. V8's default young generation (up to 48 MB) would let a
+ * 1M-row import's peak RSS past its 512 MB target.
+ */
+const READER_HEAP_LIMITS = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 48 };
+
 interface ReaderData {
   role: typeof ROLE;
   path: string;
@@ -37,7 +44,7 @@ export const rowReaderThreadAvailable = import.meta.url.endsWith('.js');
  * taking (an import that fails, or stops as the server shuts down).
  */
 export async function* rowsReadOnThread(path: string, dataset: string, entry = new URL(import.meta.url)): AsyncIterable<ReadRows> {
-  const worker = new Worker(entry, { workerData: { role: ROLE, path, dataset } satisfies ReaderData });
+  const worker = new Worker(entry, { workerData: { role: ROLE, path, dataset } satisfies ReaderData, resourceLimits: READER_HEAP_LIMITS });
   const replies: Reply[] = [];
   let wake: (() => void) | undefined;
   const arrived = (reply: Reply) => {
