@@ -22,10 +22,10 @@ const STRETCHES_AHEAD = 3;
 
 /**
  * The thread's heap, kept small: what it reads dies young, and its live heap is its code, the
- * country tables and a few stretches. V8's default young generation (up to 48 MB) would let a
- * 1M-row import's peak RSS past its 512 MB target.
+ * country tables and the stretch being read (≈ 22 MB used at most at 1M rows). With V8's default
+ * young generation a 1M-row import peaked at 515–521 MB RSS, over its 512 MB target (docs/importing.md, ninth pass).
  */
-const READER_HEAP_LIMITS = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 48 };
+const READER_HEAP_LIMITS = { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 48 };
 
 interface ReaderData {
   role: typeof ROLE;
