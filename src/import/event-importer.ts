@@ -1,13 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, type Clock } from '../clock.js';
+import { isCameoCode } from '../domain/cameo-vocabulary.js';
 import { relationStreamId } from '../domain/relation-pair.js';
 import { RelationCommandHandler, type BatchCommand, type DecidedBatch } from '../incidents/relation-command-handler.js';
+import { MalformedRow, type CodedEventRow, type ReadRow } from './coded-event.js';
 import type { EventFormat } from './formats/event-format.js';
 import { readEventFile } from './formats/read-event-file.js';
 import { countSkip, emptyReport, type ImportReport } from './import-report.js';
-import { addSkips, readRowsOf, rowAt } from './read-rows.js';
-import { importCommandOf } from './row-command.js';
-import { rowReaderThreadAvailable, rowsReadOnThread } from './row-reader-thread.js';
+import { interstateDyad } from './interstate-dyad.js';
+import { eventIdOfRow, importCommandOf } from './row-command.js';
 
 /**
  * Rows decided and appended per flush, over all pairs: large enough that appends are few, small enough to bound memory.
@@ -96,24 +97,18 @@ export class EventImporter {
       committing.catch(() => undefined);
     };
 
-    // Read, parsed and classified on a thread of its own when compiled: the main thread only decides.
-    const stretches = rowReaderThreadAvailable ? rowsReadOnThread(path, dataset) : readRowsOf(file, dataset);
-    for await (const stretch of stretches) {
-      const { interstate } = stretch;
-      for (let i = 0; i < interstate.eventIds.length; i++) {
-        report.rowsRead = interstate.readThrough[i];
-        report.interstateRows++;
-        const row = rowAt(interstate, i);
-        const { actorCountry: actor, targetCountry: target } = row;
-        const streamId = relationStreamId(actor, target);
-        const command = importCommandOf(row, dataset, actor, target, recordedAt);
+    for await (const chunk of file.rowChunks()) {
+      for (const row of chunk) {
+        report.rowsRead++;
+        const interstate = interstateRowOf(row, report);
+        if (!interstate) continue;
+        const { streamId, actor, target } = interstate;
+        const command = importCommandOf(interstate.row, dataset, actor, target, recordedAt);
         let rows = pending.get(streamId);
         if (!rows) pending.set(streamId, (rows = []));
-        rows.push({ command, eventId: interstate.eventIds[i], line: interstate.lines[i] });
+        rows.push({ command, eventId: eventIdOfRow(dataset, interstate.row.rowKey), line: interstate.row.line });
         if (++pendingCount >= batchRows) await flush();
       }
-      report.rowsRead = stretch.rowsRead;
-      addSkips(report, stretch.skipped);
     }
     await flush();
     await committing;
@@ -131,4 +126,27 @@ export class EventImporter {
     const lineOf = new Map(decided.commands.map((row) => [row.eventId, row.line]));
     for (const { eventId, reason } of outcome.refused) countSkip(report, 'rejected-by-rules', lineOf.get(eventId)!, reason);
   }
+}
+
+/** The row with its pair when it is an interstate row with a known CAMEO code; otherwise counted as skipped, and undefined. */
+function interstateRowOf(row: ReadRow, report: ImportReport): { row: CodedEventRow; streamId: string; actor: string; target: string } | undefined {
+  if (row instanceof MalformedRow) {
+    countSkip(report, 'malformed', row.line, row.problem);
+    return undefined;
+  }
+  if (row.cameo === '') {
+    countSkip(report, 'no-cameo-code', row.line);
+    return undefined;
+  }
+  const dyad = interstateDyad(row);
+  if ('skip' in dyad) {
+    countSkip(report, dyad.skip, row.line);
+    return undefined;
+  }
+  if (!isCameoCode(row.cameo)) {
+    countSkip(report, 'unknown-cameo-code', row.line, `CAMEO code ${row.cameo}`);
+    return undefined;
+  }
+  report.interstateRows++;
+  return { row, streamId: relationStreamId(dyad.actor, dyad.target), actor: dyad.actor, target: dyad.target };
 }

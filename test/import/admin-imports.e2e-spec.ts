@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { readFileSync, rmSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { parseApiKeys } from '../../src/auth/api-keys.js';
-import { eventIdOfRow } from '../../src/import/row-ids.js';
+import { eventIdOfRow } from '../../src/import/row-command.js';
 import { sharedDataFile } from '../support/shared-data.js';
 import { sleep } from '../support/wait.js';
 import { countEvents, startTestApp, type TestApp } from '../support/test-app.js';

@@ -1,6 +1,6 @@
 import { EventImporter } from '../../src/import/event-importer.js';
 import { UnknownFormatError } from '../../src/import/formats/event-format.js';
-import { eventIdOfRow, incidentIdOfRow } from '../../src/import/row-ids.js';
+import { eventIdOfRow, incidentIdOfRow } from '../../src/import/row-command.js';
 import { sleep } from '../support/wait.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 

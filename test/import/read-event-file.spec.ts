@@ -1,4 +1,4 @@
-import { eventIdOfRow, incidentIdOfRow } from '../../src/import/row-ids.js';
+import { eventIdOfRow, incidentIdOfRow } from '../../src/import/row-command.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

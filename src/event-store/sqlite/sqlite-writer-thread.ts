@@ -22,14 +22,6 @@ import {
 
 const ROLE = 'demarche-sqlite-writer';
 
-/**
- * The thread's young generation, smaller than V8's default (up to 48 MB): all it holds is the
- * batch committing (≈ 5 MB of JSON for an import's 10,000 events, a few KB for the API's appends).
- * An import's peak RSS at 1M rows went 515 → 484 MB with this and the import's reading thread capped
- * (docs/importing.md, ninth pass); the target is 512.
- */
-const WRITER_HEAP_LIMITS = { maxYoungGenerationSizeMb: 8 };
-
 interface WriterData {
   role: typeof ROLE;
   file: string;
@@ -76,7 +68,7 @@ export class SqliteWriterThread {
 
   /** `entry`: the compiled file of this module to run on the thread (default: this one). */
   constructor(file: string, busyTimeoutMs: number, entry = new URL(import.meta.url)) {
-    this.worker = new Worker(entry, { workerData: { role: ROLE, file, busyTimeoutMs } satisfies WriterData, resourceLimits: WRITER_HEAP_LIMITS });
+    this.worker = new Worker(entry, { workerData: { role: ROLE, file, busyTimeoutMs } satisfies WriterData });
     // Like a database handle, an idle writer does not keep the process alive; a commit in flight does.
     this.worker.unref();
     this.worker.on('message', (reply: Reply) => this.receive(reply));
