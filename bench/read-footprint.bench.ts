@@ -14,7 +14,7 @@
  * inside the request's span on the server's clock), the server's other work (the span beyond its
  * median) and the rest (sockets, the client, the machine).
  *
- * `--allocations` preloads bench/allocation-sampler.ts
+ * `--allocations` (not with `--gc-log`: both are read on SIGWINCH, and each read resets both) preloads bench/allocation-sampler.ts
  * and prints, after start-up and after each read, the functions that allocated most in V8's heap
  * since the last print, garbage included. It reports; it does not judge.
  */
@@ -49,6 +49,7 @@ const allocationFile = join(flags.work!, 'allocations.txt');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const fmt = (n: number | undefined) => (n === undefined ? 'n/a' : n.toFixed(0));
 
+if (flags['gc-log'] && flags.allocations) throw new Error('--gc-log and --allocations are both read on SIGWINCH: choose one');
 if (!existsSync(join(flags.work!, 'generated.json'))) throw new Error(`no copy of the 1M store in ${flags.work}: run bench:read with --work ${flags.work} first`);
 const generated = JSON.parse(readFileSync(join(flags.work!, 'generated.json'), 'utf8')) as { busiest: Array<{ pair: string }> };
 const words = flags.reads?.split(',').map((word) => word.trim()).filter(Boolean);
@@ -180,6 +181,8 @@ try {
 }
 
 async function measure(read: Read): Promise<void> {
+  // Asked once first, as bench:read does before its rounds: the first page of a start ranks and indexes every pair.
+  await status(read.path);
   if (read.kind === 'rate') {
     await autocannon({ url: `${url}${read.path}`, connections: Number(flags.connections), duration });
     await status('/health');
