@@ -153,6 +153,8 @@ export function conditionTension(facts: RelationFacts, atMs: number, unanswered?
   }
   if (facts.hostilities) tension += T.hostilities;
   for (const country in facts.sanctions) tension += sanctionsTension(facts.sanctions[country].length);
+  // No list made for a pair without expulsions (most of them), as before the list could be passed in.
+  if (unanswered === undefined && facts.expulsions.length === 0) return tension;
   for (const expelledAtMs of unanswered ?? unansweredExpulsions(facts)) tension += unansweredTension(atMs - expelledAtMs);
   return tension;
 }
