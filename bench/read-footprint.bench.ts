@@ -7,7 +7,8 @@
  * in `--work` (never the original), waits for the search index, then asks each read of
  * bench:read's 1M list in its order as bench:read does (rate reads over `--connections` for
  * `--duration` s, the others one at a time for `--duration` s) and prints after each: RSS, the peak
- * RSS so far, and V8's heap used/total and array buffers as the server's last response logged them.
+ * RSS so far, and V8's heap used/total and array buffers as the server's last response logged them;
+ * then the same after 20 s at rest.
  *
  * `--gc-log` preloads bench/request-gc-log.ts into the server and, for each one-at-a-time read,
  * splits the slowest 1% of requests into what the server's collector took (garbage collections
@@ -176,6 +177,10 @@ await status('/health');
 await print(`start-up and search index (${((performance.now() - started) / 1000).toFixed(0)} s)`);
 try {
   for (const read of reads) await measure(read);
+  // What V8 hands back by itself once the reads stop (bench:read reads the RSS at once).
+  await sleep(20_000);
+  await status('/health');
+  await print('20 s at rest');
 } finally {
   await stop(child, exited);
 }
