@@ -34,6 +34,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { currentRss, freePort, peakRss, stop } from './bench-process.js';
+import { bigReads, type Read } from './big-store-reads.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -75,13 +76,6 @@ const fmt = (n: number | undefined, digits = 0) => (n === undefined || Number.is
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
-interface Read {
-  label: string;
-  path: string;
-  /** Rate reads load the server; latency reads ask one at a time. */
-  kind: 'rate' | 'latency';
-}
 
 interface Figures {
   rps: number;
@@ -248,23 +242,6 @@ const seedReads: Read[] = [
   { label: 'timeline', path: '/relations/AZE/FRA/timeline?from=2023-01-01&to=2023-12-31', kind: 'latency' },
   { label: 'overview', path: '/relations/overview', kind: 'latency' },
 ];
-
-function bigReads([a, b]: [string, string]): Read[] {
-  return [
-    { label: 'current view, busiest pair', path: `/relations/${a}/${b}`, kind: 'rate' },
-    { label: 'as-of', path: `/relations/${a}/${b}?asOf=2020-06-30`, kind: 'rate' },
-    { label: 'known-at', path: `/relations/${a}/${b}?knownAt=2020-06-30`, kind: 'rate' },
-    { label: 'known-at', path: `/relations/${a}/${b}?knownAt=2020-06-30`, kind: 'latency' },
-    { label: 'first page of pairs', path: '/relations?limit=50', kind: 'latency' },
-    { label: 'last page of pairs', path: '/relations?limit=50&offset=4950', kind: 'latency' },
-    { label: 'all 5,000 pairs', path: '/relations', kind: 'latency' },
-    { label: 'daily timeline over 2020', path: `/relations/${a}/${b}/timeline?from=2020-01-01&to=2020-12-31&interval=day`, kind: 'latency' },
-    // The same year with every incident listed (before incidents=top became the default, the only answer).
-    { label: 'daily timeline over 2020, every incident', path: `/relations/${a}/${b}/timeline?from=2020-01-01&to=2020-12-31&interval=day&incidents=all`, kind: 'latency' },
-    { label: 'overview, first page', path: '/relations/overview?limit=50', kind: 'latency' },
-    { label: 'overview, all pairs', path: '/relations/overview?limit=5000', kind: 'latency' },
-  ];
-}
 
 async function main(): Promise<void> {
   if (flags.only !== 'big') {

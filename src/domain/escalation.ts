@@ -149,13 +149,18 @@ export function momentumOf({ conflict, cooperation }: { conflict: number; cooper
   return Math.max(0, conflict - ESCALATION_CONSTANTS.cooperationOffset * cooperation);
 }
 
+/** The score as a view shows it (rounded to 0.1), with no object around it. */
+export function shownScore(pressure: Pressure): number {
+  return round(scoreOf(pressure));
+}
+
 export function scoreOf(pressure: Pressure): number {
   return 100 * (1 - Math.exp(-(pressure.tension + momentumOf(pressure)) / ESCALATION_CONSTANTS.saturation));
 }
 
 /** The score as shown and its level, from the pressure at one instant: what a sparkline needs, without the trend's second instant. */
 export function scoreAndLevel(pressure: Pressure): { score: number; level: EscalationLevel } {
-  const score = round(scoreOf(pressure));
+  const score = shownScore(pressure);
   // The level follows the score as shown, so 29.96 reads "30.0, strained", never "30.0, friction".
   return { score, level: levelFor(score) };
 }

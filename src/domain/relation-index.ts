@@ -1,5 +1,5 @@
 import type { CountryCode } from './countries.js';
-import { contributionSize, decayFactor, ESCALATION_CONSTANTS, escalationFigures, scoreAndLevel, signedWeight, type EscalationFigures, type EscalationLevel, type Pressure } from './escalation.js';
+import { contributionSize, decayFactor, ESCALATION_CONSTANTS, escalationFigures, scoreAndLevel, shownScore, signedWeight, type EscalationFigures, type EscalationLevel, type Pressure } from './escalation.js';
 import { Column } from './growable-column.js';
 import { INCIDENT_CATALOG } from './incident-catalog.js';
 import { INCIDENT_TYPES, type IncidentType } from './incident-types.js';
@@ -7,7 +7,7 @@ import type { IncidentInContext } from './incident.js';
 import { applyIncident } from './incident-effects.js';
 import { noFacts, type RelationFacts } from './relation-facts.js';
 import { pairOf } from './relation-pair.js';
-import { conditionTension, standingConditions, type StandingCondition } from './standing-conditions.js';
+import { conditionTension, standingConditions, unansweredExpulsions, type StandingCondition } from './standing-conditions.js';
 import { DAY_MS } from './numbers.js';
 import type { IncidentRef, RelationState } from './relation-view.js';
 
@@ -242,13 +242,31 @@ export class RelationIndex {
    */
   scoresAt(instants: readonly number[]): Array<{ score: number; level: EscalationLevel }> {
     const points: Array<{ score: number; level: EscalationLevel }> = [];
+    this.eachPressureAt(instants, (pressure) => points.push(scoreAndLevel(pressure)));
+    return points;
+  }
+
+  /**
+   * The scores alone of `scoresAt`: a sparkline's points. The overview of every pair asks 366 of
+   * each of 5,000 pairs, and an object per point was most of what it allocated.
+   */
+  shownScoresAt(instants: readonly number[]): number[] {
+    const scores: number[] = [];
+    this.eachPressureAt(instants, (pressure) => scores.push(shownScore(pressure)));
+    return scores;
+  }
+
+  /** The one pass of `scoresAt`: `visit` is handed one pressure object, updated from point to point (it must not keep it). */
+  private eachPressureAt(instants: readonly number[], visit: (pressure: Pressure) => void): void {
+    const pressure: Pressure = { conflict: 0, cooperation: 0, tension: 0 };
     let count = 0;
-    let pressure = { conflict: 0, cooperation: 0 };
+    let factsSeen: RelationFacts | undefined;
+    let unanswered: readonly number[] = [];
     for (let p = 0; p < instants.length; p++) {
       const atMs = instants[p];
       if (p === 0 || !(atMs >= instants[p - 1])) {
         count = this.occurredBy(atMs);
-        pressure = this.pressureOver(count, atMs);
+        ({ conflict: pressure.conflict, cooperation: pressure.cooperation } = this.pressureOver(count, atMs));
       } else {
         const decay = decayFactor(atMs - instants[p - 1]);
         pressure.conflict *= decay;
@@ -259,9 +277,15 @@ export class RelationIndex {
           else pressure.cooperation += signed * decayFactor(atMs - this.at.data[count]);
         }
       }
-      points.push(scoreAndLevel({ ...pressure, tension: conditionTension(this.factsAsOf(atMs), atMs) }));
+      // The facts change at few of the points: what of their tension depends on them alone is worked out once per change.
+      const facts = this.factsAsOf(atMs);
+      if (facts !== factsSeen) {
+        factsSeen = facts;
+        unanswered = unansweredExpulsions(facts);
+      }
+      pressure.tension = conditionTension(facts, atMs, unanswered);
+      visit(pressure);
     }
-    return points;
   }
 
   /** The incidents' conflict and cooperation pressure and the conditions' tension at `atMs` (C, K and T of escalation.ts). */

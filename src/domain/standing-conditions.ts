@@ -137,8 +137,9 @@ export function standingConditions(facts: RelationFacts, pair: readonly [Country
 /**
  * Σ tension of the conditions standing in `facts` at `atMs`: what `standingConditions` sums to,
  * without describing them (the score of every as-of view and timeline point needs only this).
+ * `unanswered`, when given, is `unansweredExpulsions(facts)` worked out before.
  */
-export function conditionTension(facts: RelationFacts, atMs: number): number {
+export function conditionTension(facts: RelationFacts, atMs: number, unanswered?: readonly number[]): number {
   let tension = 0;
   if (facts.severed) tension += T.severed;
   else if (facts.downgraded) tension += T.downgraded;
@@ -152,14 +153,24 @@ export function conditionTension(facts: RelationFacts, atMs: number): number {
   }
   if (facts.hostilities) tension += T.hostilities;
   for (const country in facts.sanctions) tension += sanctionsTension(facts.sanctions[country].length);
-  if (facts.expulsions.length > 0) {
-    const answered = new Set<string>();
-    for (const expulsion of facts.expulsions) if (expulsion.answers !== undefined) answered.add(expulsion.answers);
-    for (const expulsion of facts.expulsions) {
-      if (expulsion.answers === undefined && !answered.has(expulsion.incidentId)) tension += unansweredTension(atMs - expulsion.atMs);
-    }
-  }
+  // No list made for a pair without expulsions (most of them), as before the list could be passed in.
+  if (unanswered === undefined && facts.expulsions.length === 0) return tension;
+  for (const expelledAtMs of unanswered ?? unansweredExpulsions(facts)) tension += unansweredTension(atMs - expelledAtMs);
   return tension;
+}
+
+/**
+ * When each expulsion in `facts` that answers none and that none answers took place, in their
+ * order: the part of `conditionTension` that depends on the facts alone. A series of instants
+ * over the same facts (a sparkline, a timeline) works it out once, not once per point.
+ */
+export function unansweredExpulsions(facts: RelationFacts): number[] {
+  if (facts.expulsions.length === 0) return [];
+  const answered = new Set<string>();
+  for (const expulsion of facts.expulsions) if (expulsion.answers !== undefined) answered.add(expulsion.answers);
+  const unanswered: number[] = [];
+  for (const expulsion of facts.expulsions) if (expulsion.answers === undefined && !answered.has(expulsion.incidentId)) unanswered.push(expulsion.atMs);
+  return unanswered;
 }
 
 function sanctionsTension(scopes: number): number {

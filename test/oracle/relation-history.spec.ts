@@ -362,10 +362,13 @@ describe('RelationIndex', () => {
             if (point.score === alone[i].score) expect(point.level).toBe(alone[i].level);
           });
           expect(together.filter((point, i) => point.score !== alone[i].score).length).toBeLessThanOrEqual(Math.ceil(series.length / 100));
+          // A sparkline's scores alone are exactly those of the points.
+          expect(index.shownScoresAt(series)).toEqual(together.map((point) => point.score));
         }
         // Out of order, each instant is scored on its own.
         const shuffled = [...points].reverse();
         expect(index.scoresAt(shuffled)).toEqual(shuffled.map((atMs) => index.scoreAt(atMs)));
+        expect(index.shownScoresAt(shuffled)).toEqual(shuffled.map((atMs) => index.scoreAt(atMs).score));
       }),
       { numRuns: 40 },
     );

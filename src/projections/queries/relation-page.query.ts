@@ -44,5 +44,5 @@ export function scoresAt(side: ReadSide, a: CountryCode, b: CountryCode, instant
   const entry = side.rows.pair(a, b);
   if (!entry) return undefined;
   const { index } = side.beliefs.view(entry, knownAtMs, evidence);
-  return index.scoresAt(instants).map((point) => point.score);
+  return index.shownScoresAt(instants);
 }
