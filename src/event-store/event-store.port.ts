@@ -49,21 +49,6 @@ export interface ReadAllPage {
   next: string | null;
 }
 
-/** An event of the log with only some top-level fields of its data (see `EventStore.readAllFields`). */
-export interface EventWithFields {
-  type: string;
-  streamId: string;
-  position: string;
-  /** The named fields the event's data has, each as the whole event would give it; no others. */
-  data: JsonObject;
-}
-
-export interface ReadAllFieldsPage {
-  events: EventWithFields[];
-  /** Pass as `after` to read the next page; null when the end of the log was reached. */
-  next: string | null;
-}
-
 export interface Subscription {
   /** Stops delivery; resolves once no handler call is running and nothing keeps the process alive. */
   close(): Promise<void>;
@@ -94,13 +79,6 @@ export interface EventStore {
   readStream(streamId: string, fromRevision?: number, maxCount?: number): Promise<StoredEvent[]>;
   /** One page of the global log, strictly after `after` (null = from the start), at most `limit` events. */
   readAll(after: string | null, limit: number): Promise<ReadAllPage>;
-  /**
-   * Optional: a page of the global log as `readAll` gives it, but each event's data holding only
-   * the named top-level fields it has. For a reader that wants a few fields of every event of a
-   * long log (the search index's build at start-up, 1M events): a store that can pick them out
-   * itself spares that reader's heap the rest of each event. Readers fall back on `readAll`.
-   */
-  readAllFields?(after: string | null, limit: number, fields: readonly string[]): Promise<ReadAllFieldsPage>;
   /** Catch-up subscription to the global log: history after `after`, then live appends. */
   subscribeToAll(options: SubscribeOptions): Subscription;
   /** Negative, zero or positive, like a sort comparator. */

@@ -1,15 +1,13 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { EVENT_STORE, type EventStore, type EventWithFields, type ReadAllFieldsPage, type StoredEvent } from '../event-store/event-store.port.js';
+import { EVENT_STORE, type EventStore, type StoredEvent } from '../event-store/event-store.port.js';
 import { ProblemException } from '../http/problem.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import { PositionWaiters } from '../projections/position-waiters.js';
 import { IncidentTextIndex, type SearchCriteria } from './incident-text-index.js';
-import { INDEXED_FIELDS, indexEvent } from './index-event.js';
+import { indexEvent } from './index-event.js';
 
 /** How long a search waits for the index to reach what the read model already shows. */
 const CATCH_UP_WAIT_MS = 2_000;
-/** Events read from the log per transaction of the index's build. */
-const PAGE_SIZE = 1000;
 /** Pause before reading the log again after a read failed. */
 const RETRY_DELAY_MS = 1_000;
 
@@ -83,22 +81,13 @@ export class IncidentSearch implements OnApplicationShutdown {
   }
 
   private async catchUp(): Promise<void> {
-    for (let page = await this.readPage(this.checkpoint); !this.stopping; page = await this.readPage(page.next)) {
+    for (let page = await this.store.readAll(this.checkpoint, 1000); !this.stopping; page = await this.store.readAll(page.next, 1000)) {
       this.index.inTransaction(() => {
         for (const event of page.events) this.apply(event);
       });
       if (page.next === null || page.events.length === 0) return;
       await new Promise((resolve) => setImmediate(resolve));
     }
-  }
-
-  /**
-   * Only the fields the index reads, when the store can pick them out (the embedded one can): the
-   * whole events of a 1M log, parsed, were most of what the server allocated at start-up and what
-   * grew its heap while the index was built (docs/read-performance.md, the eighth pass).
-   */
-  private readPage(after: string | null): Promise<ReadAllFieldsPage> {
-    return this.store.readAllFields ? this.store.readAllFields(after, PAGE_SIZE, INDEXED_FIELDS) : this.store.readAll(after, PAGE_SIZE);
   }
 
   /** Positions of the matching incident reports, in order; one more than `limit` when a next page exists. */
@@ -158,7 +147,7 @@ export class IncidentSearch implements OnApplicationShutdown {
     }
   }
 
-  private apply(event: EventWithFields): void {
+  private apply(event: StoredEvent): void {
     if (this.checkpoint !== null && this.store.comparePositions(event.position, this.checkpoint) <= 0) return;
     indexEvent(this.index, event);
     this.checkpoint = event.position;

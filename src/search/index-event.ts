@@ -1,18 +1,15 @@
 import type { IncidentChanges, IncidentData } from '../domain/incident.js';
 import { INCIDENT_TYPES } from '../domain/incident-types.js';
 import { parseOccurrence } from '../domain/occurrence.js';
-import type { EventWithFields } from '../event-store/event-store.port.js';
+import type { StoredEvent } from '../event-store/event-store.port.js';
 import type { IncidentTextIndex } from './incident-text-index.js';
 
 const INCIDENT_TYPE_NAMES: ReadonlySet<string> = new Set(INCIDENT_TYPES);
 /** Demarche's streams; anything else sharing the store is not ours to index. */
 const RELATION_STREAM = /^relation-/;
 
-/** The fields of an event's data that `indexEvent` reads: all a store need hand over for the index's build. */
-export const INDEXED_FIELDS = ['incidentId', 'actor', 'target', 'occurredOn', 'summary', 'sources', 'changes'] as const;
-
 /** Applies one event of the log to the index: reports are added, corrections and retractions amend them. */
-export function indexEvent(index: IncidentTextIndex, event: EventWithFields): void {
+export function indexEvent(index: IncidentTextIndex, event: StoredEvent): void {
   if (!RELATION_STREAM.test(event.streamId)) return;
   if (INCIDENT_TYPE_NAMES.has(event.type)) {
     const data = event.data as unknown as IncidentData;

@@ -7,7 +7,6 @@ import {
   type ExpectedRevision,
   type JsonObject,
   type NewEvent,
-  type ReadAllFieldsPage,
   type ReadAllPage,
   type StoredEvent,
   type SubscribeOptions,
@@ -43,10 +42,6 @@ export interface SqliteEventStoreOptions {
 }
 
 const POSITION = /^(0|[1-9]\d{0,15})$/;
-/** Field names readAllFields puts into its SQL: plain identifiers only. */
-const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** position, stream_id, type, then each asked field's JSON text (null when the data lacks it). */
-type FieldColumns = [position: number, streamId: string, type: string, ...fields: Array<string | null>];
 
 /** It lives in the port now (both adapters may raise it); still importable from here. */
 export { EventIdConflictError };
@@ -132,7 +127,6 @@ export class SqliteEventStore implements EventStore {
   private readonly pollIntervalMs: number;
   private readonly busyTimeoutMs: number;
   private readonly statements: ReturnType<typeof prepareStatements>;
-  private readonly fieldsStatements = new Map<string, Database.Statement<[bigint, number], FieldColumns>>();
   /** Commits on this thread, when there is no writer thread. */
   private readonly inlineWriter: SqliteBatchWriter | undefined;
   private writerThread: SqliteWriterThread | undefined;
@@ -205,39 +199,6 @@ export class SqliteEventStore implements EventStore {
     if (!(Number.isSafeInteger(limit) && limit > 0)) throw new TypeError(`invalid limit ${limit}`);
     const events = this.statements.readAll.all(BigInt(after ?? 0), limit).map(fromColumns);
     return { events, next: events.length === limit ? events[events.length - 1].position : null };
-  }
-
-  /**
-   * SQLite picks the fields out of each event's JSON (`->`, which gives SQL NULL for a field the
-   * data lacks and the JSON text of one it has), so only those fields' text reaches the heap: on
-   * the 1M store the search index's build allocated 1.5 GB reading whole events this way.
-   */
-  async readAllFields(after: string | null, limit: number, fields: readonly string[]): Promise<ReadAllFieldsPage> {
-    if (after !== null && !this.isPosition(after)) throw new TypeError(`not a position: ${JSON.stringify(after)}`);
-    if (!(Number.isSafeInteger(limit) && limit > 0)) throw new TypeError(`invalid limit ${limit}`);
-    const rows = this.fieldsStatement(fields).all(BigInt(after ?? 0), limit);
-    const events = rows.map((row) => {
-      const data: JsonObject = {};
-      for (let i = 0; i < fields.length; i++) {
-        const text = row[3 + i] as string | null;
-        if (text !== null) data[fields[i]] = JSON.parse(text);
-      }
-      return { position: String(row[0]), streamId: row[1], type: row[2], data };
-    });
-    return { events, next: events.length === limit ? events[events.length - 1].position : null };
-  }
-
-  /** One prepared statement per list of fields (a reader asks for the same few again and again). */
-  private fieldsStatement(fields: readonly string[]): Database.Statement<[bigint, number], FieldColumns> {
-    const key = fields.join(',');
-    let statement = this.fieldsStatements.get(key);
-    if (!statement) {
-      for (const field of fields) if (!FIELD_NAME.test(field)) throw new TypeError(`not a field name: ${JSON.stringify(field)}`);
-      const picked = fields.map((field) => `data -> '$.${field}'`).join(', ');
-      statement = this.db.prepare<[bigint, number], FieldColumns>(`SELECT position, stream_id, type${picked ? ', ' + picked : ''} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw(true);
-      this.fieldsStatements.set(key, statement);
-    }
-    return statement;
   }
 
   subscribeToAll(options: SubscribeOptions): Subscription {
