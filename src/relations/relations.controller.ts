@@ -107,7 +107,7 @@ export class RelationsController {
   /** Lists answered, kept serialised under the same rule as the views; the fast path answers `GET /relations` from them too. */
   readonly lists: RelationListAnswers;
   /** Timelines of spans already past, kept serialised while the pair's stream holds (timeline-kept.ts). */
-  private readonly timelines: KeptTimelines;
+  readonly timelines: KeptTimelines;
 
   constructor(
     private readonly projections: ProjectionRunner,
