@@ -81,6 +81,12 @@ interface Read {
   path: string;
   /** Rate reads load the server; latency reads ask one at a time. */
   kind: 'rate' | 'latency';
+  /**
+   * The path of the real server's n-th request, when each must be a question not asked before
+   * (an answer that is never kept: what a first request costs). The bare server answers `path`'s
+   * bytes every time.
+   */
+  fresh?: (n: number) => string;
 }
 
 interface Figures {
@@ -138,20 +144,24 @@ function startBare(routes: Array<{ url: string; body: string; contentType: strin
   });
 }
 
-async function load(url: string, read: Read): Promise<Figures & { failures: number }> {
-  if (read.kind === 'latency') return sequentially(url);
-  const result = await autocannon({ url, connections, duration });
+async function load(base: string, read: Read, real: boolean): Promise<Figures & { failures: number }> {
+  const fresh = real ? read.fresh : undefined;
+  if (read.kind === 'latency') return sequentially(fresh === undefined ? () => `${base}${read.path}` : () => `${base}${fresh(asked++)}`);
+  const result = await autocannon({ url: `${base}${read.path}`, connections, duration });
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, failures: result.errors + result.timeouts + result.non2xx };
 }
 
+/** Requests made so far by reads that ask a new question each time: never repeated within a run. */
+let asked = 0;
+
 /** One request at a time for `duration` seconds (at least 3 requests): the latency an analyst sees. */
-async function sequentially(url: string): Promise<Figures & { failures: number }> {
+async function sequentially(urlOf: () => string): Promise<Figures & { failures: number }> {
   const latencies: number[] = [];
   let failures = 0;
   const started = performance.now();
   while (latencies.length < 3 || performance.now() - started < duration * 1000) {
     const sent = performance.now();
-    const response = await fetch(url);
+    const response = await fetch(urlOf());
     await response.arrayBuffer();
     if (response.status !== 200) failures++;
     latencies.push(performance.now() - sent);
@@ -189,10 +199,10 @@ async function measureStore(name: string, dir: string, seed: boolean, allReads: 
       log(`  round ${round}/${rounds}`);
       for (const { read } of served) {
         const sample = samples.get(read)!;
-        const real = await load(`${server.url}${read.path}`, read);
+        const real = await load(server.url, read, true);
         sample.real.push(real);
         sample.failures += real.failures;
-        sample.bare.push(await load(`${bare.url}${read.path}`, read));
+        sample.bare.push(await load(bare.url, read, false));
       }
     }
     const rssAfter = currentRss(server.child);
@@ -259,6 +269,13 @@ function bigReads([a, b]: [string, string]): Read[] {
     { label: 'last page of pairs', path: '/relations?limit=50&offset=4950', kind: 'latency' },
     { label: 'all 5,000 pairs', path: '/relations', kind: 'latency' },
     { label: 'daily timeline over 2020', path: `/relations/${a}/${b}/timeline?from=2020-01-01&to=2020-12-31&interval=day`, kind: 'latency' },
+    // The same year, starting a minute later on each request: a question never asked before, so never a kept answer.
+    {
+      label: 'daily timeline over 2020, never kept',
+      path: `/relations/${a}/${b}/timeline?from=2020-01-01T00:00:00.000Z&to=2020-12-31&interval=day`,
+      kind: 'latency',
+      fresh: (n) => `/relations/${a}/${b}/timeline?from=${new Date(Date.UTC(2020, 0, 1) + (n + 1) * 60_000).toISOString()}&to=2020-12-31&interval=day`,
+    },
     // The same year with every incident listed (before incidents=top became the default, the only answer).
     { label: 'daily timeline over 2020, every incident', path: `/relations/${a}/${b}/timeline?from=2020-01-01&to=2020-12-31&interval=day&incidents=all`, kind: 'latency' },
     { label: 'overview, first page', path: '/relations/overview?limit=50', kind: 'latency' },
