@@ -376,12 +376,9 @@ export class RelationIndex {
     const last = this.lastFacts;
     if (last?.count === count) return last.facts;
     const c = Math.floor(count / CHECKPOINT_EVERY);
-    // A timeline asks instant after instant: folding on from the last facts applies each incident
-    // once, not up to CHECKPOINT_EVERY times (the same incidents in the same order: the same facts).
-    const facts =
-      last !== undefined && last.count < count && last.count >= c * CHECKPOINT_EVERY
-        ? this.foldFacts(last.facts, last.count, count)
-        : this.foldFacts(this.factsCheckpoints[c], c * CHECKPOINT_EVERY, count);
+    // A timeline asks instant after instant: folding on from the last facts (same incidents, same order) applies each once.
+    const from = last !== undefined && last.count < count && last.count >= c * CHECKPOINT_EVERY ? last : { count: c * CHECKPOINT_EVERY, facts: this.factsCheckpoints[c] };
+    const facts = this.foldFacts(from.facts, from.count, count);
     this.lastFacts = { count, facts };
     return facts;
   }
