@@ -132,20 +132,24 @@ function startBare(routes: Array<{ url: string; body: string; contentType: strin
   });
 }
 
-async function load(url: string, read: Read): Promise<Figures & { failures: number }> {
-  if (read.kind === 'latency') return sequentially(url);
-  const result = await autocannon({ url, connections, duration });
+async function load(base: string, read: Read, real: boolean): Promise<Figures & { failures: number }> {
+  const fresh = real ? read.fresh : undefined;
+  if (read.kind === 'latency') return sequentially(fresh === undefined ? () => `${base}${read.path}` : () => `${base}${fresh(asked++)}`);
+  const result = await autocannon({ url: `${base}${read.path}`, connections, duration });
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, failures: result.errors + result.timeouts + result.non2xx };
 }
 
+/** Requests made so far by reads that ask a new question each time: never repeated within a run. */
+let asked = 0;
+
 /** One request at a time for `duration` seconds (at least 3 requests): the latency an analyst sees. */
-async function sequentially(url: string): Promise<Figures & { failures: number }> {
+async function sequentially(urlOf: () => string): Promise<Figures & { failures: number }> {
   const latencies: number[] = [];
   let failures = 0;
   const started = performance.now();
   while (latencies.length < 3 || performance.now() - started < duration * 1000) {
     const sent = performance.now();
-    const response = await fetch(url);
+    const response = await fetch(urlOf());
     await response.arrayBuffer();
     if (response.status !== 200) failures++;
     latencies.push(performance.now() - sent);
@@ -183,10 +187,10 @@ async function measureStore(name: string, dir: string, seed: boolean, allReads: 
       log(`  round ${round}/${rounds}`);
       for (const { read } of served) {
         const sample = samples.get(read)!;
-        const real = await load(`${server.url}${read.path}`, read);
+        const real = await load(server.url, read, true);
         sample.real.push(real);
         sample.failures += real.failures;
-        sample.bare.push(await load(`${bare.url}${read.path}`, read));
+        sample.bare.push(await load(bare.url, read, false));
       }
     }
     const rssAfter = currentRss(server.child);

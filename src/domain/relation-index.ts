@@ -397,9 +397,12 @@ export class RelationIndex {
   factsAsOf(asOfMs: number): RelationFacts {
     const count = countNotAfter(this.factualAt.data, this.factualAt.length, asOfMs);
     // A view asks for the facts of one instant several times (score, conditions, state): fold them once.
-    if (this.lastFacts?.count === count) return this.lastFacts.facts;
+    const last = this.lastFacts;
+    if (last?.count === count) return last.facts;
     const c = Math.floor(count / CHECKPOINT_EVERY);
-    const facts = this.foldFacts(this.factsCheckpoints[c], c * CHECKPOINT_EVERY, count);
+    // A timeline asks instant after instant: folding on from the last facts (same incidents, same order) applies each once.
+    const from = last !== undefined && last.count < count && last.count >= c * CHECKPOINT_EVERY ? last : { count: c * CHECKPOINT_EVERY, facts: this.factsCheckpoints[c] };
+    const facts = this.foldFacts(from.facts, from.count, count);
     this.lastFacts = { count, facts };
     return facts;
   }

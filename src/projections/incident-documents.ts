@@ -46,14 +46,28 @@ export class IncidentDocuments {
   /** The documents of `rows`, in their order, with the amendments recorded by `knownAtMs`. */
   async of(rows: readonly number[], knownAtMs = Infinity, reading: DocumentReading = {}): Promise<IncidentDocument[]> {
     const reports = await this.reports(rows, reading);
-    return Promise.all(
-      rows.map(async (row, i) => {
-        const amendments = await Promise.all(this.beliefs.amendmentsKnownAt(row, knownAtMs).map(({ revision }) => this.amendment(row, revision, reading)));
-        const report = reports[i];
-        const believed = Beliefs.believedReport({ type: this.beliefs.typeOf(row), data: report.data } as unknown as IncidentEvent, amendments);
-        return { report, amendments, believed };
-      }),
-    );
+    const amendments = await this.amendmentsOf(rows, knownAtMs, reading);
+    return rows.map((row, i) => {
+      const report = reports[i];
+      const believed = Beliefs.believedReport({ type: this.beliefs.typeOf(row), data: report.data } as unknown as IncidentEvent, amendments[i]);
+      return { report, amendments: amendments[i], believed };
+    });
+  }
+
+  /**
+   * The amendments of each of `rows` known at `knownAtMs`, read from the store. Most incidents
+   * have none: those cost no promise (a timeline's 1,100 listed incidents each awaited one).
+   */
+  private async amendmentsOf(rows: readonly number[], knownAtMs: number, reading: DocumentReading): Promise<AmendmentEvent[][]> {
+    const amendments: AmendmentEvent[][] = new Array(rows.length);
+    const reads: Promise<void>[] = [];
+    rows.forEach((row, i) => {
+      const known = this.beliefs.amendmentsKnownAt(row, knownAtMs);
+      if (known.length === 0) amendments[i] = [];
+      else reads.push(Promise.all(known.map(({ revision }) => this.amendment(row, revision, reading))).then((read) => void (amendments[i] = read)));
+    });
+    await Promise.all(reads);
+    return amendments;
   }
 
   private async amendment(row: number, revision: number, { keep }: DocumentReading): Promise<AmendmentEvent> {

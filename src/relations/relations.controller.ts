@@ -29,7 +29,8 @@ import { JSON_TYPE, RelationViewAnswers } from './relation-view-answer.js';
 import { RelationListAnswers } from './relation-list-answers.js';
 import { collected, jsonWithItems, LONGEST_LIST_BUILT_WHOLE, mapped, streamed, textOf } from './streamed-list.js';
 import { EvidenceQuery, evidenceFilterOf } from './evidence-query.js';
-import { LONGEST_TIMELINE_LISTING_BUILT_WHOLE, timelineAnswer } from './timeline-answer.js';
+import { LONGEST_TIMELINE_LISTING_BUILT_WHOLE, sentJson, timelineAnswer } from './timeline-answer.js';
+import { KeptTimelines, type TimelineJson } from './timeline-kept.js';
 
 const INTERVALS: TimelineInterval[] = ['day', 'week', 'month'];
 /** Most points one timeline request may ask for. */
@@ -105,6 +106,8 @@ export class RelationsController {
   readonly views: RelationViewAnswers;
   /** Lists answered, kept serialised under the same rule as the views; the fast path answers `GET /relations` from them too. */
   readonly lists: RelationListAnswers;
+  /** Timelines of spans already past, kept serialised while the pair's stream holds (timeline-kept.ts). */
+  readonly timelines: KeptTimelines;
 
   constructor(
     private readonly projections: ProjectionRunner,
@@ -113,6 +116,7 @@ export class RelationsController {
   ) {
     this.views = new RelationViewAnswers(clock);
     this.lists = new RelationListAnswers(clock);
+    this.timelines = new KeptTimelines(clock);
   }
 
   @Get()
@@ -253,9 +257,16 @@ export class RelationsController {
     @Query() query: TimelineQuery,
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<TimelineResponse | string | Readable> {
+  ): Promise<TimelineResponse | string | Readable | Buffer> {
     checkPair(a, b);
     const readModel = this.projections.readModel;
+    // Read before anything is worked out: an event applied meanwhile makes the kept answer stale, never the reverse.
+    const revision = readModel.streamRevision(a, b);
+    const exported = wantsCsv(query.format, accept);
+    const keptAs = exported || revision === undefined ? undefined : this.timelines.keyOf(a, b, query);
+    const encodingOf = (bytes: number) => negotiatedEncoding(reply.request.headers, bytes);
+    const kept = keptAs === undefined ? undefined : this.timelines.answer(readModel, keptAs, revision!, encodingOf);
+    if (kept !== undefined) return sentJson(reply, kept);
     const current = readModel.relationFigures(a, b, perspectiveOf({}, this.clock));
     if (!current) throw new NotFoundException(`No incidents are recorded between ${a} and ${b}`);
     const interval = query.interval ?? 'day';
@@ -269,11 +280,11 @@ export class RelationsController {
       ]);
     }
     // An export is the record of the span: every incident's id unless asked otherwise; a chart wants a tooltip's worth.
-    const exported = wantsCsv(query.format, accept);
     const listing = { most: LISTING_MOST[query.incidents ?? (exported ? 'all' : 'top')] };
     const sweep = readModel.timelineSweep(a, b, instants, query.knownAt ? endOf(query.knownAt) : undefined, evidenceFilterOf(query), listing);
     const head = { pair: current.pair, interval, from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString() };
-    return timelineAnswer(reply, head, sweep, exported ? `timeline-${current.pair.join('-')}-${interval}.csv` : undefined);
+    const keep = keptAs === undefined ? undefined : (json: TimelineJson & { bytes: number }) => this.timelines.keep(readModel, keptAs, query, revision!, json);
+    return timelineAnswer(reply, head, sweep, exported ? `timeline-${current.pair.join('-')}-${interval}.csv` : undefined, encodingOf, keep);
   }
 
   private awaitPosition(minPosition: string | undefined): Promise<void> {

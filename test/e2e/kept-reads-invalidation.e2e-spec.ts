@@ -15,6 +15,9 @@ const READS = [
   '/relations?limit=2',
   '/relations/overview?days=20',
   '/relations/AZE/FRA/timeline?from=2024-05-01&to=2024-06-01',
+  // Spans already past: kept while the pair's stream holds (timeline-kept.ts).
+  '/relations/AZE/FRA/timeline?from=2024-05-01&to=2024-05-31',
+  '/relations/AZE/FRA/timeline?from=2024-05-01&to=2024-05-31&knownAt=2024-05-31&interval=week',
 ];
 
 const report = (actor: string, target: string, occurredOn: string, summary: string) => ({

@@ -11,6 +11,7 @@ import { describeRelation } from '../oracle/relation-fold.js';
 import { evidenceOf, standingsKnownAt } from '../oracle/evidence.js';
 import { PROVENANCES, type EvidenceFilter } from '../../src/domain/evidence-weight.js';
 import { incidentsKnownAt, relationAsOf, relationTimeline, type RecordedRelationEvent } from '../oracle/relation-history.js';
+import { timelineInstants, type TimelineInterval } from '../../src/domain/timeline.js';
 
 /**
  * The engine the server runs (RelationsReadModel: columns, beliefs, RelationIndex) held to the
@@ -232,4 +233,35 @@ describe('RelationsReadModel held to the reference folds', () => {
       { numRuns: 100 },
     );
   });
+
+  it('sweeps a timeline to the points worked out one at a time, for any span, interval and listing', async () => {
+    const aSpan = fc.record({
+      fromHour: fc.integer({ min: -60 * 24, max: 150 * 24 }),
+      points: fc.integer({ min: 1, max: 40 }),
+      interval: fc.constantFrom<TimelineInterval>('day', 'week', 'month'),
+      most: fc.constantFrom(0, 1, 3, Infinity),
+    });
+    await fc.assert(
+      fc.asyncProperty(aHistory, aSpan, fc.option(fc.integer({ min: 0, max: 150 }), { nil: undefined }), anEvidenceFilter, async (steps, span, knownAtDay, filter) => {
+        const events = streamOf(steps);
+        const knownAtMs = knownAtDay === undefined ? undefined : SPAN_START + knownAtDay * DAY_MS;
+        const fromMs = SPAN_START + span.fromHour * 3_600_000;
+        const instants = (timelineInstants(fromMs, fromMs + span.points * 31 * DAY_MS, span.interval, 2_000) as number[]).slice(0, span.points);
+        const listing = { most: span.most };
+        const swept = (await engineOf(events).timeline('AZE', 'FRA', instants, knownAtMs, filter, listing))!;
+        // One engine asked instant by instant, latest first: no point is carried from the one before.
+        const alone = engineOf(events);
+        for (let p = instants.length - 1; p >= 0; p--) {
+          const [point] = (await alone.timeline('AZE', 'FRA', [instants[p]], knownAtMs, filter, { most: 0 }))!;
+          expect([instants[p], swept[p].score, swept[p].level]).toEqual([instants[p], point.score, point.level]);
+          // What arrives at a point: the incidents after the one before it, on an engine asked only those two instants.
+          const arrivals = p === 0 ? point : (await engineOf(events).timeline('AZE', 'FRA', [instants[p - 1], instants[p]], knownAtMs, filter, listing))![1];
+          const listed = p === 0 ? (await engineOf(events).timeline('AZE', 'FRA', [instants[0]], knownAtMs, filter, listing))![0].incidents : arrivals.incidents;
+          expect(swept[p].incidentCount).toBe(arrivals.incidentCount);
+          expect(swept[p].incidents).toEqual(listed);
+        }
+      }),
+      { numRuns: 60 },
+    );
+  }, 120_000);
 });

@@ -53,7 +53,39 @@ interface PlannedPoint {
  * again and again — so those are kept (kept-documents.ts); every incident of a busy year would
  * only flush them.
  */
-export function timelineSweep(
+export function timelineSweep(...args: TimelineQuestion): TimelineSweep | undefined {
+  const plan = timelinePlan(...args);
+  return plan && { listed: plan.listed, points: withDocuments(plan, DOCUMENTS_PER_READ) };
+}
+
+/**
+ * Every point of timelineSweep, built whole: what the read model's `timeline` answers (benches,
+ * specs, the oracle). Its documents are read all at once: it holds every point anyway, and 30
+ * reads of 1,000 instead of one cost the replay bench's timeline with every incident a quarter
+ * more time (docs/read-performance.md, the eighth pass).
+ */
+export async function timelineOf(...args: TimelineQuestion): Promise<ListedTimelinePoint[] | undefined> {
+  const plan = timelinePlan(...args);
+  if (!plan) return undefined;
+  const points: ListedTimelinePoint[] = [];
+  for await (const point of withDocuments(plan, Infinity)) points.push(point);
+  return points;
+}
+
+/** What a timeline is asked: the pair, its instants (sorted), knownAt, the evidence counted and how many incidents each point lists. */
+type TimelineQuestion = [side: ReadSide, a: CountryCode, b: CountryCode, instants: readonly number[], knownAtMs?: number, evidence?: EvidenceFilter, listing?: TimelineListing];
+
+/** The points worked out from the indexes, before any document is read. */
+interface TimelinePlan {
+  side: ReadSide;
+  knownAtMs: number | undefined;
+  /** Whether the documents are kept for next time (a capped listing: a chart's tooltips). */
+  keep: boolean;
+  listed: number;
+  planned: PlannedPoint[];
+}
+
+function timelinePlan(
   side: ReadSide,
   a: CountryCode,
   b: CountryCode,
@@ -61,45 +93,44 @@ export function timelineSweep(
   knownAtMs?: number,
   evidence?: EvidenceFilter,
   listing: TimelineListing = EVERY_INCIDENT,
-): TimelineSweep | undefined {
+): TimelinePlan | undefined {
   const entry = side.rows.pair(a, b);
   if (!entry) return undefined;
   const view = side.beliefs.view(entry, knownAtMs, evidence);
+  const rowOf = view.rows.data;
   let arrived = 0;
   let listed = 0;
   const scores = view.index.scoresAt(instants);
-  const planned: PlannedPoint[] = instants.map((atMs, p) => {
-    const { score, level } = scores[p];
+  const planned: PlannedPoint[] = new Array(instants.length);
+  for (let p = 0; p < instants.length; p++) {
+    const atMs = instants[p];
     const occurred = view.index.occurredBy(atMs);
-    const incidentCount = occurred - arrived;
-    const rows = view.index.heaviestBetween(arrived, occurred, listing.most).map((i) => view.rows.data[i]);
+    const chosen = view.index.heaviestBetween(arrived, occurred, listing.most);
+    const rows = new Array<number>(chosen.length);
+    for (let k = 0; k < chosen.length; k++) rows[k] = rowOf[chosen[k]];
+    planned[p] = { atMs, score: scores[p].score, level: scores[p].level, incidentCount: occurred - arrived, rows };
     arrived = occurred;
     listed += rows.length;
-    return { atMs, score, level, incidentCount, rows };
-  });
-  return { listed, points: withDocuments(side, planned, knownAtMs, listing.most !== Infinity) };
+  }
+  return { side, knownAtMs, keep: listing.most !== Infinity, listed, planned };
 }
 
-/** `planned`, each point given its incidents as believed, the documents read a slice of points at a time. */
-async function* withDocuments(side: ReadSide, planned: readonly PlannedPoint[], knownAtMs: number | undefined, keep: boolean): AsyncGenerator<ListedTimelinePoint> {
+/** The planned points, each given its incidents as believed, the documents read `perRead` at a time (at least one point per read). */
+async function* withDocuments({ side, knownAtMs, keep, planned }: TimelinePlan, perRead: number): AsyncGenerator<ListedTimelinePoint> {
   for (let start = 0; start < planned.length; ) {
-    // At least one point per read, however many incidents it lists.
     let end = start + 1;
-    let rows = planned[start].rows.length;
-    while (end < planned.length && rows + planned[end].rows.length <= DOCUMENTS_PER_READ) rows += planned[end++].rows.length;
-    const slice = planned.slice(start, end);
-    const documents = await side.documents.of(slice.flatMap((point) => point.rows), knownAtMs, { keep });
+    let count = planned[start].rows.length;
+    while (end < planned.length && count + planned[end].rows.length <= perRead) count += planned[end++].rows.length;
+    const rows: number[] = [];
+    for (let p = start; p < end; p++) for (const row of planned[p].rows) rows.push(row);
+    const documents = await side.documents.of(rows, knownAtMs, { keep });
     let next = 0;
-    for (const { rows: listedRows, ...point } of slice) yield { ...point, incidents: listedRows.map(() => documents[next++].believed) };
+    for (let p = start; p < end; p++) {
+      const { atMs, score, level, incidentCount, rows: listedRows } = planned[p];
+      const incidents = new Array<ListedTimelinePoint['incidents'][number]>(listedRows.length);
+      for (let k = 0; k < listedRows.length; k++) incidents[k] = documents[next++].believed;
+      yield { atMs, score, level, incidentCount, incidents };
+    }
     start = end;
   }
-}
-
-/** Every point of timelineSweep, built whole: what the read model's `timeline` answers (benches, specs, the oracle). */
-export async function timelineOf(...args: Parameters<typeof timelineSweep>): Promise<ListedTimelinePoint[] | undefined> {
-  const sweep = timelineSweep(...args);
-  if (!sweep) return undefined;
-  const points: ListedTimelinePoint[] = [];
-  for await (const point of sweep.points) points.push(point);
-  return points;
 }

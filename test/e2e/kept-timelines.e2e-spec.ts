@@ -1,0 +1,148 @@
+import { get } from 'node:http';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { RelationsController } from '../../src/relations/relations.controller.js';
+import { loadSeeds } from '../../src/seeding/seed-loader.js';
+import { fixedClock, startTestApp, type TestApp } from '../support/test-app.js';
+
+/**
+ * A timeline of a span already past is kept as the JSON it was answered with, with its compressed
+ * bytes beside it (timeline-kept.ts), and sent again while the pair's stream holds. A timeline
+ * built whole is serialised and compressed in one call rather than streamed through the plugin.
+ * Every answer must decompress to the JSON a fresh server answers, with the plugin's headers.
+ */
+
+const NOW = '2024-06-01T12:00:00.000Z';
+const PAST = '/relations/AZE/FRA/timeline?from=2023-12-01&to=2024-01-31';
+
+interface RawResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+/** A GET through node:http, sending only the headers given and decoding nothing. */
+function rawGet(base: string, path: string, headers: Record<string, string> = {}): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    get(`${base}${path}`, { headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        const flat: Record<string, string> = {};
+        for (const [name, value] of Object.entries(response.headers)) if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
+        resolve({ status: response.statusCode!, headers: flat, body: Buffer.concat(chunks) });
+      });
+    }).on('error', reject);
+  });
+}
+
+function decoded(response: RawResponse): string {
+  const encoding = response.headers['content-encoding'];
+  return (encoding === 'gzip' ? gunzipSync(response.body) : encoding === 'br' ? brotliDecompressSync(response.body) : response.body).toString('utf8');
+}
+
+/** Every header but Date, framing and what compression adds. */
+function headersBeyondEncoding(response: RawResponse): Record<string, string> {
+  const { date: _date, 'content-length': _length, 'transfer-encoding': _chunked, connection: _c, 'keep-alive': _k, 'content-encoding': _e, vary: _v, ...rest } = response.headers;
+  return rest;
+}
+
+const ASKED = [
+  { acceptEncoding: 'gzip', expected: 'gzip' },
+  { acceptEncoding: 'br', expected: 'br' },
+  { acceptEncoding: 'gzip, deflate, br', expected: 'br' },
+  { acceptEncoding: 'br;q=0.5, gzip', expected: 'gzip' },
+  { acceptEncoding: '*', expected: 'gzip' },
+];
+
+describe('timelines of the past, kept', () => {
+  let t: TestApp;
+  let controller: RelationsController;
+  const clock = fixedClock(NOW);
+
+  beforeAll(async () => {
+    t = await startTestApp({ clock });
+    await loadSeeds(t.app);
+    controller = t.app.get(RelationsController);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it.each([
+    '/relations/AZE/FRA/timeline?from=2023-12-0{n}&to=2024-01-31',
+    '/relations/AZE/FRA/timeline?from=2023-12-0{n}&to=2024-01-31&knownAt=2024-01-15',
+    // Reaching into the present: never kept, compressed the same way each time.
+    '/relations/AZE/FRA/timeline?from=2024-05-0{n}',
+  ])('%s: each encoding decompresses to the identity JSON, with the headers the plugin gives a compressed answer', async (question) => {
+    for (const [n, { acceptEncoding, expected }] of ASKED.entries()) {
+      const path = question.replace('{n}', String(n + 1));
+      const fresh = await rawGet(t.url, path, { 'accept-encoding': acceptEncoding });
+      const again = await rawGet(t.url, path, { 'accept-encoding': acceptEncoding });
+      const identity = await rawGet(t.url, path);
+      expect([path, fresh.status, again.status, identity.status]).toEqual([path, 200, 200, 200]);
+      expect([fresh.headers['content-encoding'], again.headers['content-encoding'], identity.headers['content-encoding']]).toEqual([expected, expected, undefined]);
+      expect(decoded(fresh)).toBe(identity.body.toString('utf8'));
+      expect(decoded(again)).toBe(identity.body.toString('utf8'));
+      for (const compressed of [fresh, again]) {
+        expect(compressed.headers.vary).toBe('accept-encoding');
+        expect(Number(compressed.headers['content-length'])).toBe(compressed.body.length);
+        expect(headersBeyondEncoding(compressed)).toEqual(headersBeyondEncoding(identity));
+      }
+      expect(identity.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(Number(identity.headers['content-length'])).toBe(identity.body.length);
+    }
+  });
+
+  it('sends identity to a client that asks for none, for identity, only for deflate, or says x-no-compression', async () => {
+    const gz = await rawGet(t.url, PAST, { 'accept-encoding': 'gzip' });
+    for (const headers of <Array<Record<string, string>>>[{}, { 'accept-encoding': 'identity' }, { 'accept-encoding': 'gzip', 'x-no-compression': '1' }, { 'accept-encoding': 'deflate' }]) {
+      const plain = await rawGet(t.url, PAST, headers);
+      expect([headers, plain.headers['content-encoding']]).toEqual([headers, undefined]);
+      expect(plain.body.toString('utf8')).toBe(decoded(gz));
+    }
+  });
+
+  it('keeps a span already past once, with each encoding asked for; never a span reaching into the present or a CSV', async () => {
+    const path = '/relations/ARM/AZE/timeline?from=2023-11-01&to=2024-01-31';
+    const before = controller.timelines.bytes;
+    const identity = await rawGet(t.url, path);
+    const kept = controller.timelines.bytes;
+    expect(kept - before).toBeGreaterThanOrEqual(identity.body.length);
+    await rawGet(t.url, path);
+    expect(controller.timelines.bytes).toBe(kept);
+    const br = await rawGet(t.url, path, { 'accept-encoding': 'br' });
+    expect(controller.timelines.bytes).toBe(kept + br.body.length);
+    await rawGet(t.url, path, { 'accept-encoding': 'br' });
+    expect(controller.timelines.bytes).toBe(kept + br.body.length);
+
+    const held = controller.timelines.bytes;
+    await rawGet(t.url, '/relations/ARM/AZE/timeline?from=2024-05-01');
+    await rawGet(t.url, '/relations/ARM/AZE/timeline?from=2024-05-01&to=2024-06-01');
+    await rawGet(t.url, '/relations/ARM/AZE/timeline?from=2023-11-01&to=2024-01-31&knownAt=2024-06-01');
+    await rawGet(t.url, `${path}&format=csv`);
+    expect(controller.timelines.bytes).toBe(held);
+  });
+
+  it('answers anew once the pair’s stream moves, as a fresh server does', async () => {
+    const before = (await rawGet(t.url, PAST)).body.toString('utf8');
+    const reported = await t.request('POST', '/incidents', {
+      type: 'Accusation',
+      actor: 'FRA',
+      target: 'AZE',
+      occurredOn: '2024-01-10',
+      summary: 'A late report of an accusation in January',
+      sources: [{ publisher: 'Wire service' }],
+    });
+    expect(reported.status).toBe(201);
+    const after = (await rawGet(t.url, PAST)).body.toString('utf8');
+    expect(after).not.toBe(before);
+    expect(after).toContain('A late report of an accusation in January');
+    const fresh = await startTestApp({ file: t.file, clock });
+    try {
+      expect((await rawGet(fresh.url, PAST)).body.toString('utf8')).toBe(after);
+      expect(decoded(await rawGet(t.url, PAST, { 'accept-encoding': 'gzip' }))).toBe(after);
+    } finally {
+      await fresh.close();
+    }
+  });
+});
