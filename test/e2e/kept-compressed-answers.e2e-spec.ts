@@ -1,7 +1,6 @@
-import { get } from 'node:http';
-import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { RelationsController } from '../../src/relations/relations.controller.js';
 import { loadSeeds } from '../../src/seeding/seed-loader.js';
+import { ACCEPT_ENCODINGS, decoded, rawGet, type RawResponse } from '../support/raw-get.js';
 import { fixedClock, startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
@@ -15,34 +14,6 @@ import { fixedClock, startTestApp, type TestApp } from '../support/test-app.js';
 const NOW = '2024-06-01T12:00:00.000Z';
 const ORIGIN = 'https://analyst.example';
 
-interface RawResponse {
-  status: number;
-  headers: Record<string, string>;
-  /** The bytes as they came over the wire, not decoded. */
-  body: Buffer;
-}
-
-/** A GET through node:http, sending only the headers given and decoding nothing. */
-function rawGet(base: string, path: string, headers: Record<string, string>): Promise<RawResponse> {
-  return new Promise((resolve, reject) => {
-    get(`${base}${path}`, { headers }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => {
-        const flat: Record<string, string> = {};
-        for (const [name, value] of Object.entries(response.headers)) if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
-        resolve({ status: response.statusCode!, headers: flat, body: Buffer.concat(chunks) });
-      });
-    }).on('error', reject);
-  });
-}
-
-function decoded(response: RawResponse): string {
-  const encoding = response.headers['content-encoding'];
-  const bytes = encoding === 'gzip' ? gunzipSync(response.body) : encoding === 'br' ? brotliDecompressSync(response.body) : response.body;
-  return bytes.toString('utf8');
-}
-
 /**
  * Every header but Date and the framing: the plugin streams a body over its synchronous limit
  * (8 KB on two cores), chunked and without a length, where a kept copy's length is known.
@@ -51,15 +22,6 @@ function headersBeyondFraming(response: RawResponse): Record<string, string> {
   const { date: _date, 'content-length': _length, 'transfer-encoding': _chunked, connection: _connection, 'keep-alive': _keepAlive, ...rest } = response.headers;
   return rest;
 }
-
-const ASKED = [
-  { acceptEncoding: 'gzip', expected: 'gzip' },
-  { acceptEncoding: 'br', expected: 'br' },
-  // fetch's and browsers' header: br preferred by the server
-  { acceptEncoding: 'gzip, deflate, br', expected: 'br' },
-  { acceptEncoding: 'br;q=0.5, gzip', expected: 'gzip' },
-  { acceptEncoding: '*', expected: 'gzip' },
-];
 
 describe.each([
   { name: 'without CORS origins (kept views written on the raw response)', app: {}, origin: undefined },
@@ -87,7 +49,7 @@ describe.each([
   const QUESTIONS = ['/relations?limit=50', '/relations?limit=2&offset=1', '/relations?limit=50&asOf=2024-01-1{n}', '/relations/AZE/FRA', '/relations/ARM/AZE?asOf=2023-12-2{n}'];
 
   it.each(QUESTIONS)('%s: the kept copy decompresses to the fresh JSON, with the fresh answer’s headers', async (question) => {
-    for (const [n, { acceptEncoding, expected }] of ASKED.entries()) {
+    for (const [n, { acceptEncoding, expected }] of ACCEPT_ENCODINGS.entries()) {
       clock.set(new Date(Date.parse(NOW) + 2_000 * (n + 1)).toISOString());
       const path = question.replace('{n}', String(n));
       const asking = { ...extra, 'accept-encoding': acceptEncoding };

@@ -1,7 +1,6 @@
-import { get } from 'node:http';
-import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { RelationsController } from '../../src/relations/relations.controller.js';
 import { loadSeeds } from '../../src/seeding/seed-loader.js';
+import { ACCEPT_ENCODINGS, decoded, rawGet, type RawResponse } from '../support/raw-get.js';
 import { fixedClock, startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
@@ -14,45 +13,11 @@ import { fixedClock, startTestApp, type TestApp } from '../support/test-app.js';
 const NOW = '2024-06-01T12:00:00.000Z';
 const PAST = '/relations/AZE/FRA/timeline?from=2023-12-01&to=2024-01-31';
 
-interface RawResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: Buffer;
-}
-
-/** A GET through node:http, sending only the headers given and decoding nothing. */
-function rawGet(base: string, path: string, headers: Record<string, string> = {}): Promise<RawResponse> {
-  return new Promise((resolve, reject) => {
-    get(`${base}${path}`, { headers }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => {
-        const flat: Record<string, string> = {};
-        for (const [name, value] of Object.entries(response.headers)) if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
-        resolve({ status: response.statusCode!, headers: flat, body: Buffer.concat(chunks) });
-      });
-    }).on('error', reject);
-  });
-}
-
-function decoded(response: RawResponse): string {
-  const encoding = response.headers['content-encoding'];
-  return (encoding === 'gzip' ? gunzipSync(response.body) : encoding === 'br' ? brotliDecompressSync(response.body) : response.body).toString('utf8');
-}
-
 /** Every header but Date, framing and what compression adds. */
 function headersBeyondEncoding(response: RawResponse): Record<string, string> {
   const { date: _date, 'content-length': _length, 'transfer-encoding': _chunked, connection: _c, 'keep-alive': _k, 'content-encoding': _e, vary: _v, ...rest } = response.headers;
   return rest;
 }
-
-const ASKED = [
-  { acceptEncoding: 'gzip', expected: 'gzip' },
-  { acceptEncoding: 'br', expected: 'br' },
-  { acceptEncoding: 'gzip, deflate, br', expected: 'br' },
-  { acceptEncoding: 'br;q=0.5, gzip', expected: 'gzip' },
-  { acceptEncoding: '*', expected: 'gzip' },
-];
 
 describe('timelines of the past, kept', () => {
   let t: TestApp;
@@ -74,7 +39,7 @@ describe('timelines of the past, kept', () => {
     // Reaching into the present: never kept, compressed the same way each time.
     '/relations/AZE/FRA/timeline?from=2024-05-0{n}',
   ])('%s: each encoding decompresses to the identity JSON, with the headers the plugin gives a compressed answer', async (question) => {
-    for (const [n, { acceptEncoding, expected }] of ASKED.entries()) {
+    for (const [n, { acceptEncoding, expected }] of ACCEPT_ENCODINGS.entries()) {
       const path = question.replace('{n}', String(n + 1));
       const fresh = await rawGet(t.url, path, { 'accept-encoding': acceptEncoding });
       const again = await rawGet(t.url, path, { 'accept-encoding': acceptEncoding });
