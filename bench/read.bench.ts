@@ -194,20 +194,26 @@ async function measureStore(name: string, dir: string, seed: boolean, allReads: 
       }
     }
     const rssAfter = currentRss(server.child);
+    // What the server holds once it has been quiet a while (it collects at rest: collect-at-rest.ts; COLLECT_AT_REST=off to compare).
+    await sleep(AT_REST_MS);
+    const rssAtRest = currentRss(server.child);
     const rssPeak = peakRss(server.child);
     const medians = (figures: Figures[]): Figures => ({ rps: median(figures.map((f) => f.rps)), p50: median(figures.map((f) => f.p50)), p99: median(figures.map((f) => f.p99)) });
     const measured: Measured[] = served.map(({ read, body }) => {
       const sample = samples.get(read)!;
       return { read, bytes: body.length, real: medians(sample.real), bare: medians(sample.bare), failures: sample.failures };
     });
-    print(name, measured, rssAfter, rssPeak);
+    print(name, measured, { rssAfter, rssAtRest, rssPeak });
   } finally {
     bare?.child.send({ cmd: 'close' });
     await stop(server.child, server.exited);
   }
 }
 
-function print(name: string, measured: Measured[], rssAfter: number | undefined, rssPeak: number | undefined): void {
+/** How long after the last request the server's RSS is read again, at rest. */
+const AT_REST_MS = 5_000;
+
+function print(name: string, measured: Measured[], { rssAfter, rssAtRest, rssPeak }: Record<'rssAfter' | 'rssAtRest' | 'rssPeak', number | undefined>): void {
   const lines = [
     '',
     `bench:read — ${name}; medians of ${rounds} rounds of ${duration} s; rate reads over ${connections} connections, latency reads over 1`,
@@ -217,7 +223,7 @@ function print(name: string, measured: Measured[], rssAfter: number | undefined,
       ({ read, bytes, real, bare, failures }) =>
         `| ${read.label} (\`${read.path}\`, ${read.kind}) | ${fmt(bytes)} | ${fmt(real.rps, real.rps < 10 ? 1 : 0)} | ${fmt(real.p50, 1)} | ${fmt(real.p99, 1)} | ${fmt(bare.rps, bare.rps < 10 ? 1 : 0)} | ${fmt(bare.p99, 1)} | ${fmt(real.rps / bare.rps, 2)}${failures ? ` (${failures} failed)` : ''} |`,
     ),
-    `server RSS after the run ${fmt(rssAfter)} MB (peak ${fmt(rssPeak)} MB)`,
+    `server RSS after the run ${fmt(rssAfter)} MB, at rest ${AT_REST_MS / 1000} s later ${fmt(rssAtRest)} MB (peak ${fmt(rssPeak)} MB)`,
   ];
   console.log(lines.join('\n'));
 }

@@ -6,6 +6,7 @@ import { appOptionsFromEnv, listenAddressFromEnv } from './config.js';
 import { redactCredentials } from './event-store/event-store.config.js';
 import { memoryLine } from './logging/memory-log.js';
 import { loadSeeds } from './seeding/seed-loader.js';
+import { collectAtRest, collectAtRestFromEnv, type Collected } from './startup/collect-at-rest.js';
 import { limitHeapGrowth } from './startup/heap-growth.js';
 import { listenFailure } from './startup/startup-error.js';
 import { ensureWritableDirectory } from './startup/writable-directory.js';
@@ -14,6 +15,7 @@ const logger = new Logger('Demarche');
 
 async function main(): Promise<void> {
   limitHeapGrowth(process.env.HEAP_GROWING_PERCENT);
+  const atRest = collectAtRestFromEnv(process.env.COLLECT_AT_REST);
   const options = appOptionsFromEnv(process.env);
   const { eventStore } = options;
   const { port, host } = listenAddressFromEnv(process.env);
@@ -41,6 +43,12 @@ async function main(): Promise<void> {
       : `${eventStore.kind === 'postgres' ? 'PostgreSQL' : 'EventStoreDB'} ${redactCredentials(eventStore.connectionString)}`;
   logger.log(`Demarche listening on http://${host}:${port} — events in ${where}`);
   logger.log(access);
+  if (atRest) collectAtRest(atRest, (collected) => logger.log(collectedLine(collected)));
+}
+
+function collectedLine({ ms, heapBeforeBytes, heapAfterBytes, rssBeforeBytes, rssAfterBytes }: Collected): string {
+  const mb = (bytes: number) => Math.round(bytes / 1048576);
+  return `Collected garbage at rest in ${Math.round(ms)} ms: heap ${mb(heapBeforeBytes)} → ${mb(heapAfterBytes)} MB, RSS ${mb(rssBeforeBytes)} → ${mb(rssAfterBytes)} MB`;
 }
 
 /** DATA_DIR holds the SQLite log and the read-model snapshot; either needs it writable. */

@@ -99,6 +99,7 @@ describe('a bad setting', () => {
     [{ PORT: 'eighty' }, "PORT must be a whole number from 0 to 65535, got 'eighty'"],
     [{ RATE_LIMIT_PER_MINUTE: 'ten' }, "RATE_LIMIT_PER_MINUTE must be a positive whole number, got 'ten'"],
     [{ HEAP_GROWING_PERCENT: '0' }, "HEAP_GROWING_PERCENT must be a whole number from 1 to 100, or unset for V8's own growth, got '0'"],
+    [{ COLLECT_AT_REST: 'sometimes' }, "COLLECT_AT_REST must be on, off, or a growth of the heap in whole MB from 1 to 999999, got 'sometimes'"],
     [{ TRUST_PROXY: '10.0.0.5' }, 'TRUST_PROXY needs API_KEYS: without keys this server accepts writes only from this machine, never through a proxy (see docs/guarantees.md)'],
     [{ API_KEYS: 'bob:admin:correct horse battery staple' }, "API_KEYS entry 1 ('bob'): the secret contains whitespace (character 8), so no client could ever present this key; use e.g. openssl rand -hex 24"],
     [{ API_KEYS: 'anonymous:admin:0123456789abcdef0123' }, "API_KEYS entry 1: the name 'anonymous' is reserved (anonymous and loopback name callers without a key)"],
