@@ -44,8 +44,12 @@ export function parseIfMatch(header: string | string[] | undefined): RevisionPre
  * not something to write against.
  */
 export function timeTravelETag(revision: number, asOf: string | undefined, knownAt: string | undefined): string {
-  const inputs = `${asOf ?? ''}|${knownAt ?? ''}`;
-  return `"${revision}-${createHash('sha1').update(inputs).digest('base64url').slice(0, 16)}"`;
+  return questionETag(revision, `${asOf ?? ''}|${knownAt ?? ''}`);
+}
+
+/** The strong entity tag of an answer that depends on the pair's revision and on the question (its inputs as one text) alone. */
+export function questionETag(revision: number, question: string): string {
+  return `"${revision}-${createHash('sha1').update(question).digest('base64url').slice(0, 16)}"`;
 }
 
 /**

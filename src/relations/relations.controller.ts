@@ -1,4 +1,6 @@
 import { Controller, Get, Headers, Inject, NotFoundException, Param, Query, Res } from '@nestjs/common';
+import { noneMatchHits, questionETag } from '../http/entity-tags.js';
+import { REVALIDATE_CACHE_CONTROL, SETTLED_CACHE_CONTROL } from './relation-view-kept.js';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
@@ -248,7 +250,14 @@ export class RelationsController {
       'a failure once it has begun cuts the connection before the end of the document.',
   })
   @ApiPairParams()
-  @ApiOkResponse({ type: TimelineResponse })
+  @ApiOkResponse({
+    type: TimelineResponse,
+    headers: {
+      ETag: { description: 'On a JSON timeline whose span (and knownAt, if given) has ended: the pair\'s stream revision and the question ("3-…"); none on a span reaching into the present or a CSV', schema: { type: 'string' } },
+      'Cache-Control': { description: 'With the ETag: no-cache, or max-age=86400, immutable when knownAt is given (nothing recorded later can change it)', schema: { type: 'string' } },
+    },
+  })
+  @ApiResponse({ status: 304, description: 'If-None-Match named the current ETag: the timeline the client holds is current' })
   @ApiProduces('application/json', 'text/csv')
   @ApiProblems(400, 404)
   async timeline(
@@ -256,14 +265,24 @@ export class RelationsController {
     @Param('b') b: string,
     @Query() query: TimelineQuery,
     @Headers('accept') accept: string | undefined,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<TimelineResponse | string | Readable | Buffer> {
+  ): Promise<TimelineResponse | string | Readable | Buffer | undefined> {
     checkPair(a, b);
     const readModel = this.projections.readModel;
     // Read before anything is worked out: an event applied meanwhile makes the kept answer stale, never the reverse.
     const revision = readModel.streamRevision(a, b);
     const exported = wantsCsv(query.format, accept);
     const keptAs = exported || revision === undefined ? undefined : this.timelines.keyOf(a, b, query);
+    if (keptAs !== undefined) {
+      // A span already past says the same until the pair's stream moves; with knownAt, even then (nothing recorded later shows).
+      const etag = questionETag(revision!, keptAs);
+      reply.header('etag', etag).header('cache-control', query.knownAt === undefined ? REVALIDATE_CACHE_CONTROL : SETTLED_CACHE_CONTROL);
+      if (noneMatchHits(ifNoneMatch, etag)) {
+        reply.status(304);
+        return undefined;
+      }
+    }
     const encodingOf = (bytes: number) => negotiatedEncoding(reply.request.headers, bytes);
     const kept = keptAs === undefined ? undefined : this.timelines.answer(readModel, keptAs, revision!, encodingOf);
     if (kept !== undefined) return sentJson(reply, kept);

@@ -111,3 +111,65 @@ describe('timelines of the past, kept', () => {
     }
   });
 });
+
+/**
+ * A timeline of a span already past carries an ETag (the pair's revision and the question), so a
+ * chart that polls it gets a 304 and no body until something is recorded for the pair.
+ */
+describe('timelines of the past: ETag and 304', () => {
+  let t: TestApp;
+  const clock = fixedClock(NOW);
+  const PAST_KNOWN_AT = `${PAST}&knownAt=2024-01-15`;
+
+  beforeAll(async () => {
+    t = await startTestApp({ clock });
+    await loadSeeds(t.app);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('answers If-None-Match with 304 and no body while the pair holds, in any encoding; with knownAt, cacheable for a day', async () => {
+    const first = await rawGet(t.url, PAST);
+    const etag = first.headers.etag as string;
+    expect(etag).toMatch(/^"\d+-[\w-]{16}"$/);
+    expect(first.headers['cache-control']).toBe('no-cache');
+
+    for (const headers of [{ 'if-none-match': etag }, { 'if-none-match': `"1", W/${etag}` }, { 'if-none-match': etag, 'accept-encoding': 'br' }]) {
+      const again = await rawGet(t.url, PAST, headers);
+      expect([headers, again.status, again.body.length, again.headers.etag]).toEqual([headers, 304, 0, etag]);
+    }
+    expect((await rawGet(t.url, PAST, { 'if-none-match': '"1-aaaaaaaaaaaaaaaa"' })).status).toBe(200);
+
+    const settled = await rawGet(t.url, PAST_KNOWN_AT);
+    expect(settled.headers['cache-control']).toBe('max-age=86400, immutable');
+    expect(settled.headers.etag).not.toBe(etag);
+    expect((await rawGet(t.url, PAST_KNOWN_AT, { 'if-none-match': settled.headers.etag as string })).status).toBe(304);
+  });
+
+  it('has no ETag where the answer moves with the clock or is an export: a span reaching into the present, a knownAt not yet past, a CSV', async () => {
+    for (const path of ['/relations/AZE/FRA/timeline?from=2024-05-01', '/relations/AZE/FRA/timeline?from=2023-12-01&to=2024-01-31&knownAt=2024-06-02', `${PAST}&format=csv`]) {
+      const answer = await rawGet(t.url, path);
+      expect([path, answer.status, answer.headers.etag, answer.headers['cache-control']]).toEqual([path, 200, undefined, undefined]);
+    }
+  });
+
+  it('a report for the pair changes the ETag: the old one gets the new timeline', async () => {
+    const before = await rawGet(t.url, PAST);
+    const reported = await t.request('POST', '/incidents', {
+      type: 'Accusation',
+      actor: 'AZE',
+      target: 'FRA',
+      occurredOn: '2024-01-12',
+      summary: 'A late report of a January accusation, for the ETag',
+      sources: [{ publisher: 'Wire service' }],
+    });
+    expect(reported.status).toBe(201);
+
+    const after = await rawGet(t.url, PAST, { 'if-none-match': before.headers.etag as string });
+    expect(after.status).toBe(200);
+    expect(after.headers.etag).not.toBe(before.headers.etag);
+    expect(after.body.toString('utf8')).toContain('A late report of a January accusation, for the ETag');
+    expect((await rawGet(t.url, PAST, { 'if-none-match': after.headers.etag as string })).status).toBe(304);
+  });
+});
