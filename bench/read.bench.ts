@@ -13,7 +13,10 @@
  *   latency reads  one request at a time for the same time, at least 3 (known-at, lists, a year-long timeline, the overview)
  *
  * It prints, per read, the medians over the rounds of req/s, p50 and p99 for both servers and
- * their ratio, then the real server's RSS after the run. It reports; it does not judge.
+ * their ratio, then the real server's RSS after the run and again 5 s later, at rest, with the
+ * full collections the server ran at rest (src/startup/collect-at-rest.ts: they run while it is
+ * quiet, so while the bare server is measured; COLLECT_AT_REST=off in this process's environment
+ * turns them off to compare). It reports; it does not judge.
  *
  * `--reads` measures only the reads whose label holds one of its comma-separated words (e.g. `page`
  * for the first and last page of pairs): a pass on one read need not wait for the others.
@@ -204,6 +207,9 @@ async function measureStore(name: string, dir: string, seed: boolean, allReads: 
       return { read, bytes: body.length, real: medians(sample.real), bare: medians(sample.bare), failures: sample.failures };
     });
     print(name, measured, { rssAfter, rssAtRest, rssPeak });
+    // Each ran while the server was quiet, so while the bare server was being measured: its cost, said beside the figures.
+    const pauses = [...server.output().matchAll(/Collected garbage at rest in (\d+) ms/g)].map((match) => Number(match[1]));
+    console.log(`collections at rest in the server: ${pauses.length}, ${fmt(pauses.reduce((sum, ms) => sum + ms, 0))} ms in all (the longest ${fmt(Math.max(0, ...pauses))} ms)`);
   } finally {
     bare?.child.send({ cmd: 'close' });
     await stop(server.child, server.exited);

@@ -135,7 +135,7 @@ describe('timelines of the past: ETag and 304', () => {
     expect(etag).toMatch(/^"\d+-[\w-]{16}"$/);
     expect(first.headers['cache-control']).toBe('no-cache');
 
-    for (const headers of [{ 'if-none-match': etag }, { 'if-none-match': `"1", W/${etag}` }, { 'if-none-match': etag, 'accept-encoding': 'br' }]) {
+    for (const headers of <Array<Record<string, string>>>[{ 'if-none-match': etag }, { 'if-none-match': `"1", W/${etag}` }, { 'if-none-match': etag, 'accept-encoding': 'br' }]) {
       const again = await rawGet(t.url, PAST, headers);
       expect([headers, again.status, again.body.length, again.headers.etag]).toEqual([headers, 304, 0, etag]);
     }
