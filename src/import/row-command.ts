@@ -11,12 +11,24 @@ const importId = uuidV5Namer(IMPORT_NAMESPACE);
 
 /** The event id of a dataset's row: the same row imported again is the same event, which the store records once. */
 export function eventIdOfRow(dataset: string, rowKey: string): string {
-  return importId(`${dataset}/${rowKey}`);
+  return importId(namePrefixesOf(dataset).event, rowKey);
 }
 
 /** The id of the incident a row creates when it corroborates none. */
 export function incidentIdOfRow(dataset: string, rowKey: string): string {
-  return importId(`incident/${dataset}/${rowKey}`);
+  return importId(namePrefixesOf(dataset).incident, rowKey);
+}
+
+/**
+ * A row's names are `dataset/` or `incident/dataset/` followed by its key, hashed without joining
+ * them (uuid-v5.ts); the prefixes are made once per dataset rather than once per row.
+ */
+const namePrefixes = new Map<string, { event: string; incident: string }>();
+
+function namePrefixesOf(dataset: string): { event: string; incident: string } {
+  let prefixes = namePrefixes.get(dataset);
+  if (!prefixes) namePrefixes.set(dataset, (prefixes = { event: `${dataset}/`, incident: `incident/${dataset}/` }));
+  return prefixes;
 }
 
 /**
