@@ -53,9 +53,28 @@ const SHORTEST_SLICE = 13;
 export function sourceOfRow(row: CodedEventRow): Source {
   if (row.sourceUrl) {
     const domain = getDomain(row.sourceUrl);
-    return { url: ownCopy(row.sourceUrl), ...(domain ? { publisher: ownCopy(domain) } : {}) };
+    // Literals rather than an optional field spread in (a second object, and a property store grown per row).
+    return domain ? { url: ownCopy(row.sourceUrl), publisher: sharedPublisher(domain) } : { url: ownCopy(row.sourceUrl) };
   }
   return { publisher: row.publisher === undefined ? 'unnamed publisher' : ownCopy(row.publisher) };
+}
+
+/**
+ * One string per publishing domain, shared by the rows it published: a file has far fewer domains
+ * than rows, and each row's source lives until its batch commits (an incident's, for good).
+ * Forgotten wholesale past a bound, as a file of stray domains must not grow it without end.
+ */
+const publishers = new Map<string, string>();
+const REMEMBERED_PUBLISHERS = 100_000;
+
+function sharedPublisher(domain: string): string {
+  let publisher = publishers.get(domain);
+  if (publisher === undefined) {
+    if (publishers.size >= REMEMBERED_PUBLISHERS) publishers.clear();
+    publisher = ownCopy(domain);
+    publishers.set(publisher, publisher);
+  }
+  return publisher;
 }
 
 /** One summary string per dataset and code, shared by all the incidents they create; by dataset, then code (no key string made per row). */
