@@ -6,7 +6,8 @@
  * only (not the app's start), and each thread's CPU read from /proc/self/task, so the main
  * thread, the SQLite writer and V8's GC helpers are told apart. Summarise a CPU profile with
  * bench/cpu-profile-summary.ts; `--allocations` writes a sampling heap profile instead (every
- * allocation, garbage included), which Chrome DevTools opens (name it *.heapprofile). Make the file with `node dist/bench/import.bench.js --rows N --dir D --keep`.
+ * allocation, garbage included), which Chrome DevTools opens (name it *.heapprofile) and
+ * bench/heap-profile-summary.ts summarises. Make the file with `node dist/bench/import.bench.js --rows N --dir D --keep`.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';

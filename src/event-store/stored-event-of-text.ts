@@ -1,35 +1,80 @@
 import type { JsonObject, StoredEvent } from './event-store.port.js';
 
-/** What a stored event is besides its data and metadata. */
-export type StoredEventHead = Omit<StoredEvent, 'data' | 'metadata'>;
-
 /**
  * A just-written event with its data and metadata parsed from the JSON that was written on first
  * read, not before: the command handler reads only ids, types and revisions of what it appended,
  * and parsing every event of an import back was a tenth of its CPU and most of its garbage. Read,
  * they are what JSON.parse gives (plain, enumerable properties, deep-equal to any reader's copy).
+ *
+ * The texts wait in private fields, and `data` and `metadata` are own, enumerable accessors defined
+ * with descriptors shared by every event: an event costs one object. A getter and a setter closed
+ * over each event's text (and a descriptor each) were ≈ 2/3 of what answering an import's commit
+ * allocated (sampling heap profiler, 300k GDELT rows).
  */
-export function storedEventOfText(head: StoredEventHead, data: string, metadata: string): StoredEvent {
-  const event = head as StoredEvent;
-  lazilyParsed(event, 'data', data);
-  // Most events carry none: a fresh empty object is what parsing '{}' would give.
-  if (metadata === '{}') event.metadata = {};
-  else lazilyParsed(event, 'metadata', metadata);
-  return event;
+class StoredEventOfText implements StoredEvent {
+  #dataText: string | undefined;
+  #metadataText: string | undefined;
+  declare data: JsonObject;
+  declare metadata: JsonObject;
+
+  constructor(
+    readonly eventId: string,
+    readonly type: string,
+    readonly streamId: string,
+    readonly revision: number,
+    readonly position: string,
+    data: string,
+    metadata: string,
+  ) {
+    this.#dataText = data;
+    Object.defineProperty(this, 'data', DATA);
+    // Most events carry none: a fresh empty object is what parsing '{}' would give.
+    if (metadata === '{}') this.metadata = {};
+    else {
+      this.#metadataText = metadata;
+      Object.defineProperty(this, 'metadata', METADATA);
+    }
+  }
+
+  static readonly accessors = {
+    data: {
+      enumerable: true,
+      configurable: true,
+      get(this: StoredEventOfText): JsonObject {
+        const value = JSON.parse(this.#dataText!) as JsonObject;
+        this.#dataText = undefined;
+        return settled(this, 'data', value);
+      },
+      set(this: StoredEventOfText, value: JsonObject) {
+        this.#dataText = undefined;
+        settled(this, 'data', value);
+      },
+    },
+    metadata: {
+      enumerable: true,
+      configurable: true,
+      get(this: StoredEventOfText): JsonObject {
+        const value = JSON.parse(this.#metadataText!) as JsonObject;
+        this.#metadataText = undefined;
+        return settled(this, 'metadata', value);
+      },
+      set(this: StoredEventOfText, value: JsonObject) {
+        this.#metadataText = undefined;
+        settled(this, 'metadata', value);
+      },
+    },
+  } satisfies Record<'data' | 'metadata', PropertyDescriptor>;
 }
 
-function lazilyParsed(event: StoredEvent, field: 'data' | 'metadata', text: string): void {
-  Object.defineProperty(event, field, {
-    enumerable: true,
-    configurable: true,
-    get(): JsonObject {
-      const value = JSON.parse(text) as JsonObject;
-      // From now on a plain property, as if it had been parsed at once.
-      Object.defineProperty(event, field, { value, enumerable: true, configurable: true, writable: true });
-      return value;
-    },
-    set(value: JsonObject) {
-      Object.defineProperty(event, field, { value, enumerable: true, configurable: true, writable: true });
-    },
-  });
+const { data: DATA, metadata: METADATA } = StoredEventOfText.accessors;
+
+/** From now on a plain property, as if it had been parsed at once. */
+function settled(event: StoredEvent, field: 'data' | 'metadata', value: JsonObject): JsonObject {
+  Object.defineProperty(event, field, { value, enumerable: true, configurable: true, writable: true });
+  return value;
+}
+
+/** A stored event whose data and metadata are parsed from `data` and `metadata` (JSON) when first read. */
+export function storedEventOfText(eventId: string, type: string, streamId: string, revision: number, position: string, data: string, metadata: string): StoredEvent {
+  return new StoredEventOfText(eventId, type, streamId, revision, position, data, metadata);
 }

@@ -2,13 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, type Clock } from '../clock.js';
 import { isCameoCode } from '../domain/cameo-vocabulary.js';
 import { relationStreamId } from '../domain/relation-pair.js';
-import { RelationCommandHandler, type BatchCommand, type DecidedBatch } from '../incidents/relation-command-handler.js';
+import { RelationCommandHandler, type DecidedBatch } from '../incidents/relation-command-handler.js';
 import { MalformedRow, type CodedEventRow, type ReadRow } from './coded-event.js';
 import type { EventFormat } from './formats/event-format.js';
 import { readEventFile } from './formats/read-event-file.js';
 import { countSkip, emptyReport, type ImportReport } from './import-report.js';
 import { interstateDyad } from './interstate-dyad.js';
-import { eventIdOfRow, importCommandOf } from './row-command.js';
+import { eventIdOfRow, ImportRowCommand } from './row-command.js';
 
 /**
  * Rows decided and appended per flush, over all pairs: large enough that appends are few, small enough to bound memory.
@@ -38,10 +38,6 @@ export interface ImportOptions {
   shouldStop?(): boolean;
 }
 
-interface PendingRow extends BatchCommand {
-  line: number;
-}
-
 /**
  * Imports a coded-event file through the decider: each interstate row becomes an
  * ImportCodedEvent command on its pair's stream, and the rows are decided and appended a batch per
@@ -62,12 +58,12 @@ export class EventImporter {
     const report = emptyReport(path, file.format, dataset);
     const recordedAt = this.clock.now().toISOString();
     const batchRows = options.batchRows ?? IMPORT_BATCH_ROWS;
-    let pending = new Map<string, PendingRow[]>();
+    let pending = new Map<string, ImportRowCommand[]>();
     let pendingCount = 0;
     /** Rows read up to the last committed batch (the reader runs up to a batch ahead). */
     let rowsCommitted = 0;
     /** The batch committing, by pair: the next one is decided on the states it leaves. */
-    let inFlight = new Map<string, DecidedBatch<PendingRow>>();
+    let inFlight = new Map<string, DecidedBatch<ImportRowCommand>>();
     let committing: Promise<void> = Promise.resolve();
     /**
      * Decides the rows read so far while the batch before commits, then — only once that batch is
@@ -103,10 +99,9 @@ export class EventImporter {
         const interstate = interstateRowOf(row, report);
         if (!interstate) continue;
         const { streamId, actor, target } = interstate;
-        const command = importCommandOf(interstate.row, dataset, actor, target, recordedAt);
         let rows = pending.get(streamId);
         if (!rows) pending.set(streamId, (rows = []));
-        rows.push({ command, eventId: eventIdOfRow(dataset, interstate.row.rowKey), line: interstate.row.line });
+        rows.push(new ImportRowCommand(interstate.row, dataset, actor, target, recordedAt, eventIdOfRow(dataset, interstate.row.rowKey)));
         if (++pendingCount >= batchRows) await flush();
       }
     }
@@ -115,7 +110,7 @@ export class EventImporter {
     return report;
   }
 
-  private async commitBatch(decided: DecidedBatch<PendingRow>, report: ImportReport): Promise<void> {
+  private async commitBatch(decided: DecidedBatch<ImportRowCommand>, report: ImportReport): Promise<void> {
     const outcome = await this.handler.commitBatch(decided);
     report.alreadyRecorded += outcome.alreadyRecorded;
     for (const stored of outcome.appended) {
@@ -148,5 +143,20 @@ function interstateRowOf(row: ReadRow, report: ImportReport): { row: CodedEventR
     return undefined;
   }
   report.interstateRows++;
-  return { row, streamId: relationStreamId(dyad.actor, dyad.target), actor: dyad.actor, target: dyad.target };
+  return { row, streamId: streamIdOf(dyad.actor, dyad.target), actor: dyad.actor, target: dyad.target };
+}
+
+/** Stream ids by actor, then target: the same few thousand pairs come again row after row. */
+const streamIds = new Map<string, Map<string, string>>();
+
+/**
+ * The pair's stream id, made once per pair rather than once per row: a fresh id was two strings
+ * and an array per row, and its hash was computed anew for each lookup of the batch's pairs.
+ */
+function streamIdOf(actor: string, target: string): string {
+  let byTarget = streamIds.get(actor);
+  if (!byTarget) streamIds.set(actor, (byTarget = new Map()));
+  let streamId = byTarget.get(target);
+  if (streamId === undefined) byTarget.set(target, (streamId = relationStreamId(actor, target)));
+  return streamId;
 }

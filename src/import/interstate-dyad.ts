@@ -29,19 +29,37 @@ const ICEWS_NAME_ALIASES: Readonly<Record<string, string>> = {
   Vatican: 'VAT',
 };
 
-const nameCache = new Map<string, string | undefined>();
+/**
+ * The state code of each spelling seen, `undefined` for no state. An import looks a row's two
+ * countries up here, and the code it gets back is one string per state, kept, rather than a
+ * slice of each row: the rows' commands, events and decisions all hold it until their batch commits.
+ */
+const codeBySpelling = new Map<string, string | undefined>();
+/** Spellings remembered at most: GDELT's codes are a few hundred, ICEWS's names a few more; a file of stray spellings does not grow it unbounded. */
+const REMEMBERED_SPELLINGS = 10_000;
 
 /** The ISO alpha-3 code of a state named or coded as a dataset spells it, or undefined when it is no state. */
 export function stateCode(spelling: string): string | undefined {
+  if (codeBySpelling.has(spelling)) return codeBySpelling.get(spelling);
+  const code = stateCodeOf(spelling);
+  if (codeBySpelling.size >= REMEMBERED_SPELLINGS) codeBySpelling.clear();
+  // Copies of the spelling and code: a cell of a line is a slice that would keep its chunk of the file alive.
+  codeBySpelling.set(ownCopy(spelling), code === undefined ? undefined : ownCopy(code));
+  return codeBySpelling.get(spelling);
+}
+
+function stateCodeOf(spelling: string): string | undefined {
   if (spelling === '' || spelling === 'NA') return undefined;
   if (/^[A-Z]{3}$/.test(spelling)) {
     const code = CAMEO_STATE_SPELLINGS[spelling] ?? spelling;
     return countries.alpha3ToAlpha2(code) !== undefined ? code : undefined;
   }
-  if (!nameCache.has(spelling)) {
-    nameCache.set(spelling, ICEWS_NAME_ALIASES[spelling] ?? countries.getAlpha3Code(spelling, 'en') ?? undefined);
-  }
-  return nameCache.get(spelling);
+  return ICEWS_NAME_ALIASES[spelling] ?? countries.getAlpha3Code(spelling, 'en') ?? undefined;
+}
+
+/** A string of its own, not a slice of a longer one (the concatenation is flat; the slice copies it). */
+function ownCopy(text: string): string {
+  return (' ' + text).slice(1);
 }
 
 export type Dyad = { actor: string; target: string } | { skip: SkipReason };

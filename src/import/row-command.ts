@@ -2,6 +2,7 @@ import { getDomain } from 'tldts';
 import { cameoName } from '../domain/cameo-vocabulary.js';
 import type { Source } from '../domain/incident.js';
 import type { ImportCodedEvent } from '../domain/relation.decider.js';
+import type { BatchCommand } from '../incidents/batch-decision.js';
 import type { CodedEventRow } from './coded-event.js';
 import { uuidV5Namer } from './uuid-v5.js';
 
@@ -11,12 +12,24 @@ const importId = uuidV5Namer(IMPORT_NAMESPACE);
 
 /** The event id of a dataset's row: the same row imported again is the same event, which the store records once. */
 export function eventIdOfRow(dataset: string, rowKey: string): string {
-  return importId(`${dataset}/${rowKey}`);
+  return importId(namePrefixesOf(dataset).event, rowKey);
 }
 
 /** The id of the incident a row creates when it corroborates none. */
 export function incidentIdOfRow(dataset: string, rowKey: string): string {
-  return importId(`incident/${dataset}/${rowKey}`);
+  return importId(namePrefixesOf(dataset).incident, rowKey);
+}
+
+/**
+ * A row's names are `dataset/` or `incident/dataset/` followed by its key, hashed without joining
+ * them (uuid-v5.ts); the prefixes are made once per dataset rather than once per row.
+ */
+const namePrefixes = new Map<string, { event: string; incident: string }>();
+
+function namePrefixesOf(dataset: string): { event: string; incident: string } {
+  let prefixes = namePrefixes.get(dataset);
+  if (!prefixes) namePrefixes.set(dataset, (prefixes = { event: `${dataset}/`, incident: `incident/${dataset}/` }));
+  return prefixes;
 }
 
 /**
@@ -26,26 +39,52 @@ export function incidentIdOfRow(dataset: string, rowKey: string): string {
  * 57 MB with slices, 27 MB with copies.
  */
 function ownCopy(text: string): string {
+  // V8 copies a slice shorter than 13 characters rather than point into its parent (a row key,
+  // a CAMEO code): copying it again made two strings per row for nothing.
+  if (text.length < SHORTEST_SLICE) return text;
   // The concatenation is flattened into a new string, of which the slice is all but one character.
   return (' ' + text).slice(1);
 }
+
+/** V8's SlicedString::kMinLength: shorter substrings are copies. */
+const SHORTEST_SLICE = 13;
 
 /** Where the row's report was published: its URL and the URL's registrable domain, else the publisher the dataset names. */
 export function sourceOfRow(row: CodedEventRow): Source {
   if (row.sourceUrl) {
     const domain = getDomain(row.sourceUrl);
-    return { url: ownCopy(row.sourceUrl), ...(domain ? { publisher: ownCopy(domain) } : {}) };
+    // Literals rather than an optional field spread in (a second object, and a property store grown per row).
+    return domain ? { url: ownCopy(row.sourceUrl), publisher: sharedPublisher(domain) } : { url: ownCopy(row.sourceUrl) };
   }
   return { publisher: row.publisher === undefined ? 'unnamed publisher' : ownCopy(row.publisher) };
 }
 
-/** One summary string per dataset and code, shared by all the incidents they create. */
-const summaries = new Map<string, string>();
+/**
+ * One string per publishing domain, shared by the rows it published: a file has far fewer domains
+ * than rows, and each row's source lives until its batch commits (an incident's, for good).
+ * Forgotten wholesale past a bound, as a file of stray domains must not grow it without end.
+ */
+const publishers = new Map<string, string>();
+const REMEMBERED_PUBLISHERS = 100_000;
+
+function sharedPublisher(domain: string): string {
+  let publisher = publishers.get(domain);
+  if (publisher === undefined) {
+    if (publishers.size >= REMEMBERED_PUBLISHERS) publishers.clear();
+    publisher = ownCopy(domain);
+    publishers.set(publisher, publisher);
+  }
+  return publisher;
+}
+
+/** One summary string per dataset and code, shared by all the incidents they create; by dataset, then code (no key string made per row). */
+const summaries = new Map<string, Map<string, string>>();
 
 function summaryOf(cameo: string, dataset: string): string {
-  const key = `${dataset}/${cameo}`;
-  let summary = summaries.get(key);
-  if (summary === undefined) summaries.set(key, (summary = ownCopy(`${cameoName(cameo)} (CAMEO ${cameo}), coded by ${dataset}`)));
+  let byCode = summaries.get(dataset);
+  if (!byCode) summaries.set(dataset, (byCode = new Map()));
+  let summary = byCode.get(cameo);
+  if (summary === undefined) byCode.set(ownCopy(cameo), (summary = ownCopy(`${cameoName(cameo)} (CAMEO ${cameo}), coded by ${dataset}`)));
   return summary;
 }
 
@@ -81,7 +120,32 @@ class ImportedRowData implements Readonly<ImportCodedEvent['data']> {
   }
 }
 
-/** The decider's command for an interstate row. */
-export function importCommandOf(row: CodedEventRow, dataset: string, actor: string, target: string, recordedAt: string): ImportCodedEvent {
-  return { type: 'ImportCodedEvent', data: new ImportedRowData(row, dataset, actor, target, recordedAt) };
+/**
+ * The decider's command for an interstate row, and the batch's entry for it (BatchCommand: the
+ * command and its event id): one object rather than a command and an entry around it, since every
+ * row's lives until its batch has committed, long enough to be copied by the young GC and promoted.
+ */
+export class ImportRowCommand implements ImportCodedEvent, BatchCommand {
+  readonly type = 'ImportCodedEvent';
+  readonly data: ImportedRowData;
+
+  constructor(
+    row: CodedEventRow,
+    dataset: string,
+    actor: string,
+    target: string,
+    recordedAt: string,
+    readonly eventId: string,
+  ) {
+    this.data = new ImportedRowData(row, dataset, actor, target, recordedAt);
+  }
+
+  get command(): ImportCodedEvent {
+    return this;
+  }
+
+  /** The row's line in the file, for a refusal's report. */
+  get line(): number {
+    return this.data.provenance.line;
+  }
 }

@@ -82,7 +82,8 @@ export class UuidSet {
     const key = new Uint32Array(WORDS);
     for (let at = 0; at < old.length; at += WORDS) {
       if ((old[at] | old[at + 1] | old[at + 2] | old[at + 3]) === 0) continue;
-      key.set(old.subarray(at, at + WORDS));
+      // Word by word: a subarray per key was a typed array object each, ≈ 25 MB of garbage in a 300k-row import's growths.
+      for (let word = 0; word < WORDS; word++) key[word] = old[at + word];
       this.words.set(key, this.find(this.words, key) * WORDS);
     }
   }

@@ -55,6 +55,23 @@ describe('SqliteEventStore', () => {
     expect(reopened.comparePositions(written[1].position, next.position)).toBeLessThan(0);
   });
 
+  it('hands back appended events that serialise, spread and compare as the same events read back', async () => {
+    const store = open();
+    const appended = (await store.append('pair-FRA-DEU', [newEvent({ n: 1, nested: { list: [1, 'two'] } }), { ...newEvent({ n: 2 }), metadata: { by: 'analyst' } }], 'no_stream')).events;
+    const read = await open().readStream('pair-FRA-DEU');
+
+    // Before anything reads the data: as JSON (a response, the live feed), in the same key order.
+    expect(JSON.stringify(appended)).toBe(JSON.stringify(read));
+    expect(appended.map((event) => ({ ...event }))).toStrictEqual(read.map((event) => ({ ...event })));
+    expect(appended.map((event) => Object.keys(event))).toEqual(read.map((event) => Object.keys(event)));
+    expect(appended[1].metadata).toStrictEqual({ by: 'analyst' });
+    expect(appended[0].data).toBe(appended[0].data);
+    // Written like any property: the new value stays, and the text it replaces is not parsed.
+    appended[1].data = { replaced: true };
+    expect(appended[1].data).toStrictEqual({ replaced: true });
+    expect(appended[0].data).toStrictEqual({ n: 1, nested: { list: [1, 'two'] } });
+  });
+
   it('shares one file with a second instance, which sees appends through readAll and through polling', async () => {
     const writer = open();
     const reader = open({ pollIntervalMs: 20 });

@@ -12,8 +12,18 @@ describe('uuidV5Namer', () => {
     for (const each of names) expect(name(each)).toBe(v5(each, NAMESPACE));
   });
 
+  it('gives the v5 of head and tail joined, wherever the name is cut in two', () => {
+    const names = ['gdelt2/410412347', 'incident/gdelt2/410412347', 'plover/é–日本', 'ab', 'x'.repeat(340) + 'ü'.repeat(20), 'y'.repeat(5000)];
+    for (const each of names) {
+      for (const at of [0, 1, 7, Math.floor(each.length / 2), each.length]) expect(name(each.slice(0, at), each.slice(at))).toBe(v5(each, NAMESPACE));
+    }
+  });
+
   it('does not carry one name’s bytes into the next, shorter one', () => {
     expect(name('gdelt2/123456789')).toBe(v5('gdelt2/123456789', NAMESPACE));
     expect(name('gdelt2/1')).toBe(v5('gdelt2/1', NAMESPACE));
+    expect(name('gdelt2/', '123456789')).toBe(v5('gdelt2/123456789', NAMESPACE));
+    expect(name('gdelt2/', '12')).toBe(v5('gdelt2/12', NAMESPACE));
+    expect(name('gdelt2/', '12345678')).toBe(v5('gdelt2/12345678', NAMESPACE));
   });
 });

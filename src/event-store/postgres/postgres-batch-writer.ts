@@ -180,7 +180,7 @@ function decide({ streamId, events, expectedRevision }: AppendRequest, recorded:
     position++;
     rows.push({ position, streamId, revision: current + 1 + i, event });
     // Parsed (when read) from what is stored, so the answer equals what any reader of the log gets.
-    const stored = storedEventOfText({ eventId: event.eventId, type: event.type, streamId, revision: current + 1 + i, position: String(position) }, event.data, event.metadata);
+    const stored = storedEventOfText(event.eventId, event.type, streamId, current + 1 + i, String(position), event.data, event.metadata);
     recorded.set(event.eventId, stored);
     return stored;
   });

@@ -87,7 +87,7 @@ function toStoredEvent(row: EventRow): StoredEvent {
 /** The events of a committed append, parsed (when read) from what was written, so they equal what any reader of the file gets. */
 function storedEvents({ streamId, events }: AppendRequest, firstRevision: number, positions: number[]): StoredEvent[] {
   return events.map((event, i) =>
-    storedEventOfText({ eventId: event.eventId, type: event.type, streamId, revision: firstRevision + i, position: String(positions[i]) }, event.data, event.metadata),
+    storedEventOfText(event.eventId, event.type, streamId, firstRevision + i, String(positions[i]), event.data, event.metadata),
   );
 }
 
