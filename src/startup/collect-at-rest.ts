@@ -30,9 +30,13 @@ export interface CollectAtRestOptions {
   growthBytes: number;
 }
 
+/**
+ * Half a second between looks, a second of rest: long enough that a burst of requests is over, short
+ * enough that the collection is done well before a client that paused to read comes back.
+ */
 export const DEFAULT_COLLECT_AT_REST: CollectAtRestOptions = {
-  checkEveryMs: 1_000,
-  restMs: 2_000,
+  checkEveryMs: 500,
+  restMs: 1_000,
   restBelowUtilisation: 0.05,
   growthBytes: 64 * 1024 * 1024,
 };
