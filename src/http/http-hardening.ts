@@ -5,7 +5,7 @@ import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyBodyParser, FastifyInstance } from 'fastify';
 import { ThrottledLogger } from '../logging/throttled-logger.js';
-import { PROBLEM_CONTENT_TYPE, ProblemException, type ProblemDetails } from './problem.js';
+import { PROBLEM_CONTENT_TYPE, ProblemException, validationProblem, type ProblemDetails } from './problem.js';
 import { registerSecurityHeaders, type SecurityHeaders } from './security-headers.js';
 import { registerRateLimit, type RateLimitConfig } from './rate-limit.js';
 import { registerRequestGate } from './request-gate.js';
@@ -128,13 +128,53 @@ export function boundedJsonParser(fastify: FastifyInstance): FastifyBodyParser<B
   return (request, body, done) => {
     if (body.length === 0) return done(null, undefined);
     parse(request, body, (error, value) => {
-      if (error) return done(error, undefined);
+      if (error) return done(forbiddenKeyProblem(body) ?? error, undefined);
       if (nestsDeeperThan(value, MAX_JSON_DEPTH)) {
         return done(new ProblemException({ status: 400, detail: `The JSON body is nested more than ${MAX_JSON_DEPTH} levels deep` }), undefined);
       }
       done(null, value);
     });
   };
+}
+
+/**
+ * Fastify refuses a body with a `__proto__` key, or a `constructor` key holding `prototype`, with
+ * the error it gives for text that is not JSON at all. When the text is JSON, that is why: the
+ * problem names the key's path and the rule, as any other field error does (undefined otherwise,
+ * and for a body nested too deep to walk, which the depth rule refuses anyway).
+ */
+function forbiddenKeyProblem(body: Buffer): ProblemException | undefined {
+  let value: unknown;
+  try {
+    // JSON.parse makes `__proto__` an own key (it never sets the prototype), so the walk can see it.
+    value = JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  const path = forbiddenKeyPath(value, '', MAX_JSON_DEPTH);
+  if (path === undefined) return undefined;
+  return validationProblem([{ field: path, message: 'is a key no body may have: __proto__, and constructor.prototype, could reach the prototype of every object' }]);
+}
+
+/** The path (`name.__proto__`, `sources[0].constructor.prototype`) of the first forbidden key in `value`, looked for `depth` levels down. */
+function forbiddenKeyPath(value: unknown, at: string, depth: number): string | undefined {
+  if (value === null || typeof value !== 'object' || depth === 0) return undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = forbiddenKeyPath(value[i], `${at}[${i}]`, depth - 1);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  for (const key of Object.keys(value)) {
+    const path = at === '' ? key : `${at}.${key}`;
+    const child = (value as Record<string, unknown>)[key];
+    if (key === '__proto__') return path;
+    if (key === 'constructor' && child !== null && typeof child === 'object' && Object.hasOwn(child, 'prototype')) return `${path}.prototype`;
+    const found = forbiddenKeyPath(child, path, depth - 1);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 /**

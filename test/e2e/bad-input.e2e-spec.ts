@@ -55,8 +55,10 @@ const badReports: BadRequest[] = [
   { name: 'null for an optional detail', body: { ...valid, details: { diplomats: 2, deadlineHours: null } }, status: 400, field: 'details.deadlineHours' },
   { name: 'details on a type that has none', body: { ...valid, type: 'AmbassadorRecalled', details: { diplomats: 2 } }, status: 400, field: 'details.diplomats' },
   { name: 'an unknown incident type', body: { ...valid, type: 'Invasion' }, status: 400, field: 'type' },
-  { name: 'a __proto__ key', body: `{"__proto__": {"isAdmin": true}, ${JSON.stringify(valid).slice(1)}`, status: 400 },
-  { name: 'a constructor.prototype key', body: `{"constructor": {"prototype": {"isAdmin": true}}, ${JSON.stringify(valid).slice(1)}`, status: 400 },
+  { name: 'a __proto__ key', body: `{"__proto__": {"isAdmin": true}, ${JSON.stringify(valid).slice(1)}`, status: 400, field: '__proto__' },
+  { name: 'a constructor.prototype key', body: `{"constructor": {"prototype": {"isAdmin": true}}, ${JSON.stringify(valid).slice(1)}`, status: 400, field: 'constructor.prototype' },
+  { name: 'a __proto__ key inside a source', body: `{"sources": [{"publisher": "Wire"}, {"publisher": "Wire", "__proto__": {}}], ${JSON.stringify(withoutKey('sources')).slice(1)}`, status: 400, field: 'sources[1].__proto__' },
+  { name: 'a constructor.prototype key inside details', body: `{"details": {"diplomats": 2, "constructor": {"prototype": {}}}, ${JSON.stringify(withoutKey('details')).slice(1)}`, status: 400, field: 'details.constructor.prototype' },
   // Text that hides what it says, or says nothing (issue #11, point 7).
   { name: 'a summary of only spaces', body: { ...valid, summary: '     ' }, status: 400, field: 'summary' },
   { name: 'a summary of only zero-width characters', body: { ...valid, summary: '\u200b\u200c\u200d\u2060\ufeff' }, status: 400, field: 'summary' },
