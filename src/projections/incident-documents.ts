@@ -12,7 +12,7 @@ export type EventReader = (streamId: string, revision: number, count: number) =>
 export interface IncidentDocument {
   report: StoredEvent;
   /** Its corrections and retraction known at the instant asked for, in log order. */
-  amendments: AmendmentEvent[];
+  amendments: readonly AmendmentEvent[];
   /** The report as believed then: its corrections applied. */
   believed: IncidentEvent;
 }
@@ -29,6 +29,9 @@ interface WantedReport {
   pair: number;
   revision: number;
 }
+
+/** The amendments of the many incidents without any: one frozen array, not one each. */
+const NO_AMENDMENTS: readonly AmendmentEvent[] = Object.freeze([]);
 
 /** Revisions between two wanted reports up to which one read of the run beats two reads. */
 const DOCUMENT_GAP = 16;
@@ -87,12 +90,12 @@ export class IncidentDocuments {
    * The amendments of each of `rows` known at `knownAtMs`, read from the store. Most incidents
    * have none: those cost no promise (a timeline's 1,100 listed incidents each awaited one).
    */
-  private async amendmentsOf(rows: readonly number[], knownAtMs: number, reading: DocumentReading): Promise<AmendmentEvent[][]> {
-    const amendments: AmendmentEvent[][] = new Array(rows.length);
+  private async amendmentsOf(rows: readonly number[], knownAtMs: number, reading: DocumentReading): Promise<Array<readonly AmendmentEvent[]>> {
+    const amendments: Array<readonly AmendmentEvent[]> = new Array(rows.length);
     const reads: Promise<void>[] = [];
     rows.forEach((row, i) => {
       const known = this.beliefs.amendmentsKnownAt(row, knownAtMs);
-      if (known.length === 0) amendments[i] = [];
+      if (known.length === 0) amendments[i] = NO_AMENDMENTS;
       else reads.push(Promise.all(known.map(({ revision }) => this.amendment(row, revision, reading))).then((read) => void (amendments[i] = read)));
     });
     await Promise.all(reads);
