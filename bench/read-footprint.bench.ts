@@ -1,6 +1,6 @@
 /**
  * `node dist/bench/read-footprint.bench.js --work /tmp/bench1m-read [--reads 'overview,page']
- *   [--duration 3] [--connections 64] [--node-flags=…] [--gc-log]`
+ *   [--duration 3] [--connections 64] [--node-flags=…] [--gc-log] [--server DIR/dist/src/main.js]`
  *
  * What each read of bench:read leaves in the server, read by read. It starts the real server
  * (`dist/src/main.js`) with MEMORY_LOG=1 on the private copy of the 1M store that bench:read made
@@ -17,7 +17,11 @@
  *
  * `--allocations` (not with `--gc-log`: both are read on SIGWINCH, and each read resets both) preloads bench/allocation-sampler.ts
  * and prints, after start-up and after each read, the functions that allocated most in V8's heap
- * since the last print, garbage included. It reports; it does not judge.
+ * since the last print, garbage included, and for a one-at-a-time read that total per request.
+ * It reports; it does not judge.
+ *
+ * `--server` starts another build's server (e.g. main's worktree, `/work/wt/base/dist/src/main.js`)
+ * under this build's bench and tools: a before and after measured the same way.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -37,12 +41,13 @@ const { values: flags } = parseArgs({
     'node-flags': { type: 'string' },
     'gc-log': { type: 'boolean', default: false },
     allocations: { type: 'boolean', default: false },
+    server: { type: 'string' },
   },
 });
 type Autocannon = (options: { url: string; connections: number; duration: number }) => Promise<unknown>;
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 const duration = Number(flags.duration);
-const serverScript = fileURLToPath(new URL('../src/main.js', import.meta.url));
+const serverScript = flags.server ?? fileURLToPath(new URL('../src/main.js', import.meta.url));
 const gcLogScript = fileURLToPath(new URL('./request-gc-log.js', import.meta.url));
 const gcLogFile = join(flags.work!, 'request-gc-log.json');
 const samplerScript = fileURLToPath(new URL('./allocation-sampler.js', import.meta.url));
@@ -71,9 +76,14 @@ child.stdout!.on('data', (chunk: Buffer) => {
     if (memory) lastMemory = memory[1];
   }
 });
-async function print(what: string): Promise<void> {
+async function print(what: string, requests?: number): Promise<void> {
   process.stdout.write(`${what.padEnd(48)} RSS ${fmt(currentRss(child)).padStart(5)} MB (peak ${fmt(peakRss(child)).padStart(5)})  ${lastMemory}\n`);
-  if (flags.allocations) process.stdout.write(await allocations());
+  if (!flags.allocations) return;
+  const sampled = await allocations();
+  process.stdout.write(sampled);
+  // A read asked more often in a faster build allocates more per round: per request is what compares.
+  const total = /sampled (\d+) MB allocated/.exec(sampled);
+  if (requests && total) process.stdout.write(`    ${requests} requests: ${(Number(total[1]) / requests).toFixed(1)} MB sampled per request\n`);
 }
 
 /** What the sampler saw since it was last asked (it starts afresh each time). */
@@ -198,6 +208,7 @@ async function measure(read: Read): Promise<void> {
   const timed = await oneAtATime(read.path);
   const log = flags['gc-log'] ? await serverLog() : undefined;
   await status('/health');
-  await print(`${read.label} (${read.kind})`);
+  // The first ask and the timed ones.
+  await print(`${read.label} (${read.kind})`, timed.length + 1);
   if (log) process.stdout.write(`${slowestShare(read.path, timed, log)}\n`);
 }

@@ -53,7 +53,13 @@ export interface IncidentHeadline {
   summary: string;
 }
 
-export function headlineOf(type: IncidentType, data: IncidentData): IncidentHeadline {
+/** The fields of an incident's data a headline shows: all headlineOf reads of it (a long listing reads only these from the store). */
+export const HEADLINE_FIELDS = ['incidentId', 'actor', 'target', 'occurredOn', 'summary'] as const;
+
+/** What headlineOf reads of an incident's data. */
+export type HeadlineData = Pick<IncidentData, (typeof HEADLINE_FIELDS)[number]>;
+
+export function headlineOf(type: IncidentType, data: HeadlineData): IncidentHeadline {
   return { incidentId: data.incidentId, type, actor: data.actor, target: data.target, occurredOn: data.occurredOn, summary: data.summary };
 }
 

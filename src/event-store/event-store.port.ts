@@ -31,6 +31,13 @@ export interface StoredEvent {
   metadata: JsonObject;
 }
 
+/** Some top-level fields of one event's data, read without the rest (EventStore.readStreamFields). */
+export interface EventFields {
+  revision: number;
+  /** The values of the fields asked for, in their order; undefined where the data has none (or null). */
+  values: unknown[];
+}
+
 export interface AppendResult {
   streamId: string;
   /** The events as recorded (for a deduplicated append: as recorded the first time). */
@@ -77,6 +84,13 @@ export interface EventStore {
   append(streamId: string, events: NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult>;
   /** Events of one stream in order, starting at `fromRevision` (default 0), at most `maxCount`; [] for no stream. */
   readStream(streamId: string, fromRevision?: number, maxCount?: number): Promise<StoredEvent[]>;
+  /**
+   * As readStream, but only the named top-level fields of each event's data: what a long listing
+   * shows of each event, without reading and parsing the rest (a timeline listing every incident
+   * shows headlines, not sources and details). Optional: without it the events are read whole and
+   * the fields picked (event-fields.ts), the same values.
+   */
+  readStreamFields?(streamId: string, fromRevision: number, maxCount: number, fields: readonly string[]): Promise<EventFields[]>;
   /** One page of the global log, strictly after `after` (null = from the start), at most `limit` events. */
   readAll(after: string | null, limit: number): Promise<ReadAllPage>;
   /** Catch-up subscription to the global log: history after `after`, then live appends. */

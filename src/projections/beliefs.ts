@@ -44,6 +44,8 @@ const EFFECT_NEEDS_KEPT_DETAILS = INCIDENT_TYPES.map((type) => INCIDENT_CATALOG[
 const FIXED_MULTIPLIER = INCIDENT_TYPES.map((type) => multiplierOf(type, { details: {} } as unknown as IncidentData));
 /** The Goldstein weight of the types whose weight does not depend on their details. */
 const FIXED_GOLDSTEIN = INCIDENT_TYPES.map((type) => INCIDENT_CATALOG[type].goldstein);
+/** What amendmentsKnownAt says of an incident without any: one array for all of them, frozen so that none is added to it. */
+const NONE_RECORDED: readonly Amendment[] = Object.freeze([]);
 
 /**
  * What is currently believed — or was believed at an earlier instant of knowledge (knownAt) — of
@@ -156,8 +158,10 @@ export class Beliefs {
   }
 
   /** The amendments of `row` recorded by `knownAtMs`, in log order. */
-  amendmentsKnownAt(row: number, knownAtMs = Infinity): Amendment[] {
-    return (this.rows.amendmentsOf.get(row) ?? []).filter((amendment) => amendment.recordedMs <= knownAtMs);
+  amendmentsKnownAt(row: number, knownAtMs = Infinity): readonly Amendment[] {
+    const recorded = this.rows.amendmentsOf.get(row);
+    // Most incidents have none: no array of their own (a timeline listing 30,000 made two each).
+    return recorded === undefined ? NONE_RECORDED : recorded.filter((amendment) => amendment.recordedMs <= knownAtMs);
   }
 
   /** The report as believed after `amendments` (read from the store): up to a retraction, the data it had then. */

@@ -1,4 +1,5 @@
-import type { AmendmentEvent, IncidentEvent } from '../domain/incident.js';
+import { HEADLINE_FIELDS, headlineOf, type AmendmentEvent, type HeadlineData, type IncidentEvent, type IncidentHeadline } from '../domain/incident.js';
+import type { FieldReader } from '../event-store/event-fields.js';
 import type { StoredEvent } from '../event-store/event-store.port.js';
 import { Beliefs } from './beliefs.js';
 import type { IncidentRows } from './incident-rows.js';
@@ -11,7 +12,7 @@ export type EventReader = (streamId: string, revision: number, count: number) =>
 export interface IncidentDocument {
   report: StoredEvent;
   /** Its corrections and retraction known at the instant asked for, in log order. */
-  amendments: AmendmentEvent[];
+  amendments: readonly AmendmentEvent[];
   /** The report as believed then: its corrections applied. */
   believed: IncidentEvent;
 }
@@ -20,6 +21,17 @@ export interface IncidentDocument {
 export interface DocumentReading {
   keep?: boolean;
 }
+
+/** A report to read: its row, its place in the answer, and where it is in the store. */
+interface WantedReport {
+  row: number;
+  i: number;
+  pair: number;
+  revision: number;
+}
+
+/** The amendments of the many incidents without any: one frozen array, not one each. */
+const NO_AMENDMENTS: readonly AmendmentEvent[] = Object.freeze([]);
 
 /** Revisions between two wanted reports up to which one read of the run beats two reads. */
 const DOCUMENT_GAP = 16;
@@ -41,6 +53,7 @@ export class IncidentDocuments {
     private readonly rows: IncidentRows,
     private readonly beliefs: Beliefs,
     private readonly readEvents: EventReader,
+    private readonly readFields: FieldReader,
   ) {}
 
   /** The documents of `rows`, in their order, with the amendments recorded by `knownAtMs`. */
@@ -55,15 +68,34 @@ export class IncidentDocuments {
   }
 
   /**
+   * The headlines of `rows` as believed at `knownAtMs`, in their order: the same as headlineOf
+   * each one's `believed` document, but only the fields a headline shows are read of each report
+   * (HEADLINE_FIELDS), not its sources and details. A listing of every incident of a busy year
+   * read 30,000 whole reports a request, most of the garbage the server was left with after it
+   * (docs/read-performance.md, the ninth pass). An amendment only spreads its changes over the
+   * data, so applied to these fields it gives the same headline as applied to the whole.
+   */
+  async headlinesOf(rows: readonly number[], knownAtMs = Infinity): Promise<IncidentHeadline[]> {
+    const fields = await this.inRuns(this.wanted(rows), rows.length, (streamId, first, count) => this.readFields(streamId, first, count, HEADLINE_FIELDS));
+    const amendments = await this.amendmentsOf(rows, knownAtMs, {});
+    return rows.map((row, i) => {
+      const [incidentId, actor, target, occurredOn, summary] = fields[i].values as string[];
+      const report = { type: this.beliefs.typeOf(row), data: { incidentId, actor, target, occurredOn, summary } as HeadlineData };
+      const believed = Beliefs.believedReport(report as unknown as IncidentEvent, amendments[i]);
+      return headlineOf(believed.type, believed.data);
+    });
+  }
+
+  /**
    * The amendments of each of `rows` known at `knownAtMs`, read from the store. Most incidents
    * have none: those cost no promise (a timeline's 1,100 listed incidents each awaited one).
    */
-  private async amendmentsOf(rows: readonly number[], knownAtMs: number, reading: DocumentReading): Promise<AmendmentEvent[][]> {
-    const amendments: AmendmentEvent[][] = new Array(rows.length);
+  private async amendmentsOf(rows: readonly number[], knownAtMs: number, reading: DocumentReading): Promise<Array<readonly AmendmentEvent[]>> {
+    const amendments: Array<readonly AmendmentEvent[]> = new Array(rows.length);
     const reads: Promise<void>[] = [];
     rows.forEach((row, i) => {
       const known = this.beliefs.amendmentsKnownAt(row, knownAtMs);
-      if (known.length === 0) amendments[i] = [];
+      if (known.length === 0) amendments[i] = NO_AMENDMENTS;
       else reads.push(Promise.all(known.map(({ revision }) => this.amendment(row, revision, reading))).then((read) => void (amendments[i] = read)));
     });
     await Promise.all(reads);
@@ -83,17 +115,40 @@ export class IncidentDocuments {
    * (a timeline's incidents are mostly consecutive in their stream), in the order of `rows`.
    */
   private async reports(rows: readonly number[], { keep }: DocumentReading): Promise<StoredEvent[]> {
-    const { columns, ids, pairs } = this.rows;
+    const { pairs } = this.rows;
     const documents: StoredEvent[] = new Array(rows.length);
-    const order: Array<{ row: number; i: number; pair: number; revision: number }> = [];
+    const order = this.wanted(rows, (i, pair, revision) => {
+      const kept = keep ? this.kept.get(pairs[pair].streamId, revision) : undefined;
+      if (kept) documents[i] = kept;
+      return kept !== undefined;
+    });
+    const read = await this.inRuns(order, rows.length, (streamId, first, count) => this.readEvents(streamId, first, count));
+    for (const { i } of order) {
+      documents[i] = read[i];
+      if (keep) this.kept.keep(read[i]);
+    }
+    return documents;
+  }
+
+  /** Where each of `rows` is in the store, in the order they are read, leaving out those `had` says are at hand. */
+  private wanted(rows: readonly number[], had?: (i: number, pair: number, revision: number) => boolean): WantedReport[] {
+    const { columns } = this.rows;
+    const order: WantedReport[] = [];
     rows.forEach((row, i) => {
       const pair = columns.pairOfRow.get(row);
       const revision = columns.revision.get(row);
-      const kept = keep ? this.kept.get(pairs[pair].streamId, revision) : undefined;
-      if (kept) documents[i] = kept;
-      else order.push({ row, i, pair, revision });
+      if (!had?.(i, pair, revision)) order.push({ row, i, pair, revision });
     });
-    order.sort((x, y) => x.pair - y.pair || x.revision - y.revision);
+    return order.sort((x, y) => x.pair - y.pair || x.revision - y.revision);
+  }
+
+  /**
+   * What `read` gives of each report of `order`, at its place `i`, reading a run of nearby
+   * revisions of a stream at a time (a timeline's incidents are mostly consecutive in their stream).
+   */
+  private async inRuns<T extends { revision: number }>(order: readonly WantedReport[], length: number, read: (streamId: string, first: number, count: number) => Promise<T[]>): Promise<T[]> {
+    const { ids, pairs } = this.rows;
+    const found: T[] = new Array(length);
     const reads: Promise<void>[] = [];
     for (let start = 0; start < order.length; ) {
       let end = start + 1;
@@ -102,18 +157,17 @@ export class IncidentDocuments {
       const { streamId } = pairs[run[0].pair];
       const first = run[0].revision;
       reads.push(
-        this.readEvents(streamId, first, run[run.length - 1].revision - first + 1).then((events) => {
+        read(streamId, first, run[run.length - 1].revision - first + 1).then((events) => {
           for (const { row, i, revision } of run) {
-            const stored = events[revision - first];
-            if (stored?.revision !== revision) throw new Error(`incident ${ids.idOf(row)} is not at revision ${revision} of ${streamId}`);
-            documents[i] = stored;
-            if (keep) this.kept.keep(stored);
+            const event = events[revision - first];
+            if (event?.revision !== revision) throw new Error(`incident ${ids.idOf(row)} is not at revision ${revision} of ${streamId}`);
+            found[i] = event;
           }
         }),
       );
       start = end;
     }
     await Promise.all(reads);
-    return documents;
+    return found;
   }
 }

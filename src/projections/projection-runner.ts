@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationShutdown } from '@nestjs/common';
 import { Subject } from 'rxjs';
 import type { RelationEvent } from '../domain/incident.js';
+import { fieldReaderOf } from '../event-store/event-fields.js';
 import { EVENT_STORE, type EventStore, type StoredEvent, type Subscription } from '../event-store/event-store.port.js';
 import type { IncidentLookup } from './incident-directory.js';
 import type { ReadModelParts } from './incident-rows.js';
@@ -254,6 +255,7 @@ export class ProjectionRunner implements OnApplicationShutdown {
       (a, b) => this.store.comparePositions(a, b),
       (streamId, revision, count) => this.store.readStream(streamId, revision, count),
       parts,
+      fieldReaderOf(this.store),
     );
   }
 

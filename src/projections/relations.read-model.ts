@@ -2,6 +2,7 @@ import type { CountryCode } from '../domain/countries.js';
 import type { CountryPair } from '../domain/relation-pair.js';
 import type { RelationView } from '../domain/relation-view.js';
 import type { EvidenceFilter } from '../domain/evidence-weight.js';
+import { fieldReaderOf, type FieldReader } from '../event-store/event-fields.js';
 import type { StoredEvent } from '../event-store/event-store.port.js';
 import { Beliefs } from './beliefs.js';
 import { IncidentDirectory } from './incident-directory.js';
@@ -51,14 +52,15 @@ export class RelationsReadModel {
   private readonly side: ReadSide;
   private readonly integrity: ReadModelHash;
 
-  constructor(comparePositions: (a: string, b: string) => number, readEvents: EventReader, saved?: ReadModelParts) {
+  /** `readFields` reads only some fields of events (a long timeline's headlines); by default `readEvents`' whole events, picked. */
+  constructor(comparePositions: (a: string, b: string) => number, readEvents: EventReader, saved?: ReadModelParts, readFields: FieldReader = fieldReaderOf({ readStream: readEvents })) {
     this.rows = new IncidentRows(saved);
     const beliefs = new Beliefs(this.rows);
     this.projection = new RelationsProjection(this.rows, beliefs);
     this.side = {
       rows: this.rows,
       beliefs,
-      documents: new IncidentDocuments(this.rows, beliefs, readEvents),
+      documents: new IncidentDocuments(this.rows, beliefs, readEvents, readFields),
       rankings: new PairRankings(this.rows, beliefs),
       earliest: new KeptEarliestIncidents(this.rows),
       nextIncident: new KeptNextIncident(this.rows, beliefs),

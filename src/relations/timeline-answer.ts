@@ -1,11 +1,10 @@
 import type { Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
-import { headlineOf } from '../domain/incident.js';
 import type { TimelineInterval } from '../domain/timeline.js';
 import type { TimelinePointResponse, TimelineResponse } from '../docs/responses/timeline.responses.js';
 import { csvChunks, csvHeaders, toCsv } from '../export/csv.js';
 import { TIMELINE_COLUMNS } from '../export/export-columns.js';
-import type { ListedTimelinePoint, TimelineSweep } from '../projections/queries/timeline.query.js';
+import type { HeadlinedTimelinePoint, TimelineSweep } from '../projections/queries/timeline.query.js';
 import { sendEncoded, type EncodedBody } from '../http/kept-encodings.js';
 import { JSON_TYPE } from './relation-view-answer.js';
 import { timelineJson, type TimelineJson } from './timeline-kept.js';
@@ -28,13 +27,13 @@ export interface TimelineHead {
 }
 
 /** A point as served: its instant as ISO text, each incident as its headline. */
-export function servedPoint(point: ListedTimelinePoint): TimelinePointResponse {
+export function servedPoint(point: HeadlinedTimelinePoint): TimelinePointResponse {
   return {
     at: new Date(point.atMs).toISOString(),
     score: point.score,
     level: point.level,
     incidentCount: point.incidentCount,
-    incidents: point.incidents.map(({ type, data }) => headlineOf(type, data)),
+    incidents: point.incidents,
   };
 }
 
@@ -76,4 +75,4 @@ export function sentJson(reply: FastifyReply, json: TimelineJson): string | Buff
   return json.encoded === undefined ? json.body : sendEncoded(reply, json.encoded);
 }
 
-async function* noPoints(): AsyncGenerator<ListedTimelinePoint> {}
+async function* noPoints(): AsyncGenerator<HeadlinedTimelinePoint> {}

@@ -41,7 +41,13 @@ beforeAll(async () => {
     // A day's incidents are consecutive revisions, as a busy pair's are: each slice is read in a few runs.
     const day = new Date(Date.UTC(2024, 0, 1) + Math.floor((n * 152) / INCIDENTS) * 86_400_000).toISOString().slice(0, 10);
     // Quotes, commas and a leading "=" in summaries: what JSON and CSV must escape the same way streamed or whole.
-    const summary = n % 5 === 0 ? `=Report "${n}", from Berlin` : `France and Germany, ${n}: ${'a statement on the border crossing, its reading by either ministry, and what each said of it. '.repeat(5)}`;
+    // …and text the store keeps escaped or as is (a lone surrogate, U+2028, astral): read as fields alone or whole, the same strings.
+    const summary =
+      n % 5 === 0
+        ? `=Report "${n}", from Berlin`
+        : n % 11 === 3
+          ? `Lone \ud800 surrogate, line\u2028separator, emoji 😀, tab\t ${n}`
+          : `France and Germany, ${n}: ${'a statement on the border crossing, its reading by either ministry, and what each said of it. '.repeat(5)}`;
     const data = { incidentId, actor: n % 2 ? 'FRA' : 'DEU', target: n % 2 ? 'DEU' : 'FRA', occurredOn: day, precision: 'day', summary, sources: [{ publisher: 'Wire service' }], details: {}, recordedAt: '2024-06-01T12:00:00.000Z' };
     return { eventId: randomUUID(), type: TYPES[n % TYPES.length], data };
   });
@@ -59,11 +65,11 @@ afterAll(async () => {
 });
 
 /** The answer built whole, independently of the route: the read model's points, served as the route serves them, through JSON.stringify. */
-async function builtWhole(): Promise<{ pair: string[]; interval: string; from: string; to: string; points: Array<{ at: string; score: number; level: string; incidentCount: number; incidents: Array<{ incidentId: string; type: string; summary?: string }> }> }> {
+async function builtWhole(knownAtMs?: number): Promise<{ pair: string[]; interval: string; from: string; to: string; points: Array<{ at: string; score: number; level: string; incidentCount: number; incidents: Array<{ incidentId: string; type: string; summary?: string }> }> }> {
   const fromMs = Date.parse(`${FROM}T00:00:00.000Z`);
   const toMs = Date.parse(`${TO}T23:59:59.999Z`);
   const instants = timelineInstants(fromMs, toMs, 'day', 2_000) as number[];
-  const points = (await t.app.get(ProjectionRunner).readModel.timeline('DEU', 'FRA', instants))!;
+  const points = (await t.app.get(ProjectionRunner).readModel.timeline('DEU', 'FRA', instants, knownAtMs))!;
   return {
     pair: ['DEU', 'FRA'],
     interval: 'day',
@@ -106,6 +112,13 @@ describe('a timeline listing every incident of a busy span, streamed', () => {
     }
   });
 
+  it('known at a day before the corrections, it lists the reports as first told, byte for byte the document built whole', async () => {
+    const response = await fetch(`${t.url}${PATH}&knownAt=2024-06-01`, { headers: { 'accept-encoding': 'identity' } });
+    const text = await response.text();
+    expect(text).toBe(JSON.stringify(await builtWhole(Date.parse('2024-06-01T23:59:59.999Z'))));
+    expect(text).not.toContain('Corrected ');
+  });
+
   it('a short listing of the same span is still built whole, with its length', async () => {
     const response = await fetch(`${t.url}${PATH.replace('incidents=all', 'incidents=top')}`, { headers: { 'accept-encoding': 'identity' } });
     const text = await response.text();
@@ -125,8 +138,9 @@ describe('a timeline listing every incident of a busy span, streamed', () => {
   });
 
   it('reads documents only as fast as a slow client takes them (backpressure), and the client gets the whole document', async () => {
-    const store = t.app.get<EventStore>(EVENT_STORE);
-    const reads = jest.spyOn(store, 'readStream');
+    // Every incident listed: only the headlines' fields of the reports are read (readStreamFields).
+    const store = t.app.get<EventStore>(EVENT_STORE) as Required<EventStore>;
+    const reads = jest.spyOn(store, 'readStreamFields');
     try {
       const response = await getUnread(`${t.url}${PATH}`);
       await workDoneWhileUnread(() => reads.mock.calls.length);
@@ -141,16 +155,16 @@ describe('a timeline listing every incident of a busy span, streamed', () => {
   }, 60_000);
 
   it('a failure once the answer has begun cuts the connection, never a whole 200 with half a document; one before the first byte is a problem', async () => {
-    const store = t.app.get<EventStore>(EVENT_STORE);
-    const real = store.readStream.bind(store);
+    const store = t.app.get<EventStore>(EVENT_STORE) as Required<EventStore>;
+    const real = store.readStreamFields.bind(store);
     let calls = 0;
     const failAt = { call: 0 };
-    const reads = jest.spyOn(store, 'readStream').mockImplementation(async (...args) => {
+    const reads = jest.spyOn(store, 'readStreamFields').mockImplementation(async (...args) => {
       if (++calls >= failAt.call && failAt.call > 0) throw new Error('the store went away');
       return real(...args);
     });
     try {
-      // Past the first slice's reads (a handful of runs of revisions and the corrections of its incidents).
+      // Past the first slice's reads (a handful of runs of revisions).
       const first = await fetch(`${t.url}${PATH}`, { headers: { 'accept-encoding': 'identity' } });
       await first.arrayBuffer();
       const readsPerAnswer = calls;

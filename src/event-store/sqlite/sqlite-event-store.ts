@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import {
   type AppendResult,
+  type EventFields,
   type EventStore,
   type ExpectedRevision,
   type JsonObject,
@@ -67,6 +68,28 @@ function fromColumns(row: EventColumns): StoredEvent {
   return { eventId: row[3], type: row[4], streamId: row[1], revision: row[2], position: String(row[0]), data: JSON.parse(row[5]), metadata: parseMetadata(row[6]) };
 }
 
+/** A top-level field of events' data that may be named in SQL as is: what a caller asks for is code, never input. */
+const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Only `fields` of each event's data, picked out by SQLite as one JSON array per event
+ * (`json_array(data -> '$.field', …)`): `->` gives each value's JSON text as stored, escapes
+ * included, so parsing the array gives the very strings parsing the whole data gives.
+ */
+function prepareFieldsRead(db: Database.Database, fields: readonly string[]) {
+  for (const field of fields) if (!FIELD_NAME.test(field)) throw new TypeError(`not a field name: ${JSON.stringify(field)}`);
+  const picked = fields.map((field) => `data -> '$.${field}'`).join(', ');
+  return db
+    .prepare<[string, number, number], [revision: number, values: string]>(`SELECT revision, json_array(${picked}) FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`)
+    .raw(true);
+}
+
+/** SQL says null for a field the data lacks: the port says undefined, as the data read whole would. */
+function absentForNull(values: unknown[]): unknown[] {
+  for (let i = 0; i < values.length; i++) if (values[i] === null) values[i] = undefined;
+  return values;
+}
+
 /** Most events carry no metadata ('{}'): a fresh empty object is what JSON.parse would give, for less. */
 function parseMetadata(text: string): JsonObject {
   return text === '{}' ? {} : JSON.parse(text);
@@ -127,6 +150,8 @@ export class SqliteEventStore implements EventStore {
   private readonly pollIntervalMs: number;
   private readonly busyTimeoutMs: number;
   private readonly statements: ReturnType<typeof prepareStatements>;
+  /** readStreamFields' statements, one per list of fields asked for (a handful, fixed in code). */
+  private readonly fieldReads = new Map<string, ReturnType<typeof prepareFieldsRead>>();
   /** Commits on this thread, when there is no writer thread. */
   private readonly inlineWriter: SqliteBatchWriter | undefined;
   private writerThread: SqliteWriterThread | undefined;
@@ -192,6 +217,14 @@ export class SqliteEventStore implements EventStore {
   async readStream(streamId: string, fromRevision = 0, maxCount = Number.MAX_SAFE_INTEGER): Promise<StoredEvent[]> {
     if (!Number.isSafeInteger(maxCount) || maxCount < 1) throw new TypeError(`maxCount must be a positive integer, got ${maxCount}`);
     return this.statements.readStream.all(streamId, fromRevision, maxCount).map(fromColumns);
+  }
+
+  async readStreamFields(streamId: string, fromRevision: number, maxCount: number, fields: readonly string[]): Promise<EventFields[]> {
+    if (!Number.isSafeInteger(maxCount) || maxCount < 1) throw new TypeError(`maxCount must be a positive integer, got ${maxCount}`);
+    const key = fields.join(',');
+    let statement = this.fieldReads.get(key);
+    if (!statement) this.fieldReads.set(key, (statement = prepareFieldsRead(this.db, fields)));
+    return statement.all(streamId, fromRevision, maxCount).map(([revision, values]) => ({ revision, values: absentForNull(JSON.parse(values) as unknown[]) }));
   }
 
   async readAll(after: string | null, limit: number): Promise<ReadAllPage> {

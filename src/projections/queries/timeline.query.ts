@@ -1,5 +1,6 @@
 import type { CountryCode } from '../../domain/countries.js';
 import type { EvidenceFilter } from '../../domain/evidence-weight.js';
+import { headlineOf, type IncidentHeadline } from '../../domain/incident.js';
 import type { TimelinePoint } from '../../domain/timeline.js';
 import type { ReadSide } from '../read-side.js';
 
@@ -16,12 +17,17 @@ export interface TimelineListing {
 
 export const EVERY_INCIDENT: TimelineListing = { most: Infinity };
 
+/** A timeline point as an answer shows it: its incidents' headlines. */
+export interface HeadlinedTimelinePoint extends Omit<ListedTimelinePoint, 'incidents'> {
+  incidents: IncidentHeadline[];
+}
+
 /** A timeline whose points are read as they are taken: what a long listing is streamed from. */
 export interface TimelineSweep {
   /** Incidents listed over every point: what the size of the answer follows. */
   listed: number;
-  /** The points in order, each with its incidents' documents. */
-  points: AsyncGenerator<ListedTimelinePoint>;
+  /** The points in order, each with its incidents' headlines. */
+  points: AsyncGenerator<HeadlinedTimelinePoint>;
 }
 
 /**
@@ -44,18 +50,18 @@ interface PlannedPoint {
 /**
  * Score and level at each instant (sorted), with the incidents arriving at each (of those passing
  * `evidence`): at most `listing.most` of them, the heaviest (|Goldstein weight| × m_i, the earlier
- * on a tie), in the order they arrived, and the count of all of them.
+ * on a tie), in the order they arrived, and the count of all of them; each incident as its headline.
  *
  * Scores, counts and which incidents are listed are all worked out before the first document is
- * read, so every point is of the same instant of the read model; the documents (summaries) are
- * then read DOCUMENTS_PER_READ at a time as the points are taken. Only the listed incidents'
- * documents are read. A capped listing is a chart's tooltips — a few hundred documents asked
- * again and again — so those are kept (kept-documents.ts); every incident of a busy year would
- * only flush them.
+ * read, so every point is of the same instant of the read model; the headlines are then read
+ * DOCUMENTS_PER_READ at a time as the points are taken. Only the listed incidents are read. A
+ * capped listing is a chart's tooltips — a few hundred documents asked again and again — so those
+ * are read whole and kept (kept-documents.ts); every incident of a busy year would only flush them,
+ * and of those only the fields a headline shows are read (IncidentDocuments.headlinesOf).
  */
 export function timelineSweep(...args: TimelineQuestion): TimelineSweep | undefined {
   const plan = timelinePlan(...args);
-  return plan && { listed: plan.listed, points: withDocuments(plan, DOCUMENTS_PER_READ) };
+  return plan && { listed: plan.listed, points: withHeadlines(plan, DOCUMENTS_PER_READ) };
 }
 
 /**
@@ -117,20 +123,50 @@ function timelinePlan(
 
 /** The planned points, each given its incidents as believed, the documents read `perRead` at a time (at least one point per read). */
 async function* withDocuments({ side, knownAtMs, keep, planned }: TimelinePlan, perRead: number): AsyncGenerator<ListedTimelinePoint> {
+  for (const slice of slices(planned, perRead)) {
+    const documents = await side.documents.of(rowsOf(slice), knownAtMs, { keep });
+    yield* pointsOf(slice, (next) => documents[next].believed);
+  }
+}
+
+/** The planned points, each given its incidents' headlines as believed, read `perRead` at a time: whole documents (kept) for a capped listing, else the headlines' fields alone. */
+async function* withHeadlines({ side, knownAtMs, keep, planned }: TimelinePlan, perRead: number): AsyncGenerator<HeadlinedTimelinePoint> {
+  for (const slice of slices(planned, perRead)) {
+    const rows = rowsOf(slice);
+    if (keep) {
+      const documents = await side.documents.of(rows, knownAtMs, { keep });
+      yield* pointsOf(slice, (next) => headlineOf(documents[next].believed.type, documents[next].believed.data));
+    } else {
+      const headlines = await side.documents.headlinesOf(rows, knownAtMs);
+      yield* pointsOf(slice, (next) => headlines[next]);
+    }
+  }
+}
+
+/** Consecutive points whose incidents are read together: up to `perRead` of them, at least one point. */
+function* slices(planned: readonly PlannedPoint[], perRead: number): Generator<readonly PlannedPoint[]> {
   for (let start = 0; start < planned.length; ) {
     let end = start + 1;
     let count = planned[start].rows.length;
     while (end < planned.length && count + planned[end].rows.length <= perRead) count += planned[end++].rows.length;
-    const rows: number[] = [];
-    for (let p = start; p < end; p++) for (const row of planned[p].rows) rows.push(row);
-    const documents = await side.documents.of(rows, knownAtMs, { keep });
-    let next = 0;
-    for (let p = start; p < end; p++) {
-      const { atMs, score, level, incidentCount, rows: listedRows } = planned[p];
-      const incidents = new Array<ListedTimelinePoint['incidents'][number]>(listedRows.length);
-      for (let k = 0; k < listedRows.length; k++) incidents[k] = documents[next++].believed;
-      yield { atMs, score, level, incidentCount, incidents };
-    }
+    yield planned.slice(start, end);
     start = end;
+  }
+}
+
+/** The store rows the points of a slice list, in order. */
+function rowsOf(slice: readonly PlannedPoint[]): number[] {
+  const rows: number[] = [];
+  for (const point of slice) for (const row of point.rows) rows.push(row);
+  return rows;
+}
+
+/** The points of a slice, each listing its incidents as `incident` gives them by their place among the slice's rows. */
+function* pointsOf<T>(slice: readonly PlannedPoint[], incident: (next: number) => T): Generator<Omit<ListedTimelinePoint, 'incidents'> & { incidents: T[] }> {
+  let next = 0;
+  for (const { atMs, score, level, incidentCount, rows } of slice) {
+    const incidents = new Array<T>(rows.length);
+    for (let k = 0; k < rows.length; k++) incidents[k] = incident(next++);
+    yield { atMs, score, level, incidentCount, incidents };
   }
 }
