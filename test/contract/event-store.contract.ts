@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sleep, waitFor } from '../support/wait.js';
+import { fieldReaderOf } from '../../src/event-store/event-fields.js';
 import {
   type EventStore,
   type JsonObject,
@@ -163,6 +164,21 @@ export function eventStoreContract(name: string, open: () => Promise<OpenedStore
 
       it('reads a missing stream as empty', async () => {
         expect(await store.readStream(newStreamId('missing'))).toEqual([]);
+      });
+
+      // readStreamFields is optional: a store without it is read whole and the fields picked (event-fields.ts). Either way, the same values.
+      it('reads only some fields of a stream’s events: the values the data read whole has, escapes and all, absent ones undefined', async () => {
+        const streamId = newStreamId('fields');
+        const awkward = ['plain', 'a "quoted" \\ back\nslash\t', 'line\u2028separator, emoji 😀, accents éü', 'lone \ud800 surrogate', '', '\u0001 and \u001f'];
+        await store.append(streamId, awkward.map((summary, n) => newEvent({ summary, sources: [{ url: 'https://x' }], ...(n % 2 ? { actor: 'FRA' } : {}) })), 'no_stream');
+        const fields = ['actor', 'summary', 'missing'];
+        const readFields = fieldReaderOf(store);
+
+        const picked = await readFields(streamId, 1, 4, fields);
+        const whole = await store.readStream(streamId, 1, 4);
+        expect(picked).toEqual(whole.map(({ revision, data }) => ({ revision, values: [data.actor, data.summary, undefined] })));
+        expect(picked.map(({ values }) => values[1])).toEqual(awkward.slice(1, 5));
+        expect(await readFields(newStreamId('missing'), 0, 10, fields)).toEqual([]);
       });
     });
 
