@@ -1,7 +1,7 @@
 /**
  * `npm run bench:read [-- --big /tmp/bench1m --work /tmp/bench1m-read --rounds 3 --duration 3
  *                       --connections 64 --only seed|big --profile --reads page,overview
- *                       --node-flags=--heap-growing-percent=0]`
+ *                       --node-flags=--heap-growing-percent=0 --server OTHER/dist/src/main.js]`
  *
  * How close the read endpoints come to what the machine allows. On two stores — the seed story
  * (a fresh store seeded by `main.js --seed`) and the 1M-event store of `bench:replay` — the real
@@ -50,6 +50,7 @@ const { values: flags } = parseArgs({
     profile: { type: 'boolean', default: false },
     reads: { type: 'string' },
     'node-flags': { type: 'string' },
+    server: { type: 'string' },
   },
 });
 
@@ -72,7 +73,8 @@ const rounds = Number(flags.rounds);
 const duration = Number(flags.duration);
 const connections = Number(flags.connections);
 const here = fileURLToPath(new URL('.', import.meta.url));
-const serverScript = fileURLToPath(new URL('../src/main.js', import.meta.url));
+// `--server` runs another build's server (e.g. main before a change) under this build's bench: the same reads and the same figures.
+const serverScript = flags.server ?? fileURLToPath(new URL('../src/main.js', import.meta.url));
 const bareScript = join(here, 'bare-read-server.js');
 
 const fmt = (n: number | undefined, digits = 0) => (n === undefined || Number.isNaN(n) ? 'n/a' : n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }));
