@@ -19,6 +19,12 @@ function headersBeyondEncoding(response: RawResponse): Record<string, string> {
   return rest;
 }
 
+/** Records an accusation by France against Azerbaijan inside PAST's span, as a late report would. */
+async function reportLateAccusation(t: TestApp, occurredOn: string, summary: string): Promise<void> {
+  const reported = await t.request('POST', '/incidents', { type: 'Accusation', actor: 'FRA', target: 'AZE', occurredOn, summary, sources: [{ publisher: 'Wire service' }] });
+  expect(reported.status).toBe(201);
+}
+
 describe('timelines of the past, kept', () => {
   let t: TestApp;
   let controller: RelationsController;
@@ -90,15 +96,7 @@ describe('timelines of the past, kept', () => {
 
   it('answers anew once the pair’s stream moves, as a fresh server does', async () => {
     const before = (await rawGet(t.url, PAST)).body.toString('utf8');
-    const reported = await t.request('POST', '/incidents', {
-      type: 'Accusation',
-      actor: 'FRA',
-      target: 'AZE',
-      occurredOn: '2024-01-10',
-      summary: 'A late report of an accusation in January',
-      sources: [{ publisher: 'Wire service' }],
-    });
-    expect(reported.status).toBe(201);
+    await reportLateAccusation(t, '2024-01-10', 'A late report of an accusation in January');
     const after = (await rawGet(t.url, PAST)).body.toString('utf8');
     expect(after).not.toBe(before);
     expect(after).toContain('A late report of an accusation in January');
@@ -156,15 +154,7 @@ describe('timelines of the past: ETag and 304', () => {
 
   it('a report for the pair changes the ETag: the old one gets the new timeline', async () => {
     const before = await rawGet(t.url, PAST);
-    const reported = await t.request('POST', '/incidents', {
-      type: 'Accusation',
-      actor: 'AZE',
-      target: 'FRA',
-      occurredOn: '2024-01-12',
-      summary: 'A late report of a January accusation, for the ETag',
-      sources: [{ publisher: 'Wire service' }],
-    });
-    expect(reported.status).toBe(201);
+    await reportLateAccusation(t, '2024-01-12', 'A late report of a January accusation, for the ETag');
 
     const after = await rawGet(t.url, PAST, { 'if-none-match': before.headers.etag as string });
     expect(after.status).toBe(200);
