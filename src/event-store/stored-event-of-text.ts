@@ -36,37 +36,41 @@ class StoredEventOfText implements StoredEvent {
     }
   }
 
+  /** The accessors every event shares, each reaching its own event's text through `this`. */
   static readonly accessors = {
-    data: {
-      enumerable: true,
-      configurable: true,
-      get(this: StoredEventOfText): JsonObject {
-        const value = JSON.parse(this.#dataText!) as JsonObject;
-        this.#dataText = undefined;
-        return settled(this, 'data', value);
-      },
-      set(this: StoredEventOfText, value: JsonObject) {
-        this.#dataText = undefined;
-        settled(this, 'data', value);
-      },
-    },
-    metadata: {
-      enumerable: true,
-      configurable: true,
-      get(this: StoredEventOfText): JsonObject {
-        const value = JSON.parse(this.#metadataText!) as JsonObject;
-        this.#metadataText = undefined;
-        return settled(this, 'metadata', value);
-      },
-      set(this: StoredEventOfText, value: JsonObject) {
-        this.#metadataText = undefined;
-        settled(this, 'metadata', value);
-      },
-    },
-  } satisfies Record<'data' | 'metadata', PropertyDescriptor>;
+    data: lazilyParsed<StoredEventOfText>('data', (event) => {
+      const text = event.#dataText;
+      event.#dataText = undefined;
+      return text;
+    }),
+    metadata: lazilyParsed<StoredEventOfText>('metadata', (event) => {
+      const text = event.#metadataText;
+      event.#metadataText = undefined;
+      return text;
+    }),
+  };
 }
 
 const { data: DATA, metadata: METADATA } = StoredEventOfText.accessors;
+
+/**
+ * An accessor for `field` that parses the event's text (handed over, and let go, by `takeText`) on
+ * first read, or takes a value written before any read; either way the field then becomes a plain
+ * property.
+ */
+function lazilyParsed<E extends StoredEvent>(field: 'data' | 'metadata', takeText: (event: E) => string | undefined): PropertyDescriptor {
+  return {
+    enumerable: true,
+    configurable: true,
+    get(this: E): JsonObject {
+      return settled(this, field, JSON.parse(takeText(this)!) as JsonObject);
+    },
+    set(this: E, value: JsonObject) {
+      takeText(this);
+      settled(this, field, value);
+    },
+  };
+}
 
 /** From now on a plain property, as if it had been parsed at once. */
 function settled(event: StoredEvent, field: 'data' | 'metadata', value: JsonObject): JsonObject {
