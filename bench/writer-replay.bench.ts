@@ -24,7 +24,7 @@ import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { openConnection, migrate, type EventRow } from '../src/event-store/sqlite/sqlite-batch-writer.js';
+import { EVENT_ID_LOOKUP, openConnection, migrate, type EventRow } from '../src/event-store/sqlite/sqlite-batch-writer.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -59,9 +59,15 @@ const pageSize = db.pragma('page_size', { simple: true }) as number;
 const checkpointer = onThread ? startCheckpointer(file) : undefined;
 
 const insert = db.prepare('INSERT INTO events (stream_id, revision, event_id, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)');
+// The writer looks each id up before inserting it (schema version 2 has no UNIQUE index on ids): so does the replay.
+const recorded = db.prepare<[string, string]>(`SELECT 1 ${EVENT_ID_LOOKUP}`).pluck();
 const commitRows = db
   .transaction((rows: EventRow[], revisionOffset: Map<string, number>) => {
-    for (const row of rows) insert.run(row.stream_id, row.revision + (revisionOffset.get(row.stream_id) ?? 0), randomUUID(), row.type, row.data, row.metadata);
+    for (const row of rows) {
+      const eventId = randomUUID();
+      if (recorded.get(eventId, eventId) !== undefined) throw new Error(`event id ${eventId} drawn twice`);
+      insert.run(row.stream_id, row.revision + (revisionOffset.get(row.stream_id) ?? 0), eventId, row.type, row.data, row.metadata);
+    }
   })
   .immediate.bind(null);
 

@@ -1,6 +1,9 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { StoredEvent } from '../../src/event-store/event-store.port.js';
 import { WrongExpectedRevisionError } from '../../src/event-store/event-store.port.js';
+import { EVENT_ID_LOOKUP, SCHEMA_VERSION } from '../../src/event-store/sqlite/sqlite-batch-writer.js';
 import { EventIdConflictError, SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { newEvent, sqliteContract, temporaryFile } from './sqlite-fixtures.js';
 import { sleep, waitFor } from '../support/wait.js';
@@ -27,13 +30,13 @@ describe('SqliteEventStore', () => {
     removeDirectory();
   });
 
-  it('creates the parent directory, a WAL-mode file with schema version 1, and syncs fully on its connection', () => {
+  it('creates the parent directory, a WAL-mode file of the current schema version, and syncs fully on its connection', () => {
     const store = open();
 
     const inspector = new Database(file, { readonly: true });
     try {
       expect(inspector.pragma('journal_mode', { simple: true })).toBe('wal');
-      expect(inspector.pragma('user_version', { simple: true })).toBe(1);
+      expect(inspector.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     } finally {
       inspector.close();
     }
@@ -274,6 +277,76 @@ describe('SqliteEventStore', () => {
 
     await expect(store.readStreamFields('relation-FRA-DEU', 0, 10, ["summary') FROM events --"])).rejects.toThrow(TypeError);
     expect(await store.readStreamFields('relation-FRA-DEU', 0, 10, ['summary'])).toEqual([{ revision: 0, values: ['plain'] }]);
+  });
+
+  it('upgrades a file of schema version 1 in place: the same events at the same positions, the log and its ids continuing', async () => {
+    // A file as builds before schema version 2 left it: a UNIQUE index on the whole event id.
+    mkdirSync(dirname(file), { recursive: true });
+    const v1 = new Database(file);
+    v1.pragma('journal_mode = WAL');
+    v1.exec(`CREATE TABLE events (
+      position INTEGER PRIMARY KEY AUTOINCREMENT, stream_id TEXT NOT NULL, revision INTEGER NOT NULL, event_id TEXT NOT NULL UNIQUE,
+      type TEXT NOT NULL, data TEXT NOT NULL, metadata TEXT NOT NULL, UNIQUE (stream_id, revision)) STRICT`);
+    const insert = v1.prepare('INSERT INTO events (stream_id, revision, event_id, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)');
+    const ids = ['7f1c2d9e-0000-4000-8000-000000000001', '7f1c2d9e-0000-4000-8000-000000000002', 'short'];
+    insert.run('pair-FRA-DEU', 0, ids[0], 'Noted', '{"n":1}', '{}');
+    insert.run('pair-FRA-DEU', 1, ids[1], 'Noted', '{"n":2}', '{}');
+    insert.run('pair-ARM-AZE', 0, ids[2], 'Noted', '{"n":3}', '{}');
+    v1.pragma('user_version = 1');
+    v1.close();
+
+    const store = open();
+
+    expect((await store.readAll(null, 10)).events.map(({ position, streamId, revision, eventId, data }) => ({ position, streamId, revision, eventId, data }))).toEqual([
+      { position: '1', streamId: 'pair-FRA-DEU', revision: 0, eventId: ids[0], data: { n: 1 } },
+      { position: '2', streamId: 'pair-FRA-DEU', revision: 1, eventId: ids[1], data: { n: 2 } },
+      { position: '3', streamId: 'pair-ARM-AZE', revision: 0, eventId: ids[2], data: { n: 3 } },
+    ]);
+    // Recorded ids are still recorded once: a retry answers with the original, another stream is refused.
+    await expect(store.append('pair-FRA-DEU', [{ eventId: ids[1], type: 'Noted', data: { n: 2 }, metadata: {} }], 'any')).resolves.toMatchObject({ position: '2', deduplicated: true });
+    await expect(store.append('pair-ARM-AZE', [{ eventId: ids[0], type: 'Noted', data: { n: 1 }, metadata: {} }], 'any')).rejects.toBeInstanceOf(EventIdConflictError);
+    const next = await store.append('pair-FRA-DEU', [newEvent()], 1);
+    expect(next).toMatchObject({ nextExpectedRevision: 2, position: '4' });
+    await store.close();
+
+    const inspector = new Database(file, { readonly: true });
+    try {
+      expect(inspector.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+      const indexes = inspector.prepare<[], { name: string; unique: number }>("SELECT name, \"unique\" FROM pragma_index_list('events') ORDER BY name").all();
+      expect(indexes).toEqual([
+        { name: 'events_by_event_id_prefix', unique: 0 },
+        { name: 'sqlite_autoindex_events_1', unique: 1 },
+      ]);
+      expect(inspector.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'events_before_v2'").pluck().get()).toBe(0);
+      // The old table's pages given back (VACUUM), not left free in a file twice the size.
+      expect(inspector.pragma('freelist_count', { simple: true })).toBe(0);
+    } finally {
+      inspector.close();
+    }
+  });
+
+  it('finds an event id through its index, never by reading the whole log', () => {
+    open();
+    const inspector = new Database(file, { readonly: true });
+    try {
+      const plan = inspector.prepare<[string, string], { detail: string }>(`EXPLAIN QUERY PLAN SELECT * ${EVENT_ID_LOOKUP}`).all('7f1c2d9e-0000-4000-8000-000000000001', '7f1c2d9e-0000-4000-8000-000000000001');
+      expect(plan.map((step) => step.detail)).toEqual([expect.stringContaining('USING INDEX events_by_event_id_prefix')]);
+    } finally {
+      inspector.close();
+    }
+  });
+
+  it('refuses an event id that an earlier append of the same batch recorded in another stream', async () => {
+    const store = open();
+    const shared = newEvent();
+    const committedBefore = store.transactionsCommitted;
+
+    const [first, second] = await Promise.allSettled([store.append('first', [shared], 'no_stream'), store.append('second', [shared], 'no_stream')]);
+
+    expect(store.transactionsCommitted).toBe(committedBefore + 1);
+    expect(first.status).toBe('fulfilled');
+    expect(second).toMatchObject({ status: 'rejected', reason: expect.any(EventIdConflictError) });
+    expect(await store.readStream('second')).toEqual([]);
   });
 
   it('compares positions numerically, not as text', () => {

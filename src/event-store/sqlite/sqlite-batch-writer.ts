@@ -9,20 +9,58 @@ import type { AppendRequest, CommittedBatch as Batch, SerialisedEvent } from '..
  * on a writer thread of its own (sqlite-writer-thread.ts).
  */
 
-export const SCHEMA_VERSION = 1;
+/** The indexed part of an event id; a lookup by id names it so that SQLite uses the index. */
+const EVENT_ID_PREFIX = 'substr(event_id, 1, 8)';
+/**
+ * The rows recorded with an event id, found through the prefix index (never a scan of the log);
+ * the id is bound twice. SQLite cuts the prefix of both sides, so they agree on what a character is.
+ */
+export const EVENT_ID_LOOKUP = `FROM events WHERE ${EVENT_ID_PREFIX} = substr(?, 1, 8) AND event_id = ?`;
 
-const SCHEMA = `
-  CREATE TABLE IF NOT EXISTS events (
-    position  INTEGER PRIMARY KEY AUTOINCREMENT,
-    stream_id TEXT    NOT NULL,
-    revision  INTEGER NOT NULL,
-    event_id  TEXT    NOT NULL UNIQUE,
-    type      TEXT    NOT NULL,
-    data      TEXT    NOT NULL,
-    metadata  TEXT    NOT NULL,
-    UNIQUE (stream_id, revision)
-  ) STRICT;
-`;
+/**
+ * The file's schema, one migration per version, applied in order from the file's `user_version`
+ * (a fresh file runs them all, so every file is made the same way). Append-only: a released
+ * migration is never edited.
+ */
+const MIGRATIONS: readonly string[] = [
+  // 1: the log.
+  `CREATE TABLE IF NOT EXISTS events (
+     position  INTEGER PRIMARY KEY AUTOINCREMENT,
+     stream_id TEXT    NOT NULL,
+     revision  INTEGER NOT NULL,
+     event_id  TEXT    NOT NULL UNIQUE,
+     type      TEXT    NOT NULL,
+     data      TEXT    NOT NULL,
+     metadata  TEXT    NOT NULL,
+     UNIQUE (stream_id, revision)
+   ) STRICT;`,
+  // 2: event ids found through an index of their first 8 characters instead of a UNIQUE index of
+  // the whole id. Ids are random (UUIDv4, and the UUIDv5 of an imported row), so each commit
+  // rewrote most leaf pages of the whole-id index: at 1M imported rows that index was ≈ 6 of the
+  // writer's 8.4 s, and the prefix index, a third its size, costs ≈ 3 (docs/importing.md, "The
+  // event-id index"). Uniqueness is now the writer's: it looks every id up, inside its write
+  // transaction, before inserting it (SqliteBatchWriter.insert). SQLite cannot drop a column's
+  // UNIQUE constraint, so the table is rebuilt, positions and the AUTOINCREMENT counter kept.
+  `ALTER TABLE events RENAME TO events_before_v2;
+   CREATE TABLE events (
+     position  INTEGER PRIMARY KEY AUTOINCREMENT,
+     stream_id TEXT    NOT NULL,
+     revision  INTEGER NOT NULL,
+     event_id  TEXT    NOT NULL,
+     type      TEXT    NOT NULL,
+     data      TEXT    NOT NULL,
+     metadata  TEXT    NOT NULL,
+     UNIQUE (stream_id, revision)
+   ) STRICT;
+   INSERT INTO events (position, stream_id, revision, event_id, type, data, metadata)
+     SELECT position, stream_id, revision, event_id, type, data, metadata FROM events_before_v2 ORDER BY position;
+   DELETE FROM sqlite_sequence WHERE name = 'events';
+   UPDATE sqlite_sequence SET name = 'events' WHERE name = 'events_before_v2';
+   DROP TABLE events_before_v2;
+   CREATE INDEX events_by_event_id_prefix ON events (${EVENT_ID_PREFIX});`,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
 
 /** Streams whose last revision is remembered between batches (the least recently used is forgotten first). */
 const REMEMBERED_STREAMS = 100_000;
@@ -77,20 +115,52 @@ export function durabilitySettings(db: Database.Database): DurabilitySettings {
   };
 }
 
-/** Creates the table (or checks that the file is not from a newer build). */
-export function migrate(db: Database.Database, file: string): void {
-  db.transaction(() => {
+/** The migration that rebuilds the log's table, leaving the old one's pages free in the file. */
+const REBUILDING_MIGRATION = 2;
+
+/**
+ * Brings the file to SCHEMA_VERSION in one transaction (or refuses a file from a newer build);
+ * returns the migrations it applied. `onUpgrade` hears of an upgrade of a file that had events
+ * before it runs (a rebuild takes ≈ 7 s per million events, and VACUUM ≈ 5 s more).
+ */
+export function migrate(db: Database.Database, file: string, onUpgrade?: (message: string) => void): number {
+  const from = db.transaction(() => {
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version > SCHEMA_VERSION) {
       throw new Error(`${file} has schema version ${version}; this build knows up to ${SCHEMA_VERSION}`);
     }
-    db.exec(SCHEMA);
+    if (version > 0 && version < SCHEMA_VERSION) {
+      const events = db.prepare('SELECT count(*) FROM events').pluck().get() as number;
+      onUpgrade?.(`Upgrading ${file} from schema version ${version} to ${SCHEMA_VERSION} (${events} events)…`);
+    }
+    for (let next = version + 1; next <= SCHEMA_VERSION; next++) db.exec(MIGRATIONS[next - 1]);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    return version;
   }).immediate();
+  // A file rebuilt in place holds its old table's pages as free pages, doubling it on disk: VACUUM
+  // gives them back. Should another connection keep it from running, they are reused by later appends.
+  if (from > 0 && from < REBUILDING_MIGRATION) {
+    try {
+      db.exec('VACUUM');
+      db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch (error) {
+      onUpgrade?.(`${file} upgraded; not compacted (${error instanceof Error ? error.message : String(error)}): later appends reuse its free pages`);
+    }
+  }
+  if (from > 0 && from < SCHEMA_VERSION) onUpgrade?.(`${file} upgraded to schema version ${SCHEMA_VERSION}`);
+  return SCHEMA_VERSION - from;
 }
 
 function matches(expected: ExpectedRevision, current: number): boolean {
   return expected === 'any' || (expected === 'no_stream' ? current === NO_STREAM : expected === current);
+}
+
+/** An insert of an event id already in the file: the constraint error SQLite gave when the ids had a UNIQUE index. */
+class EventIdTaken extends Error {
+  readonly code = 'SQLITE_CONSTRAINT_UNIQUE';
+  constructor() {
+    super('UNIQUE constraint failed: events.event_id');
+  }
 }
 
 /** An append of several events failed halfway without a savepoint: the batch is to be committed again with them. */
@@ -110,7 +180,8 @@ function prepareStatements(db: Database.Database) {
   return {
     streamRevision: db.prepare<[string], number | null>('SELECT MAX(revision) FROM events WHERE stream_id = ?').pluck(),
     lastPosition: db.prepare<[], number | null>('SELECT MAX(position) FROM events').pluck(),
-    byEventId: db.prepare<[string], EventRow>('SELECT * FROM events WHERE event_id = ?'),
+    byEventId: db.prepare<[string, string], EventRow>(`SELECT * ${EVENT_ID_LOOKUP}`),
+    eventIdRecorded: db.prepare<[string, string], number>(`SELECT 1 ${EVENT_ID_LOOKUP}`).pluck(),
     insert: db.prepare<[string, number, string, string, string, string]>(
       'INSERT INTO events (stream_id, revision, event_id, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)',
     ),
@@ -121,10 +192,11 @@ function prepareStatements(db: Database.Database) {
  * Commits batches of appends, one transaction per batch, each append succeeding or failing on
  * its own.
  *
- * An append usually costs one INSERT per event: the writer remembers each stream's last revision,
- * and the UNIQUE (stream_id, revision) and UNIQUE (event_id) indexes refuse an insert when that
- * memory is stale (another process sharing the file appended meanwhile) or an event id is already
- * recorded (a retry). Only then, or when the expected revision does not match, does the append
+ * An append usually costs one lookup and one INSERT per event: the writer remembers each stream's
+ * last revision, the UNIQUE (stream_id, revision) index refuses an insert when that memory is stale
+ * (another process sharing the file appended meanwhile), and the lookup of the event id refuses it
+ * when the id is already recorded (a retry) — inside the write transaction, so no other writer
+ * can record the id in between. Only then, or when the expected revision does not match, does the append
  * look at the file — its event ids, then the stream's revision — and decide exactly as if
  * nothing had been remembered. The memory is never ahead of the file: it takes a batch's
  * revisions only once the batch has committed.
@@ -236,6 +308,8 @@ export class SqliteBatchWriter {
 
   private insert(streamId: string, firstRevision: number, events: SerialisedEvent[]): number[] {
     return events.map((event, i) => {
+      // What the UNIQUE index on event ids did before schema version 2, and the same error it threw.
+      if (this.statements.eventIdRecorded.get(event.eventId, event.eventId) !== undefined) throw new EventIdTaken();
       const { lastInsertRowid } = this.statements.insert.run(streamId, firstRevision + i, event.eventId, event.type, event.data, event.metadata);
       return Number(lastInsertRowid);
     });
@@ -246,7 +320,7 @@ export class SqliteBatchWriter {
    * undefined when none of its ids is known. Anything in between is a caller bug worth failing on.
    */
   private alreadyRecorded(streamId: string, events: SerialisedEvent[]): AppendOutcome | undefined {
-    const rows = events.map((event) => this.statements.byEventId.get(event.eventId));
+    const rows = events.map((event) => this.statements.byEventId.get(event.eventId, event.eventId));
     const known = rows.filter((row) => row !== undefined);
     if (known.length === 0) return undefined;
 

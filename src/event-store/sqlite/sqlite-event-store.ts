@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
@@ -166,7 +167,7 @@ export class SqliteEventStore implements EventStore {
     this.pollIntervalMs = options.pollIntervalMs ?? 100;
     this.busyTimeoutMs = options.busyTimeoutMs ?? 5_000;
     this.db = openConnection(options.file, this.busyTimeoutMs);
-    migrate(this.db, options.file);
+    migrate(this.db, options.file, (message) => new Logger('SqliteEventStore').log(message));
     this.statements = prepareStatements(this.db);
     const writerThread = options.writerThread ?? SqliteWriterThread.available;
     if (writerThread) {
