@@ -195,7 +195,10 @@ async function measureStore(name: string, dir: string, seed: boolean, allReads: 
         const real = await load(server.url, read, true);
         sample.real.push(real);
         sample.failures += real.failures;
-        sample.bare.push(await load(bare.url, read, false));
+        const bareFigures = await load(bare.url, read, false);
+        sample.bare.push(bareFigures);
+        // Each round's figures as they come, so a run's spread (and a round gone wrong) shows beside the medians.
+        log(`    ${read.label}: ${fmt(real.rps, real.rps < 10 ? 1 : 0)} req/s, p99 ${fmt(real.p99, 1)} ms; bare ${fmt(bareFigures.rps, bareFigures.rps < 10 ? 1 : 0)} req/s (${fmt(real.rps / bareFigures.rps, 2)})`);
       }
     }
     const rssAfter = currentRss(server.child);
