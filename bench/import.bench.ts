@@ -12,9 +12,17 @@
  *   (c) hash      the paused read model caught up with the log once after the import (not part of
  *                 the import's time; the peak RSS covers it), its hash against a fresh rebuild's
  *                 from the same log (must be equal)
+ *   (d) again     with `--again`: the same file imported a second time into the same store by the
+ *                 real CLI (`npm run import`) in a child process, as an analyst running it twice or
+ *                 an import killed and run again: wall time, the child's peak RSS (target ≤ 512 MB,
+ *                 as a first import), and whether it appended nothing and reported every interstate
+ *                 row as already recorded (must). A child, not this process: this one's peak
+ *                 already holds (b) and (c), and its heap their leftovers.
  *
- * It reports; it does not judge, except that the exit code is 1 when the hashes differ.
+ * It reports; it does not judge, except that the exit code is 1 when the hashes differ or (d)
+ * appended something.
  */
+import { spawn } from 'node:child_process';
 import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +33,7 @@ import { createApp } from '../src/app.js';
 import { EventImporter } from '../src/import/event-importer.js';
 import { tuneHeapForImport } from '../src/import/import-heap.js';
 import { ProjectionRunner } from '../src/projections/projection-runner.js';
+import { peakRss as childPeakRss } from './bench-process.js';
 import { generateGdeltFile } from './import-generate.js';
 
 const TARGETS = { ratio: 0.5, rssMB: 512 };
@@ -34,7 +43,9 @@ const TARGETS = { ratio: 0.5, rssMB: 512 };
  * which would flatter the ratio. Every pass before the eighth measured it at 5,000.
  */
 const BASELINE_BATCH_ROWS = 5_000;
-const { values: flags } = parseArgs({ options: { rows: { type: 'string', default: '1000000' }, dir: { type: 'string' }, keep: { type: 'boolean', default: false } } });
+const { values: flags } = parseArgs({
+  options: { rows: { type: 'string', default: '1000000' }, dir: { type: 'string' }, keep: { type: 'boolean', default: false }, again: { type: 'boolean', default: false } },
+});
 const rows = Number(flags.rows);
 const dir = flags.dir ?? mkdtempSync(join(tmpdir(), 'demarche-bench-import-'));
 const file = join(dir, 'gdelt-generated.export.CSV');
@@ -91,8 +102,40 @@ const fresh = await createApp({ eventStore: { kind: 'sqlite', file: store }, log
 const rebuiltHash = fresh.get(ProjectionRunner).status().hash;
 await fresh.close();
 console.log(`(c) read-model hash after the import ${followedHash === rebuiltHash ? 'equals' : 'DIFFERS FROM'} a fresh rebuild's (${rebuiltHash.slice(0, 16)}…)`);
+const againAppendedNothing = flags.again ? await importAgain(report.interstateRows) : true;
 if (!flags.keep && !flags.dir) rmSync(dir, { recursive: true, force: true });
-process.exitCode = followedHash === rebuiltHash ? 0 : 1;
+process.exitCode = followedHash === rebuiltHash && againAppendedNothing ? 0 : 1;
+
+/**
+ * (d): `npm run import` on the same file and store in a child process, its peak RSS read from
+ * /proc (VmHWM, every 50 ms until it exits), its wall time the whole run's (node and the app
+ * starting included). True when it appended nothing and reported every interstate row as
+ * already recorded.
+ */
+async function importAgain(interstateRows: number): Promise<boolean> {
+  const before = lastPosition(store);
+  const cli = new URL('../src/cli/import.js', import.meta.url).pathname;
+  const started = performance.now();
+  // The store (b) wrote, whatever this shell's EVENT_STORE says.
+  const child = spawn(process.execPath, [cli, file], { env: { ...process.env, EVENT_STORE: 'sqlite', DATA_DIR: dir }, stdio: ['ignore', 'pipe', 'inherit'] });
+  let output = '';
+  child.stdout.setEncoding('utf8').on('data', (text: string) => (output += text));
+  let peakMB = 0;
+  const sampler = setInterval(() => (peakMB = Math.max(peakMB, childPeakRss(child) ?? 0)), 50);
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  clearInterval(sampler);
+  const ms = performance.now() - started;
+  // The CLI's report table: "already recorded   557692".
+  const alreadyRecorded = Number(/^already recorded\s+(\d+)/m.exec(output)?.[1] ?? NaN);
+  const after = lastPosition(store);
+  const appendedNothing = code === 0 && after === before && alreadyRecorded === interstateRows;
+  console.log(
+    `(d) import again (the CLI in a child process, same file and store; its whole run): ${rows} rows in ${(ms / 1000).toFixed(1)} s = ${rate(rows, ms)} rows/s; ` +
+      `peak RSS ${Math.round(peakMB)} MB (target ≤ ${TARGETS.rssMB}); ${alreadyRecorded} of ${interstateRows} interstate rows already recorded, ` +
+      `${appendedNothing ? 'appended nothing' : `APPENDED OR FAILED (exit ${code}, last position ${before} → ${after})`}`,
+  );
+  return appendedNothing;
+}
 
 function rate(count: number, ms: number): number {
   return Math.round(count / Math.max(ms / 1000, 1e-6));

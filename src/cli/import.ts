@@ -2,7 +2,6 @@ import cliProgress from 'cli-progress';
 import { createApp } from '../app.js';
 import { appOptionsFromEnv } from '../config.js';
 import { EventImporter } from '../import/event-importer.js';
-import { ProjectionRunner } from '../projections/projection-runner.js';
 import { UnknownFormatError } from '../import/formats/event-format.js';
 import { tuneHeapForImport } from '../import/import-heap.js';
 import { skippedTotal, type ImportReport } from '../import/import-report.js';
@@ -22,11 +21,10 @@ if (files.length === 0) {
 tuneHeapForImport();
 const options = appOptionsFromEnv(process.env);
 console.log(`Importing into ${describeStore(options.eventStore)}`);
-// This process answers no searches: the server's own index follows what it appends.
-const app = await createApp({ ...options, logger: ['error', 'warn'], searchIndex: false });
-// Nor does it read back what it appends: the server (or this store's next start) catches its read
-// model up from the log, as after any other process's writes (docs/importing.md).
-await app.get(ProjectionRunner).pauseFollowing();
+// This process answers no searches: the server's own index follows what it appends. Nor does it
+// build a read model, of what the store held or of what it appends: the server (or this store's
+// next start) catches its own up from the log, as after any other process's writes (docs/importing.md).
+const app = await createApp({ ...options, logger: ['error', 'warn'], searchIndex: false, readModel: false });
 const importer = app.get(EventImporter);
 // Smaller batches (tests) or larger ones (benchmarks); default IMPORT_BATCH_ROWS.
 const batchRows = Number(process.env.IMPORT_BATCH_ROWS) || undefined;

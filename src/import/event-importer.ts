@@ -77,7 +77,7 @@ export class EventImporter {
       const readThrough = report.rowsRead;
       pending = new Map();
       pendingCount = 0;
-      const deciding = Promise.all([...batches].map(([streamId, rows]) => this.handler.decideBatch(streamId, rows, inFlight.get(streamId))));
+      const deciding = this.decideOneAfterAnother(batches, inFlight);
       // The commit's failure, if any, is the import's: it comes first, as it did before decisions overlapped it.
       deciding.catch(() => undefined);
       await committing;
@@ -108,6 +108,19 @@ export class EventImporter {
     await flush();
     await committing;
     return report;
+  }
+
+  /**
+   * Decides each pair's rows, a pair after the one before rather than all pairs at once. A pair
+   * not cached is read back from the store first, and reads started together were all in memory
+   * together: a re-import's first batch read back nearly every pair's stream at once (557,692
+   * parsed events of 195 streams at 1M rows). That re-import peaked at 837 MB RSS, 623 MB with
+   * the pairs read one after another (and a page at a time, relation-stream-cache.ts).
+   */
+  private async decideOneAfterAnother(batches: Map<string, ImportRowCommand[]>, inFlight: Map<string, DecidedBatch<ImportRowCommand>>): Promise<DecidedBatch<ImportRowCommand>[]> {
+    const decided: DecidedBatch<ImportRowCommand>[] = [];
+    for (const [streamId, rows] of batches) decided.push(await this.handler.decideBatch(streamId, rows, inFlight.get(streamId)));
+    return decided;
   }
 
   private async commitBatch(decided: DecidedBatch<ImportRowCommand>, report: ImportReport): Promise<void> {

@@ -21,6 +21,9 @@ export interface RelationStream {
 /** Pairs whose decision state stays cached. */
 const CACHED_STREAMS = 10_000;
 
+/** Events read and folded at a time when a pair's stream is read back: ≈ 1 MB parsed. */
+const STREAM_READ_PAGE = 1_000;
+
 /**
  * The pairs' streams folded with the decider, kept between commands: in one process every write
  * goes through here, so a cached state is current and a write reads nothing back. The least
@@ -46,9 +49,17 @@ export class RelationStreamCache {
     return stream;
   }
 
-  /** Brings the stream up to date with whatever other processes appended to it. */
+  /**
+   * Brings the stream up to date with whatever other processes appended to it, a page at a time:
+   * only the folded state is kept, so only a page of parsed events need be alive at once, not the
+   * stream (a re-import reads back every pair's; the largest of the 1M-row file's has 20,397 events).
+   */
   async catchUp(streamId: string, stream: RelationStream): Promise<void> {
-    for (const stored of await this.store.readStream(streamId, stream.revision + 1)) this.remember(stream, stored);
+    for (;;) {
+      const page = await this.store.readStream(streamId, stream.revision + 1, STREAM_READ_PAGE);
+      for (const stored of page) this.remember(stream, stored);
+      if (page.length < STREAM_READ_PAGE) return;
+    }
   }
 
   remember(stream: RelationStream, stored: StoredEvent): void {

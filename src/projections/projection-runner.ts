@@ -140,6 +140,20 @@ export class ProjectionRunner implements OnApplicationShutdown {
   }
 
   /**
+   * Starts with the read model empty and paused, nothing restored or read from the log: for a
+   * process that only appends and serves nothing (`npm run import`), which would otherwise hold a
+   * model of the whole log it never reads (≈ 180 MB of live heap for 557,692 events). Its writes
+   * reach a read model as any other process's do, when one next catches up from its checkpoint.
+   * Nothing is applied, so nothing is saved at shutdown and a snapshot on disk stays as it was.
+   * What reads the model here sees one behind the log, as in any paused process or a first
+   * import's: the watches' evaluator raises and clears nothing on a model behind its last
+   * judgement, and an empty one gives it nothing to raise.
+   */
+  startPaused(): void {
+    this.paused = true;
+  }
+
+  /**
    * Builds a fresh read model from the whole log beside the live one, which keeps following the
    * log and serving reads (the build lets other work run between pages), then swaps it in.
    * A rebuild asked for while one runs joins it.

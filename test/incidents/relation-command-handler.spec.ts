@@ -176,6 +176,16 @@ describe('the relation command handler', () => {
       expect(await store.readStream(STREAM)).toHaveLength(1);
     });
 
+    it('run again by a process that has cached nothing, as a re-import is, knows every id and the state of a stream longer than a read page', async () => {
+      const accusations = Array.from({ length: 2_500 }, (_, i) => accusation(i + 1));
+      await handler.handleBatch(STREAM, [recall(1), ...accusations]);
+      const anotherProcess = new RelationCommandHandler(store, { streamOfIncident: () => STREAM, streamOfEvent: () => undefined }, new UuidV7Generator());
+      const outcome = await anotherProcess.handleBatch(STREAM, [recall(1), ...accusations, recall(2), accusation(2_501)]);
+
+      expect(outcome).toMatchObject({ alreadyRecorded: 2_501, refused: [{ eventId: recall(2).eventId, reason: expect.stringMatching(/already recalled/) }] });
+      expect(outcome.appended.map((event) => [event.eventId, event.revision])).toEqual([[accusation(2_501).eventId, 2_501]]);
+    });
+
     it('decides a batch on the one still committing, and appends it as decided once that one is durable', async () => {
       const first = await handler.decideBatch(STREAM, [recall(1), accusation(3)]);
       const committingFirst = handler.commitBatch(first);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import type { JsonObject } from '../../src/event-store/event-store.port.js';
@@ -14,7 +15,8 @@ import { sleep, waitFor } from '../support/wait.js';
  * `npm run import` pauses its read model while it appends (it serves nothing meanwhile) and the
  * benchmark catches it up once at the end: a paused model must not move, must catch up with
  * everything appended meanwhile exactly once, and must then follow again; a snapshot saved while
- * paused must hold the paused checkpoint, which the next start catches up from.
+ * paused must hold the paused checkpoint, which the next start catches up from. Since the eleventh
+ * pass the CLI starts it paused and empty (startPaused): nothing read, nothing saved.
  */
 
 const STREAM = 'relation-AZE-FRA';
@@ -111,5 +113,33 @@ it('a rebuild asked for while paused stays paused at the checkpoint it reached',
     await waitFor(() => runner.status().incidents === 4, 'the resumed model to apply all four incidents');
   } finally {
     await runner.onApplicationShutdown();
+  }
+});
+
+it('started paused, as `npm run import` starts it, holds and saves nothing: the snapshot on disk stays, and the next start catches up from it', async () => {
+  const snapshotFile = join(file, '..', 'read-model.snapshot');
+  const server = new ProjectionRunner(store, snapshotFile);
+  await appendIncidents(2, 1);
+  await server.start();
+  await server.onApplicationShutdown();
+  const saved = readFileSync(snapshotFile);
+
+  const importing = new ProjectionRunner(store, snapshotFile);
+  importing.startPaused();
+  await appendIncidents(3, 3);
+  const end = await appendIncidents(2, 6);
+  await sleep(100);
+  expect(importing.position).toBeNull();
+  expect(importing.status().incidents).toBe(0);
+  await importing.onApplicationShutdown();
+  expect(readFileSync(snapshotFile).equals(saved)).toBe(true);
+
+  const next = new ProjectionRunner(store, snapshotFile);
+  try {
+    expect(await next.start()).toMatchObject({ restored: 2, replayed: 5 });
+    expect(next.position).toBe(end);
+    expect(next.status().hash).toBe((await freshRebuild(file)).hash);
+  } finally {
+    await next.onApplicationShutdown();
   }
 });
