@@ -3,7 +3,9 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { StoredEvent } from '../../src/event-store/event-store.port.js';
 import { WrongExpectedRevisionError } from '../../src/event-store/event-store.port.js';
-import { EVENT_ID_LOOKUP, SCHEMA_VERSION } from '../../src/event-store/sqlite/sqlite-batch-writer.js';
+import { EVENT_ID_INDEXED, EVENT_ID_LOOKUP, SCHEMA_VERSION } from '../../src/event-store/sqlite/sqlite-batch-writer.js';
+import { UuidV7Generator } from '../../src/incidents/uuid-v7.js';
+import { eventIdOfRow } from '../../src/import/row-command.js';
 import { EventIdConflictError, SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { newEvent, sqliteContract, temporaryFile } from './sqlite-fixtures.js';
 import { sleep, waitFor } from '../support/wait.js';
@@ -314,7 +316,7 @@ describe('SqliteEventStore', () => {
       expect(inspector.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
       const indexes = inspector.prepare<[], { name: string; unique: number }>("SELECT name, \"unique\" FROM pragma_index_list('events') ORDER BY name").all();
       expect(indexes).toEqual([
-        { name: 'events_by_event_id_prefix', unique: 0 },
+        { name: 'events_by_event_id_tail', unique: 0 },
         { name: 'sqlite_autoindex_events_1', unique: 1 },
       ]);
       expect(inspector.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'events_before_v2'").pluck().get()).toBe(0);
@@ -330,7 +332,28 @@ describe('SqliteEventStore', () => {
     const inspector = new Database(file, { readonly: true });
     try {
       const plan = inspector.prepare<[string, string], { detail: string }>(`EXPLAIN QUERY PLAN SELECT * ${EVENT_ID_LOOKUP}`).all('7f1c2d9e-0000-4000-8000-000000000001', '7f1c2d9e-0000-4000-8000-000000000001');
-      expect(plan.map((step) => step.detail)).toEqual([expect.stringContaining('USING INDEX events_by_event_id_prefix')]);
+      expect(plan.map((step) => step.detail)).toEqual([expect.stringContaining('USING INDEX events_by_event_id_tail')]);
+    } finally {
+      inspector.close();
+    }
+  });
+
+  it('files the ids Demarche makes under keys of their own, even a thousand new incidents made in one millisecond', async () => {
+    const store = open();
+    const v7 = new UuidV7Generator();
+    const now = Date.parse('2026-12-04T20:30:00Z');
+    const ids = [
+      ...Array.from({ length: 1_000 }, () => v7.next(now)),
+      ...Array.from({ length: 1_000 }, (_, row) => eventIdOfRow('gdelt2', String(410_000_000 + row))),
+      ...Array.from({ length: 1_000 }, () => newEvent().eventId),
+    ];
+    await Promise.all(ids.map((eventId, i) => store.append(`pair-${i}`, [{ eventId, type: 'Noted', data: {}, metadata: {} }], 'no_stream')));
+
+    const inspector = new Database(file, { readonly: true });
+    try {
+      // A key shared by many ids makes each lookup walk them all: the UUIDv7s of one minute share their first 8 characters.
+      const keys = inspector.prepare(`SELECT count(DISTINCT ${EVENT_ID_INDEXED}) FROM events`).pluck().get() as number;
+      expect(keys).toBeGreaterThanOrEqual(ids.length - 1);
     } finally {
       inspector.close();
     }

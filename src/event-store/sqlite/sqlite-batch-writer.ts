@@ -9,13 +9,19 @@ import type { AppendRequest, CommittedBatch as Batch, SerialisedEvent } from '..
  * on a writer thread of its own (sqlite-writer-thread.ts).
  */
 
-/** The indexed part of an event id; a lookup by id names it so that SQLite uses the index. */
-const EVENT_ID_PREFIX = 'substr(event_id, 1, 8)';
 /**
- * The rows recorded with an event id, found through the prefix index (never a scan of the log);
- * the id is bound twice. SQLite cuts the prefix of both sides, so they agree on what a character is.
+ * The indexed part of an event id: its last 8 characters, which are random in every id Demarche
+ * makes — UUIDv4, the UUIDv5 of an imported row (a hash), and the UUIDv7 of a new incident, whose
+ * first 12 characters are its millisecond (its first 8, those of a whole minute: as the index key
+ * they put a minute's appends under one key, and an append's lookup walked them all, a 4× slower
+ * bench:append). An id shorter than 8 characters is its own key.
  */
-export const EVENT_ID_LOOKUP = `FROM events WHERE ${EVENT_ID_PREFIX} = substr(?, 1, 8) AND event_id = ?`;
+export const EVENT_ID_INDEXED = 'substr(event_id, -8)';
+/**
+ * The rows recorded with an event id, found through the index (never a scan of the log); the id is
+ * bound twice. SQLite cuts both sides, so they agree on what a character is.
+ */
+export const EVENT_ID_LOOKUP = `FROM events WHERE ${EVENT_ID_INDEXED} = substr(?, -8) AND event_id = ?`;
 
 /**
  * The file's schema, one migration per version, applied in order from the file's `user_version`
@@ -34,10 +40,10 @@ const MIGRATIONS: readonly string[] = [
      metadata  TEXT    NOT NULL,
      UNIQUE (stream_id, revision)
    ) STRICT;`,
-  // 2: event ids found through an index of their first 8 characters instead of a UNIQUE index of
+  // 2: event ids found through an index of their last 8 characters instead of a UNIQUE index of
   // the whole id. Ids are random (UUIDv4, and the UUIDv5 of an imported row), so each commit
   // rewrote most leaf pages of the whole-id index: at 1M imported rows that index was ≈ 6 of the
-  // writer's 8.4 s, and the prefix index, a third its size, costs ≈ 3 (docs/importing.md, "The
+  // writer's 8.4 s, and the index of 8 characters, a third its size, costs ≈ 3 (docs/importing.md, "The
   // event-id index"). Uniqueness is now the writer's: it looks every id up, inside its write
   // transaction, before inserting it (SqliteBatchWriter.insert). SQLite cannot drop a column's
   // UNIQUE constraint, so the table is rebuilt, positions and the AUTOINCREMENT counter kept.
@@ -57,7 +63,7 @@ const MIGRATIONS: readonly string[] = [
    DELETE FROM sqlite_sequence WHERE name = 'events';
    UPDATE sqlite_sequence SET name = 'events' WHERE name = 'events_before_v2';
    DROP TABLE events_before_v2;
-   CREATE INDEX events_by_event_id_prefix ON events (${EVENT_ID_PREFIX});`,
+   CREATE INDEX events_by_event_id_tail ON events (${EVENT_ID_INDEXED});`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
