@@ -1,5 +1,5 @@
 /**
- * `npm run bench:read [-- --big /tmp/bench1m --work /tmp/bench1m-read --rounds 3 --duration 3
+ * `npm run bench:read [-- --big /tmp/bench1m --work /tmp/bench1m-read --rounds 3 --duration 3 --warmup 2
  *                       --connections 64 --only seed|big --profile --reads page,overview
  *                       --node-flags=--heap-growing-percent=0 --server OTHER/dist/src/main.js]`
  *
@@ -7,7 +7,10 @@
  * (a fresh store seeded by `main.js --seed`) and the 1M-event store of `bench:replay` — the real
  * server (`node dist/src/main.js`) runs as a child process, and beside it a bare Fastify server
  * (bench/bare-read-server.ts) answering every measured URL with the bytes the real one answered.
- * autocannon loads both from this process, one after the other, for `--rounds` rounds:
+ * autocannon loads both from this process, one after the other, for `--rounds` rounds, after a
+ * warm-up of `--warmup` seconds of each read on each server, not counted (a server that has just
+ * started runs its handlers unoptimised at first: without it the first round of the current view
+ * at 1M was 8–15 % slower than the third, and the median of three rounds fell on a warming one):
  *
  *   rate reads     `--connections` connections (the relation view: current, as-of, known-at, a page)
  *   latency reads  one request at a time for the same time, at least 3 (known-at, lists, a year-long timeline, the overview)
@@ -45,6 +48,7 @@ const { values: flags } = parseArgs({
     work: { type: 'string', default: '/tmp/bench1m-read' },
     rounds: { type: 'string', default: '3' },
     duration: { type: 'string', default: '3' },
+    warmup: { type: 'string', default: '2' },
     connections: { type: 'string', default: '64' },
     only: { type: 'string' },
     profile: { type: 'boolean', default: false },
@@ -71,6 +75,7 @@ const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 const rounds = Number(flags.rounds);
 const duration = Number(flags.duration);
+const warmup = Number(flags.warmup);
 const connections = Number(flags.connections);
 const here = fileURLToPath(new URL('.', import.meta.url));
 // `--server` runs another build's server (e.g. main before a change) under this build's bench: the same reads and the same figures.
@@ -137,22 +142,22 @@ function startBare(routes: Array<{ url: string; body: string; contentType: strin
   });
 }
 
-async function load(base: string, read: Read, real: boolean): Promise<Figures & { failures: number }> {
+async function load(base: string, read: Read, real: boolean, seconds = duration): Promise<Figures & { failures: number }> {
   const fresh = real ? read.fresh : undefined;
-  if (read.kind === 'latency') return sequentially(fresh === undefined ? () => `${base}${read.path}` : () => `${base}${fresh(asked++)}`);
-  const result = await autocannon({ url: `${base}${read.path}`, connections, duration });
+  if (read.kind === 'latency') return sequentially(fresh === undefined ? () => `${base}${read.path}` : () => `${base}${fresh(asked++)}`, seconds);
+  const result = await autocannon({ url: `${base}${read.path}`, connections, duration: seconds });
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, failures: result.errors + result.timeouts + result.non2xx };
 }
 
 /** Requests made so far by reads that ask a new question each time: never repeated within a run. */
 let asked = 0;
 
-/** One request at a time for `duration` seconds (at least 3 requests): the latency an analyst sees. */
-async function sequentially(urlOf: () => string): Promise<Figures & { failures: number }> {
+/** One request at a time for `seconds` (at least 3 requests): the latency an analyst sees. */
+async function sequentially(urlOf: () => string, seconds: number): Promise<Figures & { failures: number }> {
   const latencies: number[] = [];
   let failures = 0;
   const started = performance.now();
-  while (latencies.length < 3 || performance.now() - started < duration * 1000) {
+  while (latencies.length < 3 || performance.now() - started < seconds * 1000) {
     const sent = performance.now();
     const response = await fetch(urlOf());
     await response.arrayBuffer();
@@ -188,6 +193,13 @@ async function measureStore(name: string, dir: string, seed: boolean, allReads: 
     }
     bare = await startBare(served.map(({ read, body, contentType }) => ({ url: read.path, body: body.toString('base64'), contentType })));
     const samples = new Map<Read, { real: Figures[]; bare: Figures[]; failures: number }>(served.map(({ read }) => [read, { real: [], bare: [], failures: 0 }]));
+    if (warmup > 0) {
+      log(`  warm-up, ${warmup} s of each read on each server, not counted`);
+      for (const { read } of served) {
+        await load(server.url, read, true, warmup);
+        await load(bare.url, read, false, warmup);
+      }
+    }
     for (let round = 1; round <= rounds; round++) {
       log(`  round ${round}/${rounds}`);
       for (const { read } of served) {

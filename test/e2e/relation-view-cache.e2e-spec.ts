@@ -129,7 +129,7 @@ it('still counts kept views against the rate limit and keeps the security header
     expect(answers[2].text).toBe(answers[1].text);
     expect(answers[3].headers.get('content-type')).toContain('application/problem+json');
     for (const answer of answers) {
-      expect(answer.headers.get('content-security-policy')).toContain("default-src 'self'");
+      expect(answer.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
       expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
     }
   } finally {
