@@ -10,7 +10,7 @@
  * autocannon loads both from this process, one after the other, for `--rounds` rounds, after a
  * warm-up of `--warmup` seconds of each read on each server, not counted (a server that has just
  * started runs its handlers unoptimised at first: without it the first round of the current view
- * at 1M was 8–15 % slower than the third, and the median of three rounds fell on a warming one):
+ * at 1M was 8–18 % slower than the third, and the median of three rounds fell on a warming one):
  *
  *   rate reads     `--connections` connections (the relation view: current, as-of, known-at, a page)
  *   latency reads  one request at a time for the same time, at least 3 (known-at, lists, a year-long timeline, the overview)
