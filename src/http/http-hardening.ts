@@ -78,7 +78,9 @@ export function timeoutServerOptions(requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_
  * before any route. Returns the security headers, for routes that write their answers themselves.
  */
 export async function applyHttpHardening(app: NestFastifyApplication, { corsOrigins = [], rateLimit = false, auth = LOOPBACK_ONLY }: HttpHardeningOptions): Promise<SecurityHeaders> {
-  const security = registerSecurityHeaders(app, { contentSecurityPolicy: CONTENT_SECURITY_POLICY });
+  // Framing refused outright, as the policy's frame-ancestors 'none' says (helmet's default is SAMEORIGIN): pages and
+  // API answers then agree, and a page revalidated with a 304, which carries the API's set, keeps what it had.
+  const security = registerSecurityHeaders(app, { contentSecurityPolicy: CONTENT_SECURITY_POLICY, frameguard: { action: 'deny' } });
   if (corsOrigins.length > 0) {
     await app.register(cors, {
       origin: corsOrigins,

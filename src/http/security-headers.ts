@@ -29,8 +29,8 @@ export function securityHeaders(options: HelmetOptions): Array<[string, string]>
  * forbids framing, no sniffing, HSTS); helmet's other headers act on HTML documents only (how a
  * page opens windows, prefetches DNS, is downloaded by IE8, is embedded by Flash) and cost every
  * JSON answer 335 bytes — its header block 811 → 476 bytes on the busiest pair's view, a twelfth
- * of the whole answer, which a client on the same two cores pays to parse (docs/read-performance.md, "The headers of a JSON
- * answer"). Its policy is stricter than a page's: nothing at all may load from a document that is
+ * of the whole answer, which a client on the same two cores pays to parse (docs/read-performance.md,
+ * tenth pass). Its policy is stricter than a page's: nothing at all may load from a document that is
  * JSON. Referrer-Policy and Cross-Origin-Resource-Policy stay (the second keeps other sites from
  * reading our JSON through a `<script>` tag); HSTS is helmet's own value.
  */

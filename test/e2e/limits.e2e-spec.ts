@@ -69,12 +69,24 @@ describe('security headers', () => {
       expect(status).toBe(200);
       expect(headers.get('content-type')).toMatch(/^text\/html/);
       expect(headers.get('cross-origin-opener-policy')).toBe('same-origin');
-      expect(headers.get('x-frame-options')).toBe('SAMEORIGIN');
+      expect(headers.get('x-frame-options')).toBe('DENY');
       expect(headers.get('x-content-type-options')).toBe('nosniff');
       expect(headers.get('strict-transport-security')).toMatch(/max-age=\d+/);
       expect(headers.get('referrer-policy')).toBe('no-referrer');
       expect(headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
       expect(headers.get('content-security-policy')).toContain("script-src 'self'");
+    }
+  });
+
+  it('leave a page revalidated with a 304 its own policy: a browser merges the 304’s headers into the page it kept', async () => {
+    for (const path of ['/', '/explore']) {
+      const page = await t.request('GET', path);
+      const revalidated = await t.request('GET', path, undefined, { 'if-none-match': page.headers.get('etag')! });
+
+      expect(revalidated.status).toBe(304);
+      for (const name of ['content-security-policy', 'x-frame-options', 'x-content-type-options', 'referrer-policy', 'strict-transport-security']) {
+        expect([name, revalidated.headers.get(name)]).toEqual([name, page.headers.get(name)]);
+      }
     }
   });
 
