@@ -97,7 +97,7 @@ export class GroupCommit<Outcome> {
   append(streamId: string, events: NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     return new Promise((resolve, reject) => {
       validateAppend(events, expectedRevision);
-      this.pending.push({ request: { streamId, events: events.map(serialise), expectedRevision }, resolve, reject });
+      this.pending.push({ request: { streamId, events: serialised(events), expectedRevision }, resolve, reject });
       if (!this.inFlight) this.scheduledFlush ??= setImmediate(() => this.flush());
     });
   }
@@ -158,6 +158,19 @@ export class GroupCommit<Outcome> {
   }
 }
 
-function serialise(event: NewEvent): SerialisedEvent {
-  return { eventId: event.eventId, type: event.type, data: JSON.stringify(event.data), metadata: JSON.stringify(event.metadata ?? {}) };
+/**
+ * The append's events as JSON. Events of one append often share one metadata object (an import's
+ * batch does, for a pair's thousands of rows); it is written out once. The events are read now,
+ * synchronously, so a caller changing that object afterwards changes nothing here.
+ */
+function serialised(events: NewEvent[]): SerialisedEvent[] {
+  let lastMetadata: NewEvent['metadata'] | null = null;
+  let lastMetadataJson = '';
+  return events.map((event) => {
+    if (event.metadata !== lastMetadata) {
+      lastMetadata = event.metadata;
+      lastMetadataJson = JSON.stringify(event.metadata ?? {});
+    }
+    return { eventId: event.eventId, type: event.type, data: JSON.stringify(event.data), metadata: lastMetadataJson };
+  });
 }

@@ -13,10 +13,12 @@ import { eventIdOfRow, ImportRowCommand } from './row-command.js';
 /**
  * Rows decided and appended per flush, over all pairs: large enough that appends are few, small enough to bound memory.
  * Each SQLite transaction rewrites most leaf pages of the random-keyed event_id index whatever its size, so 10,000
- * rather than 5,000 writes a third less WAL at 1M rows (1,630 → 1,109 MiB), at ≈ 40 MB more peak RSS; 20,000 wrote
- * less still but was no faster and peaked nearer the 512 MB target (docs/importing.md, "The writer").
+ * rather than 5,000 wrote a third less WAL at 1M rows (1,630 → 1,109 MiB). 20,000 was first no faster and peaked
+ * nearer the 512 MB target (docs/importing.md, "The writer"); once the writer's index was cheaper and its thread's
+ * young generation smaller (sqlite-writer-thread.ts), it took 4–8 % off a 1M-row import's wall time at the same peak
+ * with the heap grown less (import-heap.ts; docs/importing.md, fourteenth pass).
  */
-export const IMPORT_BATCH_ROWS = 10_000;
+export const IMPORT_BATCH_ROWS = 20_000;
 
 /** The dataset a format's row keys belong to: GDELT 1.0 and 2.0 number their events separately. */
 const DATASET_OF: Record<EventFormat, string> = {

@@ -166,6 +166,23 @@ export function eventStoreContract(name: string, open: () => Promise<OpenedStore
         expect(await store.readStream(newStreamId('missing'))).toEqual([]);
       });
 
+      it('keeps every event’s data and metadata apart and exact, across appends committed together (escapes, surrogates, empty objects, shared metadata)', async () => {
+        const texts = ['plain', 'a "quoted" \\ back\nslash\t', 'emoji 😀 and accents éü', 'lone \ud800 surrogate', '', '\u0000 nul', 'x'.repeat(5_000)];
+        const shared = { batch: 'one object for many events' };
+        const streamIds = texts.map((_, n) => newStreamId(`texts-${n}`));
+        // Issued together, so a store that batches commits them in one transaction.
+        await Promise.all(
+          streamIds.map((streamId, n) =>
+            store.append(streamId, texts.map((text, m) => newEvent(m % 3 === 0 ? {} : { text, n, m }, m % 2 === 0 ? shared : { text: texts[(m + n) % texts.length] })), 'no_stream'),
+          ),
+        );
+        for (const [n, streamId] of streamIds.entries()) {
+          const read = await store.readStream(streamId);
+          expect(read.map(({ data }) => data)).toEqual(texts.map((text, m) => (m % 3 === 0 ? {} : { text, n, m })));
+          expect(read.map(({ metadata }) => metadata)).toEqual(texts.map((_, m) => (m % 2 === 0 ? shared : { text: texts[(m + n) % texts.length] })));
+        }
+      });
+
       // readStreamFields is optional: a store without it is read whole and the fields picked (event-fields.ts). Either way, the same values.
       it('reads only some fields of a stream’s events: the values the data read whole has, escapes and all, absent ones undefined', async () => {
         const streamId = newStreamId('fields');

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { CORROBORATION_WINDOW_DAYS, emptyCodedIndex, indexed, matchingIncident, type CodedIndex } from '../../src/domain/coded-event-matching.js';
+import { CORROBORATION_WINDOW_DAYS, emptyCodedIndex, indexed, matchingIncident, startOfDayMs, type CodedIndex } from '../../src/domain/coded-event-matching.js';
 import type { RelationEvent } from '../../src/domain/incident.js';
 import { DAY_MS } from '../../src/domain/numbers.js';
 import { parseOccurrence } from '../../src/domain/occurrence.js';
@@ -44,5 +44,26 @@ describe('matching a coded row to the incidents of its key', () => {
     const index = reported.reduce<CodedIndex>((built, occurredOn, n) => indexed(built, report(n, occurredOn), () => undefined), emptyCodedIndex);
     expect(matchingIncident(index, { actor: 'AZE', target: 'FRA', cameo: '1823', occurredOn: '2024-01-11' })).toBe('incident-0');
     expect(matchingIncident(index, { actor: 'AZE', target: 'FRA', cameo: '1823', occurredOn: '2024-02-10' })).toBeUndefined();
+  });
+});
+
+describe("a row's day as a number", () => {
+  const sameAsDateParse = (day: string) => expect(Object.is(startOfDayMs(day), Date.parse(`${day}T00:00:00Z`))).toBe(true);
+
+  it('is what Date.parse makes of the day at midnight UTC, for every day-shaped text (impossible days, years below 100, months and days out of range included)', () => {
+    const pad = (n: number, width: number) => String(n).padStart(width, '0');
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 99 }), fc.integer({ min: 0, max: 99 }), (year, month, day) =>
+        sameAsDateParse(`${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`),
+      ),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('is NaN where Date.parse finds no date, and agrees on arbitrary text', () => {
+    for (const text of ['', '2015-1-01', '2015-01-1', '2015/01/01', '20150101', '2015-0a-01', '2015-01-01T', '+02015-01-01', '2015-01-０１']) sameAsDateParse(text);
+    expect(startOfDayMs('2015-13-01')).toBeNaN();
+    expect(startOfDayMs('2015-02-30')).toBe(Date.UTC(2015, 2, 2));
+    fc.assert(fc.property(fc.string({ maxLength: 12 }), sameAsDateParse), { numRuns: 2_000 });
   });
 });

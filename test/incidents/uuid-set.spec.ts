@@ -28,12 +28,24 @@ describe('UuidSet', () => {
 
   it('keeps ids not in canonical form, and the nil UUID, as they are', () => {
     const set = new UuidSet();
-    for (const id of ['seed-1', '640657EB-BDC1-592F-A872-7190444B8140', '00000000-0000-0000-0000-000000000000']) {
+    const notCanonical = [
+      'seed-1',
+      '640657EB-BDC1-592F-A872-7190444B8140',
+      '00000000-0000-0000-0000-000000000000',
+      // A character that is no hex digit in each segment, a non-ASCII one, a dash out of place.
+      'g40657eb-bdc1-592f-a872-7190444b8140',
+      '640657eb-bdc1-592f-a872-7190444b814z',
+      '640657eb-bdc1-592f-a8 2-7190444b8140',
+      '640657eb-bdc1-592f-a872-7190444b81\u00e90',
+      '640657eb-bdc1-592f-a8727-190444b8140',
+    ];
+    for (const id of notCanonical) {
       expect(set.has(id)).toBe(false);
       set.add(id);
       expect(set.has(id)).toBe(true);
     }
     expect(set.has('640657eb-bdc1-592f-a872-7190444b8140')).toBe(false);
-    expect(set.size).toBe(3);
+    expect(set.has('640657eb-bdc1-592f-a872-7190444b8141')).toBe(false);
+    expect(set.size).toBe(notCanonical.length);
   });
 });
