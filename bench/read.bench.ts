@@ -1,7 +1,7 @@
 /**
  * `npm run bench:read [-- --big /tmp/bench1m --work /tmp/bench1m-read --rounds 3 --duration 3 --warmup 2
  *                       --connections 64 --only seed|big --profile --reads page,overview
- *                       --node-flags=--heap-growing-percent=0 --server OTHER/dist/src/main.js]`
+ *                       --node-flags=--heap-growing-percent=0 --server OTHER/dist/src/main.js --server-log FILE]`
  *
  * How close the read endpoints come to what the machine allows. On two stores — the seed story
  * (a fresh store seeded by `main.js --seed`) and the 1M-event store of `bench:replay` — the real
@@ -32,7 +32,7 @@
  * backup, into `--work`, where the server keeps its read-model snapshot between runs.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -55,6 +55,8 @@ const { values: flags } = parseArgs({
     reads: { type: 'string' },
     'node-flags': { type: 'string' },
     server: { type: 'string' },
+    /** Appends the real server's output (its log, and what --node-flags such as --trace-gc print) to this file, each line stamped. */
+    'server-log': { type: 'string' },
   },
 });
 
@@ -112,8 +114,12 @@ async function startServer(dir: string, seed: boolean, label: string): Promise<{
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const keep = (chunk: Buffer) => {
+    output += chunk.toString();
+    if (flags['server-log']) appendFileSync(flags['server-log'], stamped(label, chunk.toString()));
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const started = performance.now();
   for (;;) {
@@ -133,6 +139,12 @@ async function startServer(dir: string, seed: boolean, label: string): Promise<{
   return { url, child, exited, output: () => output };
 }
 
+/** Each line of the text with the wall-clock time and the server's label, for lining a server's log up with the bench's rounds. */
+function stamped(label: string, text: string): string {
+  const at = new Date().toISOString().slice(11, 23);
+  return text.split('\n').filter((line) => line !== '').map((line) => `${at} [${label}] ${line}\n`).join('');
+}
+
 function startBare(routes: Array<{ url: string; body: string; contentType: string }>): Promise<{ url: string; child: ChildProcess }> {
   return new Promise((resolve, reject) => {
     const child = fork(bareScript, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -143,6 +155,7 @@ function startBare(routes: Array<{ url: string; body: string; contentType: strin
 }
 
 async function load(base: string, read: Read, real: boolean, seconds = duration): Promise<Figures & { failures: number }> {
+  if (flags['server-log']) appendFileSync(flags['server-log'], stamped('bench', `${read.label}, ${seconds} s on the ${real ? 'real' : 'bare'} server`));
   const fresh = real ? read.fresh : undefined;
   if (read.kind === 'latency') return sequentially(fresh === undefined ? () => `${base}${read.path}` : () => `${base}${fresh(asked++)}`, seconds);
   const result = await autocannon({ url: `${base}${read.path}`, connections, duration: seconds });
