@@ -34,11 +34,11 @@ export function securityHeaders(options: HelmetOptions): Array<[string, string]>
  * JSON. Referrer-Policy and Cross-Origin-Resource-Policy stay (the second keeps other sites from
  * reading our JSON through a `<script>` tag); HSTS is helmet's own value.
  */
-export function apiSecurityHeaders(documentHeaders: ReadonlyArray<readonly [string, string]>): Array<[string, string]> {
+export function apiSecurityHeaders(documentHeaders: ReadonlyArray<readonly [string, string]>): Array<readonly [string, string]> {
   const kept = new Set(['cross-origin-resource-policy', 'referrer-policy', 'strict-transport-security', 'x-content-type-options']);
   return [
     ['Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'"],
-    ...documentHeaders.filter(([name]) => kept.has(name.toLowerCase())).map(([name, value]): [string, string] => [name, value]),
+    ...documentHeaders.filter(([name]) => kept.has(name.toLowerCase())),
     ['X-Frame-Options', 'DENY'],
   ];
 }
@@ -72,7 +72,7 @@ export function registerSecurityHeaders(app: NestFastifyApplication, options: He
     validateHeaderName(name);
     validateHeaderValue(name, value);
   }
-  const setAll = (reply: FastifyReply, headers: ReadonlyArray<[string, string]>) => {
+  const setAll = (reply: FastifyReply, headers: ReadonlyArray<readonly [string, string]>) => {
     for (const [name, value] of headers) reply.raw.setHeader(name, value);
   };
   const fastify = app.getHttpAdapter().getInstance();
