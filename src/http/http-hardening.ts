@@ -92,7 +92,7 @@ export async function applyHttpHardening(app: NestFastifyApplication, { corsOrig
   }
   // After helmet and CORS, so that a 403, 415 or 429 still carries the security and CORS headers.
   registerRequestGate(app, { corsOrigins, localHostsOnly: auth.keys.length === 0 });
-  if (rateLimit) await registerRateLimit(app, rateLimit);
+  if (rateLimit) registerRateLimit(app, rateLimit);
   logAbortedRequests(app);
   // Without a listener Node answers an unsupported Expect with a bare 417, outside every filter.
   app.getHttpServer().on('checkExpectation', answerExpectationFailed);

@@ -1,10 +1,8 @@
 import { validateHeaderName, validateHeaderValue, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction, RouteOptions } from 'fastify';
 import helmet, { type HelmetOptions } from 'helmet';
-
-/** Route config key marking a route whose responses get the security headers from its own onSend hook or writer (`deferTo`). */
-const DEFERRED = 'securityHeadersDeferred';
+import { addOnRequestHook, removeOnRequestHook } from './route-hooks.js';
 
 /**
  * The headers helmet sets for these options, worked out once. @fastify/helmet built helmet's
@@ -48,8 +46,8 @@ export interface SecurityHeaders {
   /** An API answer's headers (`apiSecurityHeaders`): name, value, name, value…, as `ServerResponse#writeHead` takes them. */
   readonly flat: readonly string[];
   /**
-   * Takes over the headers for `route` (before it is registered): the global hook leaves its
-   * requests alone and a route-level onSend hook sets them instead, so a writer that answers on
+   * Takes over the headers for `route` (from an onRoute hook, in any order with this module's
+   * own): the route's requests are left alone when they arrive, so a writer that answers on
    * Node's response in one `writeHead` (relation-view-raw-reply.ts) can pass `flat` there rather
    * than pay a validated `setHeader` per header first. Every answer that goes through Fastify's
    * send — the route's own, a 403 from the request gate, a 429, a problem — still gets them.
@@ -61,8 +59,16 @@ export interface SecurityHeaders {
  * Sets the API's security headers on every response, and helmet's full set on every page (an
  * answer whose Content-Type is HTML). Both on the raw response, as @fastify/helmet did, so a
  * route's own header (a page's CSP) still wins: Fastify's reply headers are merged over them at
- * writeHead. The API's set goes on when the request arrives, so an answer that bypasses Fastify's
- * send (an event stream) has it too; a page's is known only once its Content-Type is.
+ * writeHead.
+ *
+ * Where they go on is decided once per route, when it is registered, not per request: each route
+ * gets an onRequest hook that sets the API's set as the request arrives, so an answer that
+ * bypasses Fastify's send (an event stream) has it too; a route that writes them itself (`deferTo`)
+ * gets none. A global onSend hook then covers every answer that goes through send without them —
+ * a 404, a request refused before its route's hooks ran (the request gate, the rate limit), a
+ * deferred route's answers other than its raw writer's — and puts a page's set on. (A global
+ * onRequest hook asking each request's `routeOptions` whether its route deferred cost a
+ * 13-field object per request: Fastify 5 builds it on every read; docs/read-performance.md, twelfth pass.)
  */
 export function registerSecurityHeaders(app: NestFastifyApplication, options: HelmetOptions): SecurityHeaders {
   const documentHeaders = securityHeaders(options);
@@ -75,26 +81,27 @@ export function registerSecurityHeaders(app: NestFastifyApplication, options: He
   const setAll = (reply: FastifyReply, headers: ReadonlyArray<readonly [string, string]>) => {
     for (const [name, value] of headers) reply.raw.setHeader(name, value);
   };
-  const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onRequest', (request, reply, done) => {
-    if ((request.routeOptions.config as unknown as Record<string, unknown> | undefined)?.[DEFERRED] !== true) setAll(reply, apiHeaders);
+  // Every header of the API's set is in helmet's too, so either set on a response leaves this one there.
+  const marker = apiHeaders[0][0];
+  const onRequest = (_request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
+    setAll(reply, apiHeaders);
     done();
+  };
+  const deferred = new WeakSet<RouteOptions>();
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRoute', (route) => {
+    if (!deferred.has(route)) addOnRequestHook(route, onRequest, 'first');
   });
   fastify.addHook('onSend', (_request, reply, payload, done) => {
     if (isPage(reply)) setAll(reply, documentHeaders);
+    else if (!reply.raw.hasHeader(marker)) setAll(reply, apiHeaders);
     done(null, payload);
   });
-  const onSend = (_request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void): void => {
-    setAll(reply, apiHeaders);
-    done(null, payload);
-  };
   return {
     flat: apiHeaders.flat(),
     deferTo(route) {
-      route.config = { ...(route.config as object | undefined), [DEFERRED]: true } as RouteOptions['config'];
-      const existing = route.onSend === undefined ? [] : Array.isArray(route.onSend) ? route.onSend : [route.onSend];
-      // First, so that whatever a later onSend hook does sees the same headers as before.
-      route.onSend = [onSend, ...existing] as RouteOptions['onSend'];
+      deferred.add(route);
+      removeOnRequestHook(route, onRequest);
     },
   };
 }

@@ -1,9 +1,9 @@
 import { Controller, Get, Headers, Inject, Optional, Query, Req, Res, type BeforeApplicationShutdown } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { normalizeIP } from '@fastify/rate-limit';
 import { IsOptional, IsString } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { OutgoingHttpHeaders } from 'node:http';
+import { clientKey } from '../http/client-address.js';
 import { validationProblem } from '../http/problem.js';
 import { ApiProblems } from '../docs/problem.schema.js';
 import { LiveFeed } from './live-feed.service.js';
@@ -82,7 +82,7 @@ export class EventStreamController implements BeforeApplicationShutdown {
   ): Promise<void> {
     const after = this.resumePoint(lastEventId, query.after);
     // Counted before anything is awaited, so a burst of connections cannot all slip under the limits.
-    const release = this.streams.admit(clientAddress(request));
+    const release = this.streams.admit(clientKey(request));
     let start: SessionStart;
     try {
       start = await this.sessionStart(after);
@@ -134,8 +134,3 @@ export class EventStreamController implements BeforeApplicationShutdown {
   }
 }
 
-/** The connection's address, IPv6 by /64 as the rate limiter counts it; proxy headers are not trusted. */
-function clientAddress(request: FastifyRequest): string {
-  const address = request.ip ?? request.socket.remoteAddress;
-  return address ? normalizeIP(address) : 'unknown';
-}

@@ -5,6 +5,7 @@ import type { CountryCode } from '../domain/countries.js';
 import { pairFaults } from '../domain/relation-pair.js';
 import type { SecurityHeaders } from '../http/security-headers.js';
 import { negotiatedEncoding } from '../http/kept-encodings.js';
+import { addOnRequestHook } from '../http/route-hooks.js';
 import { occurrenceError } from '../http/validators.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import type { TimeTravel } from '../time/perspective.js';
@@ -31,7 +32,7 @@ const TRAVEL_PARAMETERS = new Set(['asOf', 'knownAt']);
  * is the controller's own (`RelationsController.views`), so ETag, Cache-Control, the kept
  * serialised views and the body are one code path. A view kept (relation-view-kept.ts) is
  * answered synchronously. The global hooks (CORS, the request gate) and the route's rate limit
- * have already run; the answer goes through the route's onSend hooks (security headers,
+ * have already run; the answer goes through the onSend hooks (security headers,
  * compression) unless they would leave it as it is, when it is written on Node's response in
  * one writeHead with the security headers (relation-view-raw-reply.ts). Anything else — a 404, a bad date, asOf in the future — falls
  * through to Nest, whose filter words the problem. test/e2e/relation-view-fast-path.e2e-spec.ts
@@ -80,8 +81,7 @@ export function registerRelationFastPaths(app: NestFastifyApplication, security:
       if (hook === undefined) return;
       // The raw writer sends the security headers in its one writeHead; every other answer of the route gets them in onSend.
       security.deferTo(route);
-      const existing = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
-      route.onRequest = [...existing, hook] as RouteOptions['onRequest'];
+      addOnRequestHook(route, hook, 'last');
     });
 }
 

@@ -10,7 +10,7 @@ import type { ServedRelationView } from './relation-view-answer.js';
  * @fastify/compress decides) or the answer carries its kept compressed bytes (kept-encodings.ts,
  * sent with the headers the plugin would add), and no earlier hook left headers on Fastify's reply rather than on
  * Node's response — only @fastify/cors does, so not when CORS_ORIGINS is set. The security
- * headers are left to the route's onSend hook or to this writer (security-headers.ts `deferTo`).
+ * headers are left to the global onSend hook or to this writer (security-headers.ts `deferTo`).
  */
 function writesRaw(request: FastifyRequest, answer: ServedRelationView, corsConfigured: boolean): boolean {
   if (corsConfigured) return false;

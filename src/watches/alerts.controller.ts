@@ -1,10 +1,10 @@
 import { Controller, Get, Headers, Inject, Optional, Query, Req, Res, type BeforeApplicationShutdown } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { normalizeIP } from '@fastify/rate-limit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { OutgoingHttpHeaders } from 'node:http';
 import { ApiProblems } from '../docs/problem.schema.js';
 import { AlertListResponse } from '../docs/responses/watch.responses.js';
+import { clientKey } from '../http/client-address.js';
 import { NoQueryParameters } from '../http/no-query-parameters.js';
 import { validationProblem } from '../http/problem.js';
 import { LIVE_STREAM_OPTIONS } from '../live/event-stream.controller.js';
@@ -75,8 +75,7 @@ export class AlertsController implements BeforeApplicationShutdown {
     @Res() reply: FastifyReply,
   ): void {
     const resumeAfter = resumePoint(lastEventId);
-    const address = request.ip ?? request.socket.remoteAddress;
-    const release = this.streams.admit(address ? normalizeIP(address) : 'unknown');
+    const release = this.streams.admit(clientKey(request));
     reply.hijack();
     reply.raw.writeHead(200, {
       ...(reply.getHeaders() as OutgoingHttpHeaders),

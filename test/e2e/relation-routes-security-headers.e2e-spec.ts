@@ -2,9 +2,9 @@ import { request as httpRequest } from 'node:http';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
- * GET /relations/{a}/{b} and GET /relations take their security headers from their own onSend
- * hook, or from the raw writer's one writeHead (security-headers.ts `deferTo`), not from the
- * global hook. Every answer they give — kept and written raw, through Fastify's send, through
+ * GET /relations/{a}/{b} and GET /relations take their security headers from the global onSend
+ * hook, or from the raw writer's one writeHead (security-headers.ts `deferTo`), not from an
+ * onRequest hook as every other route does. Every answer they give — kept and written raw, through Fastify's send, through
  * Nest, refused by the request gate or the rate limit — must carry the same set as any other
  * route, spelled the same way.
  */
@@ -15,10 +15,10 @@ interface RawAnswer {
   headers: Array<[string, string]>;
 }
 
-/** A GET through node:http: only the headers given (no Accept-Encoding unless asked), the Host given, and rawHeaders kept. */
-function rawGet(base: string, path: string, headers: Record<string, string> = {}): Promise<RawAnswer> {
+/** A GET (or `method`) through node:http: only the headers given (no Accept-Encoding unless asked), the Host given, and rawHeaders kept. */
+function rawGet(base: string, path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
-    httpRequest(`${base}${path}`, { headers }, (response) => {
+    httpRequest(`${base}${path}`, { method, headers }, (response) => {
       response.resume();
       response.on('end', () => {
         const pairs: Array<[string, string]> = [];
@@ -87,4 +87,40 @@ it('a 304 from the raw writer, and a 429 on the view and the list, carry them to
     expect(securityOf(answer)).toEqual(expected);
   }
   expect(statuses).toEqual([200, 200, 429, 429]);
+});
+
+/** The first bytes of a streamed answer: its status and headers, then the connection dropped. */
+function rawHead(base: string, path: string): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(`${base}${path}`, { headers: { accept: 'text/event-stream' } }, (response) => {
+      const pairs: Array<[string, string]> = [];
+      for (let i = 0; i < response.rawHeaders.length; i += 2) pairs.push([response.rawHeaders[i], response.rawHeaders[i + 1]]);
+      resolve({ status: response.statusCode!, headers: pairs });
+      request.destroy();
+    });
+    request.on('error', (error) => (request.destroyed ? undefined : reject(error))).end();
+  });
+}
+
+// Every other route gets them from its own onRequest hook, decided when it is registered; what
+// reaches no route's hooks (a path nothing serves, a request the gate refuses first) from the
+// global onSend hook. Each of these answers once lost or doubled a header while that moved.
+it.each([
+  ['a path nothing serves (Fastify’s 404)', '/no/such/path', {}],
+  ['a HEAD on a view (not the fast path)', '/relations/AZE/FRA', { method: 'HEAD' }],
+  ['the health probe for another host (403 before the route’s hooks)', '/health', { host: 'demarche.example' }],
+  ['the catalogue', '/catalog', {}],
+])('%s carries the security headers', async (_label, path, options) => {
+  const { method, ...headers } = options as Record<string, string>;
+  const answer = await rawGet(app.url, path, headers, method);
+  expect(answer.status).toBeGreaterThanOrEqual(200);
+  expect(securityOf(answer)).toEqual(expected);
+});
+
+it('an event stream, which writes its own head and bypasses Fastify’s send, carries them too', async () => {
+  const answer = await rawHead(app.url, '/events/stream');
+  expect(answer.status).toBe(200);
+  // Node spells the names of a head merged in writeHead in lower case; header names are case-insensitive.
+  const lowerCased = (headers: Array<[string, string]>) => headers.map(([name, value]) => [name.toLowerCase(), value]);
+  expect(lowerCased(securityOf(answer).filter(([name]) => !name.toLowerCase().startsWith('x-accel')))).toEqual(lowerCased(expected));
 });
