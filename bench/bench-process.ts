@@ -24,6 +24,19 @@ export function currentRss(child: ChildProcess): number | undefined {
   return procStatusMB(child, 'VmRSS');
 }
 
+/**
+ * CPU time a child has used so far, user and system, in ms, from Linux's /proc (the kernel counts
+ * in clock ticks of 10 ms); undefined elsewhere.
+ */
+export function cpuTimeMs(child: ChildProcess): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Open file descriptors of a child (sockets included), from Linux's /proc; undefined elsewhere. */
 export function openDescriptors(child: ChildProcess): number | undefined {
   try {

@@ -12,11 +12,12 @@
  * It reports; it does not judge.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { cpuTimeMs, freePort, stop } from './bench-process.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -42,21 +43,16 @@ interface Run {
   clientMicros: number;
 }
 
-/** User + system CPU of a process so far, in ms (clock ticks of 10 ms). */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
 async function measure(main: string): Promise<Run> {
   const dataDir = flags.store ?? mkdtempSync(join(tmpdir(), 'request-cost-'));
-  const port = 39_000 + Math.floor(Math.random() * 1_000);
+  const port = await freePort();
   const server = spawn(process.execPath, [main, ...(flags.store ? [] : ['--seed'])], {
     env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', NO_COLOR: '1', EVENT_STORE: 'sqlite', READ_RATE_LIMIT_PER_MINUTE: '100000000' },
     stdio: 'ignore',
   });
   let exited = false;
-  server.on('exit', () => (exited = true));
+  const exit = new Promise<number | null>((resolve) => server.on('exit', (code) => resolve(code)));
+  void exit.then(() => (exited = true));
   const url = `http://127.0.0.1:${port}`;
   try {
     for (;;) {
@@ -68,15 +64,18 @@ async function measure(main: string): Promise<Run> {
     // A big store builds its search index in the background after a start: let it finish.
     await new Promise((resolve) => setTimeout(resolve, flags.store ? 45_000 : 3_000));
     await autocannon({ url: url + path, connections: 64, duration: 3 });
-    const serverBefore = cpuMs(server.pid!);
+    const serverBefore = cpuTimeMs(server);
     const clientBefore = process.cpuUsage();
     const result = await autocannon({ url: url + path, connections: 64, duration: 5 });
-    const serverMs = cpuMs(server.pid!) - serverBefore;
+    const serverAfter = cpuTimeMs(server);
+    if (serverBefore === undefined || serverAfter === undefined) throw new Error("the server's CPU time is read from /proc: Linux only");
+    const serverMs = serverAfter - serverBefore;
     const client = process.cpuUsage(clientBefore);
     if (result.non2xx > 0) throw new Error(`${main}: ${result.non2xx} answers were not 2xx`);
     return { rps: result.requests.average, serverMicros: (serverMs * 1_000) / result.requests.total, clientMicros: (client.user + client.system) / result.requests.total };
   } finally {
-    server.kill('SIGKILL');
+    await stop(server, exit);
+    if (!flags.store) rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

@@ -13,7 +13,7 @@ export interface RateLimitConfig {
 
 const WINDOW_MS = 60_000;
 /** Clients counted at once, per kind; when more are seen, the one seen longest ago is forgotten (and starts afresh). */
-export const CLIENTS_COUNTED = 5_000;
+const CLIENTS_COUNTED = 5_000;
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
