@@ -8,12 +8,14 @@ import { memoryLine } from './logging/memory-log.js';
 import { loadSeeds } from './seeding/seed-loader.js';
 import { collectAtRest, collectAtRestFromEnv, type Collected } from './startup/collect-at-rest.js';
 import { limitHeapGrowth } from './startup/heap-growth.js';
+import { stopPretenuring } from './startup/pretenuring.js';
 import { listenFailure } from './startup/startup-error.js';
 import { ensureWritableDirectory } from './startup/writable-directory.js';
 
 const logger = new Logger('Demarche');
 
 async function main(): Promise<void> {
+  stopPretenuring();
   limitHeapGrowth(process.env.HEAP_GROWING_PERCENT);
   const atRest = collectAtRestFromEnv(process.env.COLLECT_AT_REST);
   const options = appOptionsFromEnv(process.env);
