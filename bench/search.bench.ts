@@ -11,7 +11,7 @@
  *
  * It reports; it does not judge.
  */
-import { IncidentTextIndex, type IndexedIncident, type SearchCriteria } from '../src/search/incident-text-index.js';
+import { IncidentTextIndex, type IndexChange, type IndexedIncident, type SearchCriteria, type SearchHit } from '../src/search/incident-text-index.js';
 
 const argument = (name: string, fallback: number) => {
   const at = process.argv.indexOf(`--${name}`);
@@ -56,8 +56,9 @@ const baselineMs = timed(() => incidents.forEach((i) => oneByOne.add(i)));
 oneByOne.close();
 
 const index = new IncidentTextIndex();
+const changes: IndexChange[] = incidents.map((i) => ({ kind: 'add', ...i }));
 const pagedMs = timed(() => {
-  for (let from = 0; from < incidents.length; from += 1000) index.inTransaction(() => incidents.slice(from, from + 1000).forEach((i) => index.add(i)));
+  for (let from = 0; from < changes.length; from += 1000) index.apply(changes.slice(from, from + 1000));
 });
 
 const rate = (ms: number) => Math.round(INCIDENTS / (ms / 1000)).toLocaleString('en');
@@ -76,9 +77,9 @@ for (const [name, criteria] of kinds) {
   const second: number[] = [];
   for (let q = 0; q < QUERIES; q++) {
     const asked = { ...criteria(), limit: 50, includeRetracted: false };
-    let page: string[] = [];
+    let page: SearchHit[] = [];
     first.push(timed(() => (page = index.search(asked))));
-    if (page.length > 50) second.push(timed(() => index.search({ ...asked, afterPosition: page[49] })));
+    if (page.length > 50) second.push(timed(() => index.search({ ...asked, afterPosition: page[49].position })));
   }
   const [a, b] = [first.sort((x, y) => x - y), second.sort((x, y) => x - y)];
   console.log(`(c) ${name.padEnd(22)} p50 ${percentile(a, 0.5).toFixed(1)} ms  p99 ${percentile(a, 0.99).toFixed(1)} ms · page 2 p50 ${b.length ? percentile(b, 0.5).toFixed(1) : '–'} ms  p99 ${b.length ? percentile(b, 0.99).toFixed(1) : '–'} ms`);

@@ -67,7 +67,7 @@ export class IncidentQueriesController {
     }
     const searching = SEARCH_PARAMETERS.some((name) => query[name] !== undefined);
     if (query.sort === 'relevance' && query.q === undefined) errors.push({ field: 'sort', message: 'relevance needs words to search for in q' });
-    if (query.cursor !== undefined && (!this.store.isPosition(query.cursor) || (searching && this.search.incidentAt(query.cursor) === undefined))) {
+    if (query.cursor !== undefined && (!this.store.isPosition(query.cursor) || (searching && (await this.search.incidentAt(query.cursor)) === undefined))) {
       errors.push({ field: 'cursor', message: 'is not a cursor this server issued' });
     }
     const fromMs = query.from ? parseOccurrence(query.from).startMs : undefined;

@@ -33,10 +33,10 @@ export async function searchedIncidentsPage(
   for (;;) {
     // The index knows only what is believed now: an incident retracted since knownAt was not retracted then, so the retraction is judged here.
     const includeRetracted = request.includeRetracted || request.knownAtMs !== undefined;
-    const positions = await search.search({ ...request, includeRetracted, afterPosition: after, limit: BATCH });
-    const scanned = positions.slice(0, BATCH);
-    for (const position of scanned) {
-      const incident = await incidentAt(search, readModel, position, request.knownAtMs);
+    const hits = await search.search({ ...request, includeRetracted, afterPosition: after, limit: BATCH });
+    const scanned = hits.slice(0, BATCH);
+    for (const hit of scanned) {
+      const incident = await readModel.incident(hit.incidentId, request.knownAtMs);
       if (!incident) continue;
       if (incident.retracted && !request.includeRetracted) continue;
       if (request.fromMs !== undefined && incident.atMs < request.fromMs) continue;
@@ -45,12 +45,7 @@ export async function searchedIncidentsPage(
       if (items.length === limit) return { items, next: items[items.length - 1].position };
       items.push(incident);
     }
-    if (positions.length <= BATCH) return { items, next: null };
-    after = scanned[scanned.length - 1];
+    if (hits.length <= BATCH) return { items, next: null };
+    after = scanned[scanned.length - 1].position;
   }
-}
-
-async function incidentAt(search: IncidentSearch, readModel: RelationsReadModel, position: string, knownAtMs?: number): Promise<RecordedIncident | undefined> {
-  const incidentId = search.incidentAt(position);
-  return incidentId === undefined ? undefined : readModel.incident(incidentId, knownAtMs);
 }

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import type { StoredEvent } from '../../src/event-store/event-store.port.js';
 import { WrongExpectedRevisionError } from '../../src/event-store/event-store.port.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
+import type { SqliteWriterThread } from '../../src/event-store/sqlite/sqlite-writer-thread.js';
 import { buildServer } from '../support/build-server.js';
 import { newEvent, sqliteContract, temporaryFile } from './sqlite-fixtures.js';
 
@@ -93,13 +94,13 @@ describe('SqliteEventStore on its writer thread', () => {
     const store = open({ busyTimeoutMs: 2_000 });
     await store.append('before', [newEvent()], 'no_stream');
     // Fault injection: the thread is made to wait for a lock, then killed while it waits.
-    const thread = (store as unknown as { writerThread: { worker: { terminate(): Promise<number> } } }).writerThread;
+    const thread = (store as unknown as { writerThread: SqliteWriterThread }).writerThread;
     const otherProcess = new Database(file);
     otherProcess.exec('BEGIN IMMEDIATE');
 
     const inFlight = store.append('during', [newEvent()], 'no_stream');
     await new Promise((resolve) => setTimeout(resolve, 50));
-    const terminated = thread.worker.terminate();
+    const terminated = thread.terminate();
     otherProcess.exec('ROLLBACK');
     otherProcess.close();
     await terminated;

@@ -30,11 +30,11 @@ describe('a search while the index is catching up after a start', () => {
 
   it('answers 503 with Retry-After as problem+json, then the results once the index has caught up', async () => {
     const held = new Promise<void>((resolve) => (release = resolve));
-    const prototype = IncidentSearch.prototype as unknown as { catchUp(this: IncidentSearch): Promise<void> };
+    const prototype = IncidentSearch.prototype as unknown as { catchUp(this: IncidentSearch, generation: number): Promise<void> };
     const catchUp = prototype.catchUp;
-    const spy = jest.spyOn(prototype, 'catchUp').mockImplementationOnce(async function (this: IncidentSearch) {
+    const spy = jest.spyOn(prototype, 'catchUp').mockImplementationOnce(async function (this: IncidentSearch, generation: number) {
       await held;
-      return catchUp.call(this);
+      return catchUp.call(this, generation);
     });
     t = await startTestApp({ clock: fixedClock('2024-06-01T12:00:00.000Z') });
     spy.mockRestore();

@@ -1,4 +1,4 @@
-import { IncidentTextIndex, matchExpression, type IndexedIncident, type SearchCriteria } from '../../src/search/incident-text-index.js';
+import { IncidentTextIndex, matchExpression, type IndexChange, type IndexedIncident, type SearchCriteria } from '../../src/search/incident-text-index.js';
 
 let index: IncidentTextIndex;
 let seq = 0;
@@ -20,7 +20,7 @@ function add(overrides: Partial<IndexedIncident>): IndexedIncident {
   return incident;
 }
 
-const search = (criteria: Partial<SearchCriteria>) => index.search({ includeRetracted: false, order: 'reported', limit: 100, ...criteria });
+const search = (criteria: Partial<SearchCriteria>) => index.search({ includeRetracted: false, order: 'reported', limit: 100, ...criteria }).map((hit) => hit.position);
 
 beforeEach(() => {
   index = new IncidentTextIndex();
@@ -89,5 +89,31 @@ describe('the incident text index', () => {
     add({ summary: 'expulsion mentioned once among many other words of a long summary about talks' });
     const best = add({ summary: 'expel expel expel' });
     expect(search({ text: 'expel', order: 'relevance' })[0]).toBe(best.position);
+  });
+
+  it('answers each match with the incident it names, so a page needs no lookup per match', () => {
+    const first = add({ summary: 'Envoy recalled' });
+    const second = add({ summary: 'Envoy expelled' });
+    expect(index.search({ text: 'envoy', includeRetracted: false, order: 'reported', limit: 10 })).toEqual([
+      { position: first.position, incidentId: first.incidentId },
+      { position: second.position, incidentId: second.incidentId },
+    ]);
+  });
+
+  it('applies a batch of changes in order and all or none', () => {
+    const kept = add({ summary: 'border closed' });
+    index.apply([
+      { kind: 'add', incidentId: 'id-a', position: '100', actor: 'ARM', target: 'AZE', type: 'Accusation', occurredMs: 0, summary: 'shelling reported', sources: [] },
+      { kind: 'correct', incidentId: 'id-a', summary: 'shelling denied' },
+      { kind: 'retract', incidentId: kept.incidentId },
+    ]);
+    expect(search({ text: 'denied' })).toEqual(['100']);
+    expect(search({ text: 'border' })).toEqual([]);
+
+    // A summary SQLite cannot bind fails the batch's last statement: the retraction before it is undone too.
+    const broken = { kind: 'add', incidentId: 'id-b', position: '101', actor: 'ARM', target: 'AZE', type: 'Accusation', occurredMs: 0, summary: { text: 'never indexed' }, sources: [] };
+    expect(() => index.apply([{ kind: 'retract', incidentId: 'id-a' }, broken as unknown as IndexChange])).toThrow();
+    expect(search({ text: 'denied' })).toEqual(['100']);
+    expect(search({ actor: 'ARM' })).toEqual(['100']);
   });
 });

@@ -1,5 +1,6 @@
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import { serveCalls, WorkerCalls } from '../../threads/worker-calls.js';
 import {
   durabilitySettings,
   openConnection,
@@ -66,41 +67,33 @@ interface EncodedBatch {
  */
 const PIECE_CHARS = 32 * 1024;
 
-type Request = { id: number; batch: EncodedBatch } | { close: true };
+interface CommitRequest {
+  id: number;
+  batch: EncodedBatch;
+}
 
-type Reply =
-  | { ready: DurabilitySettings }
-  | { id: number; committed: CommittedBatch }
-  | { id: number; failed: { message: string; code?: string } };
-
-interface Waiter {
-  resolve(committed: CommittedBatch): void;
-  reject(error: unknown): void;
+/** Sent once, besides the replies, when the thread has opened its connection. */
+interface Ready {
+  ready: DurabilitySettings;
 }
 
 export class SqliteWriterThread {
   /** A worker thread runs JavaScript files only; from TypeScript sources (e.g. under jest) the writer runs inline. */
   static readonly available = import.meta.url.endsWith('.js');
 
-  private readonly worker: Worker;
-  private readonly waiting = new Map<number, Waiter>();
-  private nextId = 1;
+  private readonly calls: WorkerCalls;
   private settings: DurabilitySettings | undefined;
-  private stopped: Error | undefined;
-  private readonly exited: Promise<void>;
 
   /** `entry`: the compiled file of this module to run on the thread (default: this one). */
   constructor(file: string, busyTimeoutMs: number, entry = new URL(import.meta.url)) {
-    this.worker = new Worker(entry, { workerData: { role: ROLE, file, busyTimeoutMs } satisfies WriterData, resourceLimits: { maxYoungGenerationSizeMb: WRITER_YOUNG_GENERATION_MB } });
-    // Like a database handle, an idle writer does not keep the process alive; a commit in flight does.
-    this.worker.unref();
-    this.worker.on('message', (reply: Reply) => this.receive(reply));
-    this.worker.on('error', (error) => this.stop(error));
-    this.exited = new Promise((resolve) => {
-      this.worker.once('exit', (code) => {
-        this.stop(new Error(`the SQLite writer thread exited with code ${code}`));
-        resolve();
-      });
+    const worker = new Worker(entry, { workerData: { role: ROLE, file, busyTimeoutMs } satisfies WriterData, resourceLimits: { maxYoungGenerationSizeMb: WRITER_YOUNG_GENERATION_MB } });
+    this.calls = new WorkerCalls(worker, {
+      name: 'the SQLite writer thread',
+      failure: ({ message, code }) => (code ? new Database.SqliteError(message, code) : new Error(message)),
+      unanswered: (reason) => `The SQLite writer thread stopped before answering (${reason.message}); these appends may or may not have been committed`,
+      onOther: (message) => {
+        this.settings = (message as Ready).ready;
+      },
     });
   }
 
@@ -110,46 +103,21 @@ export class SqliteWriterThread {
   }
 
   get alive(): boolean {
-    return this.stopped === undefined;
+    return this.calls.alive;
   }
 
   commit(batch: AppendRequest[]): Promise<CommittedBatch> {
-    if (this.stopped) return Promise.reject(this.stopped);
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      if (this.waiting.size === 1) this.worker.ref();
-      this.worker.postMessage({ id, batch: encode(batch) } satisfies Request);
-    });
+    return this.calls.call({ batch: encode(batch) }) as Promise<CommittedBatch>;
   }
 
   /** Closes the connection once the batches sent so far are answered, and waits for the thread to end. */
-  async close(): Promise<void> {
-    if (this.alive) this.worker.postMessage({ close: true } satisfies Request);
-    // An idle thread is unref'd; waiting for it to end must keep the process alive.
-    this.worker.ref();
-    await this.exited;
+  close(): Promise<void> {
+    return this.calls.close();
   }
 
-  private receive(reply: Reply): void {
-    if ('ready' in reply) {
-      this.settings = reply.ready;
-      return;
-    }
-    const waiter = this.waiting.get(reply.id);
-    if (!waiter) return;
-    this.waiting.delete(reply.id);
-    if (this.waiting.size === 0) this.worker.unref();
-    if ('committed' in reply) waiter.resolve(reply.committed);
-    else waiter.reject(reply.failed.code ? new Database.SqliteError(reply.failed.message, reply.failed.code) : new Error(reply.failed.message));
-  }
-
-  private stop(reason: Error): void {
-    this.stopped ??= reason;
-    for (const waiter of this.waiting.values()) {
-      waiter.reject(new Error(`The SQLite writer thread stopped before answering (${reason.message}); these appends may or may not have been committed`));
-    }
-    this.waiting.clear();
+  /** Ends the thread at once, batches in flight unanswered: what a crash of the thread looks like. */
+  terminate(): Promise<void> {
+    return this.calls.terminate();
   }
 }
 
@@ -231,25 +199,13 @@ function decode(encoded: EncodedBatch): AppendRequest[] {
 
 /** The thread's side: one connection, one batch at a time, in the order they were sent. */
 function serve({ file, busyTimeoutMs }: WriterData): void {
-  const port = parentPort!;
   const db = openConnection(file, busyTimeoutMs);
   const writer = new SqliteBatchWriter(db);
-  port.postMessage({ ready: durabilitySettings(db) } satisfies Reply);
-  port.on('message', (request: Request) => {
-    if ('close' in request) {
-      db.close();
-      port.close();
-      return;
-    }
-    let reply: Reply;
-    try {
-      reply = { id: request.id, committed: writer.commit(decode(request.batch)) };
-    } catch (error) {
-      const { message, code } = error as { message?: unknown; code?: unknown };
-      reply = { id: request.id, failed: { message: String(message ?? error), ...(typeof code === 'string' ? { code } : {}) } };
-    }
-    port.postMessage(reply);
-  });
+  parentPort!.postMessage({ ready: durabilitySettings(db) } satisfies Ready);
+  serveCalls<CommitRequest>(
+    (request) => writer.commit(decode(request.batch)),
+    () => db.close(),
+  );
 }
 
 if (!isMainThread && (workerData as Partial<WriterData> | null)?.role === ROLE) serve(workerData as WriterData);
