@@ -6,6 +6,7 @@ import { HealthResponse, ReadinessResponse } from '../docs/responses/operations.
 import { NoQueryParameters } from '../http/no-query-parameters.js';
 import { PROBLEM_CONTENT_TYPE, ProblemException } from '../http/problem.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
+import { IncidentSearch } from '../search/incident-search.service.js';
 import { ReadinessCheck } from './readiness.js';
 
 const NOT_READY_EXAMPLE = {
@@ -28,10 +29,11 @@ export class HealthController {
   constructor(
     private readonly projections: ProjectionRunner,
     private readonly readiness: ReadinessCheck,
+    private readonly search: IncidentSearch,
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Liveness, and how far the read model has got (for liveness probes: the process answers)' })
+  @ApiOperation({ summary: 'Liveness, and how far the read model and the search index have got (for liveness probes: the process answers)' })
   @ApiOkResponse({ type: HealthResponse })
   @ApiProblems(400)
   health(@Query() _query: NoQueryParameters): HealthResponse {
@@ -42,6 +44,7 @@ export class HealthController {
         incidents: this.projections.readModel.incidentCount,
         pairs: this.projections.readModel.pairCount,
       },
+      searchIndex: this.search.status(),
     };
   }
 

@@ -12,6 +12,16 @@ const CATCH_UP_WAIT_MS = 2_000;
 /** Pause before reading the log again after a read failed. */
 const RETRY_DELAY_MS = 1_000;
 
+/** What /health says of the index. */
+export interface SearchIndexStatus {
+  /** `catching-up` after a start or a restart, until it has read what the read model shows; `off` in a process that keeps none. */
+  state: 'following' | 'catching-up' | 'off';
+  /** The last event of the log the index holds. */
+  position: string | null;
+  /** Times the index has read the log again since the process started: its thread ended, or it refused a batch. */
+  restarts: number;
+}
+
 /** Events read from the log at a time while the index catches up after a start. */
 const CATCH_UP_PAGE = 1_000;
 
@@ -42,6 +52,7 @@ export class IncidentSearch implements OnApplicationShutdown {
   private following = false;
   /** True while `readUpToReadModel` runs. */
   private reading = false;
+  private restarts = 0;
   private stopListening: (() => void) | undefined;
   /** Events handed over by the read model, sent together at the next turn of the event loop. */
   private pending: StoredEvent[] = [];
@@ -126,6 +137,11 @@ export class IncidentSearch implements OnApplicationShutdown {
       );
     }
     return this.ask((index) => index.search(criteria));
+  }
+
+  status(): SearchIndexStatus {
+    const state = this.index === undefined ? 'off' : this.following ? 'following' : 'catching-up';
+    return { state, position: this.checkpoint, restarts: this.restarts };
   }
 
   /** The incident reported at `position` (a cursor names one), if the index holds it. */
@@ -222,6 +238,7 @@ export class IncidentSearch implements OnApplicationShutdown {
 
   private rewind(): void {
     this.generation++;
+    this.restarts++;
     this.following = false;
     this.pending = [];
     if (!this.index?.alive && !this.stopping) {

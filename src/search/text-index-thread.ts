@@ -21,10 +21,11 @@ export interface TextIndex {
 }
 
 /** A worker thread runs JavaScript files only: compiled, the index gets a thread; from TypeScript sources it runs inline. */
-export function openTextIndex(entry?: URL): TextIndex {
-  return entry !== undefined || TextIndexThread.available ? new TextIndexThread(entry) : new InlineTextIndex();
+export function openTextIndex(): TextIndex {
+  return TextIndexThread.available ? new TextIndexThread() : new InlineTextIndex();
 }
 
+/** The same index on the caller's thread, answering as the thread does: what jest runs. */
 export class InlineTextIndex implements TextIndex {
   private readonly index = new IncidentTextIndex();
   private closed = false;

@@ -339,13 +339,19 @@ describe('what is not there', () => {
 });
 
 describe('GET /health', () => {
-  it('says ok and how far the read model has read', async () => {
+  it('says ok and how far the read model and the search index have read', async () => {
     await report(incident());
     const last = await report(incident({ actor: 'ARM', target: 'AZE' }));
+    // A search waits for the index to hold what the read model shows: after it, both say the same position.
+    expect((await t.request('GET', '/incidents?country=ARM')).status).toBe(200);
 
     const response = await t.request('GET', '/health');
 
     expect(response.status).toBe(200);
-    expect(response.json).toEqual({ status: 'ok', readModel: { position: last.position, incidents: 2, pairs: 2 } });
+    expect(response.json).toEqual({
+      status: 'ok',
+      readModel: { position: last.position, incidents: 2, pairs: 2 },
+      searchIndex: { state: 'following', position: last.position, restarts: 0 },
+    });
   });
 });

@@ -43,6 +43,7 @@ describe('a search while the index is catching up after a start', () => {
 
     const early = await t.request('GET', '/incidents?q=interference');
     expect(early.status).toBe(503);
+    expect((await t.request('GET', '/health')).json.searchIndex).toEqual({ state: 'catching-up', position: null, restarts: 0 });
     expect(early.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(early.headers.get('retry-after')).toBe('5');
     expect(early.json).toMatchObject({ status: 503, title: 'The search index is catching up' });
@@ -55,5 +56,6 @@ describe('a search while the index is catching up after a start', () => {
     const late = await t.request('GET', '/incidents?q=interference');
     expect(late.status).toBe(200);
     expect(late.json.items.map((item: { incidentId: string }) => item.incidentId)).toEqual([posted.json.incidentId]);
+    expect((await t.request('GET', '/health')).json.searchIndex).toEqual({ state: 'following', position: posted.json.position, restarts: 0 });
   }, 20_000);
 });

@@ -131,6 +131,7 @@ describe('searching through the server with the index on its thread', () => {
 
     const during = await found('interference');
     expect(during.status).toBe(503);
+    expect((await t.request('GET', '/health')).json.searchIndex.restarts).toBe(1);
     expect(during.response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(during.response.headers.get('retry-after')).toBe('5');
     expect(during.response.json).toMatchObject({ status: 503, title: 'The search index is catching up' });
@@ -146,5 +147,7 @@ describe('searching through the server with the index on its thread', () => {
     expect(after.ids.sort()).toEqual([...earlier, posted.json.incidentId].sort());
     expect(threads).toHaveLength(2);
     expect(threads[1].alive).toBe(true);
+    // What an operator sees: the index rebuilt once, following again, holding the last write.
+    expect((await t.request('GET', '/health')).json.searchIndex).toEqual({ state: 'following', position: posted.json.position, restarts: 1 });
   });
 });

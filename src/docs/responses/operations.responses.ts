@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { Readiness } from '../../health/readiness.js';
+import type { SearchIndexStatus } from '../../search/incident-search.service.js';
 import { ClosedShape } from './closed-shape.js';
 
 /** The 200 bodies of /health, /health/ready and /admin/projections. */
@@ -15,11 +16,27 @@ export class ReadModelHealthResponse {
 }
 
 @ClosedShape()
+export class SearchIndexHealthResponse implements Readonly<SearchIndexStatus> {
+  @ApiProperty({
+    enum: ['following', 'catching-up', 'off'],
+    example: 'following',
+    description: 'catching-up after a start or a restart (searches answer 503 with Retry-After until it has read what the read model shows); off in a process that keeps no index',
+  })
+  state!: 'following' | 'catching-up' | 'off';
+  @ApiProperty({ type: String, nullable: true, example: '14', description: 'The last event of the log the index holds' })
+  position!: string | null;
+  @ApiProperty({ example: 0, description: 'Times the index has read the log again since the process started (its thread ended, or it refused a batch)' })
+  restarts!: number;
+}
+
+@ClosedShape()
 export class HealthResponse {
   @ApiProperty({ enum: ['ok'], example: 'ok' })
   status!: 'ok';
   @ApiProperty({ type: ReadModelHealthResponse })
   readModel!: ReadModelHealthResponse;
+  @ApiProperty({ type: SearchIndexHealthResponse })
+  searchIndex!: SearchIndexHealthResponse;
 }
 
 @ClosedShape()
